@@ -1,0 +1,23 @@
+#pragma once
+// Standard synthetic test functions for benchmarking samplers (all minimized).
+#include "space/search_space.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tw::bench {
+
+struct TestFunction {
+    std::string name;
+    space::SearchSpace space;
+    double optimum; // global minimum value
+    std::function<double(const std::vector<double>&)> f;
+};
+
+/// "branin", "hartmann3", "hartmann6", "ackley5", "rosenbrock4", "levy4".
+/// Throws invalid_argument listing the known names.
+const TestFunction& testFunction(const std::string& name);
+std::vector<std::string> testFunctionNames();
+
+} // namespace tw::bench

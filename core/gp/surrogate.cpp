@@ -1,0 +1,59 @@
+#include "gp/surrogate.h"
+
+#include <cmath>
+
+namespace tw::gp {
+
+void Surrogate::trainingData(const space::SearchSpace& space, const std::vector<study::Trial>& trials,
+                             Eigen::MatrixXd& X, Eigen::VectorXd& y)
+{
+    std::vector<const study::Trial*> done;
+    for (const auto& t : trials)
+        if (t.state == study::TrialState::Complete && t.value && std::isfinite(*t.value)) done.push_back(&t);
+    X.resize(Eigen::Index(done.size()), space.encodedDim());
+    y.resize(Eigen::Index(done.size()));
+    for (size_t i = 0; i < done.size(); ++i) {
+        X.row(Eigen::Index(i)) = space.toUnit(done[i]->params).transpose();
+        y[Eigen::Index(i)] = *done[i]->value;
+    }
+}
+
+std::optional<Surrogate> Surrogate::fit(const space::SearchSpace& space, const std::vector<study::Trial>& trials,
+                                        FitOptions options, int minTrials)
+{
+    Eigen::MatrixXd X;
+    Eigen::VectorXd y;
+    trainingData(space, trials, X, y);
+    if (X.rows() < std::max(1, minTrials)) return std::nullopt;
+
+    // Warm start from the hyperparameters the GP sampler recorded last.
+    Eigen::VectorXd warm;
+    for (auto it = trials.rbegin(); it != trials.rend(); ++it) {
+        const auto& info = it->samplerInfo;
+        if (info.is_object() && info.contains("gp_theta") && info["gp_theta"].is_array()) {
+            const auto& a = info["gp_theta"];
+            if (int(a.size()) == space.encodedDim() + 3) {
+                warm.resize(Eigen::Index(a.size()));
+                for (size_t i = 0; i < a.size(); ++i) warm[Eigen::Index(i)] = a[i].get<double>();
+                options.warmStart = &warm;
+            }
+            break;
+        }
+    }
+    Surrogate s(space);
+    s._gp.fit(X, y, options);
+    s._observations = int(X.rows());
+    return s;
+}
+
+void Surrogate::predict(const std::vector<std::vector<double>>& configs, Eigen::VectorXd& mean,
+                        Eigen::VectorXd& se) const
+{
+    Eigen::MatrixXd Xs(Eigen::Index(configs.size()), _space.encodedDim());
+    for (size_t i = 0; i < configs.size(); ++i) Xs.row(Eigen::Index(i)) = _space.toUnit(configs[i]).transpose();
+    Eigen::VectorXd var;
+    _gp.predict(Xs, mean, var);
+    se = var.cwiseMax(0.0).cwiseSqrt();
+}
+
+} // namespace tw::gp

@@ -1,0 +1,43 @@
+#pragma once
+// The GP surrogate of a study: fitted on its completed trials in the unit-cube
+// encoding of the search space, predicting in the objective's own units.
+#include "gp/gaussian_process.h"
+#include "space/search_space.h"
+#include "study/trial.h"
+
+#include <optional>
+#include <vector>
+
+namespace tw::gp {
+
+class Surrogate {
+public:
+    /// Fits on the Complete trials with a finite value. Returns nullopt when
+    /// there are fewer than `minTrials` of them. A "gp_theta" array in the most
+    /// recent trial's samplerInfo (when its size matches) is used as warm start.
+    static std::optional<Surrogate> fit(const space::SearchSpace& space,
+                                        const std::vector<study::Trial>& trials,
+                                        FitOptions options = {}, int minTrials = 2);
+
+    const GaussianProcess& gp() const { return _gp; }
+    GaussianProcess& gp() { return _gp; }
+    const space::SearchSpace& space() const { return _space; }
+    /// Number of completed trials it was fitted on.
+    int observations() const { return _observations; }
+
+    /// Mean and standard error at configurations (one vector of parameter values each).
+    void predict(const std::vector<std::vector<double>>& configs,
+                 Eigen::VectorXd& mean, Eigen::VectorXd& se) const;
+
+    /// Encodes every completed trial: rows of X, values in y.
+    static void trainingData(const space::SearchSpace& space, const std::vector<study::Trial>& trials,
+                             Eigen::MatrixXd& X, Eigen::VectorXd& y);
+
+private:
+    Surrogate(space::SearchSpace space) : _space(std::move(space)) {}
+    space::SearchSpace _space;
+    GaussianProcess _gp;
+    int _observations = 0;
+};
+
+} // namespace tw::gp

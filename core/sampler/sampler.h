@@ -1,0 +1,41 @@
+#pragma once
+// Samplers are pure: they read an immutable snapshot of the history and
+// return parameters. Same configuration, same history, same trial number ->
+// same suggestion.
+#include "sampler/sampler_config.h"
+#include "space/search_space.h"
+#include "study/trial.h"
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+namespace tw::sampler {
+
+struct History {
+    const space::SearchSpace& space;
+    study::Direction direction;
+    const std::vector<study::Trial>& trials; // every trial so far, any state
+};
+
+struct Suggestion {
+    std::vector<double> params;
+    /// Recorded with the trial (e.g. the GP's fitted hyperparameters, the
+    /// acquisition value); later suggestions may read it back from History.
+    nlohmann::json info = nlohmann::json::object();
+};
+
+class Sampler {
+public:
+    virtual ~Sampler() = default;
+    /// Throws std::runtime_error when a finite space is exhausted.
+    virtual Suggestion suggest(const History& history, int trialNumber) const = 0;
+};
+
+/// By name: "gp", "random", "qmc" (scrambled Halton). Throws invalid_argument.
+std::unique_ptr<Sampler> makeSampler(const SamplerConfig& config);
+
+/// Deterministic 64-bit seed for (study seed, trial number, stream).
+uint64_t deriveSeed(uint64_t seed, uint64_t number, uint64_t stream = 0);
+
+} // namespace tw::sampler

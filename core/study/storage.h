@@ -1,0 +1,79 @@
+#pragma once
+// Where a study's events live: in memory, or in a journal file (one JSON
+// object per line, appended and flushed per event, guarded by an advisory
+// lock so that several processes can share one file).
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tw::study {
+
+class Storage {
+public:
+    /// Called for each event not yet seen, in file order; `line` is 1-based
+    /// (0 for memory) so that errors can name it.
+    using ApplyFn = std::function<void(const nlohmann::json& event, long line)>;
+    /// Runs under the lock, after every pending event was applied; returns the
+    /// events to append (possibly none).
+    using BodyFn = std::function<std::vector<nlohmann::json>()>;
+
+    virtual ~Storage() = default;
+    /// Takes the lock (exclusive when `exclusive`, else shared), applies new
+    /// events, runs body, appends and flushes what it returned, unlocks.
+    /// Appending requires `exclusive`.
+    virtual void transact(bool exclusive, const ApplyFn& apply, const BodyFn& body) = 0;
+    /// "memory" or the file path; prefixes error messages.
+    virtual std::string describe() const = 0;
+    /// True when nothing was ever written (a new study can be created here).
+    virtual bool empty() = 0;
+    /// Non-fatal problems met while reading (a torn last line, ...).
+    const std::vector<std::string>& warnings() const { return _warnings; }
+
+protected:
+    std::vector<std::string> _warnings;
+};
+
+class MemoryStorage : public Storage {
+public:
+    void transact(bool exclusive, const ApplyFn& apply, const BodyFn& body) override;
+    std::string describe() const override { return "memory"; }
+    bool empty() override { return _events.empty(); }
+    const std::vector<nlohmann::json>& events() const { return _events; }
+
+private:
+    std::vector<nlohmann::json> _events;
+    size_t _applied = 0;
+};
+
+/// A study file. Each transaction takes flock() on the file, reads the bytes
+/// appended since the last one, parses them line by line, and appends with a
+/// single write(). A torn last line (a writer died mid-line) is skipped with a
+/// warning; under the exclusive lock it is cut off before appending so that
+/// the file stays one object per line.
+class JournalStorage : public Storage {
+public:
+    enum class Mode { Open, Create };
+    /// Open: the file must exist (IoError otherwise). Create: the file is
+    /// created; an existing non-empty file is an IoError (never overwritten).
+    JournalStorage(std::string path, Mode mode);
+    ~JournalStorage() override;
+    JournalStorage(const JournalStorage&) = delete;
+    JournalStorage& operator=(const JournalStorage&) = delete;
+
+    void transact(bool exclusive, const ApplyFn& apply, const BodyFn& body) override;
+    std::string describe() const override { return _path; }
+    bool empty() override;
+    const std::string& path() const { return _path; }
+
+private:
+    std::string _path;
+    int _fd = -1;
+    long long _offset = 0; // bytes consumed (complete lines)
+    long _line = 0;        // lines consumed
+    std::string readNew(bool exclusive, std::vector<std::pair<std::string, long>>& lines);
+};
+
+} // namespace tw::study

@@ -1,0 +1,94 @@
+#pragma once
+// A study: a search space, a direction, a sampler and the trials so far.
+// Ask/tell is the primitive every run loop is built on.
+#include "sampler/sampler_config.h"
+#include "space/search_space.h"
+#include "study/storage.h"
+#include "study/trial.h"
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tw::sampler { class Sampler; }
+
+namespace tw::study {
+
+struct StudyConfig {
+    std::string name;
+    space::SearchSpace space;
+    Direction direction = Direction::Minimize;
+    sampler::SamplerConfig sampler;
+    nlohmann::json userAttrs = nlohmann::json::object(); // free-form (a spec, ...)
+
+    nlohmann::json toJson() const;
+    static StudyConfig fromJson(const nlohmann::json& j, const std::string& source = {});
+};
+
+/// Thread-safe: every call holds an internal mutex and, for a journal, the
+/// file lock, so worker threads and other processes may share one study.
+class Study {
+public:
+    /// A new study in `storage`, which must be empty (IoError otherwise).
+    static std::unique_ptr<Study> create(std::unique_ptr<Storage> storage, StudyConfig config);
+    /// Replays an existing study (ParseError naming the line when malformed).
+    static std::unique_ptr<Study> open(std::unique_ptr<Storage> storage);
+    static std::unique_ptr<Study> createInMemory(StudyConfig config);
+    static std::unique_ptr<Study> createFile(const std::string& path, StudyConfig config);
+    static std::unique_ptr<Study> openFile(const std::string& path);
+    ~Study();
+
+    const StudyConfig& config() const { return _config; }
+    const space::SearchSpace& space() const { return _config.space; }
+    Direction direction() const { return _config.direction; }
+    const Storage& storage() const { return *_storage; }
+
+    /// Samples the next configuration with the study's sampler, records it as
+    /// a Running trial and returns it. Under the lock: numbers are unique and
+    /// pending trials are visible to the sampler.
+    Trial ask();
+    /// Records a Running trial with these values (checked against the space).
+    Trial enqueue(const std::vector<double>& params);
+    /// Records how trial `number` ended. Throws invalid_argument when the
+    /// trial does not exist or has already finished, or the value is not finite.
+    void tell(int number, const Outcome& outcome);
+    /// An intermediate value (one epoch) of a running trial.
+    void report(int number, int step, double value);
+    /// Merges `attrs` into the trial's user attributes.
+    void setUserAttrs(int number, const nlohmann::json& attrs);
+
+    /// Picks up what other processes appended.
+    void refresh();
+    /// Snapshot of every trial, in number order (refreshes first).
+    std::vector<Trial> trials();
+    std::optional<Trial> trial(int number);
+    /// Best Complete trial, or nullopt.
+    std::optional<Trial> bestTrial();
+    /// Whether a is strictly better than b in this study's direction.
+    bool better(double a, double b) const;
+    /// Non-fatal problems from reading the storage.
+    std::vector<std::string> warnings() const;
+
+private:
+    Study(std::unique_ptr<Storage> storage);
+    void apply(const nlohmann::json& event, long line);
+    void sync(bool exclusive, const Storage::BodyFn& body);
+    Trial& trialRef(int number, const char* what);
+    nlohmann::json askedEvent(const Trial& t) const;
+
+    std::unique_ptr<Storage> _storage;
+    StudyConfig _config;
+    bool _created = false;
+    std::vector<Trial> _trials;
+    std::unique_ptr<sampler::Sampler> _sampler;
+    mutable std::mutex _mutex;
+};
+
+/// True when trial t is Running but was asked by a process on this host that
+/// no longer exists (its result will never come).
+bool isOrphaned(const Trial& t);
+std::string hostName();
+
+} // namespace tw::study

@@ -1,0 +1,53 @@
+#pragma once
+// Trials and the plain study configuration that a journal records.
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tw::study {
+
+enum class TrialState { Running, Complete, Pruned, Failed };
+enum class Direction { Minimize, Maximize };
+
+std::string toString(TrialState s);   // "running", "complete", "pruned", "failed"
+TrialState trialStateFromString(const std::string& s); // throws invalid_argument
+std::string toString(Direction d);    // "minimize", "maximize"
+Direction directionFromString(const std::string& s);  // throws invalid_argument
+
+/// One value reported during training (an epoch) for live curves and pruning.
+struct IntermediateValue {
+    int step = 0;
+    double value = 0.0;
+};
+
+struct Trial {
+    int number = -1;
+    TrialState state = TrialState::Running;
+    std::vector<double> params;           // one double per parameter (index for categoricals)
+    std::optional<double> value;          // set when Complete
+    std::string reason;                   // why it failed or was pruned
+    double startedAt = 0.0;               // unix time, seconds
+    double finishedAt = 0.0;              // 0 while running
+    std::string host;                     // where it was asked
+    long pid = 0;                         // process that asked it
+    nlohmann::json userAttrs = nlohmann::json::object();   // metrics, device, ...
+    nlohmann::json samplerInfo = nlohmann::json::object(); // what the sampler wants to remember
+    std::vector<IntermediateValue> intermediate;
+
+    bool finished() const { return state != TrialState::Running; }
+    double duration() const { return finished() ? finishedAt - startedAt : 0.0; }
+};
+
+/// How a trial ended, for Study::tell.
+struct Outcome {
+    TrialState state = TrialState::Complete;
+    double value = 0.0;
+    std::string reason;
+    static Outcome complete(double v) { return {TrialState::Complete, v, {}}; }
+    static Outcome failed(std::string why) { return {TrialState::Failed, 0.0, std::move(why)}; }
+    static Outcome pruned(std::string why = {}) { return {TrialState::Pruned, 0.0, std::move(why)}; }
+};
+
+} // namespace tw::study
