@@ -9,7 +9,7 @@
 namespace tw::sampler {
 
 struct SamplerConfig {
-    std::string name = "gp";            // "gp", "random", "sobol"
+    std::string name = "gp";            // "gp", "random", "qmc"
     uint64_t seed = 0;
     int initialTrials = -1;             // -1: max(5, 2 * number of parameters)
     std::string acquisition = "logei";  // "logei" or "ucb"

@@ -17,7 +17,8 @@ public:
     /// (0 for memory) so that errors can name it.
     using ApplyFn = std::function<void(const nlohmann::json& event, long line)>;
     /// Runs under the lock, after every pending event was applied; returns the
-    /// events to append (possibly none).
+    /// events to append (possibly none). Appended events are then passed to
+    /// ApplyFn as well (as read back), so state is built by one code path.
     using BodyFn = std::function<std::vector<nlohmann::json>()>;
 
     virtual ~Storage() = default;
@@ -73,7 +74,10 @@ private:
     int _fd = -1;
     long long _offset = 0; // bytes consumed (complete lines)
     long _line = 0;        // lines consumed
+    bool _readOnly = false;          // opened O_RDONLY (no write permission)
+    long long _tornWarnedAt = -1;    // offset of the torn line already warned about
     std::string readNew(bool exclusive, std::vector<std::pair<std::string, long>>& lines);
+    void append(const std::vector<nlohmann::json>& events, const ApplyFn& apply);
 };
 
 } // namespace tw::study

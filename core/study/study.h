@@ -49,6 +49,10 @@ public:
     /// a Running trial and returns it. Under the lock: numbers are unique and
     /// pending trials are visible to the sampler.
     Trial ask();
+    /// The process whose death means a trial it asked will never be told
+    /// (isOrphaned). Defaults to this process; a one-shot command such as
+    /// `tw ask` names its parent, the worker script that will call `tw tell`.
+    void setOwnerPid(long pid) { _ownerPid = pid; }
     /// Records a Running trial with these values (checked against the space).
     Trial enqueue(const std::vector<double>& params);
     /// Records how trial `number` ended. Throws invalid_argument when the
@@ -83,7 +87,10 @@ private:
     bool _created = false;
     std::vector<Trial> _trials;
     std::unique_ptr<sampler::Sampler> _sampler;
+    std::vector<std::string> _warnings; // from replaying events (a trial told twice, ...)
+    long _eventsSeen = 0;               // events passed to apply()
     mutable std::mutex _mutex;
+    long _ownerPid = 0;
 };
 
 /// True when trial t is Running but was asked by a process on this host that

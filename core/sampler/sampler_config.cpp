@@ -1,0 +1,111 @@
+#include "sampler/sampler_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace tw::sampler {
+
+using nlohmann::json;
+
+namespace {
+
+std::string prefix(const std::string& source)
+{
+    return (source.empty() ? std::string() : source + ": ") + "sampler: ";
+}
+
+std::string numberText(double v)
+{
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    return json(v).dump();
+}
+
+void validateInto(const SamplerConfig& c, const std::string& pre)
+{
+    if (c.name != "gp" && c.name != "random" && c.name != "qmc")
+        throw std::invalid_argument(pre + "unknown name '" + c.name + "' (expected gp, random or qmc)");
+    if (c.acquisition != "logei" && c.acquisition != "ucb")
+        throw std::invalid_argument(pre + "unknown acquisition '" + c.acquisition + "' (expected logei or ucb)");
+    if (!std::isfinite(c.ucbBeta) || !(c.ucbBeta > 0))
+        throw std::invalid_argument(pre + "'ucb_beta' must be a finite number > 0 (ucb_beta = " +
+                                    numberText(c.ucbBeta) + ")");
+    if (c.initialTrials < -1)
+        throw std::invalid_argument(pre + "'initial' must be >= 0, or -1 for automatic (initial = " +
+                                    std::to_string(c.initialTrials) + ")");
+    if (c.kernel != "matern52")
+        throw std::invalid_argument(pre + "unknown kernel '" + c.kernel + "' (expected matern52)");
+}
+
+std::string stringField(const json& v, const char* key, const std::string& pre)
+{
+    if (!v.is_string()) throw std::invalid_argument(pre + "'" + key + "' must be a string");
+    return v.get<std::string>();
+}
+
+} // namespace
+
+int SamplerConfig::initialFor(size_t numParams) const
+{
+    if (initialTrials >= 0) return initialTrials;
+    return std::max(5, 2 * int(numParams));
+}
+
+void SamplerConfig::validate() const
+{
+    validateInto(*this, "sampler: ");
+}
+
+json SamplerConfig::toJson() const
+{
+    return json{{"name", name},
+                {"seed", seed},
+                {"initial", initialTrials},
+                {"acquisition", acquisition},
+                {"ucb_beta", ucbBeta},
+                {"kernel", kernel}};
+}
+
+SamplerConfig SamplerConfig::fromJson(const json& j, const std::string& source)
+{
+    const std::string pre = prefix(source);
+    if (!j.is_object()) throw std::invalid_argument(pre + "must be a JSON object");
+    SamplerConfig c;
+    for (const auto& item : j.items()) {
+        const std::string& key = item.key();
+        const json& v = item.value();
+        if (key == "name") {
+            c.name = stringField(v, "name", pre);
+        } else if (key == "seed") {
+            if (!v.is_number_unsigned())
+                throw std::invalid_argument(pre + "'seed' must be a non-negative integer (got " + v.dump() + ")");
+            c.seed = v.get<uint64_t>();
+        } else if (key == "initial") {
+            if (!v.is_number_integer())
+                throw std::invalid_argument(pre + "'initial' must be an integer (got " + v.dump() + ")");
+            const auto n = v.get<long long>();
+            if (n < -1 || n > std::numeric_limits<int>::max())
+                throw std::invalid_argument(pre + "'initial' must be >= 0, or -1 for automatic (initial = " +
+                                            v.dump() + ")");
+            c.initialTrials = int(n);
+        } else if (key == "acquisition") {
+            c.acquisition = stringField(v, "acquisition", pre);
+        } else if (key == "ucb_beta") {
+            if (!v.is_number()) throw std::invalid_argument(pre + "'ucb_beta' must be a number (got " + v.dump() + ")");
+            c.ucbBeta = v.get<double>();
+        } else if (key == "kernel") {
+            c.kernel = stringField(v, "kernel", pre);
+        } else {
+            throw std::invalid_argument(pre + "unknown key '" + key +
+                                        "' (expected name, seed, initial, acquisition, ucb_beta, kernel)");
+        }
+    }
+    validateInto(c, pre);
+    return c;
+}
+
+} // namespace tw::sampler

@@ -1,0 +1,28 @@
+#pragma once
+// Internal helpers of the search space (not part of the public API).
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <utility>
+
+namespace tw::space::detail {
+
+/// Integers up to 2^53 are exact in a double.
+constexpr double kMaxExactInteger = 9007199254740992.0;
+/// How far (in units of the step) a value may lie from its grid point.
+constexpr double kStepTolerance = 1e-6;
+
+/// Shortest text that reads back as the same double; integers without ".0".
+std::string formatNumber(double v);
+/// "source: " or "".
+std::string prefix(const std::string& source);
+/// "source: parameter 'name': ".
+std::string paramContext(const std::string& source, const std::string& name);
+/// An integral double as a JSON integer, anything else as a JSON float.
+nlohmann::json numberToJson(double v);
+/// 1-based line and column of nlohmann's 1-based byte position in `text`.
+std::pair<long, long> lineColumn(const std::string& text, size_t byte);
+/// nlohmann's exception message without its "[json.exception...]" prefix.
+std::string parseErrorMessage(const nlohmann::json::exception& e);
+
+} // namespace tw::space::detail

@@ -1,0 +1,233 @@
+// Storages of study events: in memory, or a journal file shared by processes.
+//
+// Durability: an append is a single write() of whole lines under the
+// exclusive flock(). Once write() returns, the bytes are in the kernel's page
+// cache and survive the writing process crashing or being killed; only a
+// power loss or kernel crash before writeback could lose them, which is the
+// same guarantee a process crash would give anyway for the trial that was
+// running. We deliberately do not fsync() after each event: it would cost
+// milliseconds per trial on network and spinning disks for no gain against
+// the failures this journal is built for. A process killed in the middle of
+// write() leaves a torn last line, which readers skip and the next writer cuts.
+#include "study/storage.h"
+
+#include "space/search_space_detail.h"
+#include "util/errors.h"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tw::study {
+
+using nlohmann::json;
+
+namespace {
+
+std::string dumpLine(const json& e)
+{
+    // Replace invalid UTF-8 instead of throwing: a reason string may come
+    // from a program's output.
+    return e.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string errnoText(int err)
+{
+    return std::strerror(err);
+}
+
+bool blank(const std::string& s)
+{
+    return s.find_first_not_of(" \t\r") == std::string::npos;
+}
+
+/// flock() held for the lifetime of the object.
+class FileLock {
+public:
+    FileLock(int fd, bool exclusive, const std::string& path) : _fd(fd)
+    {
+        while (::flock(fd, exclusive ? LOCK_EX : LOCK_SH) == -1) {
+            if (errno == EINTR) continue;
+            throw IoError(path + ": cannot lock: " + errnoText(errno));
+        }
+    }
+    ~FileLock() { ::flock(_fd, LOCK_UN); }
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int _fd;
+};
+
+} // namespace
+
+// ---- memory -------------------------------------------------------------------
+
+void MemoryStorage::transact(bool exclusive, const ApplyFn& apply, const BodyFn& body)
+{
+    for (; _applied < _events.size(); ++_applied) apply(_events[_applied], 0);
+    if (!body) return;
+    const std::vector<json> out = body();
+    if (out.empty()) return;
+    if (!exclusive) throw std::logic_error("Storage::transact: appending needs the exclusive lock");
+    // Store each event as a journal would read it back (same numbers, NaN ->
+    // null, ...), so that memory and file studies hold the same state.
+    for (const json& e : out) _events.push_back(json::parse(dumpLine(e)));
+    for (; _applied < _events.size(); ++_applied) apply(_events[_applied], 0);
+}
+
+// ---- journal file ---------------------------------------------------------------
+
+JournalStorage::JournalStorage(std::string path, Mode mode) : _path(std::move(path))
+{
+    if (mode == Mode::Create) {
+        _fd = ::open(_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (_fd < 0) throw IoError("cannot create " + _path + ": " + errnoText(errno));
+    } else {
+        _fd = ::open(_path.c_str(), O_RDWR | O_CLOEXEC);
+        if (_fd < 0 && (errno == EACCES || errno == EROFS)) {
+            // Still readable (show, export); appending will fail with a clear message.
+            _fd = ::open(_path.c_str(), O_RDONLY | O_CLOEXEC);
+            _readOnly = _fd >= 0;
+        }
+        if (_fd < 0) throw IoError("cannot open " + _path + ": " + errnoText(errno));
+    }
+    struct stat st {};
+    std::string problem;
+    if (::fstat(_fd, &st) != 0)
+        problem = "cannot open " + _path + ": " + errnoText(errno);
+    else if (!S_ISREG(st.st_mode))
+        problem = _path + ": not a regular file";
+    else if (mode == Mode::Create && st.st_size > 0)
+        problem = _path + ": study file already exists";
+    if (!problem.empty()) {
+        ::close(_fd);
+        _fd = -1;
+        throw IoError(problem);
+    }
+}
+
+JournalStorage::~JournalStorage()
+{
+    if (_fd >= 0) ::close(_fd);
+}
+
+bool JournalStorage::empty()
+{
+    struct stat st {};
+    if (::fstat(_fd, &st) != 0) throw IoError(_path + ": cannot stat: " + errnoText(errno));
+    return st.st_size == 0;
+}
+
+std::string JournalStorage::readNew(bool exclusive, std::vector<std::pair<std::string, long>>& lines)
+{
+    struct stat st {};
+    if (::fstat(_fd, &st) != 0) throw IoError(_path + ": cannot stat: " + errnoText(errno));
+    const long long size = st.st_size;
+    if (size < _offset)
+        throw IoError(_path + ": the file shrank from " + std::to_string(_offset) + " to " + std::to_string(size) +
+                      " bytes while open (was it edited by hand?)");
+    std::string buf(size_t(size - _offset), '\0');
+    size_t got = 0;
+    while (got < buf.size()) {
+        const ssize_t n = ::pread(_fd, buf.data() + got, buf.size() - got, off_t(_offset + (long long)got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw IoError(_path + ": cannot read: " + errnoText(errno));
+        if (n == 0) break; // shrank meanwhile (cannot happen under the lock)
+        got += size_t(n);
+    }
+    buf.resize(got);
+
+    size_t start = 0;
+    long line = _line;
+    for (size_t nl; (nl = buf.find('\n', start)) != std::string::npos; start = nl + 1)
+        lines.emplace_back(buf.substr(start, nl - start), ++line);
+    std::string torn = buf.substr(start);
+    if (torn.empty()) return torn;
+
+    // A writer died mid-write(): the last line has no '\n'. Even if it parses,
+    // it is not trusted, since a complete event is always written with its '\n'.
+    const long long tornAt = _offset + (long long)start;
+    const std::string where = _path + ":" + std::to_string(line + 1) + ": torn last line (" +
+                              std::to_string(torn.size()) + " bytes) ";
+    if (exclusive && !_readOnly) {
+        if (::ftruncate(_fd, off_t(tornAt)) != 0)
+            throw IoError(_path + ": cannot cut the torn last line: " + errnoText(errno));
+        _warnings.push_back(where + "removed");
+        _tornWarnedAt = -1;
+    } else if (_tornWarnedAt != tornAt) {
+        _warnings.push_back(where + "skipped");
+        _tornWarnedAt = tornAt;
+    }
+    return torn;
+}
+
+void JournalStorage::append(const std::vector<json>& events, const ApplyFn& apply)
+{
+    if (_readOnly) throw IoError(_path + ": cannot write: the file is read-only");
+    std::string buf;
+    std::vector<size_t> ends;
+    for (const json& e : events) {
+        buf += dumpLine(e);
+        buf += '\n';
+        ends.push_back(buf.size());
+    }
+    // One write() of whole lines (looping only on a partial write).
+    size_t done = 0;
+    while (done < buf.size()) {
+        const ssize_t n = ::pwrite(_fd, buf.data() + done, buf.size() - done, off_t(_offset + (long long)done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const int err = n < 0 ? errno : EIO;
+            // Best effort: do not leave a partial line behind.
+            [[maybe_unused]] const int rc = ::ftruncate(_fd, off_t(_offset));
+            throw IoError(_path + ": cannot write: " + errnoText(err));
+        }
+        done += size_t(n);
+    }
+    size_t start = 0;
+    for (size_t end : ends) {
+        const json e = json::parse(buf.begin() + long(start), buf.begin() + long(end) - 1);
+        _offset += (long long)(end - start);
+        ++_line;
+        start = end;
+        apply(e, _line);
+    }
+}
+
+void JournalStorage::transact(bool exclusive, const ApplyFn& apply, const BodyFn& body)
+{
+    FileLock lock(_fd, exclusive, _path);
+    std::vector<std::pair<std::string, long>> lines;
+    readNew(exclusive, lines);
+
+    // Parse and apply line by line: a malformed line stops the replay there,
+    // and _offset stays before it (every later transaction reports it again).
+    for (const auto& [text, line] : lines) {
+        if (!blank(text)) {
+            json event;
+            try {
+                event = json::parse(text);
+            } catch (const json::exception& e) { // parse_error, or a number out of range
+                throw ParseError(_path + ":" + std::to_string(line) +
+                                 ": invalid JSON: " + space::detail::parseErrorMessage(e));
+            }
+            apply(event, line);
+        }
+        _offset += (long long)text.size() + 1;
+        _line = line;
+    }
+
+    if (!body) return;
+    const std::vector<json> out = body();
+    if (out.empty()) return;
+    if (!exclusive) throw std::logic_error("Storage::transact: appending needs the exclusive lock");
+    append(out, apply);
+}
+
+} // namespace tw::study

@@ -1,0 +1,285 @@
+// Study: ask/tell over a storage. Every call holds the mutex and runs one
+// storage transaction; the events it appends are applied by Study::apply()
+// (study_replay.cpp), the same code that replays a file.
+#include "study/study.h"
+
+#include "sampler/sampler.h"
+#include "util/errors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include <signal.h>
+#include <unistd.h>
+
+namespace tw::study {
+
+using nlohmann::json;
+
+namespace {
+
+double now()
+{
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string numberText(double v)
+{
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    return json(v).dump();
+}
+
+std::string trialName(int number)
+{
+    return "trial " + std::to_string(number);
+}
+
+} // namespace
+
+Study::Study(std::unique_ptr<Storage> storage) : _storage(std::move(storage))
+{
+    if (!_storage) throw std::invalid_argument("Study: no storage");
+}
+
+Study::~Study() = default;
+
+std::unique_ptr<Study> Study::create(std::unique_ptr<Storage> storage, StudyConfig config)
+{
+    config.space.validate();
+    config.sampler.validate();
+    if (!config.userAttrs.is_object())
+        throw std::invalid_argument("study config: 'user_attrs' must be a JSON object");
+    StudyConfig::fromJson(config.toJson()); // what the journal will read back must be valid
+    std::unique_ptr<Study> s(new Study(std::move(storage)));
+    std::lock_guard lock(s->_mutex);
+    const json created = {{"event", "study_created"}, {"format", 1}, {"config", config.toJson()}, {"time", now()}};
+    Study* self = s.get();
+    // The emptiness check and the first event share one exclusive transaction:
+    // of two processes creating the same file, exactly one succeeds.
+    s->sync(true, [self, &created] {
+        if (self->_eventsSeen > 0)
+            throw IoError(self->_storage->describe() + ": study file already exists");
+        return std::vector<json>{created};
+    });
+    return s;
+}
+
+std::unique_ptr<Study> Study::open(std::unique_ptr<Storage> storage)
+{
+    std::unique_ptr<Study> s(new Study(std::move(storage)));
+    std::lock_guard lock(s->_mutex);
+    try {
+        s->sync(false, {});
+    } catch (const ParseError& e) {
+        // The very first line is not even JSON: say what the file is not.
+        if (s->_eventsSeen == 0)
+            throw ParseError(s->_storage->describe() + ": not a study file (" + e.what() + ")");
+        throw;
+    }
+    if (!s->_created) throw ParseError(s->_storage->describe() + ": empty study file");
+    return s;
+}
+
+std::unique_ptr<Study> Study::createInMemory(StudyConfig config)
+{
+    return create(std::make_unique<MemoryStorage>(), std::move(config));
+}
+
+std::unique_ptr<Study> Study::createFile(const std::string& path, StudyConfig config)
+{
+    // Check the configuration before the file is created.
+    config.space.validate();
+    config.sampler.validate();
+    return create(std::make_unique<JournalStorage>(path, JournalStorage::Mode::Create), std::move(config));
+}
+
+std::unique_ptr<Study> Study::openFile(const std::string& path)
+{
+    return open(std::make_unique<JournalStorage>(path, JournalStorage::Mode::Open));
+}
+
+void Study::sync(bool exclusive, const Storage::BodyFn& body)
+{
+    _storage->transact(
+        exclusive, [this](const json& event, long line) { apply(event, line); }, body);
+}
+
+Trial& Study::trialRef(int number, const char* what)
+{
+    if (number < 0 || size_t(number) >= _trials.size()) {
+        const std::string count = std::to_string(_trials.size()) + (_trials.size() == 1 ? " trial" : " trials");
+        throw std::invalid_argument((what && *what ? std::string(what) + ": " : std::string()) + trialName(number) +
+                                    " does not exist (the study has " + count + ")");
+    }
+    return _trials[size_t(number)];
+}
+
+json Study::askedEvent(const Trial& t) const
+{
+    return json{{"event", "trial_asked"},
+                {"number", t.number},
+                {"params", _config.space.valuesToJson(t.params)},
+                {"time", t.startedAt},
+                {"host", t.host},
+                {"pid", t.pid},
+                {"sampler", t.samplerInfo}};
+}
+
+Trial Study::ask()
+{
+    std::lock_guard lock(_mutex);
+    int number = -1;
+    sync(true, [this, &number] {
+        // Under the exclusive lock, after every other process's events: the
+        // number is unique and the sampler sees every pending trial.
+        number = int(_trials.size());
+        if (!_sampler) _sampler = sampler::makeSampler(_config.sampler);
+        sampler::Suggestion s =
+            _sampler->suggest(sampler::History{_config.space, _config.direction, _trials}, number);
+        Trial t;
+        t.number = number;
+        t.params = std::move(s.params);
+        t.startedAt = now();
+        t.host = hostName();
+        t.pid = _ownerPid > 0 ? _ownerPid : long(::getpid());
+        t.samplerInfo = s.info.is_object() ? std::move(s.info) : json{{"info", std::move(s.info)}};
+        return std::vector<json>{askedEvent(t)};
+    });
+    return _trials.at(size_t(number));
+}
+
+Trial Study::enqueue(const std::vector<double>& params)
+{
+    std::lock_guard lock(_mutex);
+    _config.space.valuesToJson(params); // throws naming the parameter
+    int number = -1;
+    sync(true, [this, &number, &params] {
+        Trial t;
+        t.number = number = int(_trials.size());
+        t.params = params;
+        t.startedAt = now();
+        t.host = hostName();
+        t.pid = _ownerPid > 0 ? _ownerPid : long(::getpid());
+        t.samplerInfo = json{{"kind", "enqueued"}};
+        return std::vector<json>{askedEvent(t)};
+    });
+    return _trials.at(size_t(number));
+}
+
+void Study::tell(int number, const Outcome& outcome)
+{
+    std::lock_guard lock(_mutex);
+    if (outcome.state == TrialState::Running)
+        throw std::invalid_argument(trialName(number) +
+                                    ": cannot tell state 'running' (expected complete, failed or pruned)");
+    if (outcome.state == TrialState::Complete && !std::isfinite(outcome.value))
+        throw std::invalid_argument(trialName(number) + ": value must be a finite number (got " +
+                                    numberText(outcome.value) + ")");
+    sync(true, [&] {
+        // Checked against the latest state: another process may have told it.
+        const Trial& t = trialRef(number, "");
+        if (t.finished()) throw std::invalid_argument(trialName(number) + " is already " + toString(t.state));
+        json ev = {{"event", "trial_told"}, {"number", number}, {"state", toString(outcome.state)}};
+        if (outcome.state == TrialState::Complete) ev["value"] = outcome.value;
+        if (!outcome.reason.empty()) ev["reason"] = outcome.reason;
+        ev["time"] = now();
+        return std::vector<json>{std::move(ev)};
+    });
+}
+
+void Study::report(int number, int step, double value)
+{
+    std::lock_guard lock(_mutex);
+    if (!std::isfinite(value))
+        throw std::invalid_argument(trialName(number) + ": reported value must be a finite number (got " +
+                                    numberText(value) + ")");
+    sync(true, [&] {
+        const Trial& t = trialRef(number, "");
+        if (t.finished())
+            throw std::invalid_argument(trialName(number) + " is not running (it is " + toString(t.state) + ")");
+        json ev = {{"event", "trial_reported"}, {"number", number}, {"step", step}, {"value", value}};
+        return std::vector<json>{std::move(ev)};
+    });
+}
+
+void Study::setUserAttrs(int number, const json& attrs)
+{
+    std::lock_guard lock(_mutex);
+    if (!attrs.is_object())
+        throw std::invalid_argument(trialName(number) + ": user attributes must be a JSON object (got " +
+                                    attrs.dump(-1, ' ', false, json::error_handler_t::replace) + ")");
+    sync(true, [&] {
+        trialRef(number, "");
+        json ev = {{"event", "trial_attrs"}, {"number", number}, {"attrs", attrs}};
+        return std::vector<json>{std::move(ev)};
+    });
+}
+
+void Study::refresh()
+{
+    std::lock_guard lock(_mutex);
+    sync(false, {});
+}
+
+std::vector<Trial> Study::trials()
+{
+    std::lock_guard lock(_mutex);
+    sync(false, {});
+    return _trials;
+}
+
+std::optional<Trial> Study::trial(int number)
+{
+    std::lock_guard lock(_mutex);
+    sync(false, {});
+    if (number < 0 || size_t(number) >= _trials.size()) return std::nullopt;
+    return _trials[size_t(number)];
+}
+
+std::optional<Trial> Study::bestTrial()
+{
+    std::lock_guard lock(_mutex);
+    sync(false, {});
+    const Trial* best = nullptr;
+    for (const Trial& t : _trials) // in number order: ties keep the lowest number
+        if (t.state == TrialState::Complete && t.value && (!best || better(*t.value, *best->value))) best = &t;
+    if (!best) return std::nullopt;
+    return *best;
+}
+
+bool Study::better(double a, double b) const
+{
+    return _config.direction == Direction::Maximize ? a > b : a < b;
+}
+
+std::vector<std::string> Study::warnings() const
+{
+    std::lock_guard lock(_mutex);
+    std::vector<std::string> all = _storage->warnings();
+    all.insert(all.end(), _warnings.begin(), _warnings.end());
+    return all;
+}
+
+bool isOrphaned(const Trial& t)
+{
+    if (t.state != TrialState::Running || t.pid <= 0 || t.host != hostName()) return false;
+    if (t.pid == long(::getpid())) return false;
+    return ::kill(pid_t(t.pid), 0) == -1 && errno == ESRCH;
+}
+
+std::string hostName()
+{
+    static const std::string name = [] {
+        char buf[256] = {};
+        if (::gethostname(buf, sizeof buf - 1) != 0) return std::string("localhost");
+        return std::string(buf);
+    }();
+    return name;
+}
+
+} // namespace tw::study

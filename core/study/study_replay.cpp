@@ -1,0 +1,191 @@
+// The study configuration's JSON form and the replay of journal events: every
+// state change of a Study, local or read from another process, goes through
+// Study::apply().
+#include "study/study.h"
+
+#include "sampler/sampler.h"
+#include "util/errors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace tw::study {
+
+using nlohmann::json;
+
+// ---- StudyConfig ------------------------------------------------------------------
+
+json StudyConfig::toJson() const
+{
+    return json{{"name", name},
+                {"space", space.toJson()},
+                {"direction", toString(direction)},
+                {"sampler", sampler.toJson()},
+                {"user_attrs", userAttrs}};
+}
+
+StudyConfig StudyConfig::fromJson(const json& j, const std::string& source)
+{
+    const std::string pre = (source.empty() ? std::string() : source + ": ") + "study config: ";
+    if (!j.is_object()) throw std::invalid_argument(pre + "must be a JSON object");
+    for (const auto& item : j.items()) {
+        static const char* const kKeys[] = {"name", "space", "direction", "sampler", "user_attrs"};
+        bool known = false;
+        for (const char* k : kKeys) known = known || item.key() == k;
+        if (!known)
+            throw std::invalid_argument(pre + "unknown key '" + item.key() +
+                                        "' (expected name, space, direction, sampler, user_attrs)");
+    }
+    StudyConfig c;
+    if (auto it = j.find("name"); it != j.end()) {
+        if (!it->is_string()) throw std::invalid_argument(pre + "'name' must be a string");
+        c.name = it->get<std::string>();
+    }
+    auto space = j.find("space");
+    if (space == j.end()) throw std::invalid_argument(pre + "missing 'space'");
+    c.space = space::SearchSpace::fromJson(*space, source);
+    if (auto it = j.find("direction"); it != j.end()) {
+        if (!it->is_string()) throw std::invalid_argument(pre + "'direction' must be a string");
+        try {
+            c.direction = directionFromString(it->get<std::string>());
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(pre + e.what());
+        }
+    }
+    if (auto it = j.find("sampler"); it != j.end()) c.sampler = sampler::SamplerConfig::fromJson(*it, source);
+    if (auto it = j.find("user_attrs"); it != j.end()) {
+        if (!it->is_object()) throw std::invalid_argument(pre + "'user_attrs' must be a JSON object");
+        c.userAttrs = *it;
+    }
+    return c;
+}
+
+// ---- replay -------------------------------------------------------------------------
+
+namespace {
+
+/// Field readers for events; the messages get the file and line prefixed.
+const json& required(const json& ev, const char* key)
+{
+    auto it = ev.find(key);
+    if (it == ev.end()) throw std::invalid_argument("'" + ev["event"].get<std::string>() + "' event without '" + key + "'");
+    return *it;
+}
+
+long long integerField(const json& ev, const char* key)
+{
+    const json& v = required(ev, key);
+    if (!v.is_number_integer()) throw std::invalid_argument(std::string("'") + key + "' must be an integer");
+    const auto n = v.get<long long>();
+    if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max())
+        throw std::invalid_argument(std::string("'") + key + "' is out of range");
+    return n;
+}
+
+double numberField(const json& ev, const char* key)
+{
+    const json& v = required(ev, key);
+    if (!v.is_number()) throw std::invalid_argument(std::string("'") + key + "' must be a number");
+    return v.get<double>();
+}
+
+double optionalNumber(const json& ev, const char* key, double fallback)
+{
+    return ev.contains(key) ? numberField(ev, key) : fallback;
+}
+
+std::string optionalString(const json& ev, const char* key)
+{
+    auto it = ev.find(key);
+    if (it == ev.end()) return {};
+    if (!it->is_string()) throw std::invalid_argument(std::string("'") + key + "' must be a string");
+    return it->get<std::string>();
+}
+
+} // namespace
+
+void Study::apply(const json& ev, long line)
+{
+    ++_eventsSeen;
+    std::string at = _storage->describe();
+    if (line > 0) at.append(":").append(std::to_string(line));
+    const bool hasType = ev.is_object() && ev.contains("event") && ev["event"].is_string();
+    const std::string type = hasType ? ev["event"].get<std::string>() : std::string();
+    if (!_created && type != "study_created")
+        throw ParseError(at + ": not a study file (first event is not 'study_created')");
+    if (!hasType) throw ParseError(at + ": an event must be a JSON object with a string 'event' field");
+
+    try {
+        if (type == "study_created") {
+            if (_created) throw std::invalid_argument("a second 'study_created' event");
+            const json& format = required(ev, "format");
+            if (format != 1)
+                throw std::invalid_argument("unsupported format " + format.dump() + " (this version reads format 1)");
+            _config = StudyConfig::fromJson(required(ev, "config"));
+            _created = true;
+            _sampler.reset();
+        } else if (type == "trial_asked") {
+            const long long number = integerField(ev, "number");
+            if (number != (long long)_trials.size())
+                throw std::invalid_argument("trial_asked: trial " + std::to_string(number) +
+                                            " is out of order (expected trial " + std::to_string(_trials.size()) + ")");
+            Trial t;
+            t.number = int(number);
+            t.params = _config.space.valuesFromJson(required(ev, "params"));
+            t.startedAt = optionalNumber(ev, "time", 0.0);
+            t.host = optionalString(ev, "host");
+            t.pid = ev.contains("pid") ? long(integerField(ev, "pid")) : 0;
+            if (auto it = ev.find("sampler"); it != ev.end()) {
+                if (!it->is_object()) throw std::invalid_argument("'sampler' must be a JSON object");
+                t.samplerInfo = *it;
+            }
+            _trials.push_back(std::move(t));
+        } else if (type == "trial_told") {
+            Trial& t = trialRef(int(integerField(ev, "number")), "trial_told");
+            const std::string stateText = optionalString(ev, "state");
+            const TrialState state = trialStateFromString(stateText);
+            if (state == TrialState::Running) throw std::invalid_argument("'state' cannot be 'running'");
+            std::optional<double> value;
+            if (state == TrialState::Complete) {
+                value = numberField(ev, "value");
+                if (!std::isfinite(*value)) throw std::invalid_argument("'value' must be a finite number");
+            }
+            const std::string reason = optionalString(ev, "reason");
+            const double time = optionalNumber(ev, "time", 0.0);
+            if (t.finished()) {
+                // Lenient: two processes may have told the same trial; the first wins.
+                _warnings.push_back(at + ": trial " + std::to_string(t.number) + " told again (" + stateText +
+                                    "); keeping the first outcome (" + toString(t.state) + ")");
+                return;
+            }
+            t.state = state;
+            t.value = value;
+            t.reason = reason;
+            t.finishedAt = time;
+        } else if (type == "trial_reported") {
+            Trial& t = trialRef(int(integerField(ev, "number")), "trial_reported");
+            const int step = int(integerField(ev, "step"));
+            const double value = numberField(ev, "value");
+            t.intermediate.push_back({step, value});
+        } else if (type == "trial_attrs") {
+            Trial& t = trialRef(int(integerField(ev, "number")), "trial_attrs");
+            const json& attrs = required(ev, "attrs");
+            if (!attrs.is_object()) throw std::invalid_argument("'attrs' must be a JSON object");
+            if (!t.userAttrs.is_object()) t.userAttrs = json::object();
+            t.userAttrs.update(attrs);
+        } else {
+            throw ParseError(at + ": unknown event '" + type + "'");
+        }
+    } catch (const ParseError&) {
+        throw;
+    } catch (const std::invalid_argument& e) {
+        throw ParseError(at + ": " + e.what());
+    } catch (const json::exception& e) {
+        throw ParseError(at + ": " + e.what());
+    }
+}
+
+} // namespace tw::study
