@@ -1,0 +1,228 @@
+// Samplers: the reproducibility contract, no repeated configurations, failed
+// and pending trials, and the GP sampler's quality on a standard function.
+#include "bench/benchmark.h"
+#include "sampler/gp_sampler.h"
+#include "sampler/halton.h"
+#include "sampler/sampler.h"
+#include "study/study.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <set>
+
+using namespace tw;
+
+namespace {
+
+space::SearchSpace mixedSpace()
+{
+    return space::SearchSpace({
+        space::FloatParam{"lr", 1e-5, 1e-1, true, std::nullopt},
+        space::FloatParam{"dropout", 0.0, 0.5, false, std::nullopt},
+        space::IntParam{"layers", 1, 4, false},
+        space::CategoricalParam{"optimizer", {std::string("sgd"), std::string("adam"), std::string("rmsprop")}},
+    });
+}
+
+double objective(const std::vector<double>& v)
+{
+    const double lr = std::log10(v[0]);
+    return (lr + 3.0) * (lr + 3.0) + 4.0 * (v[1] - 0.2) * (v[1] - 0.2) + 0.3 * std::abs(v[2] - 2) + (v[3] == 1 ? 0.0 : 0.5);
+}
+
+std::unique_ptr<study::Study> makeStudy(const std::string& sampler, uint64_t seed,
+                                        study::Direction dir = study::Direction::Minimize,
+                                        space::SearchSpace s = mixedSpace())
+{
+    study::StudyConfig c;
+    c.name = "test";
+    c.space = std::move(s);
+    c.direction = dir;
+    c.sampler.name = sampler;
+    c.sampler.seed = seed;
+    c.sampler.initialTrials = 4;
+    return study::Study::createInMemory(c);
+}
+
+void runTrials(study::Study& st, int n)
+{
+    for (int i = 0; i < n; ++i) {
+        auto t = st.ask();
+        st.tell(t.number, study::Outcome::complete(objective(t.params)));
+    }
+}
+
+} // namespace
+
+class TestSampler : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void sameSeedSameSuggestions_data();
+    void sameSeedSameSuggestions();
+    void haltonIsLowDiscrepancy();
+    void suggestionsAreLegal_data();
+    void suggestionsAreLegal();
+    void neverRepeatsAndReportsExhaustion();
+    void failedTrialsDoNotBreakTheGp();
+    void pendingTrialsSpreadParallelSuggestions();
+    void maximizeFindsTheMaximum();
+    void gpBeatsRandomOnBranin();
+    void unknownSamplerIsRejected();
+};
+
+void TestSampler::sameSeedSameSuggestions_data()
+{
+    QTest::addColumn<QString>("sampler");
+    QTest::newRow("random") << "random";
+    QTest::newRow("qmc") << "qmc";
+    QTest::newRow("gp") << "gp";
+}
+
+void TestSampler::sameSeedSameSuggestions()
+{
+    QFETCH(QString, sampler);
+    auto a = makeStudy(sampler.toStdString(), 42), b = makeStudy(sampler.toStdString(), 42);
+    auto c = makeStudy(sampler.toStdString(), 43);
+    runTrials(*a, 8);
+    runTrials(*b, 8);
+    runTrials(*c, 8);
+    const auto ta = a->trials(), tb = b->trials(), tc = c->trials();
+    bool anyDifferent = false;
+    for (size_t i = 0; i < ta.size(); ++i) {
+        QVERIFY2(ta[i].params == tb[i].params, qPrintable(QString("trial %1 differs with the same seed").arg(i)));
+        anyDifferent |= ta[i].params != tc[i].params;
+    }
+    QVERIFY2(anyDifferent, "a different seed gives different suggestions");
+    // The same history in a fresh sampler object gives the same next suggestion.
+    auto s1 = sampler::makeSampler(a->config().sampler);
+    auto s2 = sampler::makeSampler(a->config().sampler);
+    const auto h = a->trials();
+    sampler::History hist{a->space(), a->direction(), h};
+    QVERIFY(s1->suggest(hist, 8).params == s2->suggest(hist, 8).params);
+}
+
+void TestSampler::haltonIsLowDiscrepancy()
+{
+    // 256 points in 2-D: every cell of a 4x4 grid gets close to 16.
+    sampler::ScrambledHalton h(2, 1);
+    int cells[4][4] = {};
+    for (int i = 0; i < 256; ++i) {
+        const auto p = h.point(uint64_t(i));
+        QVERIFY(p[0] >= 0 && p[0] < 1 && p[1] >= 0 && p[1] < 1);
+        cells[int(p[0] * 4)][int(p[1] * 4)]++;
+    }
+    for (auto& row : cells)
+        for (int c : row) QVERIFY2(c >= 12 && c <= 20, qPrintable(QString("cell count %1").arg(c)));
+}
+
+void TestSampler::suggestionsAreLegal_data() { sameSeedSameSuggestions_data(); }
+
+void TestSampler::suggestionsAreLegal()
+{
+    QFETCH(QString, sampler);
+    auto st = makeStudy(sampler.toStdString(), 3);
+    runTrials(*st, 12);
+    for (const auto& t : st->trials()) {
+        for (size_t i = 0; i < st->space().size(); ++i)
+            QVERIFY2(st->space().contains(i, t.params[i]), qPrintable(QString("trial %1 parameter %2").arg(t.number).arg(i)));
+    }
+}
+
+void TestSampler::neverRepeatsAndReportsExhaustion()
+{
+    // 4 x 3 = 12 configurations.
+    space::SearchSpace s({space::IntParam{"units", 1, 4, false},
+                          space::CategoricalParam{"act", {std::string("relu"), std::string("tanh"), 1.5}}});
+    for (const char* name : {"gp", "random", "qmc"}) {
+        auto st = makeStudy(name, 1, study::Direction::Minimize, s);
+        std::set<std::vector<double>> seen;
+        for (int i = 0; i < 12; ++i) {
+            auto t = st->ask();
+            QVERIFY2(seen.insert(t.params).second, qPrintable(QString("%1 repeated a configuration at trial %2").arg(name).arg(i)));
+            st->tell(t.number, study::Outcome::complete(t.params[0] + t.params[1]));
+        }
+        bool threw = false;
+        try {
+            st->ask();
+        } catch (const std::exception& e) {
+            threw = true;
+            QVERIFY(QString(e.what()).contains("exhausted"));
+        }
+        QVERIFY2(threw, name);
+    }
+}
+
+void TestSampler::failedTrialsDoNotBreakTheGp()
+{
+    auto st = makeStudy("gp", 5);
+    for (int i = 0; i < 14; ++i) {
+        auto t = st->ask();
+        if (i % 3 == 1) st->tell(t.number, study::Outcome::failed("diverged"));
+        else if (i % 5 == 4) st->tell(t.number, study::Outcome::pruned());
+        else st->tell(t.number, study::Outcome::complete(objective(t.params)));
+    }
+    const auto trials = st->trials();
+    QCOMPARE(int(trials.size()), 14);
+    // The GP ran (after the initial design) and recorded finite hyperparameters.
+    const auto& info = trials.back().samplerInfo;
+    QCOMPARE(QString::fromStdString(info.value("kind", "")), QString("gp"));
+    for (const auto& v : info["gp_theta"]) QVERIFY(std::isfinite(v.get<double>()));
+}
+
+void TestSampler::pendingTrialsSpreadParallelSuggestions()
+{
+    auto st = makeStudy("gp", 9, study::Direction::Minimize,
+                        space::SearchSpace({space::FloatParam{"x", 0.0, 1.0, false, std::nullopt},
+                                            space::FloatParam{"y", 0.0, 1.0, false, std::nullopt}}));
+    auto f = [](const std::vector<double>& v) { return (v[0] - 0.3) * (v[0] - 0.3) + (v[1] - 0.7) * (v[1] - 0.7); };
+    for (int i = 0; i < 10; ++i) {
+        auto t = st->ask();
+        st->tell(t.number, study::Outcome::complete(f(t.params)));
+    }
+    // Four asks without a tell, as four workers would do.
+    std::vector<study::Trial> running;
+    for (int i = 0; i < 4; ++i) running.push_back(st->ask());
+    for (size_t i = 0; i < running.size(); ++i) {
+        QCOMPARE(int(running[i].samplerInfo.value("pending", 0)), int(i));
+        for (size_t j = 0; j < i; ++j) {
+            const double dx = running[i].params[0] - running[j].params[0], dy = running[i].params[1] - running[j].params[1];
+            QVERIFY2(std::sqrt(dx * dx + dy * dy) > 0.02, "parallel suggestions must spread out");
+        }
+    }
+}
+
+void TestSampler::maximizeFindsTheMaximum()
+{
+    auto st = makeStudy("gp", 2, study::Direction::Maximize,
+                        space::SearchSpace({space::FloatParam{"x", -2.0, 2.0, false, std::nullopt}}));
+    for (int i = 0; i < 15; ++i) {
+        auto t = st->ask();
+        st->tell(t.number, study::Outcome::complete(1.0 - (t.params[0] - 0.5) * (t.params[0] - 0.5)));
+    }
+    const auto best = st->bestTrial();
+    QVERIFY(best);
+    QVERIFY2(std::abs(best->params[0] - 0.5) < 0.05, qPrintable(QString("best x %1").arg(best->params[0])));
+}
+
+void TestSampler::gpBeatsRandomOnBranin()
+{
+    sampler::SamplerConfig gp, rnd;
+    gp.name = "gp";
+    rnd.name = "random";
+    const auto rg = bench::runBenchmark("branin", gp, 25, 3);
+    const auto rr = bench::runBenchmark("branin", rnd, 25, 3);
+    const double mg = bench::median(rg.regrets), mr = bench::median(rr.regrets);
+    QVERIFY2(mg < 0.05, qPrintable(QString("GP median regret %1").arg(mg)));
+    QVERIFY2(mg < mr, qPrintable(QString("GP %1 vs random %2").arg(mg).arg(mr)));
+}
+
+void TestSampler::unknownSamplerIsRejected()
+{
+    sampler::SamplerConfig c;
+    c.name = "tpe";
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sampler::makeSampler(c));
+}
+
+QTEST_APPLESS_MAIN(TestSampler)
+#include "test_sampler.moc"
