@@ -1,0 +1,193 @@
+#include "cli/args.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace tw::cli {
+
+namespace {
+
+const FlagSpec* findSpec(const std::vector<FlagSpec>& specs, const std::string& name)
+{
+    for (const FlagSpec& s : specs)
+        if (s.name == name)
+            return &s;
+    return nullptr;
+}
+
+} // namespace
+
+std::string expected(const std::string& flag, const std::string& rule, const std::string& text)
+{
+    return "--" + flag + ": expected " + rule + " (got '" + text + "')";
+}
+
+std::optional<double> parseDouble(const std::string& text)
+{
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    if (begin != end && *begin == '+')
+        ++begin;
+    if (begin == end || *begin == '+' || *begin == ' ')
+        return std::nullopt;
+    double v = 0.0;
+    auto [ptr, ec] = std::from_chars(begin, end, v, std::chars_format::general);
+    if (ptr != end)
+        return std::nullopt;
+    if (ec == std::errc::result_out_of_range) {
+        // Overflow (1e999) reads as infinity, underflow as zero, like strtod.
+        const bool negative = *begin == '-';
+        const std::string digits(begin, end);
+        const auto e = digits.find_first_of("eE");
+        const bool bigExponent = e != std::string::npos && digits.find('-', e) == std::string::npos;
+        if (bigExponent)
+            return negative ? -std::numeric_limits<double>::infinity()
+                            : std::numeric_limits<double>::infinity();
+        return negative ? -0.0 : 0.0;
+    }
+    if (ec != std::errc())
+        return std::nullopt;
+    return v;
+}
+
+std::optional<long long> parseInteger(const std::string& text)
+{
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    if (begin != end && *begin == '+')
+        ++begin;
+    if (begin == end || *begin == '+')
+        return std::nullopt;
+    long long v = 0;
+    auto [ptr, ec] = std::from_chars(begin, end, v);
+    if (ec != std::errc() || ptr != end)
+        return std::nullopt;
+    return v;
+}
+
+Args::Args(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs)
+{
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& word = args[i];
+        if (word == "--help" || word == "-h") {
+            _help = true;
+            return;
+        }
+        if (word.size() < 3 || word.compare(0, 2, "--") != 0) {
+            if (word.size() > 1 && word[0] == '-')
+                throw usageError("unknown flag '" + word + "' (flags are spelled --name; see --help)");
+            throw usageError("unexpected argument '" + word + "' (see --help)");
+        }
+        std::string name = word.substr(2);
+        std::optional<std::string> value;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        }
+        const FlagSpec* spec = findSpec(specs, name);
+        if (!spec)
+            throw usageError("unknown flag '--" + name + "' (see --help)");
+        if (!spec->takesValue) {
+            if (value)
+                throw usageError("--" + name + " takes no value (got '" + *value + "')");
+            value = std::string();
+        } else if (!value) {
+            // A following word that starts with "--" is the next flag, not a
+            // value; "-1.5" is a value.
+            if (i + 1 >= args.size() || args[i + 1].compare(0, 2, "--") == 0)
+                throw usageError("--" + name + ": missing value");
+            value = args[++i];
+        }
+        auto& slot = _values[name];
+        if (!slot.empty() && !spec->repeatable)
+            throw usageError("--" + name + " given more than once");
+        slot.push_back(*value);
+    }
+}
+
+std::optional<std::string> Args::get(const std::string& flag) const
+{
+    auto it = _values.find(flag);
+    if (it == _values.end() || it->second.empty())
+        return std::nullopt;
+    return it->second.back();
+}
+
+std::string Args::required(const std::string& flag) const
+{
+    auto v = get(flag);
+    if (!v)
+        throw usageError("--" + flag + " is required (see --help)");
+    if (v->empty())
+        throw usageError("--" + flag + ": empty value");
+    return *v;
+}
+
+std::vector<std::string> Args::all(const std::string& flag) const
+{
+    auto it = _values.find(flag);
+    return it == _values.end() ? std::vector<std::string>{} : it->second;
+}
+
+int Args::integer(const std::string& flag, int fallback, int min) const
+{
+    auto text = get(flag);
+    if (!text)
+        return fallback;
+    const std::string rule = min == 1   ? "a positive integer"
+                             : min == 0 ? "a non-negative integer"
+                                        : "an integer >= " + std::to_string(min);
+    auto v = parseInteger(*text);
+    if (!v || *v < min || *v > std::numeric_limits<int>::max())
+        throw usageError(expected(flag, rule, *text));
+    return int(*v);
+}
+
+int Args::requiredInteger(const std::string& flag, int min) const
+{
+    required(flag);
+    return integer(flag, 0, min);
+}
+
+double Args::positiveNumber(const std::string& flag, double fallback) const
+{
+    auto text = get(flag);
+    if (!text)
+        return fallback;
+    auto v = parseDouble(*text);
+    if (!v || !std::isfinite(*v) || *v <= 0.0)
+        throw usageError(expected(flag, "a positive number", *text));
+    return *v;
+}
+
+uint64_t Args::seed(const std::string& flag, uint64_t fallback) const
+{
+    auto text = get(flag);
+    if (!text)
+        return fallback;
+    const char* begin = text->data();
+    const char* end = begin + text->size();
+    uint64_t v = 0;
+    auto [ptr, ec] = std::from_chars(begin, end, v);
+    if (text->empty() || ec != std::errc() || ptr != end)
+        throw usageError(expected(flag, "a non-negative integer", *text));
+    return v;
+}
+
+void Args::exactlyOne(const std::vector<std::string>& flags, bool allowNone) const
+{
+    std::vector<std::string> given;
+    std::string list;
+    for (const std::string& f : flags) {
+        if (has(f))
+            given.push_back(f);
+        list += (list.empty() ? "--" : ", --") + f;
+    }
+    if (given.size() > 1)
+        throw usageError("--" + given[0] + " and --" + given[1] + " exclude each other");
+    if (given.empty() && !allowNone)
+        throw usageError("one of " + list + " is required");
+}
+
+} // namespace tw::cli

@@ -1,0 +1,68 @@
+#pragma once
+// The commands of `tw` and the helpers they share. Each command parses its own
+// flags (cli/args.h), prints JSON on ctx.out and returns the exit code or
+// throws (CliError, std::invalid_argument, tw::IoError, tw::ParseError).
+#include "cli/args.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iosfwd>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace tw::study {
+class Study;
+struct Trial;
+} // namespace tw::study
+
+namespace tw::space { class SearchSpace; }
+
+namespace tw::cli {
+
+using ordered_json = nlohmann::ordered_json;
+
+struct Context {
+    std::string command;            // "create", "ask", ...
+    std::vector<std::string> args;  // the words after the command
+    std::ostream& out;
+    std::ostream& err;
+    std::set<std::string> warned;   // warnings already printed
+};
+
+int cmdCreate(Context& ctx);
+int cmdAsk(Context& ctx);
+int cmdTell(Context& ctx);
+int cmdBest(Context& ctx);
+int cmdTrials(Context& ctx);
+int cmdExport(Context& ctx);
+int cmdOptimize(Context& ctx);
+int cmdContour(Context& ctx);
+int cmdSlice(Context& ctx);
+int cmdBench(Context& ctx);
+
+/// The usage text of a command ("" for the overview), or nullptr when unknown.
+const char* helpText(const std::string& command);
+
+/// Parses the command's flags; prints its help and returns nullptr-equivalent
+/// (`help` set) when --help was given.
+Args parseArgs(Context& ctx, const std::vector<FlagSpec>& specs);
+
+// ---- helpers shared by the commands ------------------------------------------
+/// Opens an existing study file (IoError naming the file when it is missing).
+std::unique_ptr<study::Study> openStudy(const std::string& path);
+/// Prints the study's warnings to ctx.err as "tw: warning: ..." (each once).
+void printWarnings(Context& ctx, const study::Study& study);
+/// Parameter values as a JSON object in the space's order.
+ordered_json paramsJson(const space::SearchSpace& space, const std::vector<double>& values);
+/// {"number","state","value"?,"reason"?,"params","duration"}
+ordered_json trialJson(const space::SearchSpace& space, const study::Trial& t);
+/// {"number","value","params"}
+ordered_json bestJson(const space::SearchSpace& space, const study::Trial& t);
+/// Writes one compact JSON line and flushes.
+void printLine(std::ostream& out, const ordered_json& j);
+/// "2024-05-01T12:00:00.123Z" (empty for 0).
+std::string isoTime(double unixSeconds);
+
+} // namespace tw::cli

@@ -1,0 +1,224 @@
+// tw contour / slice / bench.
+#include "cli/commands.h"
+
+#include "analysis/grid.h"
+#include "bench/benchmark.h"
+#include "bench/functions.h"
+#include "gp/surrogate.h"
+#include "study/study.h"
+#include "util/errors.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <optional>
+
+namespace tw::cli {
+
+namespace {
+
+/// Ten significant digits, as analysis::writeContourCsv writes them.
+std::string num(double v)
+{
+    std::ostringstream os;
+    os << std::setprecision(10) << v;
+    return os.str();
+}
+
+/// --out must be a .csv file; plots are the workbench's business.
+std::string csvOut(const Args& a)
+{
+    const std::string out = a.required("out");
+    std::string ext = std::filesystem::path(out).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (ext == ".csv")
+        return out;
+    if (ext == ".svg" || ext == ".png" || ext == ".pdf")
+        throw usageError("--out: SVG/PNG/PDF output comes with the workbench; use .csv (got '" + out + "')");
+    throw usageError(expected("out", "a .csv file", out));
+}
+
+/// Parses one "--fix name=value" into fixed[index of name].
+void applyFix(const space::SearchSpace& space, const std::string& text, std::vector<double>& fixed)
+{
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw usageError(expected("fix", "NAME=VALUE", text));
+    const std::string name = text.substr(0, eq);
+    const std::string value = text.substr(eq + 1);
+    const int i = space.indexOf(name);
+    if (i < 0) {
+        std::string names;
+        for (const auto& p : space.params())
+            names += (names.empty() ? "" : ", ") + space::nameOf(p);
+        throw failure("--fix: unknown parameter '" + name + "' (parameters: " + names + ")");
+    }
+    const auto& param = space[size_t(i)];
+    if (const auto* c = std::get_if<space::CategoricalParam>(&param)) {
+        const auto asNumber = parseDouble(value);
+        for (size_t k = 0; k < c->choices.size(); ++k) {
+            const auto* d = std::get_if<double>(&c->choices[k]);
+            if (space::choiceToString(c->choices[k]) == value || (d && asNumber && *d == *asNumber)) {
+                fixed[size_t(i)] = double(k);
+                return;
+            }
+        }
+        std::string list;
+        for (const auto& ch : c->choices)
+            list += (list.empty() ? "" : ", ") + space::choiceToString(ch);
+        throw failure("--fix: parameter '" + name + "': '" + value + "' is not one of its choices (" + list + ")");
+    }
+    const auto v = parseDouble(value);
+    if (!v || !std::isfinite(*v))
+        throw usageError("--fix: parameter '" + name + "': expected a finite number (got '" + value + "')");
+    if (!space.contains(size_t(i), *v))
+        throw failure("--fix: parameter '" + name + "': " + value + " is not a legal value of its range");
+    fixed[size_t(i)] = *v;
+}
+
+struct Fitted {
+    std::unique_ptr<study::Study> study;
+    std::optional<gp::Surrogate> surrogate;
+    std::vector<double> fixed;
+};
+
+Fitted fitStudy(Context& ctx, const Args& a)
+{
+    const std::string path = a.required("study");
+    Fitted f;
+    f.study = openStudy(path);
+    printWarnings(ctx, *f.study);
+    const auto trials = f.study->trials();
+    const auto& space = f.study->space();
+    f.fixed = analysis::defaultFixedValues(space, trials, f.study->direction());
+    for (const std::string& fix : a.all("fix"))
+        applyFix(space, fix, f.fixed);
+    f.surrogate = gp::Surrogate::fit(space, trials);
+    if (!f.surrogate) {
+        int complete = 0;
+        for (const auto& t : trials)
+            complete += t.state == study::TrialState::Complete && t.value && std::isfinite(*t.value);
+        throw failure(path + ": the surrogate needs at least 2 completed trials (the study has " +
+                      std::to_string(complete) + ")");
+    }
+    return f;
+}
+
+void writeSliceCsv(const analysis::Slice& s, const std::string& path, const std::string& studyName)
+{
+    // The layout of analysis::writeContourCsv, with one axis.
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    if (!f)
+        throw IoError("cannot write " + path);
+    f << "# slice of the GP posterior of study " << studyName << " (" << s.observations << " observations)\n";
+    f << "# fixed: " << s.fixedJson.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    f << "x,mean,se\n";
+    for (size_t k = 0; k < s.x.values.size(); ++k) {
+        std::string x = num(s.x.values[k]);
+        if (s.x.categorical && k < s.x.labels.size()) {
+            x = "\"";
+            for (char c : s.x.labels[k])
+                x += c == '"' ? std::string("\"\"") : std::string(1, c);
+            x += "\"";
+        }
+        f << x << "," << num(s.mean[Eigen::Index(k)]) << "," << num(s.se[Eigen::Index(k)]) << "\n";
+    }
+    f.flush();
+    if (!f)
+        throw IoError("cannot write " + path);
+}
+
+} // namespace
+
+int cmdContour(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"x"}, {"y"}, {"out"}, {"resolution"}, {"fix", true, true}});
+    if (a.help())
+        return 0;
+    const std::string out = csvOut(a);
+    const std::string x = a.required("x"), y = a.required("y");
+    const int resolution = a.integer("resolution", 50, 2);
+    Fitted f = fitStudy(ctx, a);
+    analysis::Grid2D grid = analysis::contour(*f.surrogate, x, y, f.fixed, resolution);
+    analysis::writeContourCsv(grid, out, f.study->config().name);
+    ordered_json o;
+    o["out"] = out;
+    o["x"] = x;
+    o["y"] = y;
+    o["rows"] = grid.x.values.size() * grid.y.values.size();
+    o["observations"] = grid.observations;
+    o["fixed"] = ordered_json(grid.fixedJson);
+    printLine(ctx.out, o);
+    return 0;
+}
+
+int cmdSlice(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"x"}, {"out"}, {"resolution"}, {"fix", true, true}});
+    if (a.help())
+        return 0;
+    const std::string out = csvOut(a);
+    const std::string x = a.required("x");
+    const int resolution = a.integer("resolution", 50, 2);
+    Fitted f = fitStudy(ctx, a);
+    analysis::Slice s = analysis::slice(*f.surrogate, x, f.fixed, resolution);
+    writeSliceCsv(s, out, f.study->config().name);
+    ordered_json o;
+    o["out"] = out;
+    o["x"] = x;
+    o["rows"] = s.x.values.size();
+    o["observations"] = s.observations;
+    o["fixed"] = ordered_json(s.fixedJson);
+    printLine(ctx.out, o);
+    return 0;
+}
+
+int cmdBench(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"function"}, {"trials"}, {"seeds"}, {"first-seed"}, {"sampler"},
+                             {"acquisition"}, {"ucb-beta"}, {"initial"}, {"traces", false}});
+    if (a.help())
+        return 0;
+    const std::string function = a.required("function");
+    const auto names = bench::testFunctionNames();
+    if (std::find(names.begin(), names.end(), function) == names.end()) {
+        std::string list;
+        for (const auto& n : names)
+            list += (list.empty() ? "" : "|") + n;
+        throw usageError(expected("function", list, function));
+    }
+    const int trials = a.requiredInteger("trials", 1);
+    const int seeds = a.integer("seeds", 5, 1);
+    const uint64_t firstSeed = a.seed("first-seed", 0);
+    sampler::SamplerConfig config;
+    config.name = a.get("sampler").value_or("gp");
+    if (config.name != "gp" && config.name != "random" && config.name != "qmc")
+        throw usageError(expected("sampler", "gp|random|qmc", config.name));
+    config.acquisition = a.get("acquisition").value_or("logei");
+    if (config.acquisition != "logei" && config.acquisition != "ucb")
+        throw usageError(expected("acquisition", "logei|ucb", config.acquisition));
+    config.ucbBeta = a.positiveNumber("ucb-beta", config.ucbBeta);
+    config.initialTrials = a.integer("initial", -1, 0);
+    config.validate();
+
+    bench::BenchmarkResult result = bench::runBenchmark(function, config, trials, seeds, firstSeed);
+    if (!a.has("traces"))
+        result.traces.clear();
+    nlohmann::json j = result.toJson();
+    j["acquisition"] = config.name == "gp" ? nlohmann::json(config.acquisition) : nlohmann::json();
+    ordered_json o;
+    for (const char* key : {"function", "sampler", "acquisition", "trials", "seeds"})
+        if (j.contains(key))
+            o[key] = ordered_json(j[key]);
+    for (const auto& [k, v] : j.items())
+        if (!o.contains(k))
+            o[k] = ordered_json(v);
+    printLine(ctx.out, o);
+    return 0;
+}
+
+} // namespace tw::cli

@@ -1,0 +1,257 @@
+// tw optimize: ask/tell around an objective command, with K worker threads.
+#include "cli/commands.h"
+#include "cli/process.h"
+
+#include "study/study.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <ostream>
+#include <stdexcept>
+#include <thread>
+
+namespace tw::cli {
+
+namespace {
+
+std::atomic<int> gSignal{0};
+
+extern "C" void onStopSignal(int sig)
+{
+    gSignal.store(sig);
+}
+
+/// Installs handlers that only set a flag for SIGINT, SIGTERM and SIGHUP
+/// (a closed terminal must not leave the objective commands running: they are
+/// in their own process groups), except for a signal that was ignored when tw
+/// started (a background job, nohup). Ignores SIGPIPE (a command that does not
+/// read its input). Restores everything on destruction.
+class SignalGuard {
+public:
+    SignalGuard()
+    {
+        gSignal.store(0);
+        struct sigaction sa {};
+        sa.sa_handler = onStopSignal;
+        sigemptyset(&sa.sa_mask);
+        for (size_t i = 0; i < kStop.size(); ++i) {
+            sigaction(kStop[i], nullptr, &_old[i]);
+            if (_old[i].sa_handler != SIG_IGN)
+                sigaction(kStop[i], &sa, nullptr);
+        }
+        struct sigaction ign {};
+        ign.sa_handler = SIG_IGN;
+        sigemptyset(&ign.sa_mask);
+        sigaction(SIGPIPE, &ign, &_oldPipe);
+    }
+    ~SignalGuard()
+    {
+        for (size_t i = 0; i < kStop.size(); ++i)
+            sigaction(kStop[i], &_old[i], nullptr);
+        sigaction(SIGPIPE, &_oldPipe, nullptr);
+    }
+    SignalGuard(const SignalGuard&) = delete;
+    SignalGuard& operator=(const SignalGuard&) = delete;
+
+private:
+    static constexpr std::array<int, 3> kStop = {SIGINT, SIGTERM, SIGHUP};
+    std::array<struct sigaction, 3> _old {};
+    struct sigaction _oldPipe {};
+};
+
+const char* signalName(int sig)
+{
+    const char* abbrev = sigabbrev_np(sig);
+    return abbrev ? abbrev : "?";
+}
+
+std::string formatSeconds(double s)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", s);
+    return buf;
+}
+
+std::string clip(const std::string& s, size_t max = 200)
+{
+    return s.size() <= max ? s : s.substr(0, max) + "...";
+}
+
+/// Turns what the command did into the trial's outcome.
+study::Outcome judge(int number, const CommandResult& r, double timeout)
+{
+    const std::string prefix = "trial " + std::to_string(number) + ": ";
+    if (!r.started)
+        return study::Outcome::failed(prefix + "objective command could not start: " + r.startError);
+    if (r.interrupted)
+        return study::Outcome::failed("interrupted");
+    const std::string errLine = clip(lastNonEmptyLine(r.err));
+    const std::string errTail = errLine.empty() ? "" : ": " + errLine;
+    if (r.timedOut)
+        return study::Outcome::failed(prefix + "timed out after " + formatSeconds(timeout) + " s");
+    if (!r.exited) {
+        const char* name = sigdescr_np(r.signal);
+        return study::Outcome::failed(prefix + "objective command killed by signal " + std::to_string(r.signal) +
+                                      (name ? std::string(" (") + name + ")" : "") + errTail);
+    }
+    if (r.exitStatus != 0)
+        return study::Outcome::failed(prefix + "objective command exited with status " +
+                                      std::to_string(r.exitStatus) + errTail);
+    const std::string line = lastNonEmptyLine(r.out);
+    if (line.empty())
+        return study::Outcome::failed(prefix + "objective command printed nothing on stdout" + errTail);
+    auto v = parseDouble(line);
+    if (!v)
+        return study::Outcome::failed(prefix + "last line of output is not a number: '" + clip(line) + "'");
+    if (std::isnan(*v))
+        return study::Outcome::failed(prefix + "objective is nan");
+    if (std::isinf(*v))
+        return study::Outcome::failed(prefix + "objective is " + (*v > 0 ? "inf" : "-inf"));
+    return study::Outcome::complete(*v);
+}
+
+struct Run {
+    Run(study::Study& s, std::string cmd, double seconds, int n, std::ostream& o, std::ostream& e)
+        : study(s), command(std::move(cmd)), timeout(seconds), trials(n), out(o), err(e) {}
+
+    study::Study& study;
+    std::string command;
+    double timeout = 0.0;
+    int trials = 0;
+    std::ostream& out;
+    std::ostream& err;
+    std::mutex outMutex;
+    std::atomic<int> claimed{0};
+    std::atomic<bool> abort{false};
+    std::mutex errorMutex;
+    std::string error;      // first error that stopped the run
+    int completed = 0, failed = 0, pruned = 0, finished = 0; // under outMutex
+
+    bool stopping() const { return gSignal.load() != 0 || abort.load(); }
+
+    void fail(const std::string& message)
+    {
+        std::lock_guard<std::mutex> lock(errorMutex);
+        if (error.empty())
+            error = message;
+        abort.store(true);
+    }
+
+    void worker()
+    {
+        while (!stopping() && claimed.fetch_add(1) < trials) {
+            study::Trial t;
+            try {
+                t = study.ask();
+            } catch (const std::exception& e) {
+                fail(e.what());
+                return;
+            }
+            study::Outcome outcome;
+            if (gSignal.load() != 0) {
+                outcome = study::Outcome::failed("interrupted");
+            } else {
+                CommandSpec spec;
+                spec.command = command;
+                spec.input = paramsJson(study.space(), t.params).dump(-1, ' ', false,
+                                                                        nlohmann::json::error_handler_t::replace);
+                spec.env = {{"TW_PARAMS", spec.input}, {"TW_TRIAL", std::to_string(t.number)}};
+                spec.input += "\n";
+                spec.timeoutSeconds = timeout;
+                spec.stopRequested = [] { return gSignal.load() != 0; };
+                outcome = judge(t.number, runCommand(spec), timeout);
+            }
+            try {
+                study.tell(t.number, outcome);
+            } catch (const std::invalid_argument& e) {
+                // Someone else told it meanwhile (tw tell): theirs stands.
+                std::lock_guard<std::mutex> lock(outMutex);
+                err << "tw: warning: trial " << t.number << ": result not recorded: " << e.what() << "\n";
+                err.flush();
+                continue;
+            } catch (const std::exception& e) {
+                fail(e.what());
+                return;
+            }
+            report(t, outcome);
+        }
+    }
+
+    void report(const study::Trial& asked, const study::Outcome& outcome)
+    {
+        study::Trial t = asked;
+        if (auto told = study.trial(asked.number))
+            t = *told;
+        t.state = outcome.state;
+        t.reason = outcome.reason;
+        if (outcome.state == study::TrialState::Complete)
+            t.value = outcome.value;
+        std::lock_guard<std::mutex> lock(outMutex);
+        ++finished;
+        if (outcome.state == study::TrialState::Complete)
+            ++completed;
+        else if (outcome.state == study::TrialState::Failed)
+            ++failed;
+        else
+            ++pruned;
+        printLine(out, trialJson(study.space(), t));
+    }
+};
+
+} // namespace
+
+int cmdOptimize(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"objective-cmd"}, {"trials"}, {"workers"}, {"timeout"}});
+    if (a.help())
+        return 0;
+    const std::string path = a.required("study");
+    const std::string command = a.required("objective-cmd");
+    const int trials = a.requiredInteger("trials", 1);
+    const int workers = a.integer("workers", 1, 1);
+    const double timeout = a.positiveNumber("timeout", 0.0);
+    if (workers > 256)
+        throw usageError(expected("workers", "at most 256", *a.get("workers")));
+
+    auto study = openStudy(path);
+    printWarnings(ctx, *study);
+
+    Run run(*study, command, timeout, trials, ctx.out, ctx.err);
+    {
+        SignalGuard guard;
+        std::vector<std::thread> threads;
+        const int k = std::min(workers, trials);
+        for (int i = 0; i < k; ++i)
+            threads.emplace_back([&run] { run.worker(); });
+        for (auto& t : threads)
+            t.join();
+        const int sig = gSignal.load();
+        ordered_json summary;
+        summary["trials"] = run.finished;
+        summary["completed"] = run.completed;
+        summary["failed"] = run.failed;
+        if (run.pruned)
+            summary["pruned"] = run.pruned;
+        auto best = study->bestTrial();
+        summary["best"] = best ? bestJson(study->space(), *best) : ordered_json();
+        if (sig)
+            summary["interrupted"] = true;
+        printLine(ctx.out, summary);
+        printWarnings(ctx, *study);
+        if (!run.error.empty())
+            throw failure(run.error);
+        if (sig) {
+            ctx.err << "tw optimize: interrupted by SIG" << signalName(sig) << "\n";
+            return 130;
+        }
+    }
+    return 0;
+}
+
+} // namespace tw::cli

@@ -1,0 +1,162 @@
+// tw create / ask / tell / best / trials.
+#include "cli/commands.h"
+
+#include "sampler/sampler_config.h"
+#include "space/search_space.h"
+#include "study/study.h"
+
+#include <cmath>
+#include <filesystem>
+#include <ostream>
+#include <unistd.h>
+
+namespace tw::cli {
+
+namespace {
+
+std::string oneOf(const Args& a, const std::string& flag, const std::vector<std::string>& allowed,
+                  const std::string& fallback)
+{
+    auto v = a.get(flag);
+    if (!v)
+        return fallback;
+    std::string list;
+    for (const std::string& s : allowed) {
+        if (*v == s)
+            return s;
+        list += (list.empty() ? "" : "|") + s;
+    }
+    throw usageError(expected(flag, list, *v));
+}
+
+} // namespace
+
+int cmdCreate(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"space"}, {"direction"}, {"sampler"}, {"seed"},
+                             {"initial"}, {"acquisition"}, {"ucb-beta"}, {"name"}});
+    if (a.help())
+        return 0;
+    const std::string path = a.required("study");
+    const std::string spacePath = a.required("space");
+
+    study::StudyConfig config;
+    config.direction = study::directionFromString(oneOf(a, "direction", {"minimize", "maximize"}, "minimize"));
+    config.sampler.name = oneOf(a, "sampler", {"gp", "random", "qmc"}, "gp");
+    config.sampler.seed = a.seed("seed", 0);
+    config.sampler.initialTrials = a.integer("initial", -1, 0);
+    config.sampler.acquisition = oneOf(a, "acquisition", {"logei", "ucb"}, "logei");
+    config.sampler.ucbBeta = a.positiveNumber("ucb-beta", config.sampler.ucbBeta);
+    config.name = a.get("name").value_or(std::filesystem::path(path).stem().string());
+
+    // Everything is checked before the file is created: a bad space leaves no file.
+    config.space = space::SearchSpace::load(spacePath);
+    config.space.validate(spacePath);
+    if (config.space.size() == 0)
+        throw failure(spacePath + ": the search space has no parameters");
+    config.sampler.validate();
+
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0 && !ec)
+        throw failure(path + ": file exists; a study file is never overwritten");
+
+    auto study = study::Study::createFile(path, config);
+    ordered_json o;
+    o["study"] = path;
+    o["name"] = study->config().name;
+    o["parameters"] = study->space().size();
+    o["direction"] = study::toString(study->direction());
+    o["sampler"] = ordered_json(study->config().sampler.toJson());
+    printLine(ctx.out, o);
+    printWarnings(ctx, *study);
+    return 0;
+}
+
+int cmdAsk(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}});
+    if (a.help())
+        return 0;
+    auto study = openStudy(a.required("study"));
+    // The trial belongs to whoever called `tw ask` (a worker script): if that
+    // process dies without `tw tell`, the trial shows as orphaned.
+    study->setOwnerPid(long(::getppid()));
+    study::Trial t = study->ask();
+    ordered_json o;
+    o["number"] = t.number;
+    o["params"] = paramsJson(study->space(), t.params);
+    printLine(ctx.out, o);
+    printWarnings(ctx, *study);
+    return 0;
+}
+
+int cmdTell(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"trial"}, {"value"}, {"failed", false}, {"pruned", false}, {"reason"}});
+    if (a.help())
+        return 0;
+    const std::string path = a.required("study");
+    const int number = a.requiredInteger("trial", 0);
+    a.exactlyOne({"value", "failed", "pruned"});
+    if (a.has("reason") && a.has("value"))
+        throw usageError("--reason goes with --failed or --pruned, not --value");
+
+    study::Outcome outcome;
+    if (a.has("value")) {
+        const std::string text = *a.get("value");
+        auto v = parseDouble(text);
+        if (!v || !std::isfinite(*v))
+            throw usageError(expected("value", "a finite number", text));
+        outcome = study::Outcome::complete(*v);
+    } else if (a.has("failed")) {
+        outcome = study::Outcome::failed(a.get("reason").value_or(""));
+    } else {
+        outcome = study::Outcome::pruned(a.get("reason").value_or(""));
+    }
+
+    auto study = openStudy(path);
+    study->tell(number, outcome);
+    ordered_json o;
+    o["number"] = number;
+    o["state"] = study::toString(outcome.state);
+    if (outcome.state == study::TrialState::Complete)
+        o["value"] = outcome.value;
+    if (!outcome.reason.empty())
+        o["reason"] = outcome.reason;
+    printLine(ctx.out, o);
+    printWarnings(ctx, *study);
+    return 0;
+}
+
+int cmdBest(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}});
+    if (a.help())
+        return 0;
+    const std::string path = a.required("study");
+    auto study = openStudy(path);
+    auto best = study->bestTrial();
+    printWarnings(ctx, *study);
+    if (!best)
+        throw failure(path + ": no completed trial yet");
+    printLine(ctx.out, bestJson(study->space(), *best));
+    return 0;
+}
+
+int cmdTrials(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}});
+    if (a.help())
+        return 0;
+    auto study = openStudy(a.required("study"));
+    for (const study::Trial& t : study->trials()) {
+        ordered_json o = trialJson(study->space(), t);
+        o["started"] = isoTime(t.startedAt);
+        o["orphaned"] = study::isOrphaned(t);
+        printLine(ctx.out, o);
+    }
+    printWarnings(ctx, *study);
+    return 0;
+}
+
+} // namespace tw::cli

@@ -1,0 +1,173 @@
+// Usage texts of `tw` and its commands.
+#include "cli/commands.h"
+
+namespace tw::cli {
+
+namespace {
+
+const char* const kOverview = R"(usage: tw COMMAND [FLAGS]
+
+Bayesian hyperparameter tuning from the command line. A study lives in a
+journal file (one JSON object per line) that several processes may share.
+
+commands:
+  create    create a study file from a search space
+  ask       start a trial and print its parameters
+  tell      record how a trial ended
+  optimize  run an objective command for N trials (several workers at once)
+  best      print the best completed trial
+  trials    print every trial, one JSON line each
+  export    write the trials to CSV (and/or JSON)
+  contour   write the surrogate's mean / standard error over two parameters (CSV)
+  slice     write the surrogate's mean / standard error along one parameter (CSV)
+  bench     run a sampler on a synthetic test function
+
+Output is JSON on stdout; errors go to stderr as "tw COMMAND: message".
+Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted (optimize).
+Run "tw COMMAND --help" or "tw help COMMAND" for the flags of a command.
+)";
+
+const char* const kCreate = R"(usage: tw create --study FILE --space SPACE.json [FLAGS]
+
+Creates a new study file (never overwrites an existing one).
+
+  --study FILE          the study (journal) file to create
+  --space SPACE.json    the search space: {"parameters": [{"name": ..., "type": ...}, ...]}
+  --direction D         minimize (default) or maximize
+  --sampler S           gp (default), random or qmc
+  --seed S              sampler seed, a non-negative integer (default 0)
+  --initial N           quasi-random trials before the GP (default max(5, 2 x parameters))
+  --acquisition A       logei (default) or ucb
+  --ucb-beta B          UCB exploration weight, mean -/+ sqrt(B) x sd (default 4)
+  --name NAME           study name (default: the file name without extension)
+
+prints {"study": FILE, "name": ..., "parameters": n, "direction": ..., "sampler": {...}}
+)";
+
+const char* const kAsk = R"(usage: tw ask --study FILE
+
+Starts a trial: samples the next configuration and records it as running.
+
+prints {"number": N, "params": {"lr": 0.001, ...}}
+)";
+
+const char* const kTell = R"(usage: tw tell --study FILE --trial N (--value V | --failed | --pruned) [--reason TEXT]
+
+Records how a running trial ended; exactly one outcome.
+
+  --trial N         the trial number printed by "tw ask"
+  --value V         the objective, a finite number: the trial is complete
+  --failed          the trial failed
+  --pruned          the trial was stopped early
+  --reason TEXT     why it failed or was pruned
+
+prints {"number": N, "state": "complete", "value": V}
+)";
+
+const char* const kOptimize = R"(usage: tw optimize --study FILE --objective-cmd CMD --trials N [--workers K] [--timeout S]
+
+Runs N more trials. For each, CMD runs under /bin/sh -c in its own process
+group with:
+  stdin       the parameters as one JSON line, {"lr":0.001,"epochs":3}
+  TW_PARAMS   the same JSON
+  TW_TRIAL    the trial number
+The objective is the last non-empty line of its stdout, a number. A non-zero
+exit status, a signal, a timeout, no output, a last line that is not a number,
+nan or inf fail the trial (with the reason); the study goes on.
+
+  --objective-cmd CMD   shell command evaluating one configuration
+  --trials N            number of trials to run
+  --workers K           trials in flight at once (default 1)
+  --timeout S           seconds per trial; then SIGTERM, and SIGKILL 2 s later
+
+prints one JSON line per finished trial,
+  {"number","state","value"?,"reason"?,"params","duration"}
+then {"trials","completed","failed","best"} (best: the study's best so far).
+Exits 0 even when trials failed; 130 when interrupted (SIGINT, SIGTERM, SIGHUP:
+running commands are killed and their trials fail with "interrupted").
+)";
+
+const char* const kBest = R"(usage: tw best --study FILE
+
+prints {"number": N, "value": V, "params": {...}} of the best completed trial;
+fails when no trial is complete.
+)";
+
+const char* const kTrials = R"(usage: tw trials --study FILE
+
+prints one JSON line per trial:
+  {"number","state","value"?,"reason"?,"params","duration","started","orphaned"}
+orphaned: a running trial whose process (on this host) is gone.
+)";
+
+const char* const kExport = R"(usage: tw export --study FILE (--csv OUT.csv | --json OUT.json | both)
+
+  --csv OUT.csv     one row per trial: number, one column per parameter,
+                    value, state, duration (s), started (ISO-8601 UTC),
+                    reason, then one column per user attribute
+  --json OUT.json   an array of every trial with all its fields
+
+prints {"trials": n, "csv": ..., "json": ...}
+)";
+
+const char* const kContour = R"(usage: tw contour --study FILE --x P --y Q --out OUT.csv [--resolution R] [--fix NAME=VALUE ...]
+
+Fits the GP surrogate on the completed trials (at least 2) and writes its mean
+and standard error on a grid over parameters P and Q. The other parameters are
+fixed at the best trial's values unless --fix says otherwise.
+
+  --x P, --y Q          the two parameters
+  --out OUT.csv         rows "x,y,mean,se" after '#' comment lines
+  --resolution R        points per axis (default 50)
+  --fix NAME=VALUE      fix a parameter (repeatable); a choice by its label
+
+Only CSV here: SVG / PNG / PDF plots come with the workbench.
+prints {"out","x","y","rows","observations","fixed"}
+)";
+
+const char* const kSlice = R"(usage: tw slice --study FILE --x P --out OUT.csv [--resolution R] [--fix NAME=VALUE ...]
+
+Like contour, along one parameter: rows "x,mean,se".
+prints {"out","x","rows","observations","fixed"}
+)";
+
+const char* const kBench = R"(usage: tw bench --function F --trials N [--seeds K] [--sampler S] [FLAGS]
+
+Runs a sampler on a synthetic test function (minimized, in memory) for
+several seeds and prints the regret and the ask() latency.
+
+  --function F      branin, hartmann3, hartmann6, ackley5, rosenbrock4, levy4
+  --trials N        trials per seed
+  --seeds K         number of seeds (default 5)
+  --first-seed S    seeds are S .. S+K-1 (default 0)
+  --sampler S       gp (default), random or qmc
+  --acquisition A   logei (default) or ucb
+  --ucb-beta B      UCB exploration weight (default 4)
+  --initial N       quasi-random trials before the GP
+  --traces          include the best-so-far trace of every seed
+
+prints {"function","sampler","acquisition","trials","seeds","median_regret",
+        "regret_quantiles","median_best","best_values","regrets","latency_ms",...}
+)";
+
+const char* const kHelp = R"(usage: tw help [COMMAND]
+)";
+
+} // namespace
+
+const char* helpText(const std::string& command)
+{
+    if (command.empty())
+        return kOverview;
+    static const std::pair<const char*, const char*> kTexts[] = {
+        {"create", kCreate}, {"ask", kAsk},         {"tell", kTell},       {"optimize", kOptimize},
+        {"best", kBest},     {"trials", kTrials},   {"export", kExport},   {"contour", kContour},
+        {"slice", kSlice},   {"bench", kBench},     {"help", kHelp},
+    };
+    for (const auto& [name, text] : kTexts)
+        if (command == name)
+            return text;
+    return nullptr;
+}
+
+} // namespace tw::cli

@@ -1,0 +1,193 @@
+// Dispatch, error reporting and the helpers shared by the commands.
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+#include "study/study.h"
+#include "util/errors.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+namespace tw::cli {
+
+namespace {
+
+using CommandFn = int (*)(Context&);
+
+CommandFn findCommand(const std::string& name)
+{
+    static const std::pair<const char*, CommandFn> kCommands[] = {
+        {"create", cmdCreate},   {"ask", cmdAsk},         {"tell", cmdTell},
+        {"optimize", cmdOptimize}, {"best", cmdBest},     {"trials", cmdTrials},
+        {"export", cmdExport},   {"contour", cmdContour}, {"slice", cmdSlice},
+        {"bench", cmdBench},
+    };
+    for (const auto& [n, fn] : kCommands)
+        if (name == n)
+            return fn;
+    return nullptr;
+}
+
+/// Makes sure descriptors 0, 1 and 2 are open, so that pipes created later
+/// never take their numbers.
+void ensureStandardDescriptors()
+{
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (fcntl(fd, F_GETFD) == -1) {
+            int null = open("/dev/null", O_RDWR);
+            if (null >= 0 && null != fd) {
+                dup2(null, fd);
+                close(null);
+            }
+        }
+    }
+}
+
+} // namespace
+
+Args parseArgs(Context& ctx, const std::vector<FlagSpec>& specs)
+{
+    Args a(ctx.args, specs);
+    if (a.help())
+        ctx.out << helpText(ctx.command);
+    return a;
+}
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+{
+    if (args.empty()) {
+        err << helpText("");
+        return 2;
+    }
+    const std::string& first = args[0];
+    if (first == "--help" || first == "-h") {
+        out << helpText("");
+        return 0;
+    }
+    if (first == "help") {
+        if (args.size() == 1) {
+            out << helpText("");
+            return 0;
+        }
+        const char* text = helpText(args[1]);
+        if (!text || args.size() > 2) {
+            err << "tw help: unknown command '" << args[1] << "' (see tw --help)\n";
+            return 2;
+        }
+        out << text;
+        return 0;
+    }
+    CommandFn fn = findCommand(first);
+    if (!fn) {
+        err << "tw: unknown command '" << first << "' (see tw --help)\n";
+        return 2;
+    }
+    Context ctx{first, std::vector<std::string>(args.begin() + 1, args.end()), out, err, {}};
+    try {
+        return fn(ctx);
+    } catch (const CliError& e) {
+        err << "tw " << first << ": " << e.what() << "\n";
+        return e.code();
+    } catch (const std::exception& e) {
+        // std::invalid_argument, tw::IoError, tw::ParseError and the rest.
+        err << "tw " << first << ": " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int main(int argc, char** argv)
+{
+    ensureStandardDescriptors();
+    std::ios::sync_with_stdio(true);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    int code = run(args, std::cout, std::cerr);
+    std::cout.flush();
+    return code;
+}
+
+// ---- shared helpers -----------------------------------------------------------
+
+std::unique_ptr<study::Study> openStudy(const std::string& path)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw IoError(path + ": no such study file");
+    return study::Study::openFile(path);
+}
+
+void printWarnings(Context& ctx, const study::Study& study)
+{
+    for (const std::string& w : study.warnings())
+        if (ctx.warned.insert(w).second)
+            ctx.err << "tw: warning: " << w << "\n";
+    ctx.err.flush();
+}
+
+ordered_json paramsJson(const space::SearchSpace& space, const std::vector<double>& values)
+{
+    const nlohmann::json j = space.valuesToJson(values);
+    ordered_json o = ordered_json::object();
+    for (const auto& p : space.params()) {
+        const std::string& name = space::nameOf(p);
+        if (j.contains(name))
+            o[name] = j[name];
+    }
+    return o;
+}
+
+ordered_json trialJson(const space::SearchSpace& space, const study::Trial& t)
+{
+    ordered_json o;
+    o["number"] = t.number;
+    o["state"] = study::toString(t.state);
+    if (t.value)
+        o["value"] = *t.value;
+    if (!t.reason.empty())
+        o["reason"] = t.reason;
+    o["params"] = paramsJson(space, t.params);
+    o["duration"] = t.duration();
+    return o;
+}
+
+ordered_json bestJson(const space::SearchSpace& space, const study::Trial& t)
+{
+    ordered_json o;
+    o["number"] = t.number;
+    o["value"] = t.value ? ordered_json(*t.value) : ordered_json();
+    o["params"] = paramsJson(space, t.params);
+    return o;
+}
+
+void printLine(std::ostream& out, const ordered_json& j)
+{
+    out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out.flush();
+}
+
+std::string isoTime(double unixSeconds)
+{
+    if (!(unixSeconds > 0.0) || !std::isfinite(unixSeconds))
+        return {};
+    double whole = std::floor(unixSeconds);
+    int millis = int(std::lround((unixSeconds - whole) * 1000.0));
+    if (millis >= 1000) {
+        whole += 1.0;
+        millis -= 1000;
+    }
+    std::time_t t = std::time_t(whole);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    char out[96];
+    std::snprintf(out, sizeof out, "%s.%03dZ", buf, millis);
+    return out;
+}
+
+} // namespace tw::cli

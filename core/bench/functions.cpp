@@ -1,0 +1,152 @@
+// Standard synthetic test functions (Surjanovic & Bingham's library of
+// simulation experiments: definitions, domains and global minima).
+#include "bench/functions.h"
+
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+namespace tw::bench {
+
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+
+space::SearchSpace box(int dim, double low, double high)
+{
+    std::vector<space::Param> params;
+    for (int i = 1; i <= dim; ++i) {
+        std::string name = "x";
+        name += std::to_string(i);
+        params.push_back(space::FloatParam{std::move(name), low, high, false, std::nullopt});
+    }
+    return space::SearchSpace(std::move(params));
+}
+
+double branin(const std::vector<double>& x)
+{
+    const double b = 5.1 / (4.0 * kPi * kPi), c = 5.0 / kPi, t = 1.0 / (8.0 * kPi);
+    const double u = x[1] - b * x[0] * x[0] + c * x[0] - 6.0;
+    return u * u + 10.0 * (1.0 - t) * std::cos(x[0]) + 10.0;
+}
+
+double hartmann3(const std::vector<double>& x)
+{
+    static const double alpha[4] = {1.0, 1.2, 3.0, 3.2};
+    static const double A[4][3] = {{3.0, 10, 30}, {0.1, 10, 35}, {3.0, 10, 30}, {0.1, 10, 35}};
+    static const double P[4][3] = {{3689, 1170, 2673}, {4699, 4387, 7470}, {1091, 8732, 5547}, {381, 5743, 8828}};
+    double sum = 0.0;
+    for (int i = 0; i < 4; ++i) {
+        double inner = 0.0;
+        for (int j = 0; j < 3; ++j) {
+            const double d = x[size_t(j)] - 1e-4 * P[i][j];
+            inner += A[i][j] * d * d;
+        }
+        sum += alpha[i] * std::exp(-inner);
+    }
+    return -sum;
+}
+
+double hartmann6(const std::vector<double>& x)
+{
+    static const double alpha[4] = {1.0, 1.2, 3.0, 3.2};
+    static const double A[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
+                                   {0.05, 10, 17, 0.1, 8, 14},
+                                   {3, 3.5, 1.7, 10, 17, 8},
+                                   {17, 8, 0.05, 10, 0.1, 14}};
+    static const double P[4][6] = {{1312, 1696, 5569, 124, 8283, 5886},
+                                   {2329, 4135, 8307, 3736, 1004, 9991},
+                                   {2348, 1451, 3522, 2883, 3047, 6650},
+                                   {4047, 8828, 8732, 5743, 1091, 381}};
+    double sum = 0.0;
+    for (int i = 0; i < 4; ++i) {
+        double inner = 0.0;
+        for (int j = 0; j < 6; ++j) {
+            const double d = x[size_t(j)] - 1e-4 * P[i][j];
+            inner += A[i][j] * d * d;
+        }
+        sum += alpha[i] * std::exp(-inner);
+    }
+    return -sum;
+}
+
+double ackley(const std::vector<double>& x)
+{
+    const double n = double(x.size());
+    double squares = 0.0, cosines = 0.0;
+    for (double v : x) {
+        squares += v * v;
+        cosines += std::cos(2.0 * kPi * v);
+    }
+    return -20.0 * std::exp(-0.2 * std::sqrt(squares / n)) - std::exp(cosines / n) + 20.0 + std::numbers::e;
+}
+
+double rosenbrock(const std::vector<double>& x)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i + 1 < x.size(); ++i) {
+        const double a = x[i + 1] - x[i] * x[i], b = 1.0 - x[i];
+        sum += 100.0 * a * a + b * b;
+    }
+    return sum;
+}
+
+double levy(const std::vector<double>& x)
+{
+    const size_t d = x.size();
+    auto w = [&x](size_t i) { return 1.0 + (x[i] - 1.0) / 4.0; };
+    const double s0 = std::sin(kPi * w(0));
+    double sum = s0 * s0;
+    for (size_t i = 0; i + 1 < d; ++i) {
+        const double wi = w(i), s = std::sin(kPi * wi + 1.0);
+        sum += (wi - 1.0) * (wi - 1.0) * (1.0 + 10.0 * s * s);
+    }
+    const double wd = w(d - 1), sd = std::sin(2.0 * kPi * wd);
+    sum += (wd - 1.0) * (wd - 1.0) * (1.0 + sd * sd);
+    return sum;
+}
+
+std::vector<TestFunction> makeAll()
+{
+    std::vector<TestFunction> all;
+    {
+        std::vector<space::Param> p{space::FloatParam{"x1", -5.0, 10.0, false, std::nullopt},
+                                    space::FloatParam{"x2", 0.0, 15.0, false, std::nullopt}};
+        all.push_back({"branin", space::SearchSpace(std::move(p)), 0.397887357729738, branin});
+    }
+    all.push_back({"hartmann3", box(3, 0.0, 1.0), -3.86278214782076, hartmann3});
+    all.push_back({"hartmann6", box(6, 0.0, 1.0), -3.32236801141551, hartmann6});
+    all.push_back({"ackley5", box(5, -32.768, 32.768), 0.0, ackley});
+    all.push_back({"rosenbrock4", box(4, -5.0, 10.0), 0.0, rosenbrock});
+    all.push_back({"levy4", box(4, -10.0, 10.0), 0.0, levy});
+    return all;
+}
+
+const std::vector<TestFunction>& registry()
+{
+    static const std::vector<TestFunction> all = makeAll();
+    return all;
+}
+
+} // namespace
+
+const TestFunction& testFunction(const std::string& name)
+{
+    for (const TestFunction& f : registry())
+        if (f.name == name)
+            return f;
+    std::string names;
+    for (const TestFunction& f : registry())
+        names += (names.empty() ? "" : ", ") + f.name;
+    throw std::invalid_argument("unknown test function '" + name + "' (known: " + names + ")");
+}
+
+std::vector<std::string> testFunctionNames()
+{
+    std::vector<std::string> names;
+    for (const TestFunction& f : registry())
+        names.push_back(f.name);
+    return names;
+}
+
+} // namespace tw::bench

@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+"""Side-by-side sampler comparison on the same seeds.
+
+Runs our `gp` and `random` samplers through `tw bench`, and Optuna's TPE
+(Debian's python3-optuna; a comparison only, not a dependency of the product)
+on the same functions, budgets and seeds, and prints the median simple
+regret of each, the share of seeds that escaped Hartmann6's -3.2032 trap, and
+the suggestion latency.
+
+    /usr/bin/python3 tests/bench/compare_samplers.py [--tw build/app/tw] [--seeds 10]
+
+Debian's python3-optuna loads in Debian's own interpreter (/usr/bin/python3).
+"""
+import argparse
+import json
+import math
+import statistics
+import subprocess
+import sys
+import time
+
+HARTMANN6_TRAP = -3.2032
+
+def branin(x1, x2):
+    b, c, t = 5.1 / (4 * math.pi ** 2), 5 / math.pi, 1 / (8 * math.pi)
+    return (x2 - b * x1 ** 2 + c * x1 - 6) ** 2 + 10 * (1 - t) * math.cos(x1) + 10
+
+A6 = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
+      [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+P6 = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+      [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]
+ALPHA = [1.0, 1.2, 3.0, 3.2]
+
+def hartmann6(*x):
+    return -sum(ALPHA[i] * math.exp(-sum(A6[i][j] * (x[j] - 1e-4 * P6[i][j]) ** 2 for j in range(6)))
+                for i in range(4))
+
+FUNCTIONS = {
+    "branin": (branin, [(-5.0, 10.0), (0.0, 15.0)], 0.397887),
+    "hartmann6": (hartmann6, [(0.0, 1.0)] * 6, -3.32237),
+}
+
+def run_tw(tw, function, sampler, trials, seeds):
+    out = subprocess.run([tw, "bench", "--function", function, "--trials", str(trials),
+                          "--seeds", str(seeds), "--sampler", sampler],
+                         check=True, capture_output=True, text=True)
+    r = json.loads(out.stdout)
+    return r["best_values"], r["latency_ms"]["median"], r["latency_ms"]["p95"]
+
+def run_optuna(function, trials, seeds):
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    f, bounds, _ = FUNCTIONS[function]
+    best, lat = [], []
+    for seed in range(seeds):
+        study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
+        for _ in range(trials):
+            t0 = time.perf_counter()
+            trial = study.ask()
+            x = [trial.suggest_float(f"x{i + 1}", lo, hi) for i, (lo, hi) in enumerate(bounds)]
+            lat.append((time.perf_counter() - t0) * 1000)
+            study.tell(trial, f(*x))
+        best.append(study.best_value)
+    lat.sort()
+    return best, statistics.median(lat), lat[int(0.95 * (len(lat) - 1))]
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tw", default="build/app/tw")
+    ap.add_argument("--seeds", type=int, default=10)
+    args = ap.parse_args()
+    cases = [("branin", 30), ("branin", 50), ("hartmann6", 50)]
+    print(f"{'function':<10} {'evals':>5} {'sampler':<11} {'median best':>12} {'median regret':>14} "
+          f"{'share ok':>9} {'latency p50/p95 ms':>19}")
+    for function, trials in cases:
+        optimum = FUNCTIONS[function][2]
+        rows = [("tw gp", *run_tw(args.tw, function, "gp", trials, args.seeds)),
+                ("tw random", *run_tw(args.tw, function, "random", trials, args.seeds))]
+        try:
+            rows.append(("optuna tpe", *run_optuna(function, trials, args.seeds)))
+        except ImportError:
+            print("  (python3-optuna is not installed: apt-get install python3-optuna)", file=sys.stderr)
+        for name, best, p50, p95 in rows:
+            regrets = [b - optimum for b in best]
+            if function == "hartmann6":
+                ok = sum(b < -3.21 for b in best) / len(best)   # out of the -3.2032 trap
+            else:
+                ok = sum(r <= 2e-3 for r in regrets) / len(regrets)  # regret <= 2e-3
+            print(f"{function:<10} {trials:>5} {name:<11} {statistics.median(best):>12.5f} "
+                  f"{statistics.median(regrets):>14.2e} {ok:>9.0%} {p50:>9.1f}/{p95:<9.1f}")
+    print("share ok: Branin, regret <= 2e-3; Hartmann6, best below -3.21 (out of the -3.2032 trap).")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,538 @@
+// The `tw` command line, end to end: the real binary (TW_BINARY) run with
+// QProcess on study files in a temporary directory.
+#include <QtTest>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+
+#include <csignal>
+#include <sys/types.h>
+
+namespace {
+
+struct Result {
+    int code = -1;
+    QByteArray out, err;
+};
+
+Result tw(const QStringList& args, int timeoutMs = 60000)
+{
+    QProcess p;
+    p.start(QStringLiteral(TW_BINARY), args);
+    if (!p.waitForStarted(10000))
+        qFatal("cannot start %s", TW_BINARY);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        qWarning("tw %s: timed out", qPrintable(args.join(' ')));
+    }
+    Result r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QJsonObject object(const QByteArray& line)
+{
+    QJsonParseError e;
+    const QJsonDocument d = QJsonDocument::fromJson(line, &e);
+    if (e.error != QJsonParseError::NoError)
+        qWarning("not JSON: %s", line.constData());
+    return d.object();
+}
+
+QList<QJsonObject> jsonLines(const QByteArray& text)
+{
+    QList<QJsonObject> list;
+    for (const QByteArray& line : text.split('\n'))
+        if (!line.trimmed().isEmpty())
+            list << object(line);
+    return list;
+}
+
+QByteArray readFile(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeFile(const QString& path, const QByteArray& data, bool executable = false)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(data);
+    f.close();
+    if (executable)
+        f.setPermissions(f.permissions() | QFileDevice::ExeOwner | QFileDevice::ExeUser);
+}
+
+/// RFC 4180 rows (quoted fields may hold commas, quotes and newlines).
+QList<QStringList> parseCsv(const QString& text)
+{
+    QList<QStringList> rows;
+    QStringList row;
+    QString field;
+    bool quoted = false, any = false;
+    for (int i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                field += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+            any = true;
+        } else if (c == ',') {
+            row << field;
+            field.clear();
+            any = true;
+        } else if (c == '\n') {
+            row << field;
+            rows << row;
+            row.clear();
+            field.clear();
+            any = false;
+        } else if (c != '\r') {
+            field += c;
+            any = true;
+        }
+    }
+    if (any)
+        rows << (row << field);
+    return rows;
+}
+
+const QByteArray kSpace = R"({"parameters": [
+  {"name": "x", "type": "float", "low": -5, "high": 5},
+  {"name": "n", "type": "int", "low": 1, "high": 4},
+  {"name": "opt", "type": "categorical", "choices": ["sgd", "adam"]}
+]})";
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void help();
+    void usageErrors();
+    void createAskTellBest();
+    void askMissingFile();
+    void createRejectsMalformedSpace();
+    void createNeverOverwrites();
+    void tellTwiceFails();
+    void tellRejectsBadValue();
+    void optimizeJudgesEveryOutcome();
+    void optimizeWorkersRunConcurrently();
+    void optimizeInterrupted();
+    void tornLastLineWarns();
+    void contourAndSlice();
+    void bench();
+
+private:
+    QString path(const QString& name) const { return _dir->filePath(name); }
+    /// A study with the random sampler over kSpace.
+    QString createStudy(const QString& name = "s.jsonl", const QString& sampler = "random");
+    QScopedPointer<QTemporaryDir> _dir;
+};
+
+void TestCli::init()
+{
+    _dir.reset(new QTemporaryDir);
+    QVERIFY(_dir->isValid());
+    writeFile(path("space.json"), kSpace);
+}
+
+QString TestCli::createStudy(const QString& name, const QString& sampler)
+{
+    const QString study = path(name);
+    const Result r = tw({"create", "--study", study, "--space", path("space.json"), "--sampler", sampler,
+                         "--seed", "7"});
+    if (r.code != 0)
+        qWarning("create failed: %s", r.err.constData());
+    return study;
+}
+
+void TestCli::help()
+{
+    for (const QStringList& args : {QStringList{"--help"}, QStringList{"help"}, QStringList{"create", "--help"},
+                                    QStringList{"help", "optimize"}, QStringList{"contour", "-h"}}) {
+        const Result r = tw(args);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("usage: tw"), r.out.constData());
+        QVERIFY(r.err.isEmpty());
+    }
+    QVERIFY(tw({"optimize", "--help"}).out.contains("TW_PARAMS"));
+    QCOMPARE(tw({}).code, 2);
+    QCOMPARE(tw({"help", "nosuch"}).code, 2);
+}
+
+void TestCli::usageErrors()
+{
+    Result r = tw({"ask", "--study", path("s.jsonl"), "--bogus"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.startsWith("tw ask: ") && r.err.contains("--bogus"), r.err.constData());
+    QCOMPARE(r.err.count('\n'), 1);
+
+    r = tw({"frobnicate"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("frobnicate"));
+
+    r = tw({"ask", "--study"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--study: missing value"), r.err.constData());
+
+    r = tw({"optimize", "--study", path("s.jsonl"), "--objective-cmd", "true", "--trials", "abc"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--trials: expected a positive integer (got 'abc')"), r.err.constData());
+
+    r = tw({"optimize", "--study=" + path("s.jsonl"), "--objective-cmd=true", "--trials=0"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("--trials"));
+
+    r = tw({"ask", "--study", "a", "stray"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("stray"));
+
+    r = tw({"create", "--study", path("s.jsonl"), "--space", path("space.json"), "--sampler", "tpe"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("--sampler"));
+    QVERIFY(!QFile::exists(path("s.jsonl")));
+}
+
+void TestCli::createAskTellBest()
+{
+    const QString study = path("s.jsonl");
+    Result r = tw({"create", "--study", study, "--space", path("space.json"), "--sampler", "random",
+                   "--direction", "minimize", "--name", "demo"});
+    QCOMPARE(r.code, 0);
+    QJsonObject o = object(r.out);
+    QCOMPARE(o["study"].toString(), study);
+    QCOMPARE(o["parameters"].toInt(), 3);
+    QCOMPARE(o["name"].toString(), QString("demo"));
+
+    r = tw({"ask", "--study", study});
+    QCOMPARE(r.code, 0);
+    o = object(r.out);
+    QCOMPARE(o["number"].toInt(-1), 0);
+    const QJsonObject params = o["params"].toObject();
+    QCOMPARE(params.keys(), (QStringList{"n", "opt", "x"}));
+    QVERIFY(params["x"].toDouble() >= -5 && params["x"].toDouble() <= 5);
+    QVERIFY(params["opt"].isString());
+
+    r = tw({"tell", "--study", study, "--trial", "0", "--value", "1.5"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(object(r.out)["state"].toString(), QString("complete"));
+
+    QCOMPARE(object(tw({"ask", "--study", study}).out)["number"].toInt(), 1);
+    QCOMPARE(tw({"tell", "--study=" + study, "--trial=1", "--value=-0.5"}).code, 0);
+    QCOMPARE(object(tw({"ask", "--study", study}).out)["number"].toInt(), 2);
+    r = tw({"tell", "--study", study, "--trial", "2", "--failed", "--reason", "out of memory"});
+    QCOMPARE(r.code, 0);
+
+    r = tw({"best", "--study", study});
+    QCOMPARE(r.code, 0);
+    o = object(r.out);
+    QCOMPARE(o["number"].toInt(), 1);
+    QCOMPARE(o["value"].toDouble(), -0.5);
+    QCOMPARE(o["params"].toObject().size(), 3);
+
+    r = tw({"trials", "--study", study});
+    QCOMPARE(r.code, 0);
+    const auto lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[2]["state"].toString(), QString("failed"));
+    QCOMPARE(lines[2]["reason"].toString(), QString("out of memory"));
+    QCOMPARE(lines[0]["orphaned"].toBool(true), false);
+}
+
+void TestCli::askMissingFile()
+{
+    const QString missing = path("nope.jsonl");
+    const Result r = tw({"ask", "--study", missing});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains(missing.toUtf8()), r.err.constData());
+    QVERIFY(!QFile::exists(missing));
+    QCOMPARE(tw({"best", "--study", missing}).code, 1);
+}
+
+void TestCli::createRejectsMalformedSpace()
+{
+    writeFile(path("bad.json"), R"({"parameters": [
+      {"name": "units", "type": "int", "low": 8, "high": 64},
+      {"name": "lr", "type": "float", "low": 0, "high": 0.1, "log": true}]})");
+    const Result r = tw({"create", "--study", path("s.jsonl"), "--space", path("bad.json")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.startsWith("tw create: ") && r.err.contains("lr"), r.err.constData());
+    QVERIFY(!QFile::exists(path("s.jsonl")));
+
+    writeFile(path("broken.json"), "{\"parameters\": [");
+    const Result r2 = tw({"create", "--study", path("s.jsonl"), "--space", path("broken.json")});
+    QCOMPARE(r2.code, 1);
+    QVERIFY(r2.err.contains("broken.json"));
+    QVERIFY(!QFile::exists(path("s.jsonl")));
+}
+
+void TestCli::createNeverOverwrites()
+{
+    const QString study = createStudy();
+    QCOMPARE(tw({"ask", "--study", study}).code, 0);
+    const QByteArray before = readFile(study);
+    QVERIFY(!before.isEmpty());
+    const Result r = tw({"create", "--study", study, "--space", path("space.json")});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains(study.toUtf8()), r.err.constData());
+    QCOMPARE(readFile(study), before);
+}
+
+void TestCli::tellTwiceFails()
+{
+    const QString study = createStudy();
+    QCOMPARE(tw({"ask", "--study", study}).code, 0);
+    QCOMPARE(tw({"tell", "--study", study, "--trial", "0", "--value", "2"}).code, 0);
+    Result r = tw({"tell", "--study", study, "--trial", "0", "--value", "3"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.startsWith("tw tell: "), r.err.constData());
+    r = tw({"tell", "--study", study, "--trial", "9", "--pruned"});
+    QCOMPARE(r.code, 1);
+    QCOMPARE(object(tw({"best", "--study", study}).out)["value"].toDouble(), 2.0);
+}
+
+void TestCli::tellRejectsBadValue()
+{
+    const QString study = createStudy();
+    QCOMPARE(tw({"ask", "--study", study}).code, 0);
+    for (const char* bad : {"abc", "1.5x", "nan", "inf", ""}) {
+        const Result r = tw({"tell", "--study", study, "--trial", "0", QString("--value=") + bad});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--value"), r.err.constData());
+    }
+    QCOMPARE(tw({"tell", "--study", study, "--trial", "0", "--value", "1", "--failed"}).code, 2);
+    QCOMPARE(tw({"tell", "--study", study, "--trial", "0"}).code, 2);
+    QCOMPARE(tw({"tell", "--study", study, "--trial", "-1", "--failed"}).code, 2);
+    // Still running: nothing was recorded.
+    QCOMPARE(jsonLines(tw({"trials", "--study", study}).out)[0]["state"].toString(), QString("running"));
+}
+
+void TestCli::optimizeJudgesEveryOutcome()
+{
+    const QString study = createStudy();
+    const QString script = path("objective.sh");
+    writeFile(script, R"(#!/bin/sh
+read -r params
+case "$TW_TRIAL" in
+  0) [ "$params" = "$TW_PARAMS" ] || exit 9; echo "epoch 1 loss 3"; echo "0.25" ;;
+  1) echo 'bad, "things" happened' >&2; exit 3 ;;
+  2) echo hello ;;
+  3) echo nan ;;
+  4) sleep 30 & echo $! > "$(dirname "$0")/sleep.pid"; wait ;;
+  5) echo "1.5 trailing" ;;
+  6) echo "only noise" >&2 ;;
+  *) printf '  %s  \n\n' "-$TW_TRIAL.5" ;;
+esac
+)", true);
+    QElapsedTimer timer;
+    timer.start();
+    const Result r = tw({"optimize", "--study", study, "--objective-cmd", script, "--trials", "8",
+                         "--timeout", "1"});
+    QCOMPARE(r.code, 0);
+    // Trial 4 sleeps 30 s: optimize returning well before means the timeout killed it.
+    QVERIFY2(timer.elapsed() < 20000, "the timeout did not stop trial 4");
+    const auto lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 9);
+    const QJsonObject summary = lines.last();
+    QCOMPARE(summary["completed"].toInt(), 2);
+    QCOMPARE(summary["failed"].toInt(), 6);
+    QCOMPARE(summary["best"].toObject()["number"].toInt(), 7);
+    QCOMPARE(summary["best"].toObject()["value"].toDouble(), -7.5);
+    QVERIFY(lines[0].contains("params") && lines[0].contains("duration"));
+
+    const auto trials = jsonLines(tw({"trials", "--study", study}).out);
+    QCOMPARE(trials.size(), 8);
+    const QStringList expected = {
+        "",                                                           // 0
+        "trial 1: objective command exited with status 3: bad, \"things\" happened",
+        "trial 2: last line of output is not a number: 'hello'",
+        "trial 3: objective is nan",
+        "trial 4: timed out after 1 s",
+        "trial 5: last line of output is not a number: '1.5 trailing'",
+        "trial 6: objective command printed nothing on stdout",
+        "",
+    };
+    for (int i = 0; i < 8; ++i) {
+        QCOMPARE(trials[i]["number"].toInt(), i);
+        const bool ok = expected[i].isEmpty();
+        QCOMPARE(trials[i]["state"].toString(), ok ? QString("complete") : QString("failed"));
+        if (!ok)
+            QVERIFY2(trials[i]["reason"].toString().startsWith(expected[i]),
+                     qPrintable(trials[i]["reason"].toString()));
+    }
+    QCOMPARE(trials[0]["value"].toDouble(), 0.25);
+    QCOMPARE(trials[7]["value"].toDouble(), -7.5);
+
+    // The timeout killed the whole process group, the background sleep included.
+    const pid_t sleeper = readFile(path("sleep.pid")).trimmed().toInt();
+    QVERIFY(sleeper > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(::kill(sleeper, 0) != 0 || readFile(QString("/proc/%1/stat").arg(sleeper)).contains(") Z "), 3000);
+
+    // Export: header + one row per trial, parameters by name, quoting intact.
+    const Result e = tw({"export", "--study", study, "--csv", path("t.csv"), "--json", path("t.json")});
+    QCOMPARE(e.code, 0);
+    const auto rows = parseCsv(QString::fromUtf8(readFile(path("t.csv"))));
+    QCOMPARE(rows.size(), 9);
+    QCOMPARE(rows[0].mid(0, 9), (QStringList{"number", "x", "n", "opt", "value", "state", "duration", "started", "reason"}));
+    for (int i = 1; i < rows.size(); ++i) {
+        QCOMPARE(rows[i].size(), rows[0].size());
+        QCOMPARE(rows[i][0], QString::number(i - 1));
+        QVERIFY(rows[i][3] == "sgd" || rows[i][3] == "adam");
+        QVERIFY(rows[i][7].endsWith('Z'));
+    }
+    QCOMPARE(rows[1][4].toDouble(), 0.25);
+    QCOMPARE(rows[2][5], QString("failed"));
+    QVERIFY(rows[2][8].contains("bad, \"things\" happened"));
+    const QJsonArray all = QJsonDocument::fromJson(readFile(path("t.json"))).array();
+    QCOMPARE(all.size(), 8);
+    QCOMPARE(all[3].toObject()["reason"].toString(), QString("trial 3: objective is nan"));
+}
+
+void TestCli::optimizeWorkersRunConcurrently()
+{
+    const QString study = createStudy();
+    // A barrier: each command marks itself started and waits (up to 20 s)
+    // until three have started. Run one at a time, the first would never see
+    // three and would fail its trial.
+    QTemporaryDir marks;
+    const QString cmd = QString("d='%1'; touch \"$d/s.$TW_TRIAL\"; i=0; "
+                                "while [ $(ls \"$d\" | wc -l) -lt 3 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; "
+                                "[ $(ls \"$d\" | wc -l) -ge 3 ] && echo $TW_TRIAL").arg(marks.path());
+    const Result r = tw({"optimize", "--study", study, "--objective-cmd", cmd, "--trials", "9", "--workers", "3"});
+    QCOMPARE(r.code, 0);
+    const auto lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 10);
+    QSet<int> numbers;
+    for (int i = 0; i < 9; ++i) {
+        QCOMPARE(lines[i]["state"].toString(), QString("complete"));
+        QCOMPARE(lines[i]["value"].toDouble(), double(lines[i]["number"].toInt()));
+        numbers.insert(lines[i]["number"].toInt());
+    }
+    QCOMPARE(numbers.size(), 9);
+    QCOMPARE(*std::max_element(numbers.begin(), numbers.end()), 8);
+}
+
+void TestCli::optimizeInterrupted()
+{
+    const QString study = createStudy();
+    QProcess p;
+    p.start(QStringLiteral(TW_BINARY), {"optimize", "--study", study, "--objective-cmd", "sleep 30; echo 1",
+                                        "--trials", "5", "--workers", "2"});
+    QVERIFY(p.waitForStarted());
+    // Wait until both workers run their command.
+    QTRY_VERIFY_WITH_TIMEOUT(jsonLines(tw({"trials", "--study", study}).out).size() == 2, 10000);
+    QTest::qWait(200);
+    p.terminate(); // SIGTERM
+    QVERIFY(p.waitForFinished(10000)); // the commands sleep 30 s: they were killed
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 130);
+    const auto trials = jsonLines(tw({"trials", "--study", study}).out);
+    QCOMPARE(trials.size(), 2);
+    for (const QJsonObject& t : trials) {
+        QCOMPARE(t["state"].toString(), QString("failed"));
+        QCOMPARE(t["reason"].toString(), QString("interrupted"));
+    }
+}
+
+void TestCli::tornLastLineWarns()
+{
+    const QString study = createStudy();
+    QCOMPARE(tw({"ask", "--study", study}).code, 0);
+    QFile f(study);
+    QVERIFY(f.open(QIODevice::Append));
+    f.write("{\"event\": \"tol");
+    f.close();
+    const Result r = tw({"trials", "--study", study});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(jsonLines(r.out).size(), 1);
+    QVERIFY2(r.err.startsWith("tw: warning: "), r.err.constData());
+}
+
+void TestCli::contourAndSlice()
+{
+    writeFile(path("cube.json"), R"({"parameters": [
+      {"name": "a", "type": "float", "low": 0, "high": 1},
+      {"name": "b", "type": "float", "low": 0, "high": 1},
+      {"name": "c", "type": "float", "low": 0, "high": 1}]})");
+    const QString study = path("gp.jsonl");
+    QCOMPARE(tw({"create", "--study", study, "--space", path("cube.json"), "--sampler", "gp", "--initial", "5"}).code, 0);
+
+    // Too few observations for a surrogate.
+    QCOMPARE(tw({"ask", "--study", study}).code, 0);
+    QCOMPARE(tw({"tell", "--study", study, "--trial", "0", "--value", "1"}).code, 0);
+    Result r = tw({"contour", "--study", study, "--x", "a", "--y", "b", "--out", path("c.csv")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("at least 2 completed trials"), r.err.constData());
+
+    // $2, $4, $6 of {"a":..,"b":..,"c":..} split on : , }
+    const QString objective = R"(awk -F'[:,}]' '{ print ($2-0.3)^2 + ($4-0.6)^2 + 0.1*$6 }')";
+    r = tw({"optimize", "--study", study, "--objective-cmd", objective, "--trials", "7"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(jsonLines(r.out).last()["completed"].toInt(), 7);
+
+    r = tw({"contour", "--study", study, "--x", "a", "--y", "b", "--out", path("c.png")});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("SVG/PNG/PDF output comes with the workbench; use .csv"));
+
+    r = tw({"contour", "--study", study, "--x", "a", "--y", "b", "--out", path("c.csv"), "--fix", "c=0.5"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(object(r.out)["rows"].toInt(), 2500);
+    const QList<QByteArray> lines = readFile(path("c.csv")).split('\n');
+    int data = 0;
+    QByteArray comments;
+    for (const QByteArray& line : lines) {
+        if (line.startsWith('#'))
+            comments += line + "\n";
+        else if (!line.isEmpty() && (std::isdigit(uchar(line[0])) || line[0] == '-'))
+            ++data;
+    }
+    QCOMPARE(data, 2500);
+    QVERIFY2(comments.contains("# fixed: ") && comments.contains("\"c\":0.5"), comments.constData());
+
+    QCOMPARE(tw({"contour", "--study", study, "--x", "a", "--y", "zz", "--out", path("d.csv")}).code, 1);
+    QCOMPARE(tw({"contour", "--study", study, "--x", "a", "--y", "b", "--out", path("d.csv"), "--fix", "c"}).code, 2);
+    QCOMPARE(tw({"contour", "--study", study, "--x", "a", "--y", "b", "--out", path("d.csv"), "--fix", "c=7"}).code, 1);
+
+    r = tw({"slice", "--study", study, "--x", "a", "--out", path("s.csv"), "--resolution", "20"});
+    QCOMPARE(r.code, 0);
+    int sliceRows = 0;
+    for (const QByteArray& line : readFile(path("s.csv")).split('\n'))
+        sliceRows += !line.isEmpty() && std::isdigit(uchar(line[0]));
+    QCOMPARE(sliceRows, 20);
+}
+
+void TestCli::bench()
+{
+    const Result r = tw({"bench", "--function", "branin", "--trials", "6", "--seeds", "2", "--sampler", "random",
+                         "--traces"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = object(r.out);
+    QCOMPARE(o["function"].toString(), QString("branin"));
+    QCOMPARE(o["best_values"].toArray().size(), 2);
+    QVERIFY(o["median_regret"].toDouble() >= 0.0);
+    QVERIFY(o["latency_ms"].toObject().contains("p95"));
+    QCOMPARE(o["traces"].toArray()[0].toArray().size(), 6);
+    QCOMPARE(tw({"bench", "--function", "sphere", "--trials", "3"}).code, 2);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
