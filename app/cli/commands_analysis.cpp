@@ -180,7 +180,7 @@ int cmdSlice(Context& ctx)
 int cmdBench(Context& ctx)
 {
     Args a = parseArgs(ctx, {{"function"}, {"trials"}, {"seeds"}, {"first-seed"}, {"sampler"},
-                             {"acquisition"}, {"ucb-beta"}, {"initial"}, {"traces", false}});
+                             {"acquisition"}, {"ucb-beta"}, {"kernel"}, {"initial"}, {"traces", false}});
     if (a.help())
         return 0;
     const std::string function = a.required("function");
@@ -202,6 +202,9 @@ int cmdBench(Context& ctx)
     if (config.acquisition != "logei" && config.acquisition != "ucb")
         throw usageError(expected("acquisition", "logei|ucb", config.acquisition));
     config.ucbBeta = a.positiveNumber("ucb-beta", config.ucbBeta);
+    config.kernel = a.get("kernel").value_or("matern52");
+    if (config.kernel != "matern52" && config.kernel != "rbf")
+        throw usageError(expected("kernel", "matern52|rbf", config.kernel));
     config.initialTrials = a.integer("initial", -1, 0);
     config.validate();
 

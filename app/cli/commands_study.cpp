@@ -34,7 +34,7 @@ std::string oneOf(const Args& a, const std::string& flag, const std::vector<std:
 int cmdCreate(Context& ctx)
 {
     Args a = parseArgs(ctx, {{"study"}, {"space"}, {"direction"}, {"sampler"}, {"seed"},
-                             {"initial"}, {"acquisition"}, {"ucb-beta"}, {"name"}});
+                             {"initial"}, {"acquisition"}, {"ucb-beta"}, {"kernel"}, {"name"}});
     if (a.help())
         return 0;
     const std::string path = a.required("study");
@@ -47,6 +47,7 @@ int cmdCreate(Context& ctx)
     config.sampler.initialTrials = a.integer("initial", -1, 0);
     config.sampler.acquisition = oneOf(a, "acquisition", {"logei", "ucb"}, "logei");
     config.sampler.ucbBeta = a.positiveNumber("ucb-beta", config.sampler.ucbBeta);
+    config.sampler.kernel = oneOf(a, "kernel", {"matern52", "rbf"}, "matern52");
     config.name = a.get("name").value_or(std::filesystem::path(path).stem().string());
 
     // Everything is checked before the file is created: a bad space leaves no file.

@@ -39,6 +39,7 @@ Creates a new study file (never overwrites an existing one).
   --initial N           quasi-random trials before the GP (default max(5, 2 x parameters))
   --acquisition A       logei (default) or ucb
   --ucb-beta B          UCB exploration weight, mean -/+ sqrt(B) x sd (default 4)
+  --kernel K            GP kernel: matern52 (default) or rbf
   --name NAME           study name (default: the file name without extension)
 
 prints {"study": FILE, "name": ..., "parameters": n, "direction": ..., "sampler": {...}}
@@ -143,6 +144,7 @@ several seeds and prints the regret and the ask() latency.
   --sampler S       gp (default), random or qmc
   --acquisition A   logei (default) or ucb
   --ucb-beta B      UCB exploration weight (default 4)
+  --kernel K        GP kernel: matern52 (default) or rbf
   --initial N       quasi-random trials before the GP
   --traces          include the best-so-far trace of every seed
 

@@ -79,17 +79,45 @@ Eigen::MatrixXd scaledDistances(const Eigen::MatrixXd& A, const Eigen::MatrixXd&
     return d2.cwiseMax(0.0).cwiseSqrt();
 }
 
-Eigen::MatrixXd maternFromDistances(const Eigen::MatrixXd& r)
+// Unit-variance kernel values k(r) of scaled distances r, and the factor
+// f(r) with dk/dlog(ell_d) = f (x_d - x'_d)^2 / ell_d^2 and
+// dk/dx_d = -f (x_d - x'_d) / ell_d^2.
+// Matérn-5/2: k = (1 + s + s^2/3) e^-s, f = (5/3)(1 + s) e^-s, s = sqrt5 r.
+// Squared exponential: k = e^(-r^2/2), f = k.
+template <typename A>
+Eigen::ArrayXX<double> kernelValues(Kernel kernel, const A& r)
 {
-    const Eigen::ArrayXXd s = kSqrt5 * r.array();
-    return ((1.0 + s + s.square() / 3.0) * (-s).exp()).matrix();
+    if (kernel == Kernel::SquaredExponential) return (-0.5 * r.square()).exp();
+    const auto s = (kSqrt5 * r).eval();
+    return (1.0 + s + s.square() / 3.0) * (-s).exp();
+}
+
+template <typename A>
+Eigen::ArrayXX<double> kernelFactor(Kernel kernel, const A& r)
+{
+    if (kernel == Kernel::SquaredExponential) return (-0.5 * r.square()).exp();
+    const auto s = (kSqrt5 * r).eval();
+    return (5.0 / 3.0) * (1.0 + s) * (-s).exp();
 }
 
 } // namespace
 
+Eigen::MatrixXd kernelMatrix(Kernel kernel, const Eigen::MatrixXd& A, const Eigen::MatrixXd& B,
+                             const Eigen::VectorXd& lengthscales)
+{
+    return kernelValues(kernel, scaledDistances(A, B, lengthscales).array()).matrix();
+}
+
 Eigen::MatrixXd matern52(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B, const Eigen::VectorXd& lengthscales)
 {
-    return maternFromDistances(scaledDistances(A, B, lengthscales));
+    return kernelMatrix(Kernel::Matern52, A, B, lengthscales);
+}
+
+Kernel kernelFromString(const std::string& name)
+{
+    if (name == "matern52") return Kernel::Matern52;
+    if (name == "rbf") return Kernel::SquaredExponential;
+    throw std::invalid_argument("kernel: unknown name '" + name + "' (expected matern52 or rbf)");
 }
 
 // ---- hyperparameters --------------------------------------------------------
@@ -171,7 +199,7 @@ void GaussianProcess::setData(const Eigen::MatrixXd& X, const Eigen::VectorXd& y
 void GaussianProcess::factorize()
 {
     const Eigen::VectorXd ell = _h.logLengthscales.array().exp();
-    Eigen::MatrixXd K = std::exp(_h.logOutputscale) * matern52(_X, _X, ell);
+    Eigen::MatrixXd K = std::exp(_h.logOutputscale) * kernelMatrix(_kernel, _X, _X, ell);
     K.diagonal().array() += std::exp(_h.logNoise);
     if (!choleskyWithJitter(K, _llt, _jitter)) {
         // Last resort: a large noise always factorizes a kernel matrix.
@@ -219,10 +247,8 @@ double GaussianProcess::logMarginalLikelihood(const Eigen::VectorXd& theta, Eige
     const double sn2 = std::exp(theta[d + 1]);
     const double m = theta[d + 2];
 
-    const Eigen::MatrixXd R = scaledDistances(_X, _X, ell);
-    const Eigen::ArrayXXd s = kSqrt5 * R.array();
-    const Eigen::ArrayXXd e = (-s).exp();
-    Eigen::MatrixXd K = (sf2 * (1.0 + s + s.square() / 3.0) * e).matrix();
+    const Eigen::ArrayXXd R = scaledDistances(_X, _X, ell).array();
+    Eigen::MatrixXd K = (sf2 * kernelValues(_kernel, R)).matrix();
     K.diagonal().array() += sn2;
 
     // Factor with LAPACK (OpenBLAS): at a thousand observations this is
@@ -257,8 +283,8 @@ double GaussianProcess::logMarginalLikelihood(const Eigen::VectorXd& theta, Eige
         Eigen::MatrixXd& W = L;
         lapack::inverseFromCholesky(W);
         W = (alpha * alpha.transpose() - W).eval();
-        // dK/dlog(ell_d) = sf2 (5/3)(1 + s) e * (x_id - x_jd)^2 / ell_d^2
-        const Eigen::MatrixXd P = (W.array() * (sf2 * (5.0 / 3.0) * (1.0 + s) * e)).matrix();
+        // dK/dlog(ell_d) = sf2 f(r) (x_id - x_jd)^2 / ell_d^2
+        const Eigen::MatrixXd P = (W.array() * (sf2 * kernelFactor(_kernel, R))).matrix();
         const Eigen::VectorXd p = P.rowwise().sum();
         const Eigen::MatrixXd PX = P * _X;
         for (int k = 0; k < d; ++k) {
@@ -348,7 +374,9 @@ void GaussianProcess::fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, co
     std::vector<Eigen::VectorXd> starts;
     if (options.warmStart && options.warmStart->size() == d + 3 && options.warmStart->allFinite())
         starts.push_back(*options.warmStart);
-    starts.push_back(Hyperparameters::defaults(d).pack());
+    // With no random restarts asked for (large data sets, where each start
+    // costs a second), a warm start is trusted alone.
+    if (starts.empty() || options.restarts > 0) starts.push_back(Hyperparameters::defaults(d).pack());
     std::mt19937_64 rng(options.seed);
     std::normal_distribution<double> normal(0.0, 1.0);
     for (int r = 0; r < options.restarts; ++r) {
@@ -379,7 +407,7 @@ void GaussianProcess::predict(const Eigen::MatrixXd& Xs, Eigen::VectorXd& mean, 
     if (!fitted()) throw std::logic_error("gp: predict before fit");
     const Eigen::VectorXd ell = _h.logLengthscales.array().exp();
     const double sf2 = std::exp(_h.logOutputscale);
-    const Eigen::MatrixXd Ks = sf2 * matern52(Xs, _X, ell); // m x n
+    const Eigen::MatrixXd Ks = sf2 * kernelMatrix(_kernel, Xs, _X, ell); // m x n
     mean = (Ks * _alpha).array() + _h.mean;
     const Eigen::MatrixXd V = _llt.matrixL().solve(Ks.transpose()); // n x m
     var = (sf2 - V.colwise().squaredNorm().transpose().array()).cwiseMax(1e-12 * sf2);
@@ -397,11 +425,9 @@ void GaussianProcess::predictWithGradient(const Eigen::VectorXd& x, double& mean
     const Eigen::ArrayXd inv2 = 1.0 / ell.array().square();
     const Eigen::MatrixXd diff = (-_X).rowwise() + x.transpose(); // n x d: x - x_i
     const Eigen::ArrayXd r = (diff.array().square().rowwise() * inv2.transpose()).rowwise().sum().sqrt();
-    const Eigen::ArrayXd s = kSqrt5 * r;
-    const Eigen::ArrayXd e = (-s).exp();
-    const Eigen::VectorXd k = (sf2 * (1.0 + s + s.square() / 3.0) * e).matrix();
-    // dk_i/dx = -sf2 (5/3)(1 + s) e (x - x_i) / ell^2
-    const Eigen::VectorXd g = (-sf2 * (5.0 / 3.0) * (1.0 + s) * e).matrix();
+    const Eigen::VectorXd k = (sf2 * kernelValues(_kernel, r.matrix().array())).matrix();
+    // dk_i/dx = -sf2 f(r_i) (x - x_i) / ell^2
+    const Eigen::VectorXd g = (-sf2 * kernelFactor(_kernel, r.matrix().array())).matrix();
     const Eigen::MatrixXd dk = (diff.array().colwise() * g.array()).rowwise() * inv2.transpose(); // n x d
     const Eigen::VectorXd v = _llt.solve(k);
     mean = k.dot(_alpha) + _h.mean;

@@ -8,9 +8,15 @@
 #include <Eigen/Cholesky>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tw::gp {
+
+/// Stationary ARD kernels: Matérn-5/2 (default) and squared exponential.
+enum class Kernel { Matern52, SquaredExponential };
+/// "matern52" or "rbf"; throws invalid_argument.
+Kernel kernelFromString(const std::string& name);
 
 /// Packed hyperparameters: [log lengthscale_1..D, log outputscale, log noise, mean]
 /// (outputscale and noise are variances in standardized units).
@@ -25,8 +31,11 @@ struct Hyperparameters {
     static Hyperparameters defaults(int dim);
 };
 
+/// Starts of the fit: the warm start (if any), the defaults, and `restarts`
+/// random draws around them. With restarts == 0 and a warm start, the warm
+/// start alone.
 struct FitOptions {
-    int restarts = 2;               // random starts drawn from the priors, besides the default and warm start
+    int restarts = 2;               // random starts around the defaults
     int maxEvaluations = 200;       // per start
     uint64_t seed = 0;
     const Eigen::VectorXd* warmStart = nullptr; // packed theta of a previous fit (dimension must match)
@@ -34,7 +43,8 @@ struct FitOptions {
 
 class GaussianProcess {
 public:
-    GaussianProcess() = default;
+    explicit GaussianProcess(Kernel kernel = Kernel::Matern52) : _kernel(kernel) {}
+    Kernel kernel() const { return _kernel; }
     /// X: n x D inputs (rows), y: n targets. Fits hyperparameters.
     void fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const FitOptions& options = {});
     /// Conditions on X, y with the given hyperparameters (no fitting).
@@ -72,6 +82,7 @@ private:
     void setData(const Eigen::MatrixXd& X, const Eigen::VectorXd& y);
     void factorize();
 
+    Kernel _kernel = Kernel::Matern52;
     Eigen::MatrixXd _X;
     Eigen::VectorXd _yRaw;       // original units
     Eigen::VectorXd _ys;         // standardized
@@ -83,6 +94,9 @@ private:
     double _jitter = 0.0;
 };
 
+/// Kernel matrix between rows of A and B (unit output scale).
+Eigen::MatrixXd kernelMatrix(Kernel kernel, const Eigen::MatrixXd& A, const Eigen::MatrixXd& B,
+                             const Eigen::VectorXd& lengthscales);
 /// Matérn-5/2 ARD kernel matrix between rows of A and B (unit output scale).
 Eigen::MatrixXd matern52(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B,
                          const Eigen::VectorXd& lengthscales);

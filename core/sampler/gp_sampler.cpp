@@ -169,7 +169,7 @@ Suggestion GpSampler::suggest(const History& h, int number) const
     fo.maxEvaluations = effort.fitEvaluations;
     fo.seed = deriveSeed(_config.seed, uint64_t(number), 3);
     if (previousTheta(h, dim + 3, warm)) fo.warmStart = &warm;
-    gp::GaussianProcess map;
+    gp::GaussianProcess map(gp::kernelFromString(_config.kernel));
     map.fit(X, y, fo);
     const Eigen::VectorXd theta = map.hyperparameters().pack();
 

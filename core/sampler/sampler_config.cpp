@@ -37,8 +37,8 @@ void validateInto(const SamplerConfig& c, const std::string& pre)
     if (c.initialTrials < -1)
         throw std::invalid_argument(pre + "'initial' must be >= 0, or -1 for automatic (initial = " +
                                     std::to_string(c.initialTrials) + ")");
-    if (c.kernel != "matern52")
-        throw std::invalid_argument(pre + "unknown kernel '" + c.kernel + "' (expected matern52)");
+    if (c.kernel != "matern52" && c.kernel != "rbf")
+        throw std::invalid_argument(pre + "unknown kernel '" + c.kernel + "' (expected matern52 or rbf)");
 }
 
 std::string stringField(const json& v, const char* key, const std::string& pre)

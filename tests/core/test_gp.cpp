@@ -32,8 +32,10 @@ class TestGp : public QObject {
 private Q_SLOTS:
     void posteriorMatchesHandComputation();
     void maternKernelValues();
+    void lmlGradientMatchesFiniteDifferences_data();
     void lmlGradientMatchesFiniteDifferences();
     void priorGradientMatchesFiniteDifferences();
+    void inputGradientMatchesFiniteDifferences_data();
     void inputGradientMatchesFiniteDifferences();
     void fitFindsRelevantDimension();
     void constantObservations();
@@ -54,6 +56,10 @@ void TestGp::maternKernelValues()
     QCOMPARE(K(0, 1), 1.0);
     // r = 0.5: (1 + sqrt5/2 + 5/12) exp(-sqrt5/2), computed by hand = 0.8286491.
     QVERIFY(std::abs(K(0, 0) - 0.8286491) < 1e-6);
+    // Squared exponential: exp(-0.5^2 / 2) = 0.8824969.
+    const Eigen::MatrixXd R = tw::gp::kernelMatrix(tw::gp::Kernel::SquaredExponential, A, B, ell);
+    QVERIFY(std::abs(R(0, 0) - 0.8824969) < 1e-6);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tw::gp::kernelFromString("linear"));
 }
 
 void TestGp::posteriorMatchesHandComputation()
@@ -98,14 +104,22 @@ void TestGp::posteriorMatchesHandComputation()
     QVERIFY(var[0] < var[1]);
 }
 
+void TestGp::lmlGradientMatchesFiniteDifferences_data()
+{
+    QTest::addColumn<int>("kernel");
+    QTest::newRow("matern52") << int(tw::gp::Kernel::Matern52);
+    QTest::newRow("rbf") << int(tw::gp::Kernel::SquaredExponential);
+}
+
 void TestGp::lmlGradientMatchesFiniteDifferences()
 {
+    QFETCH(int, kernel);
     std::mt19937_64 rng(7);
     const int n = 20, d = 3;
     Eigen::MatrixXd X = randomMatrix(n, d, rng);
     Eigen::VectorXd y(n);
     for (int i = 0; i < n; ++i) y[i] = std::sin(6 * X(i, 0)) + X(i, 1) * X(i, 1) + 0.1 * X(i, 2);
-    GaussianProcess gp;
+    GaussianProcess gp{tw::gp::Kernel(kernel)};
     gp.fit(X, y);
     for (int trial = 0; trial < 5; ++trial) {
         Eigen::VectorXd theta(d + 3);
@@ -145,13 +159,16 @@ void TestGp::priorGradientMatchesFiniteDifferences()
     }
 }
 
+void TestGp::inputGradientMatchesFiniteDifferences_data() { lmlGradientMatchesFiniteDifferences_data(); }
+
 void TestGp::inputGradientMatchesFiniteDifferences()
 {
+    QFETCH(int, kernel);
     std::mt19937_64 rng(3);
     const int n = 25, d = 4;
     Eigen::MatrixXd X = randomMatrix(n, d, rng);
     Eigen::VectorXd y = (X.col(0).array() * 3).sin() + X.col(1).array() - X.col(3).array().square();
-    GaussianProcess gp;
+    GaussianProcess gp{tw::gp::Kernel(kernel)};
     gp.fit(X, y);
     for (int t = 0; t < 5; ++t) {
         Eigen::VectorXd x = randomMatrix(1, d, rng).row(0).transpose();

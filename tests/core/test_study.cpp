@@ -364,7 +364,7 @@ void TestStudy::samplerConfig()
     VERIFY_CONTAINS(err(R"({"initial":-2})"), "'initial' must be >= 0");
     VERIFY_CONTAINS(err(R"({"initial":2.5})"), "'initial' must be an integer");
     VERIFY_CONTAINS(err(R"({"seed":-1})"), "'seed' must be a non-negative integer");
-    VERIFY_CONTAINS(err(R"({"kernel":"rbf"})"), "unknown kernel 'rbf'");
+    VERIFY_CONTAINS(err(R"({"kernel":"linear"})"), "unknown kernel 'linear'");
     VERIFY_CONTAINS(err(R"({"nme":"gp"})"), "unknown key 'nme'");
     VERIFY_CONTAINS(err(R"([1])"), "JSON object");
     SamplerConfig direct;
