@@ -47,7 +47,11 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const
         default: return {};
         }
     }
-    if (role == Qt::TextAlignmentRole && c != 1) return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::TextAlignmentRole) {
+        const bool text = c == 1 || (c >= kFixedColumns &&
+                                     std::holds_alternative<space::CategoricalParam>(_space[size_t(c - kFixedColumns)]));
+        return int((text ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter);
+    }
     if (role != Qt::DisplayRole) return {};
     switch (c) {
     case 0: return t.number;
