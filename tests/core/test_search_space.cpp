@@ -4,6 +4,7 @@
 #include "util/errors.h"
 
 #include <QTemporaryDir>
+#include <QDir>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -81,6 +82,7 @@ private Q_SLOTS:
     void unitEncodingDetails();
     void fromUnitAlwaysLegal();
     void cardinality();
+    void shippedExamplesAreValid();
 };
 
 void TestSearchSpace::validationMessages_data()
@@ -432,6 +434,22 @@ void TestSearchSpace::cardinality()
     QVERIFY(!big.cardinality());
     SearchSpace edge({IntParam{"a", 1, 1000000, false}, IntParam{"b", 1, 1000000, false}});
     QCOMPARE(*edge.cardinality(), 1e12);
+}
+
+void TestSearchSpace::shippedExamplesAreValid()
+{
+    const QDir dir(QStringLiteral(TW_SOURCE_DIR "/resources/examples"));
+    const auto files = dir.entryList({"*space*.json"}, QDir::Files);
+    QVERIFY(files.size() >= 2);
+    for (const QString& f : files) {
+        const std::string path = dir.filePath(f).toStdString();
+        try {
+            const SearchSpace s = SearchSpace::load(path);
+            QVERIFY(s.size() > 0);
+        } catch (const std::exception& e) {
+            QFAIL(e.what());
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestSearchSpace)
