@@ -1,0 +1,210 @@
+#include "train/trainer_setup.h"
+
+#include "util/errors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace tw::train {
+
+using nlohmann::json;
+
+namespace {
+
+std::string shapeText(const std::vector<int64_t>& s)
+{
+    std::string t = "{";
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (i) t += ',';
+        t += std::to_string(s[i]);
+    }
+    return t + "}";
+}
+
+void checkOther(const data::Dataset& train, const data::Dataset& other, const std::string& name)
+{
+    try {
+        other.validate();
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(name + " data: " + e.what());
+    }
+    if (other.size() == 0) throw std::invalid_argument(name + " data: no samples");
+    if (other.sampleShape != train.sampleShape)
+        throw std::invalid_argument(name + " data: sample shape " + shapeText(other.sampleShape) +
+                                    " differs from the training data's " + shapeText(train.sampleShape));
+    if (other.task != train.task || other.numClasses() != train.numClasses())
+        throw std::invalid_argument(name + " data: task " + data::toString(other.task) + " with " +
+                                    std::to_string(other.numClasses()) + " classes differs from the training data's (" +
+                                    data::toString(train.task) + ", " + std::to_string(train.numClasses()) +
+                                    " classes)");
+}
+
+} // namespace
+
+Plan makePlan(const data::Dataset& train, const data::Dataset* other, const TrainOptions& o,
+              const std::string& otherName)
+{
+    o.model.validate();
+    o.training.validate();
+    try {
+        train.validate();
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("training data: ") + e.what());
+    }
+    if (train.size() == 0) throw std::invalid_argument("training data: no samples");
+    if (other) checkOther(train, *other, otherName);
+
+    Plan p;
+    p.classification = train.isClassification();
+    p.numClasses = p.classification ? train.numClasses() : 0;
+    p.sampleShape = train.sampleShape;
+    p.batchNorm = o.model.batchNorm;
+    const std::string task = data::toString(train.task);
+    if (p.classification && p.numClasses < 2)
+        throw std::invalid_argument("training data: a classification task needs at least 2 classes (" +
+                                    std::to_string(p.numClasses) + ")");
+
+    if (!Metrics::isName(o.objectiveMetric)) {
+        try {
+            Metrics().get(o.objectiveMetric);
+        } catch (const std::invalid_argument& e) { // names the metrics there are
+            throw std::invalid_argument(std::string("objective: ") + e.what());
+        }
+    }
+    if (!Metrics::appliesTo(o.objectiveMetric, p.classification))
+        throw std::invalid_argument("objective: metric '" + o.objectiveMetric + "' does not apply to a " + task +
+                                    " task");
+    if (p.classification && (o.positiveClass < 0 || o.positiveClass >= p.numClasses))
+        throw std::invalid_argument("objective: 'positive_class' must be in 0.." + std::to_string(p.numClasses - 1) +
+                                    " (positive_class = " + std::to_string(o.positiveClass) + ")");
+
+    const std::string& loss = o.training.loss;
+    if (loss == "auto") p.lossName = p.classification ? "cross_entropy" : "mse";
+    else p.lossName = loss;
+    if (p.lossName == "cross_entropy" && !p.classification)
+        throw std::invalid_argument("training: 'loss' cross_entropy needs a classification task (task = " + task + ")");
+    if (p.lossName == "bce" && !(p.classification && p.numClasses == 2))
+        throw std::invalid_argument("training: 'loss' bce needs a binary task (task = " + task + ", " +
+                                    std::to_string(p.numClasses) + " classes)");
+    p.loss = p.lossName == "cross_entropy" ? LossKind::CrossEntropy : p.lossName == "bce" ? LossKind::Bce : LossKind::Mse;
+    p.outputs = (p.loss == LossKind::Bce || !p.classification) ? 1 : p.numClasses;
+
+    if (o.training.classWeights != "none" && !p.classification)
+        throw std::invalid_argument("training: 'class_weights' needs a classification task (task = " + task + ")");
+    if (p.classification) p.classWeights = o.training.classWeightValues(train.classCounts());
+
+    if (o.model.family == "cnn") {
+        const auto& s = train.sampleShape;
+        if (s.size() != 3)
+            throw std::invalid_argument("model: 'family' cnn needs image samples {C,H,W} (sample shape " +
+                                        shapeText(s) + ")");
+        const int64_t minSide = int64_t(1) << o.model.convBlocks;
+        if (s[1] < minSide || s[2] < minSide)
+            throw std::invalid_argument("model: 'conv_blocks' of " + std::to_string(o.model.convBlocks) +
+                                        " needs images of at least " + std::to_string(minSide) + "x" +
+                                        std::to_string(minSide) + " (sample shape " + shapeText(s) + ")");
+        p.flattenInput = false;
+    }
+
+    if (o.training.device == "cuda" && !cudaAvailable())
+        throw std::invalid_argument("training: 'device' cuda is not available here (device = 'cuda')");
+    p.device = o.training.device == "cpu" ? "cpu" : cudaAvailable() ? "cuda" : "cpu";
+
+    const int64_t n = train.size();
+    const int64_t batch = std::min<int64_t>(o.training.batchSize, n);
+    if (p.batchNorm && n < 2)
+        throw std::invalid_argument("model: 'batch_norm' needs at least 2 training samples (" + std::to_string(n) +
+                                    ")");
+    p.batchesPerEpoch = (n + batch - 1) / batch;
+    if (p.batchNorm && n % batch == 1) --p.batchesPerEpoch; // a last batch of one sample is skipped
+    return p;
+}
+
+void shuffleInPlace(std::vector<int64_t>& v, std::mt19937_64& rng)
+{
+    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[size_t(rng() % i)]);
+}
+
+json modelCard(const Plan& plan, const TrainOptions& o, const data::Dataset& trainFull, const Metrics& test,
+               int64_t parameters)
+{
+    return json{{"format", "tw-model"},
+                {"version", 1},
+                {"dataset", trainFull.name},
+                {"task", data::toString(trainFull.task)},
+                {"sample_shape", trainFull.sampleShape},
+                {"class_names", trainFull.classNames},
+                {"feature_names", trainFull.featureNames},
+                {"model", o.model.toJson()},
+                {"training", o.training.toJson()},
+                {"loss", plan.lossName},
+                {"outputs", plan.outputs},
+                {"class_weight_values", plan.classWeights},
+                {"objective_metric", o.objectiveMetric},
+                {"positive_class", o.positiveClass},
+                {"parameters", parameters},
+                {"training_samples", trainFull.size()},
+                {"test_metrics", test.toJson()}};
+}
+
+SavedModel readModelCard(const std::string& path, const data::Dataset& data)
+{
+    std::ifstream in(path);
+    if (!in) throw IoError(path + ": cannot open");
+    std::stringstream text;
+    text << in.rdbuf();
+    json j;
+    try {
+        j = json::parse(text.str());
+    } catch (const json::exception& e) {
+        throw ParseError(path + ": not JSON: " + e.what());
+    }
+    SavedModel s;
+    try {
+        if (j.value("format", "") != "tw-model") throw ParseError(path + ": not a model card (format != tw-model)");
+        s.options.model = ModelConfig::fromJson(j.at("model"), path);
+        s.options.training = TrainConfig::fromJson(j.at("training"), path);
+        s.options.training.device = "cpu";
+        s.options.objectiveMetric = j.at("objective_metric").get<std::string>();
+        s.options.positiveClass = j.at("positive_class").get<int>();
+        Plan& p = s.plan;
+        p.sampleShape = j.at("sample_shape").get<std::vector<int64_t>>();
+        p.lossName = j.at("loss").get<std::string>();
+        p.loss = p.lossName == "bce" ? LossKind::Bce : p.lossName == "mse" ? LossKind::Mse : LossKind::CrossEntropy;
+        p.outputs = j.at("outputs").get<int>();
+        p.classWeights = j.at("class_weight_values").get<std::vector<double>>();
+        p.classification = data::taskFromString(j.at("task").get<std::string>()) != data::Task::Regression;
+        p.numClasses = int(j.at("class_names").size());
+        p.flattenInput = s.options.model.family != "cnn";
+        p.batchNorm = s.options.model.batchNorm;
+    } catch (const json::exception& e) {
+        throw ParseError(path + ": " + e.what());
+    }
+    if (data.sampleShape != s.plan.sampleShape)
+        throw std::invalid_argument(path + ": the model takes samples of shape " + shapeText(s.plan.sampleShape) +
+                                    ", the data has " + shapeText(data.sampleShape));
+    if (data.isClassification() != s.plan.classification ||
+        (s.plan.classification && data.numClasses() != s.plan.numClasses))
+        throw std::invalid_argument(path + ": the model was trained for a " + std::to_string(s.plan.numClasses) +
+                                    "-class task, the data has task " + data::toString(data.task) + " with " +
+                                    std::to_string(data.numClasses()) + " classes");
+    data.validate();
+    return s;
+}
+
+std::string toString(TrainResult::Status s)
+{
+    switch (s) {
+    case TrainResult::Status::Completed: return "completed";
+    case TrainResult::Status::EarlyStopped: return "early_stopped";
+    case TrainResult::Status::Pruned: return "pruned";
+    case TrainResult::Status::Stopped: return "stopped";
+    case TrainResult::Status::Failed: return "failed";
+    }
+    return "failed";
+}
+
+} // namespace tw::train
