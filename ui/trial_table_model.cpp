@@ -65,6 +65,7 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const
     const auto values = _space.valuesToJson(t.params);
     const auto& v = values[space::nameOf(_space[p])];
     if (v.is_string()) return QString::fromStdString(v.get<std::string>());
+    if (v.is_boolean()) return v.get<bool>() ? QStringLiteral("true") : QStringLiteral("false");
     if (v.is_number_integer()) return qlonglong(v.get<long long>());
     return v.get<double>();
 }

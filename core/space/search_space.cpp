@@ -76,6 +76,7 @@ std::string typeName(const Param& p)
 std::string choiceToString(const Choice& c)
 {
     if (const auto* s = std::get_if<std::string>(&c)) return *s;
+    if (const auto* b = std::get_if<bool>(&c)) return *b ? "true" : "false";
     return formatNumber(std::get<double>(c));
 }
 
@@ -257,9 +258,11 @@ Param paramFromJson(const json& p, size_t i, const std::string& source)
                 c.choices.emplace_back(v.get<std::string>());
             else if (v.is_number())
                 c.choices.emplace_back(v.get<double>());
+            else if (v.is_boolean())
+                c.choices.emplace_back(v.get<bool>());
             else
                 throw std::invalid_argument(ctx + "choice #" + std::to_string(k + 1) +
-                                            " must be a string or a number");
+                                            " must be a string, a number or true/false");
         }
         return c;
     }
@@ -318,6 +321,8 @@ json SearchSpace::toJson() const
             for (const Choice& c : std::get<CategoricalParam>(p).choices) {
                 if (const auto* s = std::get_if<std::string>(&c))
                     choices.push_back(*s);
+                else if (const auto* b = std::get_if<bool>(&c))
+                    choices.push_back(*b);
                 else
                     choices.push_back(detail::numberToJson(std::get<double>(c)));
             }

@@ -26,8 +26,8 @@ struct IntParam {
     bool log = false;
 };
 
-/// A choice is a string or a number, as in the JSON it came from.
-using Choice = std::variant<std::string, double>;
+/// A choice is a string, a number or a boolean, as in the JSON it came from.
+using Choice = std::variant<std::string, double, bool>;
 
 struct CategoricalParam {
     std::string name;

@@ -54,10 +54,17 @@ std::string choicesText(const CategoricalParam& c)
 /// ("32" for the number 32, 1 for the string "1").
 int matchChoice(const CategoricalParam& c, const json& v)
 {
+    if (v.is_boolean()) {
+        for (size_t k = 0; k < c.choices.size(); ++k)
+            if (const auto* cb = std::get_if<bool>(&c.choices[k]); cb && *cb == v.get<bool>()) return int(k);
+        return -1;
+    }
     if (v.is_string()) {
         const std::string s = v.get<std::string>();
         for (size_t k = 0; k < c.choices.size(); ++k)
             if (const auto* cs = std::get_if<std::string>(&c.choices[k]); cs && *cs == s) return int(k);
+        for (size_t k = 0; k < c.choices.size(); ++k)
+            if (const auto* cb = std::get_if<bool>(&c.choices[k]); cb && (*cb ? "true" : "false") == s) return int(k);
         char* end = nullptr;
         const double d = std::strtod(s.c_str(), &end);
         if (!s.empty() && end && *end == '\0')
@@ -77,8 +84,8 @@ int matchChoice(const CategoricalParam& c, const json& v)
 double valueFromJson(const Param& param, const json& v, const std::string& ctx)
 {
     if (const auto* c = std::get_if<CategoricalParam>(&param)) {
-        if (!v.is_string() && !v.is_number())
-            throw std::invalid_argument(ctx + "value must be a string or a number (got " + jsonText(v) + ")");
+        if (!v.is_string() && !v.is_number() && !v.is_boolean())
+            throw std::invalid_argument(ctx + "value must be a string, a number or true/false (got " + jsonText(v) + ")");
         const int k = matchChoice(*c, v);
         if (k < 0)
             throw std::invalid_argument(ctx + jsonText(v) + " is not one of the choices (" + choicesText(*c) + ")");
@@ -143,6 +150,8 @@ json SearchSpace::valuesToJson(const std::vector<double>& values) const
             const Choice& ch = c->choices[size_t(v)];
             if (const auto* s = std::get_if<std::string>(&ch))
                 o[name] = *s;
+            else if (const auto* b = std::get_if<bool>(&ch))
+                o[name] = *b;
             else
                 o[name] = detail::numberToJson(std::get<double>(ch));
         } else if (std::holds_alternative<IntParam>(param)) {

@@ -175,7 +175,16 @@ void TestSearchSpace::unknownKeysAndTypes()
     m = fromJsonError(spaceWith(json::parse(R"({"name":"c","type":"categorical","choices":"a"})")));
     VERIFY_MESSAGE(m, "parameter 'c': 'choices' must be an array");
     m = fromJsonError(spaceWith(json::parse(R"({"name":"c","type":"categorical","choices":["a",null]})")));
-    VERIFY_MESSAGE(m, "parameter 'c': choice #2 must be a string or a number");
+    VERIFY_MESSAGE(m, "parameter 'c': choice #2 must be a string, a number or true/false");
+    // Boolean choices round-trip and read back as booleans.
+    {
+        const SearchSpace b = SearchSpace::fromJson(spaceWith(json::parse(R"({"name":"std","type":"categorical","choices":[true,false]})")));
+        QCOMPARE(b.toJson(), spaceWith(json::parse(R"({"name":"std","type":"categorical","choices":[true,false]})")));
+        QCOMPARE(b.valuesToJson({1.0})["std"], json(false));
+        QCOMPARE(b.valuesFromJson(json::parse(R"({"std":true})")), std::vector<double>{0.0});
+        QCOMPARE(b.valuesFromJson(json::parse(R"({"std":"false"})")), std::vector<double>{1.0});
+        QCOMPARE(QString::fromStdString(choiceToString(std::get<CategoricalParam>(b[0]).choices[0])), QString("true"));
+    }
     m = fromJsonError(spaceWith(json::parse(R"({"name":5,"type":"float","low":0,"high":1})")));
     VERIFY_MESSAGE(m, "parameter #1: 'name' must be a string");
     m = fromJsonError(spaceWith(json::parse(R"({"type":"float","low":0,"high":1})")));
