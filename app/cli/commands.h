@@ -41,6 +41,8 @@ int cmdOptimize(Context& ctx);
 int cmdContour(Context& ctx);
 int cmdSlice(Context& ctx);
 int cmdBench(Context& ctx);
+int cmdTune(Context& ctx);
+int cmdTrain(Context& ctx);
 
 /// The usage text of a command ("" for the overview), or nullptr when unknown.
 const char* helpText(const std::string& command);

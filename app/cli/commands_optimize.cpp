@@ -1,6 +1,7 @@
 // tw optimize: ask/tell around an objective command, with K worker threads.
 #include "cli/commands.h"
 #include "cli/process.h"
+#include "cli/signals.h"
 
 #include "study/study.h"
 
@@ -19,51 +20,6 @@
 namespace tw::cli {
 
 namespace {
-
-std::atomic<int> gSignal{0};
-
-extern "C" void onStopSignal(int sig)
-{
-    gSignal.store(sig);
-}
-
-/// Installs handlers that only set a flag for SIGINT, SIGTERM and SIGHUP
-/// (a closed terminal must not leave the objective commands running: they are
-/// in their own process groups), except for a signal that was ignored when tw
-/// started (a background job, nohup). Ignores SIGPIPE (a command that does not
-/// read its input). Restores everything on destruction.
-class SignalGuard {
-public:
-    SignalGuard()
-    {
-        gSignal.store(0);
-        struct sigaction sa {};
-        sa.sa_handler = onStopSignal;
-        sigemptyset(&sa.sa_mask);
-        for (size_t i = 0; i < kStop.size(); ++i) {
-            sigaction(kStop[i], nullptr, &_old[i]);
-            if (_old[i].sa_handler != SIG_IGN)
-                sigaction(kStop[i], &sa, nullptr);
-        }
-        struct sigaction ign {};
-        ign.sa_handler = SIG_IGN;
-        sigemptyset(&ign.sa_mask);
-        sigaction(SIGPIPE, &ign, &_oldPipe);
-    }
-    ~SignalGuard()
-    {
-        for (size_t i = 0; i < kStop.size(); ++i)
-            sigaction(kStop[i], &_old[i], nullptr);
-        sigaction(SIGPIPE, &_oldPipe, nullptr);
-    }
-    SignalGuard(const SignalGuard&) = delete;
-    SignalGuard& operator=(const SignalGuard&) = delete;
-
-private:
-    static constexpr std::array<int, 3> kStop = {SIGINT, SIGTERM, SIGHUP};
-    std::array<struct sigaction, 3> _old {};
-    struct sigaction _oldPipe {};
-};
 
 const char* signalName(int sig)
 {
@@ -133,7 +89,7 @@ struct Run {
     std::string error;      // first error that stopped the run
     int completed = 0, failed = 0, pruned = 0, finished = 0; // under outMutex
 
-    bool stopping() const { return gSignal.load() != 0 || abort.load(); }
+    bool stopping() const { return stopSignal() != 0 || abort.load(); }
 
     void fail(const std::string& message)
     {
@@ -154,7 +110,7 @@ struct Run {
                 return;
             }
             study::Outcome outcome;
-            if (gSignal.load() != 0) {
+            if (stopSignal() != 0) {
                 outcome = study::Outcome::failed("interrupted");
             } else {
                 CommandSpec spec;
@@ -164,7 +120,7 @@ struct Run {
                 spec.env = {{"TW_PARAMS", spec.input}, {"TW_TRIAL", std::to_string(t.number)}};
                 spec.input += "\n";
                 spec.timeoutSeconds = timeout;
-                spec.stopRequested = [] { return gSignal.load() != 0; };
+                spec.stopRequested = [] { return stopSignal() != 0; };
                 outcome = judge(t.number, runCommand(spec), timeout);
             }
             try {
@@ -231,7 +187,7 @@ int cmdOptimize(Context& ctx)
             threads.emplace_back([&run] { run.worker(); });
         for (auto& t : threads)
             t.join();
-        const int sig = gSignal.load();
+        const int sig = stopSignal();
         ordered_json summary;
         summary["trials"] = run.finished;
         summary["completed"] = run.completed;

@@ -21,9 +21,11 @@ commands:
   contour   write the surrogate's mean / standard error over two parameters (CSV)
   slice     write the surrogate's mean / standard error along one parameter (CSV)
   bench     run a sampler on a synthetic test function
+  tune      tune a network: run a study spec's trials with LibTorch training
+  train     train one configuration of a study spec (--final: and test it)
 
 Output is JSON on stdout; errors go to stderr as "tw COMMAND: message".
-Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted (optimize).
+Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted (optimize, tune, train).
 Run "tw COMMAND --help" or "tw help COMMAND" for the flags of a command.
 )";
 
@@ -132,6 +134,43 @@ Like contour, along one parameter: rows "x,mean,se".
 prints {"out","x","rows","observations","fixed"}
 )";
 
+const char* const kTune = R"(usage: tw tune SPEC.json [--study FILE] [--trials N] [--device auto|cpu|cuda]
+               [--csv TRAIN.csv] [--test-csv TEST.csv]
+
+Runs the study a spec describes: each trial trains the spec's model with the
+sampled settings (LibTorch, CUDA when present) and reports every epoch. With
+--study the study is recorded in FILE and running the same command again
+continues it: trials left running by a process that died are marked failed,
+and the budget counts the finished ones.
+
+  --study FILE      the study file (created if absent; default: in memory)
+  --trials N        the budget, overriding the spec's "budget.trials"
+  --device D        auto (default: the spec's), cpu or cuda
+  --csv PATH        the training CSV, overriding the spec's
+  --test-csv PATH   the test CSV, overriding the spec's
+
+prints a first line {"study","name","data","device","metric","direction","budget","done"},
+one line per trial {"number","state","value"?,"reason"?,"params","duration","epochs","device"},
+and a last line {"trials","best"}. Ctrl-C stops the running trial within a
+second (recorded as failed, "stopped") and exits 130.
+)";
+
+const char* const kTrain = R"(usage: tw train SPEC.json [--params PARAMS.json] [--final [--save MODEL]]
+                [--device auto|cpu|cuda] [--csv TRAIN.csv] [--test-csv TEST.csv]
+
+Trains one configuration: the spec's fixed settings overridden by PARAMS, a
+JSON object {"learning_rate": 0.01, ...} (or the output of tw best), given as
+a file or inline. Without --final it trains on the training split and reports
+the validation metrics at the best epoch; with --final it retrains on
+training + validation data for the configured epochs and reports the test
+metrics, and --save writes the model (LibTorch format) and MODEL.json (its
+configuration, classes and test metrics).
+
+prints {"status","reason"?,"device","epochs","best_epoch","metrics",
+        "samples_per_second","seconds","parameters","evaluated_on","saved"?}
+exit code 1 when training failed, 130 when interrupted.
+)";
+
 const char* const kBench = R"(usage: tw bench --function F --trials N [--seeds K] [--sampler S] [FLAGS]
 
 Runs a sampler on a synthetic test function (minimized, in memory) for
@@ -164,7 +203,7 @@ const char* helpText(const std::string& command)
     static const std::pair<const char*, const char*> kTexts[] = {
         {"create", kCreate}, {"ask", kAsk},         {"tell", kTell},       {"optimize", kOptimize},
         {"best", kBest},     {"trials", kTrials},   {"export", kExport},   {"contour", kContour},
-        {"slice", kSlice},   {"bench", kBench},     {"help", kHelp},
+        {"slice", kSlice},   {"bench", kBench},     {"tune", kTune},       {"train", kTrain},     {"help", kHelp},
     };
     for (const auto& [name, text] : kTexts)
         if (command == name)

@@ -26,7 +26,7 @@ CommandFn findCommand(const std::string& name)
         {"create", cmdCreate},   {"ask", cmdAsk},         {"tell", cmdTell},
         {"optimize", cmdOptimize}, {"best", cmdBest},     {"trials", cmdTrials},
         {"export", cmdExport},   {"contour", cmdContour}, {"slice", cmdSlice},
-        {"bench", cmdBench},
+        {"bench", cmdBench},     {"tune", cmdTune},       {"train", cmdTrain},
     };
     for (const auto& [n, fn] : kCommands)
         if (name == n)

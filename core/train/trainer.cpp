@@ -482,7 +482,8 @@ double lossValue(const std::string& loss, const std::vector<float>& outputs, int
 std::string deviceDescription()
 {
     if (torch::cuda::is_available()) return "cuda: " + std::to_string(torch::cuda::device_count()) + " device(s)";
-    return "cpu (" + std::to_string(torch::get_num_threads()) + " threads)";
+    const int threads = torch::get_num_threads();
+    return "cpu (" + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)");
 }
 
 bool cudaAvailable()

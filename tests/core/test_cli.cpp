@@ -1,5 +1,7 @@
 // The `tw` command line, end to end: the real binary (TW_BINARY) run with
 // QProcess on study files in a temporary directory.
+#include "cli_support.h"
+
 #include <QtTest>
 
 #include <QFile>
@@ -14,64 +16,6 @@
 #include <sys/types.h>
 
 namespace {
-
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-};
-
-Result tw(const QStringList& args, int timeoutMs = 60000)
-{
-    QProcess p;
-    p.start(QStringLiteral(TW_BINARY), args);
-    if (!p.waitForStarted(10000))
-        qFatal("cannot start %s", TW_BINARY);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        qWarning("tw %s: timed out", qPrintable(args.join(' ')));
-    }
-    Result r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-QJsonObject object(const QByteArray& line)
-{
-    QJsonParseError e;
-    const QJsonDocument d = QJsonDocument::fromJson(line, &e);
-    if (e.error != QJsonParseError::NoError)
-        qWarning("not JSON: %s", line.constData());
-    return d.object();
-}
-
-QList<QJsonObject> jsonLines(const QByteArray& text)
-{
-    QList<QJsonObject> list;
-    for (const QByteArray& line : text.split('\n'))
-        if (!line.trimmed().isEmpty())
-            list << object(line);
-    return list;
-}
-
-QByteArray readFile(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-void writeFile(const QString& path, const QByteArray& data, bool executable = false)
-{
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    f.write(data);
-    f.close();
-    if (executable)
-        f.setPermissions(f.permissions() | QFileDevice::ExeOwner | QFileDevice::ExeUser);
-}
 
 /// RFC 4180 rows (quoted fields may hold commas, quotes and newlines).
 QList<QStringList> parseCsv(const QString& text)

@@ -1,0 +1,175 @@
+// tw tune / tw train: a study spec's data and model, trained with LibTorch.
+#include "cli/commands.h"
+#include "cli/signals.h"
+
+#include "study/study.h"
+#include "train/study_spec.h"
+#include "train/tune.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+namespace tw::cli {
+
+namespace {
+
+/// The spec file (the first word, before the flags) and the flags.
+std::pair<std::string, std::vector<std::string>> splitSpec(Context& ctx)
+{
+    if (ctx.args.empty() || ctx.args[0].rfind("--", 0) == 0) return {{}, ctx.args};
+    return {ctx.args[0], std::vector<std::string>(ctx.args.begin() + 1, ctx.args.end())};
+}
+
+train::StudySpec loadSpec(const std::string& path, const Args& a)
+{
+    if (path.empty()) throw usageError("missing the study spec: tw " + std::string("COMMAND SPEC.json ..."));
+    train::StudySpec spec = train::StudySpec::load(path);
+    if (auto csv = a.get("csv")) {
+        if (spec.dataset.csv.empty()) throw usageError("--csv: the spec's data set is built in, not a CSV file");
+        spec.dataset.csv = *csv;
+    }
+    if (auto test = a.get("test-csv")) {
+        if (spec.dataset.csv.empty()) throw usageError("--test-csv: the spec's data set is built in, not a CSV file");
+        spec.dataset.testCsv = *test;
+    }
+    return spec;
+}
+
+std::string deviceFlag(const Args& a)
+{
+    const auto d = a.get("device");
+    if (!d) return {};
+    if (*d != "auto" && *d != "cpu" && *d != "cuda") throw usageError(expected("device", "auto|cpu|cuda", *d));
+    return *d;
+}
+
+ordered_json resultJson(const train::TrainResult& r)
+{
+    ordered_json j;
+    j["status"] = train::toString(r.status);
+    if (!r.reason.empty()) j["reason"] = r.reason;
+    j["device"] = r.device;
+    j["epochs"] = r.epochs.size();
+    j["best_epoch"] = r.bestEpoch;
+    j["metrics"] = ordered_json::parse(r.best.toJson().dump());
+    j["samples_per_second"] = r.samplesPerSecond;
+    j["seconds"] = r.seconds;
+    j["parameters"] = r.parameters;
+    return j;
+}
+
+} // namespace
+
+int cmdTune(Context& ctx)
+{
+    auto [specPath, rest] = splitSpec(ctx);
+    Context sub{ctx.command, rest, ctx.out, ctx.err, {}};
+    Args a = parseArgs(sub, {{"study"}, {"trials"}, {"device"}, {"csv"}, {"test-csv"}});
+    if (a.help()) return 0;
+    train::StudySpec spec = loadSpec(specPath, a);
+    if (a.has("trials")) spec.budget.trials = a.requiredInteger("trials", 1);
+    const std::string device = deviceFlag(a);
+
+    std::unique_ptr<study::Study> st;
+    const auto studyPath = a.get("study");
+    if (studyPath && std::filesystem::exists(*studyPath) && std::filesystem::file_size(*studyPath) > 0) {
+        st = openStudy(*studyPath);
+        if (st->space().toJson() != spec.space.toJson() || st->direction() != spec.objective.direction)
+            throw failure(*studyPath + ": this study was created with another search space or direction than " +
+                          specPath + "; use a new --study file");
+    } else {
+        study::StudyConfig config;
+        config.name = spec.name;
+        config.space = spec.space;
+        config.direction = spec.objective.direction;
+        config.sampler = spec.sampler;
+        config.userAttrs = {{"spec", spec.toJson()}};
+        st = studyPath ? study::Study::createFile(*studyPath, config) : study::Study::createInMemory(config);
+    }
+    printWarnings(ctx, *st);
+
+    train::DataSource data(spec);
+    train::Tuner tuner(spec, *st, data);
+    SignalGuard guard;
+    if (const int n = tuner.failOrphans())
+        ctx.err << "tw: warning: " << n << " trial(s) left running by a process that died were marked failed\n";
+
+    ordered_json head;
+    head["study"] = studyPath ? *studyPath : std::string("(memory)");
+    head["name"] = spec.name;
+    head["data"] = data.describe(spec.preprocessing);
+    head["device"] = device.empty() || device == "auto" ? train::deviceDescription() : device;
+    head["metric"] = spec.objective.metric;
+    head["direction"] = study::toString(spec.objective.direction);
+    head["budget"] = spec.budget.trials;
+    head["done"] = tuner.countedTrials();
+    printLine(ctx.out, head);
+
+    const auto start = std::chrono::steady_clock::now();
+    while (tuner.countedTrials() < spec.budget.trials && !stopSignal()) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (spec.budget.timeLimitSeconds > 0 && elapsed >= spec.budget.timeLimitSeconds) break;
+        const train::TrialSummary s = tuner.runTrial(&stopFlag(), device);
+        ordered_json line;
+        line["number"] = s.number;
+        line["state"] = study::toString(s.state);
+        if (s.value) line["value"] = *s.value;
+        if (!s.reason.empty()) line["reason"] = s.reason;
+        line["params"] = paramsJson(st->space(), s.params);
+        line["duration"] = s.result.seconds;
+        line["epochs"] = s.result.epochs.size();
+        if (!s.result.device.empty()) line["device"] = s.result.device;
+        printLine(ctx.out, line);
+    }
+    ordered_json tail;
+    tail["trials"] = tuner.countedTrials();
+    if (const auto best = st->bestTrial()) tail["best"] = bestJson(st->space(), *best);
+    else tail["best"] = nullptr;
+    if (stopSignal()) tail["interrupted"] = true;
+    printLine(ctx.out, tail);
+    return stopSignal() ? 130 : 0;
+}
+
+int cmdTrain(Context& ctx)
+{
+    auto [specPath, rest] = splitSpec(ctx);
+    Context sub{ctx.command, rest, ctx.out, ctx.err, {}};
+    Args a = parseArgs(sub, {{"params"}, {"final", false}, {"save"}, {"device"}, {"csv"}, {"test-csv"}});
+    if (a.help()) return 0;
+    train::StudySpec spec = loadSpec(specPath, a);
+    const std::string device = deviceFlag(a);
+    nlohmann::json params = nlohmann::json::object();
+    if (auto p = a.get("params")) {
+        std::string text = *p;
+        if (text.empty() || text[0] != '{') {
+            std::ifstream in(text);
+            if (!in) throw failure("--params: cannot open " + text);
+            std::ostringstream buf;
+            buf << in.rdbuf();
+            text = buf.str();
+        }
+        try {
+            params = nlohmann::json::parse(text);
+        } catch (const nlohmann::json::parse_error&) {
+            throw failure("--params: " + *p + " is not valid JSON");
+        }
+    }
+    if (a.has("save") && !a.has("final"))
+        throw usageError("--save goes with --final (the model retrained on train + validation)");
+
+    train::DataSource data(spec);
+    SignalGuard guard;
+    const train::TrainResult r =
+        train::trainOnce(spec, data, params, a.has("final"), device, a.get("save").value_or(""), &stopFlag(), {});
+    ordered_json out = resultJson(r);
+    out["evaluated_on"] = a.has("final") ? "test" : "validation";
+    if (a.has("save") && r.status == train::TrainResult::Status::Completed) out["saved"] = *a.get("save");
+    printLine(ctx.out, out);
+    if (r.status == train::TrainResult::Status::Stopped) return 130;
+    return r.status == train::TrainResult::Status::Failed ? 1 : 0;
+}
+
+} // namespace tw::cli

@@ -1,0 +1,369 @@
+#include "train/study_spec.h"
+
+#include "train/metrics.h"
+#include "util/errors.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace tw::train {
+
+using nlohmann::json;
+
+namespace {
+
+std::string where(const std::string& source, const std::string& section)
+{
+    return (source.empty() ? std::string() : source + ": ") + section + ": ";
+}
+
+void checkKeys(const json& j, const std::set<std::string>& allowed, const std::string& ctx)
+{
+    if (!j.is_object()) throw std::invalid_argument(ctx + "must be a JSON object");
+    for (const auto& item : j.items())
+        if (!allowed.count(item.key())) {
+            std::string list;
+            for (const auto& k : allowed) list += (list.empty() ? "" : ", ") + k;
+            throw std::invalid_argument(ctx + "unknown key '" + item.key() + "' (expected " + list + ")");
+        }
+}
+
+std::string stringOf(const json& j, const char* key, const std::string& ctx)
+{
+    if (!j.is_string()) throw std::invalid_argument(ctx + "'" + key + "' must be a string");
+    return j.get<std::string>();
+}
+
+double numberOf(const json& j, const char* key, const std::string& ctx)
+{
+    if (!j.is_number()) throw std::invalid_argument(ctx + "'" + key + "' must be a number");
+    return j.get<double>();
+}
+
+std::string resolve(const std::string& path, const std::string& baseDir)
+{
+    if (path.empty() || baseDir.empty() || std::filesystem::path(path).is_absolute()) return path;
+    return (std::filesystem::path(baseDir) / path).lexically_normal().string();
+}
+
+const std::set<std::string> kPreprocessingKeys{"numeric_impute", "categorical_impute", "standardize"};
+
+void setPreprocessing(data::PreprocessOptions& p, const std::string& key, const json& value)
+{
+    const std::string ctx = "preprocessing: ";
+    if (key == "numeric_impute") p.numericImpute = stringOf(value, "numeric_impute", ctx);
+    else if (key == "categorical_impute") p.categoricalImpute = stringOf(value, "categorical_impute", ctx);
+    else if (key == "standardize") {
+        if (value.is_boolean()) p.standardize = value.get<bool>();
+        else if (value.is_number() && (value.get<double>() == 0 || value.get<double>() == 1)) p.standardize = value.get<double>() != 0;
+        else throw std::invalid_argument(ctx + "'standardize' must be true or false");
+    } else throw std::invalid_argument(ctx + "unknown key '" + key + "'");
+}
+
+data::PreprocessOptions preprocessingFromJson(const json& j, const std::string& ctx)
+{
+    checkKeys(j, {"numeric_impute", "categorical_impute", "standardize", "drop", "column_types"}, ctx);
+    data::PreprocessOptions p;
+    for (const auto& [key, value] : j.items()) {
+        if (kPreprocessingKeys.count(key)) {
+            setPreprocessing(p, key, value);
+        } else if (key == "drop") {
+            if (!value.is_array()) throw std::invalid_argument(ctx + "'drop' must be an array of column names");
+            for (const auto& c : value) p.drop.push_back(stringOf(c, "drop", ctx));
+        } else {
+            if (!value.is_object()) throw std::invalid_argument(ctx + "'column_types' must be an object {column: numeric|categorical}");
+            for (const auto& [col, type] : value.items()) p.columnTypes[col] = stringOf(type, "column_types", ctx);
+        }
+    }
+    p.validate();
+    return p;
+}
+
+json preprocessingToJson(const data::PreprocessOptions& p)
+{
+    json j = {{"numeric_impute", p.numericImpute}, {"categorical_impute", p.categoricalImpute},
+              {"standardize", p.standardize}};
+    if (!p.drop.empty()) j["drop"] = p.drop;
+    if (!p.columnTypes.empty()) j["column_types"] = p.columnTypes;
+    return j;
+}
+
+} // namespace
+
+json DatasetSpec::toJson() const
+{
+    json j = json::object();
+    if (!builtin.empty()) j["builtin"] = builtin;
+    if (!csv.empty()) j["csv"] = csv;
+    if (!testCsv.empty()) j["test_csv"] = testCsv;
+    if (!target.empty()) j["target"] = target;
+    if (!idxDir.empty()) j["idx_dir"] = idxDir;
+    if (limit > 0) j["limit"] = limit;
+    return j;
+}
+
+json SplitSpec::toJson() const
+{
+    return {{"validation", validation}, {"test", test}, {"seed", seed}, {"stratify", stratify}};
+}
+
+json ObjectiveSpec::toJson() const
+{
+    json j = {{"metric", metric}, {"direction", study::toString(direction)}};
+    if (!positiveClass.empty()) j["positive_class"] = positiveClass;
+    return j;
+}
+
+json BudgetSpec::toJson() const
+{
+    return {{"trials", trials}, {"time_limit_s", timeLimitSeconds}};
+}
+
+std::vector<std::string> StudySpec::settingKeys()
+{
+    std::vector<std::string> keys{"hidden_layers", "units", "activation", "dropout", "batch_norm", "conv_blocks",
+                                  "filters", "kernel_size", "dense_units", "optimizer", "learning_rate",
+                                  "weight_decay", "momentum", "nesterov", "beta1", "beta2", "epsilon",
+                                  "batch_size", "epochs", "warmup_ratio", "schedule", "loss", "class_weights",
+                                  "class_weight_K", "patience", "clip_norm"};
+    keys.insert(keys.end(), kPreprocessingKeys.begin(), kPreprocessingKeys.end());
+    return keys;
+}
+
+bool StudySpec::searchesPreprocessing() const
+{
+    for (const auto& p : space.params())
+        if (kPreprocessingKeys.count(space::nameOf(p))) return true;
+    return false;
+}
+
+void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, TrainConfig& t,
+                          data::PreprocessOptions& p) const
+{
+    m = model;
+    t = training;
+    p = preprocessing;
+    const json v = space.valuesToJson(values);
+    for (const auto& param : space.params()) {
+        const std::string& key = space::nameOf(param);
+        const json& value = v[key];
+        try {
+            if (kPreprocessingKeys.count(key)) setPreprocessing(p, key, value);
+            else setOption(m, t, key, value);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument("search parameter '" + key + "' = " + value.dump() + ": " + e.what());
+        }
+    }
+    m.validate();
+    t.validate();
+    p.validate();
+}
+
+StudySpec StudySpec::load(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError("cannot open " + path + ": " + std::strerror(errno));
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    json j;
+    try {
+        j = json::parse(buf.str());
+    } catch (const json::parse_error& e) {
+        // Byte offset -> line:column for the message.
+        const std::string text = buf.str();
+        const size_t end = std::min(text.size(), e.byte > 0 ? size_t(e.byte - 1) : size_t(0));
+        long line = 1;
+        size_t start = 0;
+        for (size_t i = 0; i < end; ++i)
+            if (text[i] == '\n') ++line, start = i + 1;
+        throw ParseError(path + ":" + std::to_string(line) + ":" + std::to_string(end - start + 1) +
+                         ": invalid JSON");
+    }
+    const std::string base = std::filesystem::path(path).parent_path().string();
+    StudySpec s = fromJson(j, path, base.empty() ? "." : base);
+    s.path = path;
+    return s;
+}
+
+StudySpec StudySpec::fromJson(const json& j, const std::string& source, const std::string& baseDir)
+{
+    const std::string top = source.empty() ? std::string() : source + ": ";
+    checkKeys(j, {"name", "dataset", "split", "preprocessing", "model", "training", "objective", "search_space",
+                  "sampler", "pruner", "budget"},
+              top.empty() ? "spec: " : top);
+    StudySpec s;
+    if (j.contains("name")) s.name = stringOf(j["name"], "name", top);
+    if (s.name.empty() && !source.empty()) s.name = std::filesystem::path(source).stem().string();
+
+    // dataset
+    const std::string dctx = where(source, "dataset");
+    if (!j.contains("dataset")) throw std::invalid_argument(top + "missing 'dataset'");
+    const json& d = j["dataset"];
+    checkKeys(d, {"builtin", "csv", "test_csv", "target", "idx_dir", "limit"}, dctx);
+    for (const auto& [key, value] : d.items()) {
+        if (key == "limit") {
+            if (!value.is_number_integer() || value.get<int64_t>() < 0)
+                throw std::invalid_argument(dctx + "'limit' must be a non-negative integer");
+            s.dataset.limit = value.get<int64_t>();
+            continue;
+        }
+        const std::string v = stringOf(value, key.c_str(), dctx);
+        if (key == "builtin") s.dataset.builtin = v;
+        else if (key == "csv") s.dataset.csv = resolve(v, baseDir);
+        else if (key == "test_csv") s.dataset.testCsv = resolve(v, baseDir);
+        else if (key == "target") s.dataset.target = v;
+        else s.dataset.idxDir = resolve(v, baseDir);
+    }
+    if (s.dataset.builtin.empty() == s.dataset.csv.empty())
+        throw std::invalid_argument(dctx + "give exactly one of 'builtin' (a built-in data set) or 'csv' (a file)");
+    if (!s.dataset.csv.empty() && s.dataset.target.empty())
+        throw std::invalid_argument(dctx + "'csv' needs 'target', the name of the column to predict");
+    if (s.dataset.csv.empty() && (!s.dataset.testCsv.empty() || !s.dataset.target.empty()))
+        throw std::invalid_argument(dctx + "'test_csv' and 'target' only go with 'csv'");
+
+    // split
+    if (j.contains("split")) {
+        const std::string ctx = where(source, "split");
+        const json& sp = j["split"];
+        checkKeys(sp, {"validation", "test", "seed", "stratify"}, ctx);
+        for (const auto& [key, value] : sp.items()) {
+            if (key == "validation") s.split.validation = numberOf(value, "validation", ctx);
+            else if (key == "test") s.split.test = numberOf(value, "test", ctx);
+            else if (key == "seed") {
+                if (!value.is_number_integer() || (!value.is_number_unsigned() && value.get<int64_t>() < 0))
+                    throw std::invalid_argument(ctx + "'seed' must be a non-negative integer");
+                s.split.seed = value.get<uint64_t>();
+            } else {
+                if (!value.is_boolean()) throw std::invalid_argument(ctx + "'stratify' must be true or false");
+                s.split.stratify = value.get<bool>();
+            }
+        }
+        if (!(s.split.validation > 0 && s.split.validation < 1))
+            throw std::invalid_argument(ctx + "'validation' must be in (0, 1) (validation = " + std::to_string(s.split.validation) + ")");
+        if (!(s.split.test >= 0 && s.split.validation + s.split.test < 1))
+            throw std::invalid_argument(ctx + "'test' must be >= 0 with validation + test < 1");
+    }
+
+    if (j.contains("preprocessing"))
+        s.preprocessing = preprocessingFromJson(j["preprocessing"], where(source, "preprocessing"));
+    try {
+        if (j.contains("model")) s.model = ModelConfig::fromJson(j["model"]);
+        if (j.contains("training")) s.training = TrainConfig::fromJson(j["training"]);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(top + e.what());
+    }
+
+    // objective
+    if (j.contains("objective")) {
+        const std::string ctx = where(source, "objective");
+        const json& o = j["objective"];
+        checkKeys(o, {"metric", "direction", "positive_class"}, ctx);
+        if (o.contains("metric")) s.objective.metric = stringOf(o["metric"], "metric", ctx);
+        if (!Metrics::isName(s.objective.metric)) {
+            std::string list;
+            for (const auto& n : Metrics::names()) list += (list.empty() ? "" : ", ") + n;
+            throw std::invalid_argument(ctx + "unknown metric '" + s.objective.metric + "' (expected one of " + list + ")");
+        }
+        s.objective.direction = Metrics::minimizes(s.objective.metric) ? study::Direction::Minimize
+                                                                         : study::Direction::Maximize;
+        if (o.contains("direction")) {
+            try {
+                s.objective.direction = study::directionFromString(stringOf(o["direction"], "direction", ctx));
+            } catch (const std::invalid_argument& e) {
+                throw std::invalid_argument(ctx + e.what());
+            }
+        }
+        if (o.contains("positive_class")) {
+            const json& pc = o["positive_class"];
+            s.objective.positiveClass = pc.is_number() ? pc.dump() : stringOf(pc, "positive_class", ctx);
+        }
+    }
+
+    // search space, sampler, pruner, budget
+    if (!j.contains("search_space")) throw std::invalid_argument(top + "missing 'search_space'");
+    s.space = space::SearchSpace::fromJson(j["search_space"], top.empty() ? "search_space" : source + ": search_space");
+    if (j.contains("sampler")) s.sampler = sampler::SamplerConfig::fromJson(j["sampler"], top + "sampler");
+    if (j.contains("pruner")) s.pruner = study::PrunerConfig::fromJson(j["pruner"], source);
+    if (j.contains("budget")) {
+        const std::string ctx = where(source, "budget");
+        const json& b = j["budget"];
+        checkKeys(b, {"trials", "time_limit_s"}, ctx);
+        if (b.contains("trials")) {
+            if (!b["trials"].is_number_integer() || b["trials"].get<int>() < 1)
+                throw std::invalid_argument(ctx + "'trials' must be a positive integer");
+            s.budget.trials = b["trials"].get<int>();
+        }
+        if (b.contains("time_limit_s")) {
+            s.budget.timeLimitSeconds = numberOf(b["time_limit_s"], "time_limit_s", ctx);
+            if (s.budget.timeLimitSeconds < 0) throw std::invalid_argument(ctx + "'time_limit_s' must be >= 0");
+        }
+    }
+
+    // Every search parameter must name a setting, and every value of its
+    // range must be a legal value of that setting.
+    const auto keys = settingKeys();
+    for (size_t i = 0; i < s.space.size(); ++i) {
+        const std::string& name = space::nameOf(s.space[i]);
+        const bool classWeight = name.rfind("class_weight_", 0) == 0;
+        if (!classWeight && std::find(keys.begin(), keys.end(), name) == keys.end()) {
+            std::string list;
+            for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
+            throw std::invalid_argument(where(source, "search_space") + "parameter '" + name +
+                                        "' is not a setting (settings: " + list + ")");
+        }
+    }
+    const std::vector<double> centre = s.space.fromUnit(Eigen::VectorXd::Constant(s.space.encodedDim(), 0.5));
+    for (size_t i = 0; i < s.space.size(); ++i) {
+        std::vector<double> probes;
+        if (const auto* c = std::get_if<space::CategoricalParam>(&s.space[i]))
+            for (size_t k = 0; k < c->choices.size(); ++k) probes.push_back(double(k));
+        else if (const auto* f = std::get_if<space::FloatParam>(&s.space[i])) probes = {f->low, f->high};
+        else {
+            const auto& ip = std::get<space::IntParam>(s.space[i]);
+            probes = {ip.low, ip.high};
+        }
+        for (double v : probes) {
+            auto values = centre;
+            values[i] = v;
+            ModelConfig m;
+            TrainConfig t;
+            data::PreprocessOptions p;
+            try {
+                s.configure(values, m, t, p);
+            } catch (const std::invalid_argument& e) {
+                const std::string name = space::nameOf(s.space[i]);
+                const std::string what = e.what();
+                // configure() names the parameter when set() fails; validate() does not.
+                const std::string prefix = what.rfind("search parameter", 0) == 0
+                                               ? std::string()
+                                               : "search parameter '" + name + "' = " +
+                                                     s.space.valuesToJson(values)[name].dump() + ": ";
+                throw std::invalid_argument(where(source, "search_space") + prefix + what);
+            }
+        }
+    }
+    return s;
+}
+
+json StudySpec::toJson() const
+{
+    return {{"name", name},
+            {"dataset", dataset.toJson()},
+            {"split", split.toJson()},
+            {"preprocessing", preprocessingToJson(preprocessing)},
+            {"model", model.toJson()},
+            {"training", training.toJson()},
+            {"objective", objective.toJson()},
+            {"search_space", space.toJson()},
+            {"sampler", sampler.toJson()},
+            {"pruner", pruner.toJson()},
+            {"budget", budget.toJson()}};
+}
+
+} // namespace tw::train

@@ -1,0 +1,85 @@
+#pragma once
+// A study spec: one JSON file that names the data set and its preprocessing,
+// the model family, the fixed training settings, the search space, the
+// objective metric and direction, the sampler, the pruner and the budget.
+// Search parameters override the setting of the same name (model, training
+// or preprocessing key).
+#include "data/preprocess.h"
+#include "sampler/sampler_config.h"
+#include "space/search_space.h"
+#include "study/pruner.h"
+#include "study/trial.h"
+#include "train/config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tw::train {
+
+struct DatasetSpec {
+    std::string builtin;                 // "spirals", "moons", "imbalanced", "fashion-mnist"
+    std::string csv;                     // training CSV (path relative to the spec file)
+    std::string testCsv;                 // optional test CSV
+    std::string target;                  // CSV target column
+    std::string idxDir;                  // fashion-mnist: folder of the IDX files (default: Debian's)
+    int64_t limit = 0;                   // use the first N training samples (0: all)
+    nlohmann::json toJson() const;
+};
+
+struct SplitSpec {
+    double validation = 0.2;
+    double test = 0.0;                   // ignored when a test CSV or a built-in test set exists
+    uint64_t seed = 0;
+    bool stratify = true;
+    nlohmann::json toJson() const;
+};
+
+struct ObjectiveSpec {
+    std::string metric = "accuracy";
+    study::Direction direction = study::Direction::Maximize; // default follows the metric
+    std::string positiveClass;           // class name for precision/recall/f1 (default: the second class)
+    nlohmann::json toJson() const;
+};
+
+struct BudgetSpec {
+    int trials = 20;
+    double timeLimitSeconds = 0;         // 0: none
+    nlohmann::json toJson() const;
+};
+
+struct StudySpec {
+    std::string name;
+    std::string path;                    // the file it was read from ("" when built in memory)
+    DatasetSpec dataset;
+    SplitSpec split;
+    data::PreprocessOptions preprocessing;
+    ModelConfig model;
+    TrainConfig training;
+    ObjectiveSpec objective;
+    space::SearchSpace space;
+    sampler::SamplerConfig sampler;
+    study::PrunerConfig pruner;
+    BudgetSpec budget;
+
+    /// Reads and validates a spec file; relative data paths are resolved
+    /// against the spec's folder. IoError / ParseError / invalid_argument
+    /// naming the file and the field.
+    static StudySpec load(const std::string& path);
+    static StudySpec fromJson(const nlohmann::json& j, const std::string& source = {},
+                              const std::string& baseDir = {});
+    nlohmann::json toJson() const;
+
+    /// The settings of one trial: the fixed ones overridden by the search
+    /// parameters' values (one per parameter of `space`).
+    void configure(const std::vector<double>& values, ModelConfig& model, TrainConfig& training,
+                   data::PreprocessOptions& preprocessing) const;
+    /// Keys a search parameter may name.
+    static std::vector<std::string> settingKeys();
+    /// True when some search parameter changes the preprocessing.
+    bool searchesPreprocessing() const;
+};
+
+} // namespace tw::train

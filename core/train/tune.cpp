@@ -1,0 +1,271 @@
+#include "train/tune.h"
+
+#include "data/builtin.h"
+#include "data/csv.h"
+#include "data/preprocess.h"
+#include "data/split.h"
+#include "study/pruner.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace tw::train {
+
+using nlohmann::json;
+
+namespace {
+
+std::string cacheKey(const data::PreprocessOptions& p)
+{
+    return p.numericImpute + "|" + p.categoricalImpute + "|" + (p.standardize ? "1" : "0");
+}
+
+data::Dataset concat(const data::Dataset& a, const data::Dataset& b)
+{
+    data::Dataset d = a;
+    d.features.insert(d.features.end(), b.features.begin(), b.features.end());
+    d.labels.insert(d.labels.end(), b.labels.begin(), b.labels.end());
+    d.targets.insert(d.targets.end(), b.targets.begin(), b.targets.end());
+    d.provenance.rows = a.provenance.rows + b.provenance.rows;
+    return d;
+}
+
+} // namespace
+
+// ---- data ---------------------------------------------------------------------
+
+DataSource::DataSource(const StudySpec& spec) : _spec(spec)
+{
+    const data::SplitFractions fractions{spec.split.validation, spec.split.test};
+    fractions.validate();
+    if (!spec.dataset.builtin.empty()) {
+        data::BuiltinData b = data::builtinDataset(spec.dataset.builtin, spec.split.seed, spec.dataset.limit);
+        PreparedSplits s;
+        if (b.validation) {
+            s.train = std::move(b.train);
+            s.validation = std::move(*b.validation);
+            if (b.test) s.test = std::move(*b.test);
+        } else {
+            // One pool: split it (test too, unless the source has its own).
+            data::SplitFractions f = fractions;
+            if (b.test) f.test = 0.0;
+            const auto idx = data::splitIndices(b.train, f, spec.split.seed, spec.split.stratify);
+            s.train = b.train.subset(idx.train);
+            s.validation = b.train.subset(idx.validation);
+            if (b.test) s.test = std::move(*b.test);
+            else if (!idx.test.empty()) s.test = b.train.subset(idx.test);
+        }
+        _fixed = std::move(s);
+        return;
+    }
+    data::CsvOptions csv;
+    csv.columnTypes = spec.preprocessing.columnTypes;
+    _table = std::make_unique<data::Table>(data::readCsv(spec.dataset.csv, csv));
+    if (!spec.dataset.testCsv.empty())
+        _testTable = std::make_unique<data::Table>(data::readCsv(spec.dataset.testCsv, csv));
+    // Split the rows once, stratified on the target as the default
+    // preprocessing reads it; every preprocessing choice then uses the same rows.
+    const auto all = data::Preprocessor::fit(*_table, spec.dataset.target, spec.preprocessing).transform(*_table);
+    data::SplitFractions f = fractions;
+    if (_testTable) f.test = 0.0;
+    const auto idx = data::splitIndices(all, f, spec.split.seed, spec.split.stratify);
+    _trainRows = idx.train;
+    _validationRows = idx.validation;
+    _testRows = idx.test;
+}
+
+DataSource::~DataSource() = default;
+
+const PreparedSplits& DataSource::splits(const data::PreprocessOptions& p)
+{
+    if (_fixed) return *_fixed;
+    const std::string key = cacheKey(p);
+    if (auto it = _cache.find(key); it != _cache.end()) return it->second;
+    const data::Table train = data::selectRows(*_table, _trainRows);
+    const auto pre = data::Preprocessor::fit(train, _spec.dataset.target, p);
+    PreparedSplits s;
+    s.train = pre.transform(train);
+    s.validation = pre.transform(data::selectRows(*_table, _validationRows));
+    if (_testTable) s.test = pre.transform(*_testTable);
+    else if (!_testRows.empty()) s.test = pre.transform(data::selectRows(*_table, _testRows));
+    return _cache.emplace(key, std::move(s)).first->second;
+}
+
+std::string DataSource::describe(const data::PreprocessOptions& p)
+{
+    const auto& s = splits(p);
+    std::ostringstream os;
+    os << s.train.name << ": train " << s.train.size() << ", validation " << s.validation.size();
+    if (s.test) os << ", test " << s.test->size();
+    os << " samples; " << s.train.sampleSize() << " features";
+    if (s.train.isClassification()) os << "; " << s.train.numClasses() << " classes";
+    if (!s.train.provenance.preprocessing.empty()) os << "; " << s.train.provenance.preprocessing;
+    return os.str();
+}
+
+// ---- one trial ----------------------------------------------------------------
+
+Tuner::Tuner(const StudySpec& spec, study::Study& study, DataSource& data) : _spec(spec), _study(study), _data(data) {}
+
+int positiveClassIndex(const StudySpec& spec, const data::Dataset& d)
+{
+    if (!d.isClassification()) return 0;
+    if (spec.objective.positiveClass.empty()) return d.numClasses() > 1 ? 1 : 0;
+    for (int k = 0; k < d.numClasses(); ++k)
+        if (d.classNames[size_t(k)] == spec.objective.positiveClass) return k;
+    std::string list;
+    for (const auto& n : d.classNames) list += (list.empty() ? "" : ", ") + n;
+    throw std::invalid_argument("objective: positive_class '" + spec.objective.positiveClass +
+                                "' is not a class of the data (classes: " + list + ")");
+}
+
+TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& device)
+{
+    const study::Trial trial = _study.ask();
+    if (onTrialStarted) onTrialStarted(trial);
+    TrialSummary out;
+    out.number = trial.number;
+    out.params = trial.params;
+    auto fail = [&](const std::string& why) {
+        out.state = study::TrialState::Failed;
+        out.reason = why;
+        _study.tell(trial.number, study::Outcome::failed(why));
+        return out;
+    };
+    TrainOptions options;
+    data::PreprocessOptions pre;
+    const PreparedSplits* data = nullptr;
+    try {
+        _spec.configure(trial.params, options.model, options.training, pre);
+        if (!device.empty()) options.training.device = device;
+        data = &_data.splits(pre);
+        options.objectiveMetric = _spec.objective.metric;
+        options.positiveClass = positiveClassIndex(_spec, data->train);
+    } catch (const std::exception& e) {
+        return fail(std::string("trial ") + std::to_string(trial.number) + ": " + e.what());
+    }
+
+    const auto direction = _study.direction();
+    json curve = json::array();
+    TrainCallbacks callbacks;
+    callbacks.stop = stop;
+    callbacks.onEpoch = [&](const EpochReport& r) {
+        const double v = r.validation.get(_spec.objective.metric);
+        curve.push_back({{"epoch", r.epoch}, {"train_loss", r.trainLoss}, {"validation", r.validation.toJson()},
+                         {"elapsed", r.elapsedSeconds}});
+        if (std::isfinite(v)) _study.report(trial.number, r.epoch, v);
+        _study.setUserAttrs(trial.number, {{"curve", curve}});
+        if (onEpoch) onEpoch(trial.number, r);
+        return !study::shouldPrune(_spec.pruner, direction, _study.trials(), trial.number, r.epoch, v);
+    };
+    try {
+        out.result = trainModel(data->train, data->validation, options, callbacks);
+    } catch (const std::exception& e) {
+        return fail(std::string("trial ") + std::to_string(trial.number) + ": " + e.what());
+    }
+    const TrainResult& r = out.result;
+    _study.setUserAttrs(trial.number, {{"metrics", r.best.toJson()},
+                                       {"device", r.device},
+                                       {"epochs", int(r.epochs.size())},
+                                       {"best_epoch", r.bestEpoch},
+                                       {"samples_per_second", r.samplesPerSecond},
+                                       {"parameters", r.parameters},
+                                       {"status", toString(r.status)}});
+    using S = TrainResult::Status;
+    switch (r.status) {
+    case S::Stopped:
+        return fail("stopped");
+    case S::Failed:
+        return fail(r.reason.empty() ? std::string("training failed") : r.reason);
+    case S::Pruned:
+        out.state = study::TrialState::Pruned;
+        out.reason = "pruned at epoch " + std::to_string(r.epochs.size()) + ": below the median of earlier trials";
+        _study.tell(trial.number, study::Outcome::pruned(out.reason));
+        return out;
+    case S::Completed:
+    case S::EarlyStopped:
+        break;
+    }
+    const double value = r.best.get(_spec.objective.metric);
+    if (!std::isfinite(value))
+        return fail("objective metric '" + _spec.objective.metric + "' is " + (std::isnan(value) ? "nan" : "infinite"));
+    out.state = study::TrialState::Complete;
+    out.value = value;
+    _study.tell(trial.number, study::Outcome::complete(value));
+    return out;
+}
+
+int Tuner::countedTrials()
+{
+    int n = 0;
+    for (const auto& t : _study.trials()) {
+        if (!t.finished()) continue;
+        if (t.state == study::TrialState::Failed && (t.reason == "stopped" || t.reason.rfind("abandoned", 0) == 0))
+            continue;
+        ++n;
+    }
+    return n;
+}
+
+int Tuner::failOrphans()
+{
+    int n = 0;
+    for (const auto& t : _study.trials())
+        if (study::isOrphaned(t)) {
+            try {
+                _study.tell(t.number, study::Outcome::failed("abandoned: the process that ran it (pid " +
+                                                             std::to_string(t.pid) + ") is gone"));
+                ++n;
+            } catch (const std::invalid_argument&) {
+                // Told by someone else in the meantime.
+            }
+        }
+    return n;
+}
+
+// ---- one configuration ------------------------------------------------------------
+
+TrainResult trainOnce(const StudySpec& spec, DataSource& data, const json& params, bool final,
+                      const std::string& device, const std::string& savePath, const std::atomic<bool>* stop,
+                      const std::function<void(const EpochReport&)>& onEpoch)
+{
+    const json& p = params.is_object() && params.contains("params") && params["params"].is_object() ? params["params"] : params;
+    if (!p.is_object()) throw std::invalid_argument("params: expected a JSON object {\"setting\": value, ...}");
+    TrainOptions options;
+    data::PreprocessOptions pre;
+    options.model = spec.model;
+    options.training = spec.training;
+    pre = spec.preprocessing;
+    for (const auto& [key, value] : p.items()) {
+        try {
+            if (key == "numeric_impute") pre.numericImpute = value.get<std::string>();
+            else if (key == "categorical_impute") pre.categoricalImpute = value.get<std::string>();
+            else if (key == "standardize") pre.standardize = value.is_boolean() ? value.get<bool>() : value.get<double>() != 0;
+            else setOption(options.model, options.training, key, value);
+        } catch (const nlohmann::json::exception&) {
+            throw std::invalid_argument("params: '" + key + "' has the wrong type (" + value.dump() + ")");
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(std::string("params: ") + e.what());
+        }
+    }
+    options.model.validate();
+    options.training.validate();
+    pre.validate();
+    if (!device.empty()) options.training.device = device;
+    const PreparedSplits& s = data.splits(pre);
+    options.objectiveMetric = spec.objective.metric;
+    options.positiveClass = positiveClassIndex(spec, s.train);
+    TrainCallbacks callbacks;
+    callbacks.stop = stop;
+    callbacks.onEpoch = [&](const EpochReport& r) {
+        if (onEpoch) onEpoch(r);
+        return true;
+    };
+    if (!final) return trainModel(s.train, s.validation, options, callbacks);
+    if (!s.test)
+        throw std::invalid_argument("--final needs test data: give the spec a 'test_csv', a split 'test' fraction, "
+                                    "or use a data set with a test set");
+    return trainAndTest(concat(s.train, s.validation), *s.test, options, callbacks, savePath);
+}
+
+} // namespace tw::train

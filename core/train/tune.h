@@ -1,0 +1,93 @@
+#pragma once
+// The trial objective of a study spec, and the loop that runs it: ask a
+// configuration, train it (reporting every epoch, pruning, honouring a stop
+// request), tell the result. `tw tune` and the workbench's worker both run
+// this code. Plain types only: LibTorch stays in trainer.cpp.
+#include "study/study.h"
+#include "train/study_spec.h"
+#include "train/trainer.h"
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace tw::data { struct Table; }
+
+namespace tw::train {
+
+struct PreparedSplits {
+    data::Dataset train, validation;
+    std::optional<data::Dataset> test;
+};
+
+/// The data of a spec, read once. Splits are prepared on demand and cached
+/// per preprocessing choice: preprocessing is fitted on the training split
+/// only and applied to the validation and test data.
+class DataSource {
+public:
+    explicit DataSource(const StudySpec& spec);
+    ~DataSource();
+    const PreparedSplits& splits(const data::PreprocessOptions& preprocessing);
+    /// "data-train-large.csv: 712 rows (train 569, validation 143), test 179 rows; ..."
+    std::string describe(const data::PreprocessOptions& preprocessing);
+
+private:
+    const StudySpec& _spec;
+    std::unique_ptr<data::Table> _table, _testTable;
+    std::vector<int64_t> _trainRows, _validationRows, _testRows;
+    std::optional<PreparedSplits> _fixed; // built-in data: preprocessing does not apply
+    std::map<std::string, PreparedSplits> _cache;
+};
+
+/// What one trial did.
+struct TrialSummary {
+    int number = -1;
+    study::TrialState state = study::TrialState::Failed;
+    std::optional<double> value;
+    std::string reason;
+    TrainResult result;
+    std::vector<double> params;  // the trial's parameter values
+};
+
+class Tuner {
+public:
+    Tuner(const StudySpec& spec, study::Study& study, DataSource& data);
+
+    /// Called when a trial starts and after each of its epochs (from the
+    /// calling thread).
+    std::function<void(const study::Trial&)> onTrialStarted;
+    std::function<void(int number, const EpochReport&)> onEpoch;
+
+    /// Asks, trains and tells one trial. A stop request ends it within a
+    /// second and records it as failed with reason "stopped"; a failure in
+    /// training fails the trial with its reason and the study goes on.
+    TrialSummary runTrial(const std::atomic<bool>* stop = nullptr, const std::string& device = {});
+    /// Trials that count toward the budget: finished ones, except those
+    /// stopped by the user or left by a process that died.
+    int countedTrials();
+    /// Fails Running trials whose process died (reason "abandoned: ..."), so
+    /// that a resumed study does not wait for them. Returns how many.
+    int failOrphans();
+
+private:
+    const StudySpec& _spec;
+    study::Study& _study;
+    DataSource& _data;
+};
+
+/// The class index of the objective's positive class in this data (by name;
+/// default the second class). Throws invalid_argument listing the classes.
+int positiveClassIndex(const StudySpec& spec, const data::Dataset& d);
+
+/// Trains one configuration: the spec's fixed settings overridden by
+/// `params`, a JSON object {setting: value} (or the {"params": {...}} of
+/// `tw best`).
+/// `final`: retrain on train + validation and evaluate on the test data.
+TrainResult trainOnce(const StudySpec& spec, DataSource& data, const nlohmann::json& params, bool final,
+                      const std::string& device, const std::string& savePath, const std::atomic<bool>* stop,
+                      const std::function<void(const EpochReport&)>& onEpoch);
+
+} // namespace tw::train

@@ -1,0 +1,66 @@
+#pragma once
+// Running the real `tw` binary (TW_BINARY) from a test and reading its JSON.
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QtTest>
+
+struct Result {
+    int code = -1;
+    QByteArray out, err;
+};
+
+inline Result tw(const QStringList& args, int timeoutMs = 60000)
+{
+    QProcess p;
+    p.start(QStringLiteral(TW_BINARY), args);
+    if (!p.waitForStarted(10000))
+        qFatal("cannot start %s", TW_BINARY);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        qWarning("tw %s: timed out", qPrintable(args.join(' ')));
+    }
+    Result r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+inline QJsonObject object(const QByteArray& line)
+{
+    QJsonParseError e;
+    const QJsonDocument d = QJsonDocument::fromJson(line, &e);
+    if (e.error != QJsonParseError::NoError)
+        qWarning("not JSON: %s", line.constData());
+    return d.object();
+}
+
+inline QList<QJsonObject> jsonLines(const QByteArray& text)
+{
+    QList<QJsonObject> list;
+    for (const QByteArray& line : text.split('\n'))
+        if (!line.trimmed().isEmpty())
+            list << object(line);
+    return list;
+}
+
+inline QByteArray readFile(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+inline void writeFile(const QString& path, const QByteArray& data, bool executable = false)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(data);
+    f.close();
+    if (executable)
+        f.setPermissions(f.permissions() | QFileDevice::ExeOwner | QFileDevice::ExeUser);
+}
+

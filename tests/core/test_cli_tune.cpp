@@ -1,0 +1,176 @@
+// `tw tune` and `tw train` end to end: the real binary on a small spirals
+// spec, killed and resumed, interrupted, and given bad input.
+#include "cli_support.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+
+namespace {
+
+QByteArray spec(int epochs)
+{
+    return QString(R"({
+  "name": "spirals-cli",
+  "dataset": {"builtin": "spirals"},
+  "model": {"hidden_layers": 2, "units": 32},
+  "training": {"optimizer": "adam", "batch_size": 64, "epochs": %1, "seed": 0},
+  "objective": {"metric": "accuracy"},
+  "search_space": {"parameters": [
+    {"name": "learning_rate", "type": "float", "low": 1e-3, "high": 3e-2, "log": true},
+    {"name": "units", "type": "int", "low": 8, "high": 64, "log": true}
+  ]}
+})").arg(epochs).toUtf8();
+}
+
+QList<QJsonObject> trialsOf(const QString& study)
+{
+    return jsonLines(tw({"trials", "--study", study}).out);
+}
+
+int countState(const QList<QJsonObject>& trials, const QString& state)
+{
+    int n = 0;
+    for (const auto& t : trials) n += t["state"].toString() == state;
+    return n;
+}
+
+} // namespace
+
+class TestCliTune : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void tuneRecordsEveryTrial();
+    void tuneKilledAndRerunContinues();
+    void tuneInterruptedStopsTheTrial();
+    void trainOneConfiguration();
+    void badInput();
+
+private:
+    QScopedPointer<QTemporaryDir> _dir;
+    QString path(const QString& name) const { return _dir->path() + "/" + name; }
+};
+
+void TestCliTune::init()
+{
+    _dir.reset(new QTemporaryDir);
+    QVERIFY(_dir->isValid());
+}
+
+void TestCliTune::tuneRecordsEveryTrial()
+{
+    writeFile(path("spec.json"), spec(3));
+    const Result r = tw({"tune", path("spec.json"), "--study", path("s.jsonl"), "--trials", "3"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 5);
+    QCOMPARE(lines[0]["budget"].toInt(), 3);
+    QVERIFY(lines[0]["data"].toString().contains("train 4000, validation 1000"));
+    for (int i = 1; i <= 3; ++i) {
+        QCOMPARE(lines[i]["state"].toString(), QString("complete"));
+        QCOMPARE(lines[i]["epochs"].toInt(), 3);
+        QVERIFY(lines[i]["params"].toObject().contains("learning_rate"));
+    }
+    QVERIFY(lines[4]["best"].toObject().contains("params"));
+    const auto trials = trialsOf(path("s.jsonl"));
+    QCOMPARE(countState(trials, "complete"), 3);
+    // The same command again: the budget is met, nothing more runs.
+    const Result again = tw({"tune", path("spec.json"), "--study", path("s.jsonl"), "--trials", "3"});
+    QCOMPARE(again.code, 0);
+    QCOMPARE(jsonLines(again.out).size(), 2);
+    QCOMPARE(trialsOf(path("s.jsonl")).size(), 3);
+}
+
+void TestCliTune::tuneKilledAndRerunContinues()
+{
+    writeFile(path("spec.json"), spec(150));
+    const QString study = path("k.jsonl");
+    QProcess p;
+    p.start(QStringLiteral(TW_BINARY), {"tune", path("spec.json"), "--study", study, "--trials", "4"});
+    QVERIFY(p.waitForStarted());
+    // Kill it while a trial runs, after at least one completed.
+    QTRY_VERIFY_WITH_TIMEOUT(countState(trialsOf(study), "complete") >= 1 && countState(trialsOf(study), "running") == 1,
+                             120000);
+    ::kill(pid_t(p.processId()), SIGKILL);
+    QVERIFY(p.waitForFinished(10000));
+    const auto before = trialsOf(study);
+    const int completedBefore = countState(before, "complete");
+
+    const Result r = tw({"tune", path("spec.json"), "--study", study, "--trials", "4"}, 300000);
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(r.err.contains("left running by a process that died"));
+    const auto after = trialsOf(study);
+    QCOMPARE(countState(after, "complete"), 4);
+    QCOMPARE(countState(after, "failed"), 1); // the killed one, marked abandoned
+    for (const auto& t : after)
+        if (t["state"].toString() == "failed") QVERIFY(t["reason"].toString().startsWith("abandoned"));
+    // Nothing completed before the kill was lost or changed.
+    for (const auto& t : before)
+        if (t["state"].toString() == "complete") {
+            const auto same = after[t["number"].toInt()];
+            QCOMPARE(same["value"].toDouble(), t["value"].toDouble());
+            QCOMPARE(same["params"].toObject(), t["params"].toObject());
+        }
+    QVERIFY(completedBefore >= 1);
+}
+
+void TestCliTune::tuneInterruptedStopsTheTrial()
+{
+    writeFile(path("spec.json"), spec(100000));
+    const QString study = path("i.jsonl");
+    QProcess p;
+    p.start(QStringLiteral(TW_BINARY), {"tune", path("spec.json"), "--study", study, "--trials", "2"});
+    QVERIFY(p.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(countState(trialsOf(study), "running") == 1, 60000);
+    ::kill(pid_t(p.processId()), SIGINT);
+    QVERIFY(p.waitForFinished(20000)); // a trial of 100000 epochs: only the stop request ends it
+    QCOMPARE(p.exitCode(), 130);
+    const auto trials = trialsOf(study);
+    QCOMPARE(trials.size(), 1);
+    QCOMPARE(trials[0]["state"].toString(), QString("failed"));
+    QCOMPARE(trials[0]["reason"].toString(), QString("stopped"));
+    QVERIFY(!trials[0].contains("value"));
+}
+
+void TestCliTune::trainOneConfiguration()
+{
+    writeFile(path("spec.json"), spec(3));
+    writeFile(path("best.json"), R"({"number": 4, "value": 0.9, "params": {"learning_rate": 0.01, "units": 16}})");
+    const Result r = tw({"train", path("spec.json"), "--params", path("best.json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject o = object(r.out.trimmed());
+    QCOMPARE(o["status"].toString(), QString("completed"));
+    QCOMPARE(o["evaluated_on"].toString(), QString("validation"));
+    QVERIFY(o["metrics"].toObject()["accuracy"].toDouble() > 0.4);
+    QVERIFY(o["samples_per_second"].toDouble() > 0);
+    // The spirals have no test set: --final says so.
+    const Result f = tw({"train", path("spec.json"), "--params", R"({"learning_rate": 0.01})", "--final"});
+    QCOMPARE(f.code, 1);
+    QVERIFY2(f.err.contains("--final needs test data"), f.err.constData());
+    const Result bad = tw({"train", path("spec.json"), "--params", R"({"learning_rat": 0.01})"});
+    QCOMPARE(bad.code, 1);
+    QVERIFY2(bad.err.contains("learning_rat"), bad.err.constData());
+}
+
+void TestCliTune::badInput()
+{
+    writeFile(path("bad.json"), R"({"dataset": {"builtin": "spirals"}, "search_space": {"parameters": [
+        {"name": "lr", "type": "float", "low": 0.001, "high": 0.1}]}})");
+    const Result r = tw({"tune", path("bad.json"), "--trials", "1"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("bad.json") && r.err.contains("parameter 'lr' is not a setting"), r.err.constData());
+    QCOMPARE(tw({"tune"}).code, 2);
+    QCOMPARE(tw({"tune", path("missing.json")}).code, 1);
+    writeFile(path("spec.json"), spec(2));
+    QCOMPARE(tw({"tune", path("spec.json"), "--device", "tpu"}).code, 2);
+    // A study made from another search space is not continued with this spec.
+    QCOMPARE(tw({"create", "--study", path("other.jsonl"), "--space", TW_SOURCE_DIR "/resources/examples/mlp-space.json"}).code, 0);
+    const Result other = tw({"tune", path("spec.json"), "--study", path("other.jsonl")});
+    QCOMPARE(other.code, 1);
+    QVERIFY(other.err.contains("another search space"));
+}
+
+QTEST_MAIN(TestCliTune)
+#include "test_cli_tune.moc"
