@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <random>
 
 namespace tw::sampler {
@@ -127,6 +128,43 @@ Eigen::VectorXd refine(const AcqContext& c, const Eigen::VectorXd& start, int ma
     return out.allFinite() ? out : start;
 }
 
+// A trial stopped by the user, interrupted or abandoned by a dead process
+// says nothing about its configuration.
+bool interruptedNotFailed(const study::Trial& t)
+{
+    for (const char* p : {"stopped", "interrupted", "abandoned"})
+        if (t.reason.rfind(p, 0) == 0) return true;
+    return false;
+}
+
+// What the GP is fitted on: every Complete trial's value, and every Pruned
+// trial's best intermediate value (in the study's direction). A pruned trial
+// was stopped because it lagged behind; leaving it out would let the
+// acquisition propose its configuration again and again.
+void observations(const History& h, Eigen::MatrixXd& X, Eigen::VectorXd& y)
+{
+    std::vector<std::pair<const study::Trial*, double>> rows;
+    for (const auto& t : h.trials) {
+        if (t.state == TrialState::Complete && t.value && std::isfinite(*t.value)) {
+            rows.emplace_back(&t, *t.value);
+        } else if (t.state == TrialState::Pruned) {
+            std::optional<double> best;
+            for (const auto& iv : t.intermediate) {
+                if (!std::isfinite(iv.value)) continue;
+                if (!best || (h.direction == study::Direction::Maximize ? iv.value > *best : iv.value < *best))
+                    best = iv.value;
+            }
+            if (best) rows.emplace_back(&t, *best);
+        }
+    }
+    X.resize(Eigen::Index(rows.size()), h.space.encodedDim());
+    y.resize(Eigen::Index(rows.size()));
+    for (size_t i = 0; i < rows.size(); ++i) {
+        X.row(Eigen::Index(i)) = h.space.toUnit(rows[i].first->params).transpose();
+        y[Eigen::Index(i)] = rows[i].second;
+    }
+}
+
 // The packed hyperparameters recorded by the most recent GP suggestion.
 bool previousTheta(const History& h, int size, Eigen::VectorXd& theta)
 {
@@ -151,7 +189,7 @@ Suggestion GpSampler::suggest(const History& h, int number) const
     const auto& space = h.space;
     Eigen::MatrixXd X;
     Eigen::VectorXd y;
-    gp::Surrogate::trainingData(space, h.trials, X, y);
+    observations(h, X, y);
     const int n = int(X.rows());
     const int initial = _config.initialFor(space.size());
     if (number < initial || n < 2) return suggestQuasiRandom(h, number, _config.seed);
@@ -182,16 +220,24 @@ Suggestion GpSampler::suggest(const History& h, int number) const
     // (CL-max, Ginsbourger et al. 2010): the GP then expects nothing good
     // near them, so parallel workers spread out instead of piling onto the
     // same optimum of the acquisition (which the Kriging believer, whose lie
-    // is the posterior mean, does when the model is confident).
-    std::vector<Eigen::VectorXd> pending;
-    for (const auto& t : h.trials)
+    // is the posterior mean, does when the model is confident). Trials that
+    // failed get the same lie after the fit: their failure is never a number
+    // the hyperparameters are fitted on, but the acquisition steers away
+    // from them instead of proposing their neighbours again and again.
+    std::vector<Eigen::VectorXd> pending, failed;
+    for (const auto& t : h.trials) {
         if (t.state == TrialState::Running && t.number != number && !study::isOrphaned(t))
             pending.push_back(space.toUnit(t.params));
-    if (!pending.empty()) {
-        Eigen::MatrixXd Xp(Eigen::Index(pending.size()), dim);
-        for (size_t i = 0; i < pending.size(); ++i) Xp.row(Eigen::Index(i)) = pending[i].transpose();
-        const Eigen::VectorXd lie = Eigen::VectorXd::Constant(Xp.rows(), y.maxCoeff());
-        for (auto& g : ensemble) g.addObservations(Xp, lie);
+        else if (t.state == TrialState::Failed && !interruptedNotFailed(t))
+            failed.push_back(space.toUnit(t.params));
+    }
+    std::vector<Eigen::VectorXd> lies = pending;
+    lies.insert(lies.end(), failed.begin(), failed.end());
+    if (!lies.empty()) {
+        Eigen::MatrixXd Xl(Eigen::Index(lies.size()), dim);
+        for (size_t i = 0; i < lies.size(); ++i) Xl.row(Eigen::Index(i)) = lies[i].transpose();
+        const Eigen::VectorXd lie = Eigen::VectorXd::Constant(Xl.rows(), y.maxCoeff());
+        for (auto& g : ensemble) g.addObservations(Xl, lie);
     }
 
     AcqContext ctx{{}, _config.acquisition, y.minCoeff(), _config.ucbBeta};
@@ -240,15 +286,23 @@ Suggestion GpSampler::suggest(const History& h, int number) const
     for (Eigen::Index i = 0; i < R.rows(); ++i) picks.push_back({ar[i], R.row(i).transpose()});
     for (int i : idx) picks.push_back({a[i], C.row(i).transpose()});
     std::stable_sort(picks.begin(), picks.end(), [](const Pick& p, const Pick& q) { return p.value > q.value; });
+    // Tried configurations in the cube: a continuous value a hair's breadth
+    // from one of them (1e-6 of the range) counts as tried too.
+    Eigen::MatrixXd tried(Eigen::Index(h.trials.size()), dim);
+    for (size_t i = 0; i < h.trials.size(); ++i) tried.row(Eigen::Index(i)) = space.toUnit(h.trials[i].params).transpose();
+    auto nearlyTried = [&](const Eigen::VectorXd& u) {
+        return tried.rows() > 0 && (tried.rowwise() - u.transpose()).cwiseAbs().rowwise().maxCoeff().minCoeff() < 1e-6;
+    };
     for (const auto& p : picks) {
         auto values = space.fromUnit(p.u);
-        if (seen.contains(values)) continue;
+        if (seen.contains(values) || nearlyTried(space.toUnit(values))) continue;
         std::vector<double> th(theta.data(), theta.data() + theta.size());
         nlohmann::json info = {{"kind", "gp"},
                                {"acquisition", _config.acquisition},
                                {"acq_value", std::isfinite(p.value) ? p.value : -1e300},
                                {"observations", n},
                                {"pending", pending.size()},
+                               {"failed", failed.size()},
                                {"gp_theta", th}};
         return {std::move(values), std::move(info)};
     }

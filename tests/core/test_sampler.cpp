@@ -65,6 +65,8 @@ private Q_SLOTS:
     void suggestionsAreLegal();
     void neverRepeatsAndReportsExhaustion();
     void failedTrialsDoNotBreakTheGp();
+    void failedAndPrunedRegionsAreNotProposedAgainAndAgain_data();
+    void failedAndPrunedRegionsAreNotProposedAgainAndAgain();
     void pendingTrialsSpreadParallelSuggestions();
     void maximizeFindsTheMaximum();
     void gpBeatsRandomOnBranin();
@@ -168,6 +170,42 @@ void TestSampler::failedTrialsDoNotBreakTheGp()
     const auto& info = trials.back().samplerInfo;
     QCOMPARE(QString::fromStdString(info.value("kind", "")), QString("gp"));
     for (const auto& v : info["gp_theta"]) QVERIFY(std::isfinite(v.get<double>()));
+}
+
+void TestSampler::failedAndPrunedRegionsAreNotProposedAgainAndAgain_data()
+{
+    QTest::addColumn<bool>("prune");
+    QTest::newRow("failed") << false;
+    QTest::newRow("pruned") << true;
+}
+
+void TestSampler::failedAndPrunedRegionsAreNotProposedAgainAndAgain()
+{
+    // Minimize -x: the GP extrapolates that x -> 1 is best, but every trial
+    // above 0.8 fails (or is pruned with a poor intermediate value). The
+    // sampler must learn that and spend its trials elsewhere.
+    QFETCH(bool, prune);
+    auto st = makeStudy("gp", 4, study::Direction::Minimize,
+                        space::SearchSpace({space::FloatParam{"x", 0.0, 1.0, false, std::nullopt},
+                                            space::FloatParam{"y", 0.0, 1.0, false, std::nullopt}}));
+    int above = 0;
+    for (int i = 0; i < 30; ++i) {
+        auto t = st->ask();
+        const double x = t.params[0];
+        if (x > 0.8) {
+            if (i >= 4) ++above;
+            if (prune) {
+                st->report(t.number, 1, 0.5);
+                st->tell(t.number, study::Outcome::pruned());
+            } else {
+                st->tell(t.number, study::Outcome::failed("diverged"));
+            }
+        } else {
+            st->tell(t.number, study::Outcome::complete(-x + 0.1 * t.params[1]));
+        }
+    }
+    QVERIFY2(above <= 6, qPrintable(QString("%1 of 26 model-based trials went to the failing region").arg(above)));
+    QVERIFY(st->bestTrial()->params[0] > 0.7); // and it still found the edge of the good region
 }
 
 void TestSampler::pendingTrialsSpreadParallelSuggestions()
