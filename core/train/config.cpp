@@ -191,10 +191,13 @@ json ModelConfig::toJson() const
                 {"dense_units", denseUnits}};
 }
 
-ModelConfig ModelConfig::fromJson(const json& j, const std::string& source)
+namespace {
+// Every key through set(), then validate(); messages prefixed with the source.
+template <class Config>
+Config configFromJson(const json& j, const std::string& source, const char* section)
 {
-    if (!j.is_object()) throw std::invalid_argument(sourcePrefix(source, "model: ") + "must be a JSON object");
-    ModelConfig c;
+    if (!j.is_object()) throw std::invalid_argument(sourcePrefix(source, section) + "must be a JSON object");
+    Config c;
     try {
         for (const auto& item : j.items()) c.set(item.key(), item.value());
         c.validate();
@@ -202,6 +205,12 @@ ModelConfig ModelConfig::fromJson(const json& j, const std::string& source)
         rethrowWithSource(e, source);
     }
     return c;
+}
+} // namespace
+
+ModelConfig ModelConfig::fromJson(const json& j, const std::string& source)
+{
+    return configFromJson<ModelConfig>(j, source, "model: ");
 }
 
 // ---------------------------------------------------------------- TrainConfig
@@ -307,15 +316,7 @@ json TrainConfig::toJson() const
 
 TrainConfig TrainConfig::fromJson(const json& j, const std::string& source)
 {
-    if (!j.is_object()) throw std::invalid_argument(sourcePrefix(source, "training: ") + "must be a JSON object");
-    TrainConfig c;
-    try {
-        for (const auto& item : j.items()) c.set(item.key(), item.value());
-        c.validate();
-    } catch (const std::invalid_argument& e) {
-        rethrowWithSource(e, source);
-    }
-    return c;
+    return configFromJson<TrainConfig>(j, source, "training: ");
 }
 
 std::vector<double> TrainConfig::classWeightValues(const std::vector<int64_t>& classCounts) const

@@ -3,6 +3,8 @@
 #include "data/builtin.h"
 #include "data/random.h"
 
+#include "test_support.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -11,20 +13,6 @@
 using namespace tw::data;
 
 namespace {
-
-template <class E> std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    return {};
-}
-
-#define EXPECT_CONTAINS(message, part)                                                                                      \
-    QVERIFY2(std::string(message).find(part) != std::string::npos,                                                          \
-             ("expected '" + std::string(part) + "' in: '" + std::string(message) + "'").c_str())
 
 // spirals(10, 0.4, seed 0): first and last point, confirmed by an independent
 // Python implementation of mt19937_64 + Box-Muller.

@@ -4,6 +4,8 @@
 #include "util/errors.h"
 
 #include <QTemporaryDir>
+#include "test_support.h"
+
 #include <QtTest>
 
 #include <clocale>
@@ -15,21 +17,6 @@
 using namespace tw::data;
 
 namespace {
-
-/// The message of the exception of type E that f throws, or "" when none.
-template <class E> std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    return {};
-}
-
-#define EXPECT_CONTAINS(message, part)                                                                                      \
-    QVERIFY2(std::string(message).find(part) != std::string::npos,                                                          \
-             ("expected '" + std::string(part) + "' in: '" + std::string(message) + "'").c_str())
 
 std::string titanicDir()
 {

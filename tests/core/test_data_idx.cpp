@@ -5,6 +5,8 @@
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
+#include "test_support.h"
+
 #include <QtTest>
 
 #include <zlib.h>
@@ -17,20 +19,6 @@
 using namespace tw::data;
 
 namespace {
-
-template <class E> std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    return {};
-}
-
-#define EXPECT_CONTAINS(message, part)                                                                                      \
-    QVERIFY2(std::string(message).find(part) != std::string::npos,                                                          \
-             ("expected '" + std::string(part) + "' in: '" + std::string(message) + "'").c_str())
 
 void put32(std::string& out, uint32_t v)
 {

@@ -4,6 +4,8 @@
 #include "data/preprocess.h"
 #include "util/errors.h"
 
+#include "test_support.h"
+
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -15,20 +17,6 @@
 using namespace tw::data;
 
 namespace {
-
-template <class E> std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    return {};
-}
-
-#define EXPECT_CONTAINS(message, part)                                                                                      \
-    QVERIFY2(std::string(message).find(part) != std::string::npos,                                                          \
-             ("expected '" + std::string(part) + "' in: '" + std::string(message) + "'").c_str())
 
 /// Feature `name` of sample `row`.
 float feature(const Dataset& d, int64_t row, const std::string& name)

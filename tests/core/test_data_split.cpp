@@ -2,6 +2,8 @@
 #include "data/builtin.h"
 #include "data/split.h"
 
+#include "test_support.h"
+
 #include <QtTest>
 
 #include <algorithm>
@@ -11,20 +13,6 @@
 using namespace tw::data;
 
 namespace {
-
-template <class E> std::string errorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    return {};
-}
-
-#define EXPECT_CONTAINS(message, part)                                                                                      \
-    QVERIFY2(std::string(message).find(part) != std::string::npos,                                                          \
-             ("expected '" + std::string(part) + "' in: '" + std::string(message) + "'").c_str())
 
 std::vector<int64_t> countsOf(const Dataset& d, const std::vector<int64_t>& indices)
 {
