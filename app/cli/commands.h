@@ -41,8 +41,14 @@ int cmdOptimize(Context& ctx);
 int cmdContour(Context& ctx);
 int cmdSlice(Context& ctx);
 int cmdBench(Context& ctx);
-int cmdTune(Context& ctx);
-int cmdTrain(Context& ctx);
+int cmdTune(Context& ctx);   // in tw-train (commands_tune.cpp)
+int cmdTrain(Context& ctx);  // in tw-train
+
+using CommandFn = int (*)(Context&);
+/// Adds a command to the dispatch (tw-train registers tune and train).
+void registerCommand(const std::string& name, CommandFn fn);
+/// tune and train: run by tw-train, which tw executes for them.
+bool isTrainingCommand(const std::string& name);
 
 /// The usage text of a command ("" for the overview), or nullptr when unknown.
 const char* helpText(const std::string& command);

@@ -8,7 +8,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -18,7 +20,11 @@ namespace tw::cli {
 
 namespace {
 
-using CommandFn = int (*)(Context&);
+std::vector<std::pair<std::string, CommandFn>>& registered()
+{
+    static std::vector<std::pair<std::string, CommandFn>> commands;
+    return commands;
+}
 
 CommandFn findCommand(const std::string& name)
 {
@@ -26,12 +32,36 @@ CommandFn findCommand(const std::string& name)
         {"create", cmdCreate},   {"ask", cmdAsk},         {"tell", cmdTell},
         {"optimize", cmdOptimize}, {"best", cmdBest},     {"trials", cmdTrials},
         {"export", cmdExport},   {"contour", cmdContour}, {"slice", cmdSlice},
-        {"bench", cmdBench},     {"tune", cmdTune},       {"train", cmdTrain},
+        {"bench", cmdBench},
     };
     for (const auto& [n, fn] : kCommands)
         if (name == n)
             return fn;
+    for (const auto& [n, fn] : registered())
+        if (name == n)
+            return fn;
     return nullptr;
+}
+
+/// The commands that train (tune, train) live in the sibling executable
+/// tw-train, so that every other command starts without loading LibTorch's
+/// few hundred shared libraries (about 0.3 s). Replaces this process with it.
+[[noreturn]] void execTrainingHelper(const std::vector<std::string>& args, std::ostream& err)
+{
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::string helper = (ec ? std::filesystem::path("tw") : self).parent_path() / "tw-train";
+    std::vector<char*> argv;
+    std::string name = "tw-train";
+    argv.push_back(name.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::cout.flush();
+    ::execv(helper.c_str(), argv.data());
+    err << "tw " << args[0] << ": cannot run " << helper << ": " << std::strerror(errno)
+        << " (tw-train is built and installed next to tw)\n";
+    std::exit(1);
 }
 
 /// Makes sure descriptors 0, 1 and 2 are open, so that pipes created later
@@ -50,6 +80,16 @@ void ensureStandardDescriptors()
 }
 
 } // namespace
+
+bool isTrainingCommand(const std::string& name)
+{
+    return name == "tune" || name == "train";
+}
+
+void registerCommand(const std::string& name, CommandFn fn)
+{
+    registered().emplace_back(name, fn);
+}
 
 Args parseArgs(Context& ctx, const std::vector<FlagSpec>& specs)
 {
@@ -84,6 +124,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         return 0;
     }
     CommandFn fn = findCommand(first);
+    if (!fn && isTrainingCommand(first))
+        execTrainingHelper(args, err);
     if (!fn) {
         err << "tw: unknown command '" << first << "' (see tw --help)\n";
         return 2;
