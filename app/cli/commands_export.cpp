@@ -6,6 +6,7 @@
 #include "util/errors.h"
 
 #include <fstream>
+#include <map>
 #include <set>
 
 namespace tw::cli {
@@ -40,14 +41,38 @@ std::string number(double v)
     return nlohmann::json(v).dump();
 }
 
+/// User attributes as CSV columns: a nested object becomes one column per
+/// member ("metrics.accuracy"); arrays (a learning curve) stay out of the CSV,
+/// they are in the JSON export.
+std::map<std::string, nlohmann::json> flatAttrs(const nlohmann::json& attrs)
+{
+    std::map<std::string, nlohmann::json> out;
+    if (!attrs.is_object())
+        return out;
+    for (const auto& [k, v] : attrs.items()) {
+        if (v.is_array())
+            continue;
+        if (v.is_object()) {
+            for (const auto& [k2, v2] : v.items())
+                if (!v2.is_array())
+                    out[k + "." + k2] = v2;
+        } else {
+            out[k] = v;
+        }
+    }
+    return out;
+}
+
 void writeCsv(const std::string& path, const space::SearchSpace& space,
               const std::vector<study::Trial>& trials)
 {
     std::set<std::string> attrKeys;
-    for (const study::Trial& t : trials)
-        if (t.userAttrs.is_object())
-            for (const auto& [k, v] : t.userAttrs.items())
-                attrKeys.insert(k);
+    std::vector<std::map<std::string, nlohmann::json>> attrs;
+    for (const study::Trial& t : trials) {
+        attrs.push_back(flatAttrs(t.userAttrs));
+        for (const auto& [k, v] : attrs.back())
+            attrKeys.insert(k);
+    }
 
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     if (!f)
@@ -64,7 +89,8 @@ void writeCsv(const std::string& path, const space::SearchSpace& space,
         f << "\n";
     };
     writeRow(header);
-    for (const study::Trial& t : trials) {
+    for (size_t i = 0; i < trials.size(); ++i) {
+        const study::Trial& t = trials[i];
         std::vector<std::string> row{std::to_string(t.number)};
         const nlohmann::json values = space.valuesToJson(t.params);
         for (const auto& p : space.params())
@@ -74,8 +100,10 @@ void writeCsv(const std::string& path, const space::SearchSpace& space,
         row.push_back(t.finished() ? number(t.duration()) : "");
         row.push_back(isoTime(t.startedAt));
         row.push_back(t.reason);
-        for (const std::string& k : attrKeys)
-            row.push_back(t.userAttrs.is_object() && t.userAttrs.contains(k) ? cellText(t.userAttrs[k]) : "");
+        for (const std::string& k : attrKeys) {
+            const auto it = attrs[i].find(k);
+            row.push_back(it != attrs[i].end() ? cellText(it->second) : "");
+        }
         writeRow(row);
     }
     f.flush();

@@ -76,6 +76,13 @@ void TestCliTune::tuneRecordsEveryTrial()
     QVERIFY(lines[4]["best"].toObject().contains("params"));
     const auto trials = trialsOf(path("s.jsonl"));
     QCOMPARE(countState(trials, "complete"), 3);
+    // The CSV export flattens the metrics into columns and leaves the curves to JSON.
+    QCOMPARE(tw({"export", "--study", path("s.jsonl"), "--csv", path("s.csv")}).code, 0);
+    const QList<QByteArray> rows = readFile(path("s.csv")).trimmed().split('\n');
+    QCOMPARE(rows.size(), 4);
+    QVERIFY2(rows[0].contains("metrics.accuracy") && rows[0].contains("metrics.f1") && rows[0].contains("device"),
+             rows[0].constData());
+    QVERIFY(!rows[0].contains("curve"));
     // The same command again: the budget is met, nothing more runs.
     const Result again = tw({"tune", path("spec.json"), "--study", path("s.jsonl"), "--trials", "3"});
     QCOMPARE(again.code, 0);
