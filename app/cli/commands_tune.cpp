@@ -43,6 +43,8 @@ std::string deviceFlag(const Args& a)
     const auto d = a.get("device");
     if (!d) return {};
     if (*d != "auto" && *d != "cpu" && *d != "cuda") throw usageError(expected("device", "auto|cpu|cuda", *d));
+    if (*d == "cuda" && !train::cudaAvailable())
+        throw failure("--device cuda: LibTorch finds no CUDA device here (use auto or cpu)");
     return *d;
 }
 

@@ -172,6 +172,11 @@ void TestCliTune::badInput()
     QCOMPARE(tw({"tune", path("missing.json")}).code, 1);
     writeFile(path("spec.json"), spec(2));
     QCOMPARE(tw({"tune", path("spec.json"), "--device", "tpu"}).code, 2);
+    if (!QFile::exists("/dev/nvidia0")) {
+        const Result cuda = tw({"tune", path("spec.json"), "--device", "cuda"});
+        QCOMPARE(cuda.code, 1);
+        QVERIFY2(cuda.err.contains("no CUDA device"), cuda.err.constData());
+    }
     // A study made from another search space is not continued with this spec.
     QCOMPARE(tw({"create", "--study", path("other.jsonl"), "--space", TW_SOURCE_DIR "/resources/examples/mlp-space.json"}).code, 0);
     const Result other = tw({"tune", path("spec.json"), "--study", path("other.jsonl")});
