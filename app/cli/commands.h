@@ -18,6 +18,7 @@ struct Trial;
 } // namespace tw::study
 
 namespace tw::space { class SearchSpace; }
+namespace tw::analysis { struct Grid2D; }
 
 namespace tw::cli {
 
@@ -49,6 +50,19 @@ using CommandFn = int (*)(Context&);
 void registerCommand(const std::string& name, CommandFn fn);
 /// tune and train: run by tw-train, which tw executes for them.
 bool isTrainingCommand(const std::string& name);
+/// The sibling executable that runs `command args` when this process cannot:
+/// "tw-train" for tune / train, "tw-plot" for contour with an .svg / .png /
+/// .pdf --out; "" when this process runs it itself.
+std::string helperFor(const std::string& command, const std::vector<std::string>& args);
+
+/// Renders a contour grid of `study` to an image file (.svg, .png or .pdf by
+/// extension); throws IoError when it cannot. tw-plot sets it; tw has none.
+using ContourImageWriter = void (*)(study::Study& study, const analysis::Grid2D& grid, const std::string& path);
+void setContourImageWriter(ContourImageWriter writer);
+ContourImageWriter contourImageWriter();
+/// True for an .svg, .png or .pdf path (any case).
+bool isImagePath(const std::string& path);
+void writeContourImage(study::Study& study, const analysis::Grid2D& grid, const std::string& path); // tw-plot
 
 /// The usage text of a command ("" for the overview), or nullptr when unknown.
 const char* helpText(const std::string& command);

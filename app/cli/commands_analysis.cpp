@@ -29,17 +29,34 @@ std::string num(double v)
     return os.str();
 }
 
-/// --out must be a .csv file; plots are the workbench's business.
-std::string csvOut(const Args& a)
+ContourImageWriter& imageWriterSlot()
+{
+    static ContourImageWriter writer = nullptr;
+    return writer;
+}
+
+std::string lowerExtension(const std::string& path)
+{
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext;
+}
+
+/// --out must be a .csv file, or (contour, with an image writer) .svg/.png/.pdf.
+std::string checkedOut(const Args& a, bool images)
 {
     const std::string out = a.required("out");
-    std::string ext = std::filesystem::path(out).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const std::string ext = lowerExtension(out);
     if (ext == ".csv")
         return out;
-    if (ext == ".svg" || ext == ".png" || ext == ".pdf")
-        throw usageError("--out: SVG/PNG/PDF output comes with the workbench; use .csv (got '" + out + "')");
-    throw usageError(expected("out", "a .csv file", out));
+    if (isImagePath(out)) {
+        if (images && contourImageWriter())
+            return out;
+        if (images)
+            throw failure("--out: SVG/PNG/PDF output is written by tw-plot, installed next to tw (got '" + out + "')");
+        throw usageError(expected("out", "a .csv file", out));
+    }
+    throw usageError(expected("out", images ? "a .csv, .svg, .png or .pdf file" : "a .csv file", out));
 }
 
 /// Parses one "--fix name=value" into fixed[index of name].
@@ -134,17 +151,29 @@ void writeSliceCsv(const analysis::Slice& s, const std::string& path, const std:
 
 } // namespace
 
+void setContourImageWriter(ContourImageWriter writer) { imageWriterSlot() = writer; }
+ContourImageWriter contourImageWriter() { return imageWriterSlot(); }
+
+bool isImagePath(const std::string& path)
+{
+    const std::string ext = lowerExtension(path);
+    return ext == ".svg" || ext == ".png" || ext == ".pdf";
+}
+
 int cmdContour(Context& ctx)
 {
     Args a = parseArgs(ctx, {{"study"}, {"x"}, {"y"}, {"out"}, {"resolution"}, {"fix", true, true}});
     if (a.help())
         return 0;
-    const std::string out = csvOut(a);
+    const std::string out = checkedOut(a, true);
     const std::string x = a.required("x"), y = a.required("y");
     const int resolution = a.integer("resolution", 50, 2);
     Fitted f = fitStudy(ctx, a);
     analysis::Grid2D grid = analysis::contour(*f.surrogate, x, y, f.fixed, resolution);
-    analysis::writeContourCsv(grid, out, f.study->config().name);
+    if (isImagePath(out))
+        contourImageWriter()(*f.study, grid, out);
+    else
+        analysis::writeContourCsv(grid, out, f.study->config().name);
     ordered_json o;
     o["out"] = out;
     o["x"] = x;
@@ -161,7 +190,7 @@ int cmdSlice(Context& ctx)
     Args a = parseArgs(ctx, {{"study"}, {"x"}, {"out"}, {"resolution"}, {"fix", true, true}});
     if (a.help())
         return 0;
-    const std::string out = csvOut(a);
+    const std::string out = checkedOut(a, false);
     const std::string x = a.required("x");
     const int resolution = a.integer("resolution", 50, 2);
     Fitted f = fitStudy(ctx, a);

@@ -18,7 +18,7 @@ commands:
   best      print the best completed trial
   trials    print every trial, one JSON line each
   export    write the trials to CSV (and/or JSON)
-  contour   write the surrogate's mean / standard error over two parameters (CSV)
+  contour   write the surrogate's mean / standard error over two parameters (CSV, SVG, PNG, PDF)
   slice     write the surrogate's mean / standard error along one parameter (CSV)
   bench     run a sampler on a synthetic test function
   tune      tune a network: run a study spec's trials with LibTorch training
@@ -113,18 +113,19 @@ const char* const kExport = R"(usage: tw export --study FILE (--csv OUT.csv | --
 prints {"trials": n, "csv": ..., "json": ...}
 )";
 
-const char* const kContour = R"(usage: tw contour --study FILE --x P --y Q --out OUT.csv [--resolution R] [--fix NAME=VALUE ...]
+const char* const kContour = R"(usage: tw contour --study FILE --x P --y Q --out OUT [--resolution R] [--fix NAME=VALUE ...]
 
 Fits the GP surrogate on the completed trials (at least 2) and writes its mean
 and standard error on a grid over parameters P and Q. The other parameters are
 fixed at the best trial's values unless --fix says otherwise.
 
   --x P, --y Q          the two parameters
-  --out OUT.csv         rows "x,y,mean,se" after '#' comment lines
+  --out OUT             OUT.csv: rows "x,y,mean,se" after '#' comment lines;
+                        OUT.svg, OUT.png, OUT.pdf: the contour plots of the mean and
+                        standard error with the observed trials (drawn by tw-plot)
   --resolution R        points per axis (default 50)
   --fix NAME=VALUE      fix a parameter (repeatable); a choice by its label
 
-Only CSV here: SVG / PNG / PDF plots come with the workbench.
 prints {"out","x","y","rows","observations","fixed"}
 )";
 

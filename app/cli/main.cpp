@@ -43,25 +43,38 @@ CommandFn findCommand(const std::string& name)
     return nullptr;
 }
 
-/// The commands that train (tune, train) live in the sibling executable
-/// tw-train, so that every other command starts without loading LibTorch's
-/// few hundred shared libraries (about 0.3 s). Replaces this process with it.
-[[noreturn]] void execTrainingHelper(const std::vector<std::string>& args, std::ostream& err)
+/// Replaces this process with the sibling executable `helper` (see
+/// helperFor), which takes the same arguments: the commands that train live in
+/// tw-train and the image plots in tw-plot, so that every other command starts
+/// without loading LibTorch's few hundred shared libraries or Qt.
+[[noreturn]] void execHelper(const std::string& helper, const std::vector<std::string>& args, std::ostream& err)
 {
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    const std::string helper = (ec ? std::filesystem::path("tw") : self).parent_path() / "tw-train";
+    const std::string path = (ec ? std::filesystem::path("tw") : self).parent_path() / helper;
     std::vector<char*> argv;
-    std::string name = "tw-train";
+    std::string name = helper;
     argv.push_back(name.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::cout.flush();
-    ::execv(helper.c_str(), argv.data());
-    err << "tw " << args[0] << ": cannot run " << helper << ": " << std::strerror(errno)
-        << " (tw-train is built and installed next to tw)\n";
+    ::execv(path.c_str(), argv.data());
+    err << "tw " << args[0] << ": cannot run " << path << ": " << std::strerror(errno)
+        << " (" << helper << " is built and installed next to tw)\n";
     std::exit(1);
+}
+
+/// The value of --out among a command's words ("--out F" or "--out=F").
+std::string outFlag(const std::vector<std::string>& words)
+{
+    for (size_t i = 0; i < words.size(); ++i) {
+        if (words[i] == "--out" && i + 1 < words.size())
+            return words[i + 1];
+        if (words[i].rfind("--out=", 0) == 0)
+            return words[i].substr(6);
+    }
+    return {};
 }
 
 /// Makes sure descriptors 0, 1 and 2 are open, so that pipes created later
@@ -84,6 +97,15 @@ void ensureStandardDescriptors()
 bool isTrainingCommand(const std::string& name)
 {
     return name == "tune" || name == "train";
+}
+
+std::string helperFor(const std::string& command, const std::vector<std::string>& args)
+{
+    if (isTrainingCommand(command) && !findCommand(command))
+        return "tw-train";
+    if (command == "contour" && !contourImageWriter() && isImagePath(outFlag(args)))
+        return "tw-plot";
+    return {};
 }
 
 void registerCommand(const std::string& name, CommandFn fn)
@@ -123,9 +145,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         out << text;
         return 0;
     }
+    const std::string helper = helperFor(first, std::vector<std::string>(args.begin() + 1, args.end()));
+    if (!helper.empty())
+        execHelper(helper, args, err);
     CommandFn fn = findCommand(first);
-    if (!fn && isTrainingCommand(first))
-        execTrainingHelper(args, err);
     if (!fn) {
         err << "tw: unknown command '" << first << "' (see tw --help)\n";
         return 2;

@@ -433,9 +433,25 @@ void TestCli::contourAndSlice()
     QCOMPARE(r.code, 0);
     QCOMPARE(jsonLines(r.out).last()["completed"].toInt(), 7);
 
-    r = tw({"contour", "--study", study, "--x", "a", "--y", "b", "--out", path("c.png")});
+    // Image outputs: tw runs tw-plot for them.
+    for (const QString& ext : {QString("svg"), QString("png"), QString("pdf")}) {
+        const QString out = path("c." + ext);
+        r = tw({"contour", "--study", study, "--x", "a", "--y", "b", "--out=" + out});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(object(r.out)["out"].toString(), out);
+        QCOMPARE(object(r.out)["observations"].toInt(), 8);
+        const QByteArray bytes = readFile(out);
+        if (ext == "svg")
+            QVERIFY(bytes.contains("<svg") && bytes.contains("<path") && bytes.contains(">a") && bytes.contains(">b"));
+        else if (ext == "png")
+            QVERIFY(bytes.startsWith("\x89PNG"));
+        else
+            QVERIFY(bytes.startsWith("%PDF"));
+    }
+    r = tw({"contour", "--study", study, "--x", "a", "--y", "b", "--out", path("c.gif")});
     QCOMPARE(r.code, 2);
-    QVERIFY(r.err.contains("SVG/PNG/PDF output comes with the workbench; use .csv"));
+    QVERIFY2(r.err.contains("a .csv, .svg, .png or .pdf file"), r.err.constData());
+    QCOMPARE(tw({"slice", "--study", study, "--x", "a", "--out", path("s.png")}).code, 2);
 
     r = tw({"contour", "--study", study, "--x", "a", "--y", "b", "--out", path("c.csv"), "--fix", "c=0.5"});
     QCOMPARE(r.code, 0);
