@@ -4,6 +4,8 @@
 #include "util/errors.h"
 
 #include <QTemporaryDir>
+#include "test_support.h"
+
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -74,12 +76,8 @@ int checkJsonl(const std::string& text)
 
 std::string errorOf(const std::function<void()>& f)
 {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "(no error)";
+    const std::string message = ::errorOf<std::exception>(f);
+    return message.empty() ? "(no error)" : message;
 }
 
 bool anyContains(const std::vector<std::string>& all, const std::string& part)

@@ -5,6 +5,8 @@
 #include "util/errors.h"
 
 #include <QTemporaryDir>
+#include "test_support.h"
+
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -43,12 +45,8 @@ StudyConfig makeConfig(Direction direction = Direction::Minimize, uint64_t seed 
 
 std::string errorOf(const std::function<void()>& f)
 {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "(no error)";
+    const std::string message = ::errorOf<std::exception>(f);
+    return message.empty() ? "(no error)" : message;
 }
 
 /// Everything but times.
