@@ -18,6 +18,20 @@ void Surrogate::trainingData(const space::SearchSpace& space, const std::vector<
     }
 }
 
+bool Surrogate::previousTheta(const std::vector<study::Trial>& trials, int size, Eigen::VectorXd& theta)
+{
+    for (auto it = trials.rbegin(); it != trials.rend(); ++it) {
+        const auto& info = it->samplerInfo;
+        if (!info.is_object() || !info.contains("gp_theta") || !info["gp_theta"].is_array()) continue;
+        const auto& a = info["gp_theta"];
+        if (int(a.size()) != size) return false;
+        theta.resize(size);
+        for (int i = 0; i < size; ++i) theta[i] = a[size_t(i)].get<double>();
+        return theta.allFinite();
+    }
+    return false;
+}
+
 std::optional<Surrogate> Surrogate::fit(const space::SearchSpace& space, const std::vector<study::Trial>& trials,
                                         FitOptions options, int minTrials)
 {
@@ -28,18 +42,7 @@ std::optional<Surrogate> Surrogate::fit(const space::SearchSpace& space, const s
 
     // Warm start from the hyperparameters the GP sampler recorded last.
     Eigen::VectorXd warm;
-    for (auto it = trials.rbegin(); it != trials.rend(); ++it) {
-        const auto& info = it->samplerInfo;
-        if (info.is_object() && info.contains("gp_theta") && info["gp_theta"].is_array()) {
-            const auto& a = info["gp_theta"];
-            if (int(a.size()) == space.encodedDim() + 3) {
-                warm.resize(Eigen::Index(a.size()));
-                for (size_t i = 0; i < a.size(); ++i) warm[Eigen::Index(i)] = a[i].get<double>();
-                options.warmStart = &warm;
-            }
-            break;
-        }
-    }
+    if (previousTheta(trials, space.encodedDim() + 3, warm)) options.warmStart = &warm;
     Surrogate s(space);
     s._gp.fit(X, y, options);
     s._observations = int(X.rows());

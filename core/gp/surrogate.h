@@ -29,6 +29,11 @@ public:
     void predict(const std::vector<std::vector<double>>& configs,
                  Eigen::VectorXd& mean, Eigen::VectorXd& se) const;
 
+    /// The packed hyperparameters the GP sampler recorded with the most recent
+    /// trial that has them ("gp_theta" in its sampler info), when their size
+    /// is `size`; false otherwise.
+    static bool previousTheta(const std::vector<study::Trial>& trials, int size, Eigen::VectorXd& theta);
+
     /// Encodes every completed trial: rows of X, values in y.
     static void trainingData(const space::SearchSpace& space, const std::vector<study::Trial>& trials,
                              Eigen::MatrixXd& X, Eigen::VectorXd& y);

@@ -165,20 +165,6 @@ void observations(const History& h, Eigen::MatrixXd& X, Eigen::VectorXd& y)
     }
 }
 
-// The packed hyperparameters recorded by the most recent GP suggestion.
-bool previousTheta(const History& h, int size, Eigen::VectorXd& theta)
-{
-    for (auto it = h.trials.rbegin(); it != h.trials.rend(); ++it) {
-        const auto& info = it->samplerInfo;
-        if (!info.is_object() || !info.contains("gp_theta") || !info["gp_theta"].is_array()) continue;
-        if (int(info["gp_theta"].size()) != size) return false;
-        theta.resize(size);
-        for (int i = 0; i < size; ++i) theta[i] = info["gp_theta"][size_t(i)].get<double>();
-        return theta.allFinite();
-    }
-    return false;
-}
-
 } // namespace
 
 Suggestion GpSampler::suggest(const History& h, int number) const
@@ -206,7 +192,7 @@ Suggestion GpSampler::suggest(const History& h, int number) const
     fo.restarts = effort.fitRestarts;
     fo.maxEvaluations = effort.fitEvaluations;
     fo.seed = deriveSeed(_config.seed, uint64_t(number), 3);
-    if (previousTheta(h, dim + 3, warm)) fo.warmStart = &warm;
+    if (gp::Surrogate::previousTheta(h.trials, dim + 3, warm)) fo.warmStart = &warm;
     gp::GaussianProcess map(gp::kernelFromString(_config.kernel));
     map.fit(X, y, fo);
     const Eigen::VectorXd theta = map.hyperparameters().pack();

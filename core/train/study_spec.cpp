@@ -143,6 +143,13 @@ bool StudySpec::searchesPreprocessing() const
     return false;
 }
 
+void StudySpec::setSetting(ModelConfig& m, TrainConfig& t, data::PreprocessOptions& p, const std::string& key,
+                           const json& value)
+{
+    if (kPreprocessingKeys.count(key)) setPreprocessing(p, key, value);
+    else setOption(m, t, key, value);
+}
+
 void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, TrainConfig& t,
                           data::PreprocessOptions& p) const
 {
@@ -154,8 +161,7 @@ void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, Tra
         const std::string& key = space::nameOf(param);
         const json& value = v[key];
         try {
-            if (kPreprocessingKeys.count(key)) setPreprocessing(p, key, value);
-            else setOption(m, t, key, value);
+            setSetting(m, t, p, key, value);
         } catch (const std::invalid_argument& e) {
             throw std::invalid_argument("search parameter '" + key + "' = " + value.dump() + ": " + e.what());
         }

@@ -76,6 +76,12 @@ struct StudySpec {
     /// parameters' values (one per parameter of `space`).
     void configure(const std::vector<double>& values, ModelConfig& model, TrainConfig& training,
                    data::PreprocessOptions& preprocessing) const;
+    /// Overrides one setting by key: a model or training key, or
+    /// numeric_impute / categorical_impute / standardize. Throws
+    /// invalid_argument naming the key when it is unknown or the value's type
+    /// is wrong; does not validate.
+    static void setSetting(ModelConfig& model, TrainConfig& training, data::PreprocessOptions& preprocessing,
+                           const std::string& key, const nlohmann::json& value);
     /// Keys a search parameter may name.
     static std::vector<std::string> settingKeys();
     /// True when some search parameter changes the preprocessing.

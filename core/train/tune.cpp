@@ -238,12 +238,7 @@ TrainResult trainOnce(const StudySpec& spec, DataSource& data, const json& param
     pre = spec.preprocessing;
     for (const auto& [key, value] : p.items()) {
         try {
-            if (key == "numeric_impute") pre.numericImpute = value.get<std::string>();
-            else if (key == "categorical_impute") pre.categoricalImpute = value.get<std::string>();
-            else if (key == "standardize") pre.standardize = value.is_boolean() ? value.get<bool>() : value.get<double>() != 0;
-            else setOption(options.model, options.training, key, value);
-        } catch (const nlohmann::json::exception&) {
-            throw std::invalid_argument("params: '" + key + "' has the wrong type (" + value.dump() + ")");
+            StudySpec::setSetting(options.model, options.training, pre, key, value);
         } catch (const std::invalid_argument& e) {
             throw std::invalid_argument(std::string("params: ") + e.what());
         }
