@@ -8,7 +8,7 @@ TW_BUILD="${TW_BUILD_DIR:-$TW_ROOT/build}"
 # Debian 12 packages of the stack (DESIGN.md) plus the build tools.
 TW_PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libtorch-dev libopenblas0-pthread libopenblas-dev
   libeigen3-dev libnlopt-cxx-dev zlib1g-dev nlohmann-json3-dev
   dataset-fashion-mnist

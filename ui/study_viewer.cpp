@@ -1,6 +1,6 @@
 #include "study_viewer.h"
 
-#include "trial_table_model.h"
+#include "run/trial_table_model.h"
 
 #include "study/study.h"
 

@@ -3,7 +3,7 @@
 #include "cli/commands.h"
 
 #include "analysis/grid.h"
-#include "contour_renderer.h"
+#include "plots/contour_renderer.h"
 #include "study/study.h"
 #include "util/errors.h"
 

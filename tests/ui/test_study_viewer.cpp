@@ -1,7 +1,7 @@
 // The study viewer window, offscreen: it lists every trial of a study file,
 // sorts numerically, and reports a malformed file instead of crashing.
 #include "study_viewer.h"
-#include "trial_table_model.h"
+#include "run/trial_table_model.h"
 
 #include "study/study.h"
 

@@ -1,7 +1,7 @@
 // The contour plot renderer, offscreen: a real study's GP surrogate over a log
 // and a linear parameter, and over a categorical and a linear one, rendered to
 // PNG, SVG and PDF; a grid with NaN values renders too (grey cells).
-#include "contour_renderer.h"
+#include "plots/contour_renderer.h"
 
 #include "analysis/grid.h"
 #include "gp/surrogate.h"

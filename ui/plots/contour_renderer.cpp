@@ -1,6 +1,6 @@
 // Painting and export of the contour plots (see contour_renderer.h).
-#include "contour_renderer.h"
-#include "colormap.h"
+#include "plots/contour_renderer.h"
+#include "plots/colormap.h"
 
 #include <QFileInfo>
 #include <QFontMetricsF>

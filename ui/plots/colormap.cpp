@@ -1,6 +1,6 @@
 // The viridis colour map (perceptually uniform, dark purple -> yellow) as a
 // 256-entry table: matplotlib's map, tabulated from its polynomial fit.
-#include "colormap.h"
+#include "plots/colormap.h"
 
 #include <algorithm>
 #include <cmath>

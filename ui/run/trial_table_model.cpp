@@ -1,4 +1,4 @@
-#include "trial_table_model.h"
+#include "run/trial_table_model.h"
 
 #include <QBrush>
 #include <QColor>
