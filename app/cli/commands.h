@@ -12,12 +12,9 @@
 #include <string>
 #include <vector>
 
-namespace tw::study {
-class Study;
-struct Trial;
-} // namespace tw::study
+#include "study/export.h"
 
-namespace tw::space { class SearchSpace; }
+namespace tw::study { class Study; }
 namespace tw::analysis { struct Grid2D; }
 
 namespace tw::cli {
@@ -76,15 +73,11 @@ Args parseArgs(Context& ctx, const std::vector<FlagSpec>& specs);
 std::unique_ptr<study::Study> openStudy(const std::string& path);
 /// Prints the study's warnings to ctx.err as "tw: warning: ..." (each once).
 void printWarnings(Context& ctx, const study::Study& study);
-/// Parameter values as a JSON object in the space's order.
-ordered_json paramsJson(const space::SearchSpace& space, const std::vector<double>& values);
-/// {"number","state","value"?,"reason"?,"params","duration"}
-ordered_json trialJson(const space::SearchSpace& space, const study::Trial& t);
-/// {"number","value","params"}
-ordered_json bestJson(const space::SearchSpace& space, const study::Trial& t);
+using study::paramsJson;
+using study::trialJson;
+using study::bestJson;
+using study::isoTime;
 /// Writes one compact JSON line and flushes.
 void printLine(std::ostream& out, const ordered_json& j);
-/// "2024-05-01T12:00:00.123Z" (empty for 0).
-std::string isoTime(double unixSeconds);
 
 } // namespace tw::cli

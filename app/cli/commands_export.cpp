@@ -2,148 +2,10 @@
 #include "cli/commands.h"
 
 #include "space/search_space.h"
+#include "study/export.h"
 #include "study/study.h"
-#include "util/errors.h"
-
-#include <fstream>
-#include <map>
-#include <set>
 
 namespace tw::cli {
-
-namespace {
-
-std::string csvField(const std::string& s)
-{
-    if (s.find_first_of(",\"\r\n") == std::string::npos && (s.empty() || (s.front() != ' ' && s.back() != ' ')))
-        return s;
-    std::string q = "\"";
-    for (char c : s) {
-        if (c == '"')
-            q += '"';
-        q += c;
-    }
-    return q + "\"";
-}
-
-/// A scalar as plain text (a string without quotes); arrays and objects as compact JSON.
-std::string cellText(const nlohmann::json& v)
-{
-    if (v.is_null())
-        return {};
-    if (v.is_string())
-        return v.get<std::string>();
-    return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string number(double v)
-{
-    return nlohmann::json(v).dump();
-}
-
-/// User attributes as CSV columns: a nested object becomes one column per
-/// member ("metrics.accuracy"); arrays (a learning curve) stay out of the CSV,
-/// they are in the JSON export.
-std::map<std::string, nlohmann::json> flatAttrs(const nlohmann::json& attrs)
-{
-    std::map<std::string, nlohmann::json> out;
-    if (!attrs.is_object())
-        return out;
-    for (const auto& [k, v] : attrs.items()) {
-        if (v.is_array())
-            continue;
-        if (v.is_object()) {
-            for (const auto& [k2, v2] : v.items())
-                if (!v2.is_array())
-                    out[k + "." + k2] = v2;
-        } else {
-            out[k] = v;
-        }
-    }
-    return out;
-}
-
-void writeCsv(const std::string& path, const space::SearchSpace& space,
-              const std::vector<study::Trial>& trials)
-{
-    std::set<std::string> attrKeys;
-    std::vector<std::map<std::string, nlohmann::json>> attrs;
-    for (const study::Trial& t : trials) {
-        attrs.push_back(flatAttrs(t.userAttrs));
-        for (const auto& [k, v] : attrs.back())
-            attrKeys.insert(k);
-    }
-
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f)
-        throw IoError(path + ": cannot open for writing");
-    std::vector<std::string> header{"number"};
-    for (const auto& p : space.params())
-        header.push_back(space::nameOf(p));
-    for (const char* h : {"value", "state", "duration", "started", "reason"})
-        header.push_back(h);
-    header.insert(header.end(), attrKeys.begin(), attrKeys.end());
-    auto writeRow = [&f](const std::vector<std::string>& cells) {
-        for (size_t i = 0; i < cells.size(); ++i)
-            f << (i ? "," : "") << csvField(cells[i]);
-        f << "\n";
-    };
-    writeRow(header);
-    for (size_t i = 0; i < trials.size(); ++i) {
-        const study::Trial& t = trials[i];
-        std::vector<std::string> row{std::to_string(t.number)};
-        const nlohmann::json values = space.valuesToJson(t.params);
-        for (const auto& p : space.params())
-            row.push_back(values.contains(space::nameOf(p)) ? cellText(values[space::nameOf(p)]) : "");
-        row.push_back(t.value ? number(*t.value) : "");
-        row.push_back(study::toString(t.state));
-        row.push_back(t.finished() ? number(t.duration()) : "");
-        row.push_back(isoTime(t.startedAt));
-        row.push_back(t.reason);
-        for (const std::string& k : attrKeys) {
-            const auto it = attrs[i].find(k);
-            row.push_back(it != attrs[i].end() ? cellText(it->second) : "");
-        }
-        writeRow(row);
-    }
-    f.flush();
-    if (!f)
-        throw IoError(path + ": write failed");
-}
-
-void writeJson(const std::string& path, const space::SearchSpace& space,
-               const std::vector<study::Trial>& trials)
-{
-    ordered_json all = ordered_json::array();
-    for (const study::Trial& t : trials) {
-        ordered_json o;
-        o["number"] = t.number;
-        o["state"] = study::toString(t.state);
-        o["value"] = t.value ? ordered_json(*t.value) : ordered_json();
-        o["params"] = paramsJson(space, t.params);
-        o["reason"] = t.reason;
-        o["started"] = isoTime(t.startedAt);
-        o["finished"] = isoTime(t.finishedAt);
-        o["duration"] = t.finished() ? ordered_json(t.duration()) : ordered_json();
-        o["host"] = t.host;
-        o["pid"] = t.pid;
-        o["user_attrs"] = ordered_json(t.userAttrs);
-        ordered_json steps = ordered_json::array();
-        for (const auto& iv : t.intermediate)
-            steps.push_back({{"step", iv.step}, {"value", iv.value}});
-        o["intermediate"] = steps;
-        all.push_back(std::move(o));
-    }
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f)
-        throw IoError(path + ": cannot open for writing");
-    f << all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    f.flush();
-    if (!f)
-        throw IoError(path + ": write failed");
-}
-
-} // namespace
 
 int cmdExport(Context& ctx)
 {
@@ -158,11 +20,11 @@ int cmdExport(Context& ctx)
     ordered_json o;
     o["trials"] = trials.size();
     if (auto csv = a.get("csv")) {
-        writeCsv(*csv, study->space(), trials);
+        study::writeTrialsCsv(*csv, study->space(), trials);
         o["csv"] = *csv;
     }
     if (auto json = a.get("json")) {
-        writeJson(*json, study->space(), trials);
+        study::writeTrialsJson(*json, study->space(), trials);
         o["json"] = *json;
     }
     printLine(ctx.out, o);

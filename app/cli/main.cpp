@@ -194,65 +194,10 @@ void printWarnings(Context& ctx, const study::Study& study)
     ctx.err.flush();
 }
 
-ordered_json paramsJson(const space::SearchSpace& space, const std::vector<double>& values)
-{
-    const nlohmann::json j = space.valuesToJson(values);
-    ordered_json o = ordered_json::object();
-    for (const auto& p : space.params()) {
-        const std::string& name = space::nameOf(p);
-        if (j.contains(name))
-            o[name] = j[name];
-    }
-    return o;
-}
-
-ordered_json trialJson(const space::SearchSpace& space, const study::Trial& t)
-{
-    ordered_json o;
-    o["number"] = t.number;
-    o["state"] = study::toString(t.state);
-    if (t.value)
-        o["value"] = *t.value;
-    if (!t.reason.empty())
-        o["reason"] = t.reason;
-    o["params"] = paramsJson(space, t.params);
-    o["duration"] = t.duration();
-    return o;
-}
-
-ordered_json bestJson(const space::SearchSpace& space, const study::Trial& t)
-{
-    ordered_json o;
-    o["number"] = t.number;
-    o["value"] = t.value ? ordered_json(*t.value) : ordered_json();
-    o["params"] = paramsJson(space, t.params);
-    return o;
-}
-
 void printLine(std::ostream& out, const ordered_json& j)
 {
     out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     out.flush();
-}
-
-std::string isoTime(double unixSeconds)
-{
-    if (!(unixSeconds > 0.0) || !std::isfinite(unixSeconds))
-        return {};
-    double whole = std::floor(unixSeconds);
-    int millis = int(std::lround((unixSeconds - whole) * 1000.0));
-    if (millis >= 1000) {
-        whole += 1.0;
-        millis -= 1000;
-    }
-    std::time_t t = std::time_t(whole);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    char out[96];
-    std::snprintf(out, sizeof out, "%s.%03dZ", buf, millis);
-    return out;
 }
 
 } // namespace tw::cli
