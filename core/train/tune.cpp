@@ -195,15 +195,17 @@ TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& d
     return out;
 }
 
+bool countsTowardBudget(const study::Trial& t)
+{
+    if (!t.finished()) return false;
+    return !(t.state == study::TrialState::Failed && (t.reason == "stopped" || t.reason.rfind("abandoned", 0) == 0));
+}
+
 int Tuner::countedTrials()
 {
     int n = 0;
-    for (const auto& t : _study.trials()) {
-        if (!t.finished()) continue;
-        if (t.state == study::TrialState::Failed && (t.reason == "stopped" || t.reason.rfind("abandoned", 0) == 0))
-            continue;
-        ++n;
-    }
+    for (const auto& t : _study.trials())
+        n += countsTowardBudget(t);
     return n;
 }
 

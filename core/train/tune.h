@@ -78,6 +78,10 @@ private:
     DataSource& _data;
 };
 
+/// Whether a trial counts toward a study's budget: finished, and not stopped
+/// by the user or left by a process that died.
+bool countsTowardBudget(const study::Trial& t);
+
 /// The class index of the objective's positive class in this data (by name;
 /// default the second class). Throws invalid_argument listing the classes.
 int positiveClassIndex(const StudySpec& spec, const data::Dataset& d);

@@ -3,16 +3,70 @@
 #include <QBrush>
 #include <QColor>
 
+#include <algorithm>
+#include <cmath>
+
 namespace tw::ui {
 
 TrialTableModel::TrialTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
+std::vector<std::string> TrialTableModel::metricNames(const std::vector<study::Trial>& trials)
+{
+    std::set<std::string> names;
+    for (const auto& t : trials) {
+        const auto it = t.userAttrs.find("metrics");
+        if (it == t.userAttrs.end() || !it->is_object()) continue;
+        for (const auto& [k, v] : it->items())
+            if (v.is_number()) names.insert(k);
+    }
+    return {names.begin(), names.end()};
+}
+
 void TrialTableModel::setTrials(const space::SearchSpace& space, std::vector<study::Trial> trials)
 {
-    beginResetModel();
-    _space = space;
-    _trials = std::move(trials);
-    endResetModel();
+    const auto metrics = metricNames(trials);
+    const bool sameShape = space.toJson() == _space.toJson() && metrics == _metrics &&
+                           trials.size() >= _trials.size() &&
+                           std::equal(_trials.begin(), _trials.end(), trials.begin(),
+                                      [](const auto& a, const auto& b) { return a.number == b.number; });
+    std::vector<nlohmann::json> values;
+    values.reserve(trials.size());
+    for (const auto& t : trials) values.push_back(space.valuesToJson(t.params));
+    if (!sameShape) {
+        beginResetModel();
+        _space = space;
+        _metrics = metrics;
+        _trials = std::move(trials);
+        _values = std::move(values);
+        endResetModel();
+        return;
+    }
+    // Same columns, the old rows a prefix: refresh the rows that changed and append the new ones.
+    const size_t old = _trials.size();
+    for (size_t i = 0; i < old; ++i) {
+        const auto& a = _trials[i];
+        const auto& b = trials[i];
+        const bool changed = a.state != b.state || a.value != b.value || a.finishedAt != b.finishedAt ||
+                             a.reason != b.reason || a.userAttrs != b.userAttrs;
+        _trials[i] = std::move(trials[i]);
+        _values[i] = std::move(values[i]);
+        if (changed) Q_EMIT dataChanged(index(int(i), 0), index(int(i), columnCount() - 1));
+    }
+    if (trials.size() > old) {
+        beginInsertRows({}, int(old), int(trials.size()) - 1);
+        for (size_t i = old; i < trials.size(); ++i) {
+            _trials.push_back(std::move(trials[i]));
+            _values.push_back(std::move(values[i]));
+        }
+        endInsertRows();
+    }
+}
+
+int TrialTableModel::rowOf(int number) const
+{
+    const auto it = std::lower_bound(_trials.begin(), _trials.end(), number,
+                                     [](const study::Trial& t, int n) { return t.number < n; });
+    return it != _trials.end() && it->number == number ? int(it - _trials.begin()) : -1;
 }
 
 int TrialTableModel::rowCount(const QModelIndex& parent) const
@@ -22,15 +76,32 @@ int TrialTableModel::rowCount(const QModelIndex& parent) const
 
 int TrialTableModel::columnCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : kFixedColumns + int(_space.size());
+    return parent.isValid() ? 0 : kFixedColumns + int(_metrics.size()) + int(_space.size());
 }
 
 QVariant TrialTableModel::headerData(int section, Qt::Orientation o, int role) const
 {
-    if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* fixed[kFixedColumns] = {"Trial", "State", "Objective", "Duration (s)"};
-    if (section < kFixedColumns) return tr(fixed[section]);
-    return QString::fromStdString(space::nameOf(_space[size_t(section - kFixedColumns)]));
+    if (o != Qt::Horizontal) return {};
+    static const char* fixed[kFixedColumns] = {"Trial", "State", "Objective", "Duration (s)", "Device"};
+    static const char* tips[kFixedColumns] = {
+        "The trial's number, in the order the optimizer proposed it",
+        "complete, pruned (stopped early by the median pruner), failed (with the reason) or running",
+        "The objective's value on the validation data (complete trials)",
+        "Wall-clock seconds from proposal to result",
+        "Where the trial trained"};
+    const int m = int(_metrics.size());
+    if (role == Qt::DisplayRole) {
+        if (section < kFixedColumns) return tr(fixed[section]);
+        if (section < kFixedColumns + m) return QString::fromStdString(_metrics[size_t(section - kFixedColumns)]);
+        return QString::fromStdString(space::nameOf(_space[size_t(section - kFixedColumns - m)]));
+    }
+    if (role == Qt::ToolTipRole) {
+        if (section < kFixedColumns) return tr(tips[section]);
+        if (section < kFixedColumns + m)
+            return tr("Validation %1 at the trial's best epoch").arg(QString::fromStdString(_metrics[size_t(section - kFixedColumns)]));
+        return tr("Search parameter");
+    }
+    return {};
 }
 
 QVariant TrialTableModel::data(const QModelIndex& index, int role) const
@@ -38,18 +109,22 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || size_t(index.row()) >= _trials.size()) return {};
     const auto& t = _trials[size_t(index.row())];
     const int c = index.column();
+    const int m = int(_metrics.size());
+    if (role == kTrialRole) return t.number;
+    if (role == kStateRole) return int(t.state);
     if (role == Qt::ToolTipRole && !t.reason.empty()) return QString::fromStdString(t.reason);
     if (role == Qt::ForegroundRole && c == 1) {
         switch (t.state) {
-        case study::TrialState::Failed: return QBrush(QColor(200, 60, 60));
-        case study::TrialState::Pruned: return QBrush(QColor(180, 130, 40));
-        case study::TrialState::Running: return QBrush(QColor(60, 120, 200));
+        case study::TrialState::Failed: return QBrush(QColor(214, 69, 65));
+        case study::TrialState::Pruned: return QBrush(QColor(196, 140, 40));
+        case study::TrialState::Running: return QBrush(QColor(66, 133, 214));
         default: return {};
         }
     }
     if (role == Qt::TextAlignmentRole) {
-        const bool text = c == 1 || (c >= kFixedColumns &&
-                                     std::holds_alternative<space::CategoricalParam>(_space[size_t(c - kFixedColumns)]));
+        bool text = c == 1 || c == 4;
+        if (c >= kFixedColumns + m)
+            text = std::holds_alternative<space::CategoricalParam>(_space[size_t(c - kFixedColumns - m)]);
         return int((text ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter);
     }
     if (role != Qt::DisplayRole) return {};
@@ -57,17 +132,45 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const
     case 0: return t.number;
     case 1: return QString::fromStdString(study::toString(t.state));
     case 2: return t.value ? QVariant(*t.value) : QVariant();
-    case 3: return t.finished() ? QVariant(QString::number(t.duration(), 'f', 2)) : QVariant();
+    case 3: return t.finished() ? QVariant(std::round(t.duration() * 100.0) / 100.0) : QVariant();
+    case 4: {
+        const auto it = t.userAttrs.find("device");
+        return it != t.userAttrs.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QVariant();
+    }
     default: break;
     }
-    const size_t p = size_t(c - kFixedColumns);
-    if (p >= t.params.size()) return {};
-    const auto values = _space.valuesToJson(t.params);
-    const auto& v = values[space::nameOf(_space[p])];
-    if (v.is_string()) return QString::fromStdString(v.get<std::string>());
-    if (v.is_boolean()) return v.get<bool>() ? QStringLiteral("true") : QStringLiteral("false");
-    if (v.is_number_integer()) return qlonglong(v.get<long long>());
-    return v.get<double>();
+    if (c < kFixedColumns + m) {
+        const auto it = t.userAttrs.find("metrics");
+        if (it == t.userAttrs.end() || !it->is_object()) return {};
+        const auto v = it->find(_metrics[size_t(c - kFixedColumns)]);
+        return v != it->end() && v->is_number() ? QVariant(v->get<double>()) : QVariant();
+    }
+    const size_t p = size_t(c - kFixedColumns - m);
+    const auto& values = _values[size_t(index.row())];
+    const auto v = values.find(space::nameOf(_space[p]));
+    if (v == values.end()) return {};
+    if (v->is_string()) return QString::fromStdString(v->get<std::string>());
+    if (v->is_boolean()) return v->get<bool>() ? QStringLiteral("true") : QStringLiteral("false");
+    if (v->is_number_integer()) return qlonglong(v->get<long long>());
+    return v->get<double>();
+}
+
+TrialFilterModel::TrialFilterModel(QObject* parent) : QSortFilterProxyModel(parent)
+{
+    setSortRole(Qt::DisplayRole);
+}
+
+void TrialFilterModel::setStates(std::set<study::TrialState> states)
+{
+    _states = std::move(states);
+    invalidateFilter();
+}
+
+bool TrialFilterModel::filterAcceptsRow(int row, const QModelIndex& parent) const
+{
+    if (_states.empty()) return true;
+    const QModelIndex i = sourceModel()->index(row, 0, parent);
+    return _states.count(study::TrialState(sourceModel()->data(i, TrialTableModel::kStateRole).toInt())) > 0;
 }
 
 } // namespace tw::ui

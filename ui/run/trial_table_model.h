@@ -1,11 +1,16 @@
 #pragma once
-// A read-only table of a study's trials: number, state, value, duration and
-// one column per parameter.
-#include "study/trial.h"
+// The study's trials as a table: number, state, objective, duration, device,
+// the recorded metrics and one column per parameter. Updates in place (rows
+// appended, changed rows refreshed), so a view keeps its selection and scroll
+// position while a study runs; numbers sort as numbers.
 #include "space/search_space.h"
+#include "study/trial.h"
 
 #include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
 
+#include <set>
+#include <string>
 #include <vector>
 
 namespace tw::ui {
@@ -13,8 +18,18 @@ namespace tw::ui {
 class TrialTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
+    static constexpr int kTrialRole = Qt::UserRole + 1;   // the trial number (int)
+    static constexpr int kStateRole = Qt::UserRole + 2;   // the state (int of study::TrialState)
+
     explicit TrialTableModel(QObject* parent = nullptr);
     void setTrials(const space::SearchSpace& space, std::vector<study::Trial> trials);
+    const std::vector<study::Trial>& trials() const { return _trials; }
+    /// Row of trial `number`, or -1.
+    int rowOf(int number) const;
+    const study::Trial& trialAt(int row) const { return _trials[size_t(row)]; }
+    /// The column of parameter `i` / of the objective.
+    int parameterColumn(int i) const { return kFixedColumns + int(_metrics.size()) + i; }
+    static constexpr int objectiveColumn() { return 2; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -22,9 +37,27 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
 private:
+    static constexpr int kFixedColumns = 5;
+    static std::vector<std::string> metricNames(const std::vector<study::Trial>& trials);
     space::SearchSpace _space;
     std::vector<study::Trial> _trials;
-    static constexpr int kFixedColumns = 4;
+    std::vector<std::string> _metrics;   // keys of userAttrs["metrics"], sorted
+    std::vector<nlohmann::json> _values; // valuesToJson per trial, cached
+};
+
+/// Filters a TrialTableModel by state.
+class TrialFilterModel : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    explicit TrialFilterModel(QObject* parent = nullptr);
+    /// Shows trials in these states only (empty: all).
+    void setStates(std::set<study::TrialState> states);
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex& parent) const override;
+
+private:
+    std::set<study::TrialState> _states;
 };
 
 } // namespace tw::ui

@@ -1,0 +1,250 @@
+// The study controller and its worker thread: a run records every trial in
+// the journal and reports every epoch; Pause ends after the running trial;
+// Stop ends the running trial before it completes; a study file whose
+// process was killed mid-run reopens with its completed trials and resumes.
+#include "run/study_controller.h"
+#include "run/trial_table_model.h"
+
+#include "train/tune.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+
+using namespace tw;
+using nlohmann::json;
+
+namespace {
+
+json spiralsJson(int epochs, int trials)
+{
+    json j = json::parse(R"({
+      "name": "spirals-run",
+      "dataset": {"builtin": "spirals"},
+      "model": {"hidden_layers": 2, "units": 32},
+      "training": {"optimizer": "adam", "batch_size": 64, "seed": 1},
+      "objective": {"metric": "accuracy"},
+      "search_space": {"parameters": [
+        {"name": "learning_rate", "type": "float", "low": 1e-3, "high": 3e-2, "log": true},
+        {"name": "activation", "type": "categorical", "choices": ["relu", "tanh"]}
+      ]},
+      "sampler": {"name": "qmc", "seed": 3}
+    })");
+    j["training"]["epochs"] = epochs;
+    j["budget"] = {{"trials", trials}};
+    return j;
+}
+
+train::StudySpec spiralsSpec(int epochs, int trials)
+{
+    return train::StudySpec::fromJson(spiralsJson(epochs, trials), "spirals-run.json");
+}
+
+} // namespace
+
+class TestStudyController : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void runRecordsEveryTrialAndEpoch();
+    void pauseEndsAfterTheRunningTrial();
+    void stopEndsTheRunningTrial();
+    void killedStudyReopensAndResumes();
+    void mismatchedStudyFileIsRefused();
+    void tableUpdatesInPlaceAndFilters();
+};
+
+void TestStudyController::runRecordsEveryTrialAndEpoch()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("run.study");
+    ui::StudyController c;
+    QString error;
+    QVERIFY2(c.newStudy(spiralsSpec(3, 3), path, &error), qPrintable(error));
+    QSignalSpy epochs(&c, &ui::StudyController::epochFinished);
+    QSignalSpy trials(&c, &ui::StudyController::trialFinished);
+    QSignalSpy done(&c, &ui::StudyController::runFinished);
+    QVERIFY2(c.start("cpu", &error), qPrintable(error));
+    QVERIFY(c.running());
+    QVERIFY(!c.start("cpu", &error));  // already running
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done.first().at(0).toString(), QString("budget"));
+    QCOMPARE(trials.size(), 3);
+    QCOMPARE(epochs.size(), 9);
+    const auto e = epochs.last().at(0).value<ui::EpochEvent>();
+    QCOMPARE(e.epochs, 3);
+    QCOMPARE(e.epoch, 3);
+    QVERIFY(std::isfinite(e.validation));
+    QCOMPARE(c.countedTrials(), 3);
+    QVERIFY(!c.running());
+    QVERIFY(c.bestTrial().has_value());
+    QVERIFY(c.etaSeconds().has_value());
+    QVERIFY(!c.dataDescription().isEmpty());
+    QVERIFY(c.device().contains("cpu", Qt::CaseInsensitive));
+    // Spent budget: Run refuses with the reason.
+    QVERIFY(!c.start("cpu", &error));
+    QVERIFY(error.contains("budget"));
+
+    // The journal holds all of it.
+    ui::StudyController reopened;
+    QVERIFY2(reopened.openStudy(path, &error), qPrintable(error));
+    QCOMPARE(reopened.trials()->size(), size_t(3));
+    QCOMPARE(reopened.spec().name, std::string("spirals-run"));
+    for (const auto& t : *reopened.trials()) {
+        QVERIFY(t.state == study::TrialState::Complete);
+        QVERIFY(t.userAttrs.contains("curve"));
+        QCOMPARE(t.userAttrs["curve"].size(), size_t(3));
+    }
+}
+
+void TestStudyController::pauseEndsAfterTheRunningTrial()
+{
+    ui::StudyController c;
+    QString error;
+    QVERIFY(c.newStudy(spiralsSpec(4, 10), {}, &error));
+    QSignalSpy done(&c, &ui::StudyController::runFinished);
+    QSignalSpy started(&c, &ui::StudyController::trialStarted);
+    QVERIFY(c.start("cpu", &error));
+    QVERIFY(started.wait(30000));
+    c.pause();
+    QCOMPARE(c.state(), ui::StudyController::State::Pausing);
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done.first().at(0).toString(), QString("paused"));
+    QCOMPARE(c.countedTrials(), 1);
+    QVERIFY(c.trials()->front().state == study::TrialState::Complete);
+    // Resume continues the same (memory) study.
+    QVERIFY(c.start("cpu", &error));
+    QVERIFY(started.wait(30000));
+    c.pause();
+    QVERIFY(done.wait(60000));
+    QCOMPARE(c.countedTrials(), 2);
+}
+
+void TestStudyController::stopEndsTheRunningTrial()
+{
+    ui::StudyController c;
+    QString error;
+    QVERIFY(c.newStudy(spiralsSpec(100000, 5), {}, &error));
+    QSignalSpy epochs(&c, &ui::StudyController::epochFinished);
+    QSignalSpy done(&c, &ui::StudyController::runFinished);
+    QVERIFY(c.start("cpu", &error));
+    QVERIFY(epochs.wait(30000));
+    c.stop();
+    QCOMPARE(c.state(), ui::StudyController::State::Stopping);
+    QVERIFY(done.wait(30000));
+    QCOMPARE(done.first().at(0).toString(), QString("stopped"));
+    QCOMPARE(c.trials()->size(), size_t(1));
+    const auto& t = c.trials()->front();
+    QVERIFY(t.state == study::TrialState::Failed);
+    QCOMPARE(t.reason, std::string("stopped"));
+    QVERIFY(t.userAttrs["curve"].size() < 100000);
+    QCOMPARE(c.countedTrials(), 0);  // a stopped trial does not use the budget
+}
+
+void TestStudyController::killedStudyReopensAndResumes()
+{
+    QTemporaryDir dir;
+    const QString specPath = dir.filePath("spec.json");
+    const QString studyPath = dir.filePath("killed.study");
+    {
+        QFile f(specPath);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray::fromStdString(spiralsJson(40, 50).dump()));
+    }
+    QProcess tune;
+    tune.start(TW_BINARY, {"tune", specPath, "--study", studyPath, "--device", "cpu"});
+    QVERIFY(tune.waitForStarted());
+    // Kill it once two trials are complete and the third is running.
+    auto completed = [&] {
+        ui::StudyController probe;
+        QString e;
+        if (!probe.openStudy(studyPath, &e)) return 0;
+        int n = 0;
+        for (const auto& t : *probe.trials()) n += t.state == study::TrialState::Complete;
+        return n;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(completed() >= 2, 60000);
+    ::kill(pid_t(tune.processId()), SIGKILL);
+    tune.waitForFinished();
+    // tw runs tw-train as its child; the orphan check looks for whichever asked.
+    QTest::qWait(200);
+
+    ui::StudyController c;
+    QString error;
+    QVERIFY2(c.openStudy(studyPath, &error), qPrintable(error));
+    int complete = 0;
+    for (const auto& t : *c.trials()) complete += t.state == study::TrialState::Complete;
+    QVERIFY(complete >= 2);
+    QCOMPARE(c.spec().budget.trials, 50);
+    // Resume for two more trials: left-over running trials are marked abandoned.
+    train::StudySpec spec = c.spec();
+    spec.budget.trials = complete + 2;
+    spec.training.epochs = 2;
+    QVERIFY2(c.newStudy(spec, studyPath, &error), qPrintable(error));
+    QSignalSpy done(&c, &ui::StudyController::runFinished);
+    QVERIFY2(c.start("cpu", &error), qPrintable(error));
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done.first().at(0).toString(), QString("budget"));
+    QCOMPARE(c.countedTrials(), complete + 2);
+    for (const auto& t : *c.trials()) QVERIFY(t.finished());
+}
+
+void TestStudyController::mismatchedStudyFileIsRefused()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("a.study");
+    ui::StudyController c;
+    QString error;
+    QVERIFY(c.newStudy(spiralsSpec(2, 2), path, &error));
+    json other = spiralsJson(2, 2);
+    other["search_space"]["parameters"][0]["high"] = 0.5;
+    ui::StudyController d;
+    QVERIFY(!d.newStudy(train::StudySpec::fromJson(other, "other.json"), path, &error));
+    QVERIFY(error.contains("a.study"));
+    QVERIFY(error.contains("search space"));
+    QVERIFY(!d.openStudy(dir.filePath("missing.study"), &error));
+    QVERIFY(error.contains("missing.study"));
+}
+
+void TestStudyController::tableUpdatesInPlaceAndFilters()
+{
+    const auto spec = spiralsSpec(2, 3);
+    std::vector<study::Trial> trials(3);
+    for (int i = 0; i < 3; ++i) {
+        trials[size_t(i)].number = i;
+        trials[size_t(i)].params = {0.01, double(i % 2)};
+    }
+    trials[0].state = study::TrialState::Complete;
+    trials[0].value = 0.9;
+    trials[0].userAttrs = {{"metrics", {{"accuracy", 0.9}, {"loss", 0.3}}}, {"device", "cpu"}};
+    trials[1].state = study::TrialState::Failed;
+    trials[1].reason = "stopped";
+    ui::TrialTableModel m;
+    m.setTrials(spec.space, {trials[0], trials[1]});
+    QCOMPARE(m.rowCount(), 2);
+    QCOMPARE(m.columnCount(), 5 + 2 + 2);
+    QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
+    QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
+    m.setTrials(spec.space, trials);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(m.rowCount(), 3);
+    QCOMPARE(m.data(m.index(0, ui::TrialTableModel::objectiveColumn())).toDouble(), 0.9);
+    QCOMPARE(m.data(m.index(0, 4)).toString(), QString("cpu"));
+    QCOMPARE(m.data(m.index(1, 1), Qt::ToolTipRole).toString(), QString("stopped"));
+    QCOMPARE(m.data(m.index(1, m.parameterColumn(1))).toString(), QString("tanh"));
+    QCOMPARE(m.rowOf(2), 2);
+    QCOMPARE(m.rowOf(7), -1);
+
+    ui::TrialFilterModel f;
+    f.setSourceModel(&m);
+    f.setStates({study::TrialState::Failed});
+    QCOMPARE(f.rowCount(), 1);
+    f.setStates({});
+    QCOMPARE(f.rowCount(), 3);
+}
+
+QTEST_GUILESS_MAIN(TestStudyController)
+#include "test_study_controller.moc"

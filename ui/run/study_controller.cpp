@@ -1,0 +1,291 @@
+#include "run/study_controller.h"
+
+#include "train/tune.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QThread>
+
+#include <cmath>
+#include <filesystem>
+
+namespace tw::ui {
+
+namespace {
+
+const space::SearchSpace& emptySpace()
+{
+    static const space::SearchSpace s;
+    return s;
+}
+
+} // namespace
+
+StudyController::StudyController(QObject* parent)
+    : QObject(parent), _trials(std::make_shared<const std::vector<study::Trial>>())
+{
+    qRegisterMetaType<TrialList>();
+    qRegisterMetaType<EpochEvent>();
+    qRegisterMetaType<TrialEvent>();
+    qRegisterMetaType<State>();
+}
+
+StudyController::~StudyController()
+{
+    if (!_thread) return;
+    _worker->requestStop();
+    _thread->quit();
+    _thread->wait();
+    delete _worker;
+}
+
+QString StudyController::studyName() const
+{
+    return _study ? QString::fromStdString(_study->config().name) : QString();
+}
+
+const space::SearchSpace& StudyController::space() const
+{
+    return _study ? _study->space() : emptySpace();
+}
+
+study::Direction StudyController::direction() const
+{
+    return _study ? _study->direction() : _spec.objective.direction;
+}
+
+std::optional<study::Trial> StudyController::bestTrial() const
+{
+    std::optional<study::Trial> best;
+    for (const auto& t : *_trials) {
+        if (t.state != study::TrialState::Complete || !t.value) continue;
+        if (!best || (direction() == study::Direction::Minimize ? *t.value < *best->value : *t.value > *best->value))
+            best = t;
+    }
+    return best;
+}
+
+bool StudyController::newStudy(const train::StudySpec& spec, const QString& path, QString* error)
+{
+    if (running()) {
+        if (error) *error = tr("A study is running; stop it first.");
+        return false;
+    }
+    try {
+        std::shared_ptr<study::Study> st;
+        const std::string p = path.toStdString();
+        if (!p.empty() && std::filesystem::exists(p) && std::filesystem::file_size(p) > 0) {
+            st = study::Study::openFile(p);
+            if (st->space().toJson() != spec.space.toJson() || st->direction() != spec.objective.direction)
+                throw std::invalid_argument(
+                    p + ": this study was created with another search space or direction than the setup; "
+                        "choose a new study file");
+        } else {
+            study::StudyConfig config;
+            config.name = spec.name;
+            config.space = spec.space;
+            config.direction = spec.objective.direction;
+            config.sampler = spec.sampler;
+            config.userAttrs = {{"spec", spec.toJson()}};
+            st = p.empty() ? std::shared_ptr<study::Study>(study::Study::createInMemory(config))
+                           : std::shared_ptr<study::Study>(study::Study::createFile(p, config));
+        }
+        _spec = spec;
+        _study = std::move(st);
+        _path = path;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+    _warnings.clear();
+    for (const auto& w : _study->warnings()) _warnings << QString::fromStdString(w);
+    setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
+    return true;
+}
+
+bool StudyController::openStudy(const QString& path, QString* error)
+{
+    if (running()) {
+        if (error) *error = tr("A study is running; stop it first.");
+        return false;
+    }
+    try {
+        std::shared_ptr<study::Study> st = study::Study::openFile(path.toStdString());
+        const auto& attrs = st->config().userAttrs;
+        if (!attrs.is_object() || !attrs.contains("spec"))
+            throw std::invalid_argument(path.toStdString() +
+                                        ": this study has no study spec (it was created with `tw create`); "
+                                        "the workbench can show it but not train it");
+        const std::string base = QFileInfo(path).absolutePath().toStdString();
+        _spec = train::StudySpec::fromJson(attrs["spec"], path.toStdString() + ": spec", base);
+        _study = std::move(st);
+        _path = path;
+    } catch (const std::invalid_argument& e) {
+        // A study without a usable spec still opens, read-only.
+        try {
+            _study = study::Study::openFile(path.toStdString());
+        } catch (const std::exception& e2) {
+            if (error) *error = QString::fromStdString(e2.what());
+            return false;
+        }
+        _spec = train::StudySpec{};
+        _spec.name = _study->config().name;
+        _spec.space = _study->space();
+        _spec.objective.direction = _study->direction();
+        _spec.budget.trials = 0;
+        _path = path;
+        _warnings.clear();
+        _warnings << QString::fromStdString(e.what());
+        for (const auto& w : _study->warnings()) _warnings << QString::fromStdString(w);
+        setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+    _warnings.clear();
+    for (const auto& w : _study->warnings()) _warnings << QString::fromStdString(w);
+    setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
+    return true;
+}
+
+void StudyController::refresh()
+{
+    if (!_study || running()) return;
+    setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
+}
+
+int StudyController::countedTrials() const
+{
+    int n = 0;
+    for (const auto& t : *_trials) n += train::countsTowardBudget(t);
+    return n;
+}
+
+double StudyController::elapsedSeconds() const
+{
+    return _clock.isValid() ? _clock.elapsed() / 1000.0 : 0.0;
+}
+
+std::optional<double> StudyController::etaSeconds() const
+{
+    double total = 0;
+    int n = 0;
+    for (const auto& t : *_trials)
+        if (train::countsTowardBudget(t) && t.duration() > 0) {
+            total += t.duration();
+            ++n;
+        }
+    if (n == 0) return std::nullopt;
+    const double mean = total / n;
+    const int left = std::max(0, budget() - countedTrials());
+    double eta = mean * left;
+    if (_runningTrial >= 0 && _trialClock.isValid() && left > 0)
+        eta -= std::min(mean, _trialClock.elapsed() / 1000.0);
+    if (_spec.budget.timeLimitSeconds > 0)
+        eta = std::min(eta, std::max(0.0, _spec.budget.timeLimitSeconds - elapsedSeconds()));
+    return std::max(0.0, eta);
+}
+
+bool StudyController::start(const QString& device, QString* error)
+{
+    auto fail = [&](const QString& why) {
+        if (error) *error = why;
+        return false;
+    };
+    if (running()) return fail(tr("The study is already running."));
+    if (!_study) return fail(tr("No study is open."));
+    if (_spec.budget.trials <= 0 || !_study->config().userAttrs.contains("spec"))
+        return fail(tr("This study has no study spec to train; open a setup and run a new study."));
+    if (countedTrials() >= _spec.budget.trials)
+        return fail(tr("The budget of %1 trials is spent; raise it to continue.").arg(_spec.budget.trials));
+
+    _thread = new QThread(this);
+    _worker = new StudyWorker(_spec, _study, device.toStdString());
+    _worker->moveToThread(_thread);
+    connect(_thread, &QThread::started, _worker, &StudyWorker::run);
+    connect(_worker, &StudyWorker::started, this, [this](const QString& data, const QString& dev, int) {
+        _dataDescription = data;
+        _device = dev;
+        Q_EMIT runStarted(data, dev);
+    });
+    connect(_worker, &StudyWorker::trialStarted, this, [this](int number, int epochs, TrialList trials) {
+        _runningTrial = number;
+        _plannedEpochs = epochs;
+        _epochs.clear();
+        _trialClock.start();
+        setTrials(std::move(trials));
+        Q_EMIT trialStarted(number);
+    });
+    connect(_worker, &StudyWorker::epochFinished, this, [this](const EpochEvent& e) {
+        if (e.trial != _runningTrial) return;
+        _epochs.push_back(e);
+        Q_EMIT epochFinished(e);
+    });
+    connect(_worker, &StudyWorker::trialFinished, this, [this](const TrialEvent& e, TrialList trials) {
+        _runningTrial = -1;
+        setTrials(std::move(trials));
+        Q_EMIT trialFinished(e);
+    });
+    connect(_worker, &StudyWorker::finished, this, &StudyController::onWorkerFinished);
+
+    _clock.start();
+    _device.clear();
+    setState(State::Running);
+    _thread->start();
+    return true;
+}
+
+void StudyController::pause()
+{
+    if (_state != State::Running || !_worker) return;
+    _worker->requestPause();
+    setState(State::Pausing);
+}
+
+void StudyController::stop()
+{
+    if (!running() || !_worker) return;
+    _worker->requestStop();
+    setState(State::Stopping);
+}
+
+void StudyController::waitForIdle()
+{
+    if (!_thread) return;
+    _thread->wait();
+    // Deliver the worker's queued events; the last, finished, ends the run.
+    QCoreApplication::sendPostedEvents(this);
+}
+
+void StudyController::onWorkerFinished(const QString& why, const QString& message)
+{
+    _runningTrial = -1;
+    _epochs.clear();
+    if (_thread) {
+        _thread->quit();
+        _thread->wait();
+        delete _worker;
+        delete _thread;
+        _thread = nullptr;
+        _worker = nullptr;
+    }
+    if (_study) setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
+    setState(State::Idle);
+    Q_EMIT runFinished(why, message);
+}
+
+void StudyController::setState(State s)
+{
+    if (_state == s) return;
+    _state = s;
+    Q_EMIT stateChanged(s);
+}
+
+void StudyController::setTrials(TrialList trials)
+{
+    _trials = trials ? std::move(trials) : std::make_shared<const std::vector<study::Trial>>();
+    Q_EMIT trialsChanged();
+}
+
+} // namespace tw::ui

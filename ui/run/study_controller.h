@@ -1,0 +1,112 @@
+#pragma once
+// The study the window shows and runs. Owns the study (memory or a journal
+// file) between runs, starts a StudyWorker on its own QThread for each run,
+// forwards the worker's events, and keeps what the window reads between
+// events: the trials, the running trial's epochs, the progress and the ETA.
+// Its destructor stops a run and waits for the thread.
+#include "run/study_worker.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QThread;
+
+namespace tw::ui {
+
+class StudyController : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Idle, Running, Pausing, Stopping };
+
+    explicit StudyController(QObject* parent = nullptr);
+    ~StudyController() override;
+
+    /// A new study for `spec` in `path` ("" keeps it in memory). When `path`
+    /// is an existing study, it is opened instead and must have the spec's
+    /// search space and direction (then Run resumes it). False + error
+    /// naming the file and the rule.
+    bool newStudy(const train::StudySpec& spec, const QString& path, QString* error);
+    /// Opens a study file written by the workbench or `tw tune` (the spec is
+    /// read from it). Trials left running by a dead process show as such until
+    /// the next run marks them failed.
+    bool openStudy(const QString& path, QString* error);
+    /// Re-reads the file (another process may be writing it). No-op while running.
+    void refresh();
+
+    /// Runs (or resumes) the study on the worker thread. False + error when
+    /// already running, no study is open or the budget is spent.
+    bool start(const QString& device, QString* error);
+    /// Ends the run after the running trial.
+    void pause();
+    /// Ends the running trial within a second (recorded failed, "stopped") and the run.
+    void stop();
+    /// Blocks until the worker thread has ended (tests, closing the window).
+    void waitForIdle();
+
+    State state() const { return _state; }
+    bool running() const { return _state != State::Idle; }
+    bool hasStudy() const { return bool(_study); }
+    const train::StudySpec& spec() const { return _spec; }
+    QString studyPath() const { return _path; }
+    QString studyName() const;
+    const space::SearchSpace& space() const;
+    study::Direction direction() const;
+    /// The latest snapshot of the trials (never null).
+    TrialList trials() const { return _trials; }
+    std::optional<study::Trial> bestTrial() const;
+    QStringList warnings() const { return _warnings; }
+
+    // ---- progress ----
+    int budget() const { return _spec.budget.trials; }
+    /// Trials that count toward the budget (finished, not stopped or abandoned).
+    int countedTrials() const;
+    int runningTrial() const { return _runningTrial; }
+    /// Epochs of the running trial so far (its live learning curve).
+    const std::vector<EpochEvent>& runningEpochs() const { return _epochs; }
+    int plannedEpochs() const { return _plannedEpochs; }
+    double elapsedSeconds() const;
+    /// Seconds left: the mean duration of this study's counted trials times
+    /// the trials left, less the running trial's progress. nullopt before a
+    /// trial has finished.
+    std::optional<double> etaSeconds() const;
+    QString dataDescription() const { return _dataDescription; }
+    QString device() const { return _device; }
+
+Q_SIGNALS:
+    void stateChanged(tw::ui::StudyController::State state);
+    /// The study changed (opened, a trial started or finished).
+    void trialsChanged();
+    void trialStarted(int number);
+    void epochFinished(const tw::ui::EpochEvent& event);
+    void trialFinished(const tw::ui::TrialEvent& event);
+    void runStarted(const QString& dataDescription, const QString& device);
+    /// `why`: budget, time limit, paused, stopped, exhausted, error.
+    void runFinished(const QString& why, const QString& message);
+
+private:
+    void setState(State s);
+    void setTrials(TrialList trials);
+    void onWorkerFinished(const QString& why, const QString& message);
+
+    train::StudySpec _spec;
+    std::shared_ptr<study::Study> _study;
+    QString _path;
+    TrialList _trials;
+    QStringList _warnings;
+    State _state = State::Idle;
+    QThread* _thread = nullptr;
+    StudyWorker* _worker = nullptr;
+    QElapsedTimer _clock;
+    int _runningTrial = -1;
+    int _plannedEpochs = 0;
+    std::vector<EpochEvent> _epochs;
+    QElapsedTimer _trialClock;
+    QString _dataDescription, _device;
+};
+
+} // namespace tw::ui
