@@ -13,6 +13,7 @@
 #include <torch/optim.h>
 #include <torch/serialize.h>
 #include <torch/utils.h>
+#include <torch/version.h>
 
 #include <chrono>
 #include <cmath>
@@ -484,6 +485,11 @@ std::string deviceDescription()
     if (torch::cuda::is_available()) return "cuda: " + std::to_string(torch::cuda::device_count()) + " device(s)";
     const int threads = torch::get_num_threads();
     return "cpu (" + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)");
+}
+
+std::string libtorchVersion()
+{
+    return TORCH_VERSION;
 }
 
 bool cudaAvailable()

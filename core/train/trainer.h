@@ -91,6 +91,8 @@ double lossValue(const std::string& loss, const std::vector<float>& outputs, int
 
 /// "cuda: 1 device(s)" or "cpu (2 threads)".
 std::string deviceDescription();
+/// "1.13.1": the LibTorch this program was built with.
+std::string libtorchVersion();
 bool cudaAvailable();
 
 } // namespace tw::train

@@ -149,6 +149,24 @@ bool StudyController::openStudy(const QString& path, QString* error)
     return true;
 }
 
+bool StudyController::matches(const train::StudySpec& spec) const
+{
+    return _study && _study->space().toJson() == spec.space.toJson() &&
+           _study->direction() == spec.objective.direction;
+}
+
+bool StudyController::updateSpec(const train::StudySpec& spec, QString* error)
+{
+    if (running() || !matches(spec)) {
+        if (error)
+            *error = running() ? tr("A study is running; stop it first.")
+                               : tr("The setup's search space or direction differs from the open study's.");
+        return false;
+    }
+    _spec = spec;
+    return true;
+}
+
 void StudyController::refresh()
 {
     if (!_study || running()) return;
@@ -195,8 +213,9 @@ bool StudyController::start(const QString& device, QString* error)
     };
     if (running()) return fail(tr("The study is already running."));
     if (!_study) return fail(tr("No study is open."));
-    if (_spec.budget.trials <= 0 || !_study->config().userAttrs.contains("spec"))
-        return fail(tr("This study has no study spec to train; open a setup and run a new study."));
+    if (_spec.budget.trials <= 0)
+        return fail(tr("This study has no study spec to train: describe the data and model in Setup "
+                       "(with the study's search space) and run again."));
     if (countedTrials() >= _spec.budget.trials)
         return fail(tr("The budget of %1 trials is spent; raise it to continue.").arg(_spec.budget.trials));
 

@@ -35,6 +35,12 @@ public:
     /// read from it). Trials left running by a dead process show as such until
     /// the next run marks them failed.
     bool openStudy(const QString& path, QString* error);
+    /// Takes a changed setup for the open study (a larger budget, other fixed
+    /// settings) when its search space and direction are the study's; then
+    /// Run resumes it. False + error otherwise.
+    bool updateSpec(const train::StudySpec& spec, QString* error);
+    /// True when `spec` has the open study's search space and direction.
+    bool matches(const train::StudySpec& spec) const;
     /// Re-reads the file (another process may be writing it). No-op while running.
     void refresh();
 
