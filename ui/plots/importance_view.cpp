@@ -1,0 +1,257 @@
+// Parameter importance bars (see importance_view.h).
+#include "plots/importance_view.h"
+#include "plots/plot_export.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QCursor>
+#include <QEvent>
+#include <QHorizontalBarSeries>
+#include <QLabel>
+#include <QLegend>
+#include <QStackedWidget>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QValueAxis>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace tw::ui {
+
+ImportanceView::ImportanceView(QWidget* parent) : QWidget(parent)
+{
+    _chart = new QChart;
+    _view = new QChartView(_chart);
+    _view->setRenderHint(QPainter::Antialiasing);
+    _view->setMinimumSize(320, 200);
+    _caption = new QLabel;
+    _caption->setWordWrap(true);
+    _caption->setAlignment(Qt::AlignCenter);
+    _caption->setFont(plotFont(13));
+    _caption->setContentsMargins(8, 2, 8, 6);
+    _plotArea = new QWidget;
+    _plotArea->setAutoFillBackground(true);
+    auto* plotLayout = new QVBoxLayout(_plotArea);
+    plotLayout->setContentsMargins(0, 0, 0, 0);
+    plotLayout->setSpacing(0);
+    plotLayout->addWidget(_view, 1);
+    plotLayout->addWidget(_caption);
+
+    _emptyLabel = new QLabel;
+    _emptyLabel->setWordWrap(true);
+    _emptyLabel->setAlignment(Qt::AlignCenter);
+    _emptyLabel->setFont(plotFont(14));
+    _stack = new QStackedWidget(this);
+    _stack->addWidget(_plotArea);
+    _stack->addWidget(_emptyLabel);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(_stack);
+
+    _chart->legend()->hide();
+    _names = new QBarCategoryAxis;
+    _shares = new QValueAxis;
+    _chart->addAxis(_names, Qt::AlignLeft);
+    _chart->addAxis(_shares, Qt::AlignBottom);
+    connect(&_watcher, &QFutureWatcher<Result>::finished, this, &ImportanceView::onFinished);
+    _dark = paletteIsDark(palette());
+    showEmpty(tr("No study yet."));
+}
+
+ImportanceView::~ImportanceView()
+{
+    // The computation only holds the surrogate (shared) and plain values:
+    // it may finish after this view is gone.
+    _watcher.disconnect(this);
+}
+
+void ImportanceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate, study::Direction)
+{
+    const quint64 generation = ++_generation;
+    if (!surrogate) {
+        _computing = false;
+        _importances.clear();
+        showEmpty(tr("Not enough data for the surrogate yet: parameter importance needs a GP fitted on at least "
+                     "2 completed trials."));
+        Q_EMIT importancesChanged();
+        return;
+    }
+    _computing = true;
+    if (_importances.empty())
+        showEmpty(tr("Computing the variance decomposition of the surrogate\u2026"));
+    const int samples = _samples;
+    _watcher.setFuture(QtConcurrent::run([surrogate, samples, generation]() {
+        Result r;
+        r.generation = generation;
+        r.observations = surrogate->observations();
+        try {
+            r.importances = analysis::importance(*surrogate, samples);
+        } catch (const std::exception& e) {
+            r.error = QString::fromStdString(e.what());
+        }
+        return r;
+    }));
+}
+
+void ImportanceView::onFinished()
+{
+    const Result r = _watcher.result();
+    if (r.generation != _generation)
+        return;
+    _computing = false;
+    if (!r.error.isEmpty()) {
+        _importances.clear();
+        showEmpty(tr("Parameter importance failed: %1").arg(r.error));
+    } else {
+        _importances = r.importances;
+        _observations = r.observations;
+        rebuild();
+    }
+    Q_EMIT importancesChanged();
+}
+
+void ImportanceView::setImportances(std::vector<analysis::ParamImportance> importances, int observations)
+{
+    ++_generation;
+    _computing = false;
+    _importances = std::move(importances);
+    _observations = observations;
+    if (_importances.empty())
+        showEmpty(tr("No parameters."));
+    else
+        rebuild();
+    Q_EMIT importancesChanged();
+}
+
+void ImportanceView::showEmpty(const QString& reason)
+{
+    _emptyReason = reason;
+    _emptyLabel->setText(reason);
+    _stack->setCurrentWidget(_emptyLabel);
+}
+
+QString ImportanceView::tooltipFor(int index) const
+{
+    if (index < 0 || size_t(index) >= _importances.size())
+        return {};
+    const auto& p = _importances[size_t(index)];
+    return tr("%1: %2% of the main-effect variance\n"
+              "first-order index %3 (share of all the GP mean's variance)\n"
+              "fitted lengthscale %4 (unit cube; shorter = the mean changes faster)")
+        .arg(QString::fromStdString(p.name), QString::number(100.0 * p.importance, 'f', 1),
+             QString::number(p.firstOrder, 'f', 3), formatNumber(p.lengthscale));
+}
+
+void ImportanceView::rebuild()
+{
+    _emptyReason.clear();
+    _chart->removeAllSeries();
+    styleChart(_chart, _dark);
+    _chart->legend()->hide();
+    const QColor background = _dark ? QColor(40, 40, 40) : QColor(Qt::white);
+    const QColor text = _dark ? QColor(230, 230, 230) : QColor(30, 30, 30);
+    _view->setBackgroundBrush(background);
+    QPalette pal = _plotArea->palette();
+    pal.setColor(QPalette::Window, background);
+    pal.setColor(QPalette::WindowText, text);
+    _plotArea->setPalette(pal);
+    _caption->setPalette(pal);
+
+    // Ascending: a bar category axis lists its first category at the bottom.
+    std::vector<int> order(_importances.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [this](int a, int b) {
+        return _importances[size_t(a)].importance < _importances[size_t(b)].importance;
+    });
+    auto* set = new QBarSet(tr("share of variance"));
+    QStringList names;
+    double top = 0.0, explained = 0.0;
+    for (int i : order) {
+        const auto& p = _importances[size_t(i)];
+        set->append(100.0 * p.importance);
+        names << QString::fromStdString(p.name);
+        top = std::max(top, 100.0 * p.importance);
+        explained += p.firstOrder;
+    }
+    set->setColor(pointColor(_dark));
+    set->setBorderColor(pointColor(_dark).darker(120));
+    set->setLabelColor(text);
+    set->setLabelFont(plotFont(12));
+    auto* series = new QHorizontalBarSeries;
+    series->append(set);
+    series->setBarWidth(0.65);
+    series->setLabelsVisible(true);
+    series->setLabelsFormat("@value%");
+    series->setLabelsPrecision(3);
+    series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
+    _chart->addSeries(series);
+
+    QBarCategoryAxis* categories = _names;
+    categories->clear();
+    categories->append(names);
+    QValueAxis* values = _shares;
+    values->setRange(0.0, std::min(100.0, std::max(10.0, std::ceil(top * 1.18 / 10.0) * 10.0)));
+    values->setLabelFormat("%.0f%%");
+    values->setTickCount(6);
+    values->applyNiceNumbers();
+    values->setTitleText(tr("share of the variance of the GP mean's main effects"));
+    series->attachAxis(categories);
+    series->attachAxis(values);
+    for (QAbstractAxis* a : _chart->axes())
+        styleAxis(a, _dark);
+    categories->setGridLineVisible(false);
+    categories->setLabelsFont(plotFont(13));
+    _chart->setTitle(tr("Parameter importance"));
+
+    connect(set, &QBarSet::hovered, this, [this, order](bool status, int index) {
+        if (!status || index < 0 || size_t(index) >= order.size()) {
+            QToolTip::hideText();
+            return;
+        }
+        QToolTip::showText(QCursor::pos(), tooltipFor(order[size_t(index)]), _view);
+    });
+
+    _caption->setText(tr("Variance decomposition of the GP mean over the search space (first-order effects, "
+                         "%1 observations). The main effects explain %2% of its variance, interactions the rest. "
+                         "Hover a bar for the fitted lengthscale.")
+                          .arg(_observations)
+                          .arg(QString::number(100.0 * std::min(explained, 1.0), 'f', 0)));
+    _stack->setCurrentWidget(_plotArea);
+}
+
+void ImportanceView::setDark(bool dark)
+{
+    _darkExplicit = true;
+    if (dark != _dark) {
+        _dark = dark;
+        if (_emptyReason.isEmpty() && !_importances.empty())
+            rebuild();
+    }
+}
+
+void ImportanceView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (!_darkExplicit && event->type() == QEvent::PaletteChange && paletteIsDark(palette()) != _dark) {
+        _dark = !_dark;
+        if (_emptyReason.isEmpty() && !_importances.empty())
+            rebuild();
+    }
+}
+
+bool ImportanceView::exportImage(const QString& path, QString* error) const
+{
+    if (!_emptyReason.isEmpty()) {
+        if (error)
+            *error = tr("%1: nothing to export (%2)").arg(path, _emptyReason);
+        return false;
+    }
+    return exportWidget(path, _plotArea, error);
+}
+
+} // namespace tw::ui

@@ -1,0 +1,96 @@
+#pragma once
+// Parameter importance (Qt Charts): one horizontal bar per parameter, the most
+// important on top, its share of the variance of the GP mean's main effects
+// (analysis::importance); hovering a bar shows the first-order index and the
+// fitted lengthscale. The decomposition runs on a worker thread
+// (QtConcurrent); importancesChanged() tells when a result is shown.
+#include "analysis/importance.h"
+#include "gp/surrogate.h"
+#include "study/trial.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QBarCategoryAxis;
+class QChart;
+class QChartView;
+class QLabel;
+class QStackedWidget;
+class QValueAxis;
+
+namespace tw::ui {
+
+class ImportanceView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ImportanceView(QWidget* parent = nullptr);
+    ~ImportanceView() override;
+
+    /// Starts the decomposition of this surrogate (nullptr: the empty state,
+    /// saying that there is not enough data yet). A newer call supersedes a
+    /// computation still running.
+    void setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate, study::Direction direction);
+    /// Shows precomputed importances (e.g. read from a file); `observations`
+    /// is only for the caption.
+    void setImportances(std::vector<analysis::ParamImportance> importances, int observations);
+
+    /// The result shown, in the order of the search space (empty while none).
+    std::vector<analysis::ParamImportance> importances() const { return _importances; }
+    bool isComputing() const { return _computing; }
+    /// Why no bars are drawn; "" when drawing.
+    QString emptyReason() const { return _emptyReason; }
+    /// The hover text of parameter `index` (in the order of the space).
+    QString tooltipFor(int index) const;
+    /// The design size of the decomposition (analysis::importance's samples).
+    void setSamples(int samples) { _samples = samples; }
+
+    /// Light or dark chart theme; by default it follows the widget's palette.
+    void setDark(bool dark);
+    bool dark() const { return _dark; }
+
+    /// Chart and caption as .png (2x), .svg or .pdf; false with `*error` set
+    /// on failure or when there is nothing to draw.
+    bool exportImage(const QString& path, QString* error = nullptr) const;
+
+    QChart* chart() const { return _chart; }
+
+Q_SIGNALS:
+    void importancesChanged();
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    struct Result {
+        std::vector<analysis::ParamImportance> importances;
+        QString error;
+        int observations = 0;
+        quint64 generation = 0;
+    };
+    void onFinished();
+    void showEmpty(const QString& reason);
+    void rebuild();
+
+    QStackedWidget* _stack = nullptr;
+    QWidget* _plotArea = nullptr;
+    QLabel* _emptyLabel = nullptr;
+    QLabel* _caption = nullptr;
+    QChartView* _view = nullptr;
+    QChart* _chart = nullptr;
+    QBarCategoryAxis* _names = nullptr;  // kept in the chart: a removed axis lingers until deleteLater
+    QValueAxis* _shares = nullptr;
+    QFutureWatcher<Result> _watcher;
+
+    std::vector<analysis::ParamImportance> _importances;
+    QString _emptyReason;
+    int _observations = 0;
+    int _samples = 1024;
+    quint64 _generation = 0;
+    bool _computing = false;
+    bool _dark = false, _darkExplicit = false;
+};
+
+} // namespace tw::ui

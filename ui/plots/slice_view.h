@@ -1,0 +1,108 @@
+#pragma once
+// A 1-D slice of the GP surrogate (Qt Charts): the posterior mean and a
+// band of +/- 2 standard errors along one parameter, the other parameters
+// fixed (by default at the best trial's values), with the completed trials'
+// values against that parameter as points. A log parameter gets a log axis;
+// a categorical one is drawn as categories with error bars. A caption below
+// says where the other parameters are fixed.
+#include "analysis/grid.h"
+#include "gp/surrogate.h"
+#include "study/trial.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QChart;
+class QAbstractAxis;
+class QCategoryAxis;
+class QChartView;
+class QComboBox;
+class QLabel;
+class QStackedWidget;
+class QValueAxis;
+
+namespace tw::ui {
+
+class SliceView : public QWidget {
+    Q_OBJECT
+public:
+    explicit SliceView(QWidget* parent = nullptr);
+
+    /// nullptr: not enough data yet (the view says why). Keeps the chosen
+    /// parameter when the new surrogate's space has it.
+    void setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate, const std::vector<study::Trial>& trials,
+                      study::Direction direction, const QString& objectiveName);
+    /// Values of every parameter (the sliced one's is ignored); empty: the
+    /// default, analysis::defaultFixedValues (the best trial).
+    void setFixedValues(const std::vector<double>& fixed);
+    /// The parameter along the x axis (also chosen in the widget's combo box).
+    void setParameter(const QString& name);
+    QString parameter() const;
+
+    /// Why nothing is drawn; "" when drawing.
+    QString emptyReason() const { return _emptyReason; }
+    /// The slice drawn, when drawing.
+    const std::optional<analysis::Slice>& slice() const { return _slice; }
+    /// Points of the mean line and of each edge of the band (numeric axis), or
+    /// categories (categorical axis); 0 when empty.
+    int bandSize() const { return _bandSize; }
+    /// Observed trials plotted.
+    int observedCount() const { return _observedCount; }
+    /// The caption under the chart (fixed values and what the points are).
+    QString caption() const;
+
+    /// Light or dark chart theme; by default it follows the widget's palette.
+    void setDark(bool dark);
+    bool dark() const { return _dark; }
+
+    /// Chart and caption as .png (2x), .svg or .pdf; false with `*error` set
+    /// on failure or when there is nothing to draw.
+    bool exportImage(const QString& path, QString* error = nullptr) const;
+
+    QChart* chart() const { return _chart; }
+
+Q_SIGNALS:
+    void parameterChanged(const QString& name);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void rebuild();
+    void showEmpty(const QString& reason);
+    void buildNumeric(const analysis::Slice& s);
+    void buildCategorical(const analysis::Slice& s);
+    void addObserved(const analysis::Axis& axis, bool logX);
+    /// Shows this x axis and hides the other (axes stay in the chart: a
+    /// removed axis lingers on screen until its deleteLater).
+    void useXAxis(QAbstractAxis* axis);
+    void finishYAxis(double lo, double hi);
+
+    QStackedWidget* _stack = nullptr;
+    QWidget* _plotArea = nullptr;
+    QLabel* _emptyLabel = nullptr;
+    QLabel* _caption = nullptr;
+    QComboBox* _paramBox = nullptr;
+    QChartView* _view = nullptr;
+    QChart* _chart = nullptr;
+    QValueAxis* _xValue = nullptr;    // a linear parameter
+    QCategoryAxis* _xCat = nullptr;   // a log parameter (log10 units) or a categorical one
+    QAbstractAxis* _xCurrent = nullptr;
+    QValueAxis* _y = nullptr;
+
+    std::shared_ptr<const gp::Surrogate> _surrogate;
+    std::vector<study::Trial> _trials;
+    study::Direction _direction = study::Direction::Minimize;
+    QString _objective;
+    std::vector<double> _fixedExplicit;
+    QString _parameter;
+    std::optional<analysis::Slice> _slice;
+    QString _emptyReason;
+    int _bandSize = 0, _observedCount = 0;
+    bool _dark = false, _darkExplicit = false;
+};
+
+} // namespace tw::ui
