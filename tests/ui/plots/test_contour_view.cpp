@@ -1,0 +1,224 @@
+// The interactive contour view and the background surrogate fitter, offscreen:
+// the empty state says why; one pair draws two panels, all pairs two per
+// pair; fixing at a trial moves the other parameters; a bad pair is refused;
+// exports write real files. Screenshots: <build>/screenshots/contour_view_*.png.
+#include "plots/contour_view.h"
+#include "plots/surrogate_fitter.h"
+
+#include "study/study.h"
+
+#include <QDir>
+#include <QImage>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace tw;
+
+namespace {
+
+std::unique_ptr<study::Study> makeStudy(int n)
+{
+    study::StudyConfig c;
+    c.name = "contour-view";
+    c.space = space::SearchSpace({space::FloatParam{"learning_rate", 1e-5, 1e-1, true, std::nullopt},
+                                  space::FloatParam{"dropout", 0.0, 0.6, false, std::nullopt},
+                                  space::CategoricalParam{"optimizer", {std::string("sgd"), std::string("adam"),
+                                                                        std::string("rmsprop")}}});
+    c.sampler.name = "qmc";
+    c.sampler.seed = 5;
+    auto st = study::Study::createInMemory(c);
+    for (int i = 0; i < n; ++i) {
+        auto t = st->ask();
+        const double v = std::pow(std::log10(t.params[0]) + 3.0, 2) + 4.0 * std::pow(t.params[1] - 0.2, 2) +
+                         0.3 * t.params[2];
+        st->tell(t.number, study::Outcome::complete(v));
+    }
+    return st;
+}
+
+std::shared_ptr<const gp::Surrogate> fitNow(ui::SurrogateFitter& f, study::Study& st)
+{
+    std::shared_ptr<const gp::Surrogate> out;
+    const auto c = QObject::connect(&f, &ui::SurrogateFitter::fitted, [&out](auto s) { out = s; });
+    f.request(st.space(), st.trials());
+    f.waitForIdle();
+    QObject::disconnect(c);
+    return out;
+}
+
+void shoot(QWidget& w, const QString& name)
+{
+    QDir().mkpath(TW_BUILD_DIR "/screenshots");
+    QVERIFY(w.grab().save(TW_BUILD_DIR "/screenshots/" + name + ".png"));
+}
+
+} // namespace
+
+class TestContourView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void fitterCoalescesAndNeedsTwoTrials();
+    void emptyStateSaysWhy();
+    void onePairAndAllPairs();
+    void fixAtTrialAndBadPairs();
+    void exports();
+};
+
+void TestContourView::fitterCoalescesAndNeedsTwoTrials()
+{
+    ui::SurrogateFitter f;
+    auto one = makeStudy(1);
+    QSignalSpy fitted(&f, &ui::SurrogateFitter::fitted);
+    f.request(one->space(), one->trials());
+    f.waitForIdle();
+    QCOMPARE(fitted.size(), 1);
+    QVERIFY(fitted.first().at(0).value<std::shared_ptr<const gp::Surrogate>>() == nullptr);
+
+    // Three requests in a row: the last one's surrogate is the last announced.
+    fitted.clear();
+    auto a = makeStudy(6), b = makeStudy(9), c = makeStudy(12);
+    f.request(a->space(), a->trials());
+    f.request(b->space(), b->trials());
+    f.request(c->space(), c->trials());
+    QVERIFY(f.busy());
+    f.waitForIdle();
+    QVERIFY(!f.busy());
+    QVERIFY(fitted.size() >= 1 && fitted.size() <= 2);  // b is dropped while a fits
+    QCOMPARE(fitted.last().at(0).value<std::shared_ptr<const gp::Surrogate>>()->observations(), 12);
+
+    // Destroyed during a fit: waits, no crash.
+    auto big = makeStudy(40);
+    auto* g = new ui::SurrogateFitter;
+    g->request(big->space(), big->trials());
+    delete g;
+}
+
+void TestContourView::emptyStateSaysWhy()
+{
+    ui::ContourView v;
+    v.resize(1300, 600);
+    auto st = makeStudy(1);
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "contour-view");
+    v.setSurrogate(nullptr);
+    QCOMPARE(v.panelCount(), 0);
+    QVERIFY2(v.emptyReason().contains("2 completed trials"), qPrintable(v.emptyReason()));
+    QVERIFY(v.emptyReason().contains("1 so far"));
+    QString error;
+    QVERIFY(!v.exportImage(QDir::temp().filePath("never.png"), &error));
+    QVERIFY(error.contains("completed trials"));
+    v.show();
+    QTest::qWait(50);
+    shoot(v, "contour_view_empty");
+}
+
+void TestContourView::onePairAndAllPairs()
+{
+    auto st = makeStudy(15);
+    ui::SurrogateFitter f;
+    const auto s = fitNow(f, *st);
+    QVERIFY(s);
+    ui::ContourView v;
+    v.resize(1400, 640);
+    v.show();
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "contour-view");
+    v.setSurrogate(s);
+    v.waitForGrids();
+    QVERIFY(v.emptyReason().isEmpty());
+    QCOMPARE(v.panelCount(), 2);
+    QCOMPARE(v.xParameter(), QString("learning_rate"));
+    QCOMPARE(v.yParameter(), QString("dropout"));
+    QTest::qWait(50);
+    shoot(v, "contour_view_pair");
+
+    v.setAllPairs(true);
+    v.waitForGrids();
+    QCOMPARE(v.panelCount(), 6);
+    QTest::qWait(50);
+    shoot(v, "contour_view_all_pairs");
+    v.setAllPairs(false);
+    v.waitForGrids();
+    QCOMPARE(v.panelCount(), 2);
+}
+
+void TestContourView::fixAtTrialAndBadPairs()
+{
+    auto st = makeStudy(15);
+    ui::SurrogateFitter f;
+    ui::ContourView v;
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "contour-view");
+    v.setSurrogate(fitNow(f, *st));
+    v.waitForGrids();
+    const auto trials = st->trials();
+    const auto best = st->bestTrial();
+    QCOMPARE(v.fixedValues()[2], best->params[2]);  // fixed at the best trial by default
+    QSignalSpy changed(&v, &ui::ContourView::fixedValuesChanged);
+    const auto& t = trials[3].params[2] != best->params[2] ? trials[3] : trials[4];
+    v.fixAtTrial(t);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(v.fixedValues()[2], t.params[2]);
+    v.waitForGrids();
+    QVERIFY2(v.emptyReason().isEmpty(), qPrintable(v.emptyReason()));
+    QCOMPARE(v.panelCount(), 2);
+    // A new trial keeps the user's fixed values.
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "contour-view");
+    QCOMPARE(v.fixedValues()[2], t.params[2]);
+    v.resetFixedToBest();
+    QCOMPARE(v.fixedValues()[2], best->params[2]);
+
+    QString error;
+    QVERIFY(!v.setPair("learning_rate", "learning_rate", &error));
+    QVERIFY(error.contains("different"));
+    QVERIFY(!v.setPair("learning_rate", "momentum", &error));
+    QVERIFY(error.contains("momentum"));
+    QVERIFY(v.setPair("optimizer", "dropout", &error));
+    v.waitForGrids();
+    QCOMPARE(v.xParameter(), QString("optimizer"));
+    QVERIFY2(v.emptyReason().isEmpty(), qPrintable(v.emptyReason()));
+    QCOMPARE(v.panelCount(), 2);
+}
+
+void TestContourView::exports()
+{
+    auto st = makeStudy(15);
+    ui::SurrogateFitter f;
+    ui::ContourView v;
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "contour-view");
+    v.setSurrogate(fitNow(f, *st));
+    v.waitForGrids();
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(v.exportImage(dir.filePath("a.png"), &error), qPrintable(error));
+    QVERIFY2(v.exportImage(dir.filePath("a.svg"), &error), qPrintable(error));
+    QVERIFY2(v.exportImage(dir.filePath("a.pdf"), &error), qPrintable(error));
+    QImage png(dir.filePath("a.png"));
+    QVERIFY(png.width() > 1000);
+    QVERIFY(png.pixel(png.width() / 4, png.height() / 2) != png.pixel(5, 5));
+    QFile svg(dir.filePath("a.svg"));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    QVERIFY(svg.readAll().contains("<svg"));
+    QFile pdf(dir.filePath("a.pdf"));
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(4) == "%PDF");
+    QVERIFY(!v.exportImage(dir.filePath("a.bmp"), &error));
+    QVERIFY(error.contains("a.bmp"));
+
+    QVERIFY2(v.exportAllPairs(dir.path(), "png", &error), qPrintable(error));
+    QCOMPARE(QDir(dir.path()).entryList({"*_vs_*.png"}).size(), 3);
+    QVERIFY(QFile::exists(dir.filePath("learning_rate_vs_dropout.png")));
+    QVERIFY(!v.exportAllPairs(dir.filePath("missing"), "png", &error));
+    QVERIFY(error.contains("missing"));
+
+    QVERIFY2(v.exportGridCsv(dir.filePath("grid.csv"), &error), qPrintable(error));
+    QFile csv(dir.filePath("grid.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    int rows = 0;
+    for (const QByteArray& line : csv.readAll().split('\n'))
+        rows += !line.isEmpty() && !line.startsWith('#') && !line.startsWith("x,");
+    QCOMPARE(rows, 50 * 50);
+}
+
+QTEST_MAIN(TestContourView)
+#include "test_contour_view.moc"

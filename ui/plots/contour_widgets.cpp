@@ -1,0 +1,171 @@
+#include "plots/contour_widgets.h"
+
+#include "plots/plot_export.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QSlider>
+
+#include <cmath>
+
+namespace tw::ui {
+
+namespace {
+constexpr int kSteps = 1000;
+}
+
+ContourCanvas::ContourCanvas(QWidget* parent) : QWidget(parent)
+{
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    setMinimumSize(480, 220);
+}
+
+void ContourCanvas::setPlot(std::optional<ContourPlotData> plot)
+{
+    _plot = std::move(plot);
+    update();
+}
+
+void ContourCanvas::setMessage(const QString& message)
+{
+    _message = message;
+    _plot.reset();
+    update();
+}
+
+void ContourCanvas::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    const QColor background = palette().color(QPalette::Base);
+    const QColor text = palette().color(QPalette::Text);
+    if (!_plot) {
+        p.fillRect(rect(), background);
+        p.setPen(text);
+        QFont f = font();
+        f.setPixelSize(15);
+        p.setFont(f);
+        p.drawText(rect().adjusted(40, 40, -40, -40), Qt::AlignCenter | Qt::TextWordWrap, _message);
+        return;
+    }
+    ContourRenderer r(*_plot);
+    r.setColors(background, text);
+    r.paint(p, QRectF(rect()));
+}
+
+void ContourCanvas::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton) Q_EMIT clicked();
+    QWidget::mouseReleaseEvent(event);
+}
+
+FixedValuesPanel::FixedValuesPanel(QWidget* parent) : QWidget(parent), _form(new QFormLayout(this))
+{
+    _form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    _form->setContentsMargins(6, 6, 6, 6);
+}
+
+double FixedValuesPanel::fromSlider(size_t i, int position) const
+{
+    const double t = double(position) / kSteps;
+    return std::visit(
+        [t](const auto& p) -> double {
+            using P = std::decay_t<decltype(p)>;
+            if constexpr (std::is_same_v<P, space::CategoricalParam>) {
+                return 0.0;
+            } else {
+                double v = p.log ? std::exp(std::log(p.low) + t * (std::log(p.high) - std::log(p.low)))
+                                 : p.low + t * (p.high - p.low);
+                if constexpr (std::is_same_v<P, space::IntParam>) v = std::round(v);
+                return std::clamp(v, p.low, p.high);
+            }
+        },
+        _space[i]);
+}
+
+int FixedValuesPanel::toSlider(size_t i, double value) const
+{
+    return std::visit(
+        [value](const auto& p) -> int {
+            using P = std::decay_t<decltype(p)>;
+            if constexpr (std::is_same_v<P, space::CategoricalParam>) {
+                return 0;
+            } else {
+                const double t = p.log ? (std::log(value) - std::log(p.low)) / (std::log(p.high) - std::log(p.low))
+                                       : (value - p.low) / (p.high - p.low);
+                return int(std::lround(std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0) * kSteps));
+            }
+        },
+        _space[i]);
+}
+
+void FixedValuesPanel::showValue(size_t i)
+{
+    if (_rows[i].value) _rows[i].value->setText(formatParamValue(_space, i, _values[i]));
+}
+
+void FixedValuesPanel::setValues(const space::SearchSpace& space, const std::vector<double>& values, int xAxis,
+                                 int yAxis)
+{
+    _updating = true;
+    if (space.toJson() != _space.toJson() || _rows.size() != space.size()) {
+        while (_form->rowCount() > 0) _form->removeRow(0);
+        _rows.assign(space.size(), Row{});
+        _space = space;
+        for (size_t i = 0; i < space.size(); ++i) {
+            const QString name = QString::fromStdString(space::nameOf(space[i]));
+            if (const auto* c = std::get_if<space::CategoricalParam>(&space[i])) {
+                auto* combo = new QComboBox(this);
+                for (const auto& choice : c->choices) combo->addItem(QString::fromStdString(space::choiceToString(choice)));
+                combo->setToolTip(tr("The value %1 is fixed at in the plots").arg(name));
+                connect(combo, &QComboBox::currentIndexChanged, this, [this, i](int index) {
+                    if (_updating || index < 0) return;
+                    _values[i] = index;
+                    Q_EMIT valuesEdited(_values);
+                });
+                _rows[i].combo = combo;
+                _form->addRow(name, combo);
+            } else {
+                auto* slider = new QSlider(Qt::Horizontal, this);
+                slider->setRange(0, kSteps);
+                slider->setObjectName("fixed_" + name);
+                slider->setToolTip(tr("The value %1 is fixed at in the plots (drag; the plots follow)").arg(name));
+                auto* label = new QLabel(this);
+                label->setMinimumWidth(64);
+                label->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                connect(slider, &QSlider::valueChanged, this, [this, i](int position) {
+                    if (_updating) return;
+                    _values[i] = fromSlider(i, position);
+                    showValue(i);
+                    Q_EMIT valuesEdited(_values);
+                });
+                auto* row = new QHBoxLayout;
+                row->addWidget(slider, 1);
+                row->addWidget(label);
+                _rows[i].slider = slider;
+                _rows[i].value = label;
+                _form->addRow(name, row);
+            }
+        }
+    }
+    _values = values;
+    _values.resize(space.size(), 0.0);
+    for (size_t i = 0; i < _rows.size(); ++i) {
+        const bool axis = int(i) == xAxis || int(i) == yAxis;
+        if (_rows[i].combo) {
+            _rows[i].combo->setCurrentIndex(int(_values[i]));
+            _rows[i].combo->setEnabled(!axis);
+        } else {
+            _rows[i].slider->setValue(toSlider(i, _values[i]));
+            _rows[i].slider->setEnabled(!axis);
+            showValue(i);
+            if (axis) _rows[i].value->setText(int(i) == xAxis ? tr("x axis") : tr("y axis"));
+        }
+    }
+    _updating = false;
+}
+
+} // namespace tw::ui

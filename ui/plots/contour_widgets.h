@@ -1,0 +1,72 @@
+#pragma once
+// The parts of the contour view: a canvas that paints one contour plot (or a
+// message when there is none), and the panel of fixed values, one slider per
+// numeric parameter (log-scaled for log parameters, integer steps for ints)
+// and a combo box per categorical one.
+#include "plots/contour_renderer.h"
+#include "space/search_space.h"
+
+#include <QWidget>
+
+#include <optional>
+#include <vector>
+
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QSlider;
+
+namespace tw::ui {
+
+class ContourCanvas : public QWidget {
+    Q_OBJECT
+public:
+    explicit ContourCanvas(QWidget* parent = nullptr);
+    void setPlot(std::optional<ContourPlotData> plot);
+    void setMessage(const QString& message);
+    bool hasPlot() const { return _plot.has_value(); }
+    QSize sizeHint() const override { return {1000, 460}; }
+
+Q_SIGNALS:
+    void clicked();
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+
+private:
+    std::optional<ContourPlotData> _plot;
+    QString _message;
+};
+
+class FixedValuesPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit FixedValuesPanel(QWidget* parent = nullptr);
+    /// Rebuilds the rows when the space changed; shows `values`; the axes'
+    /// rows are disabled.
+    void setValues(const space::SearchSpace& space, const std::vector<double>& values, int xAxis, int yAxis);
+    const std::vector<double>& values() const { return _values; }
+
+Q_SIGNALS:
+    /// The user moved a slider or chose a category.
+    void valuesEdited(const std::vector<double>& values);
+
+private:
+    struct Row {
+        QSlider* slider = nullptr;
+        QComboBox* combo = nullptr;
+        QLabel* value = nullptr;
+    };
+    double fromSlider(size_t i, int position) const;
+    int toSlider(size_t i, double value) const;
+    void showValue(size_t i);
+
+    space::SearchSpace _space;
+    std::vector<double> _values;
+    std::vector<Row> _rows;
+    QFormLayout* _form;
+    bool _updating = false;
+};
+
+} // namespace tw::ui

@@ -1,0 +1,69 @@
+#include "plots/surrogate_fitter.h"
+
+#include <QCoreApplication>
+#include <QtConcurrent>
+
+namespace tw::ui {
+
+SurrogateFitter::SurrogateFitter(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<std::shared_ptr<const gp::Surrogate>>();
+    connect(&_watcher, &QFutureWatcher<Result>::finished, this, &SurrogateFitter::onFinished);
+}
+
+SurrogateFitter::~SurrogateFitter()
+{
+    _pending.reset();
+    _watcher.waitForFinished();
+}
+
+bool SurrogateFitter::busy() const
+{
+    return _started != _announced || _pending.has_value();
+}
+
+void SurrogateFitter::request(const space::SearchSpace& space, const std::vector<study::Trial>& trials)
+{
+    _pending = Request{space, trials};
+    if (!_watcher.isRunning()) startNext();
+}
+
+void SurrogateFitter::waitForIdle()
+{
+    // The watcher's finished event is posted after the future completes.
+    while (busy()) {
+        _watcher.waitForFinished();
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+}
+
+void SurrogateFitter::startNext()
+{
+    if (!_pending) return;
+    Request r = std::move(*_pending);
+    _pending.reset();
+    ++_started;
+    _watcher.setFuture(QtConcurrent::run([r = std::move(r)] {
+        Result out;
+        try {
+            if (auto s = gp::Surrogate::fit(r.space, r.trials))
+                out.surrogate = std::make_shared<const gp::Surrogate>(std::move(*s));
+        } catch (const std::exception& e) {
+            out.error = QString::fromStdString(e.what());
+        }
+        return out;
+    }));
+}
+
+void SurrogateFitter::onFinished()
+{
+    const Result r = _watcher.result();
+    ++_announced;
+    // Announce it even when a newer request waits: it is newer than what is
+    // shown, and a study whose trials finish faster than a fit still updates.
+    startNext();
+    if (!r.error.isEmpty()) Q_EMIT failed(r.error);
+    else Q_EMIT fitted(r.surrogate);
+}
+
+} // namespace tw::ui

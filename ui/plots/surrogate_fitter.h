@@ -1,0 +1,54 @@
+#pragma once
+// Fits a study's GP surrogate off the GUI thread. Requests coalesce: while a
+// fit runs, only the newest request waits (older waiting ones are dropped);
+// each finished fit is announced, then the waiting request starts.
+#include "gp/surrogate.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace tw::ui {
+
+class SurrogateFitter : public QObject {
+    Q_OBJECT
+public:
+    explicit SurrogateFitter(QObject* parent = nullptr);
+    ~SurrogateFitter() override;   // waits for a running fit
+
+    void request(const space::SearchSpace& space, const std::vector<study::Trial>& trials);
+    bool busy() const;
+    /// Blocks until no fit runs or waits (tests, benchmarks).
+    void waitForIdle();
+
+Q_SIGNALS:
+    /// The surrogate of the newest request; nullptr when the study has fewer
+    /// than 2 complete trials (failed() is not emitted then).
+    void fitted(std::shared_ptr<const gp::Surrogate> surrogate);
+    /// The fit threw (the message names the rule broken).
+    void failed(const QString& reason);
+
+private:
+    struct Request {
+        space::SearchSpace space;
+        std::vector<study::Trial> trials;
+    };
+    struct Result {
+        std::shared_ptr<const gp::Surrogate> surrogate;
+        QString error;
+    };
+    void startNext();
+    void onFinished();
+
+    QFutureWatcher<Result> _watcher;
+    std::optional<Request> _pending;
+    int _started = 0, _announced = 0;
+};
+
+} // namespace tw::ui
+
+Q_DECLARE_METATYPE(std::shared_ptr<const tw::gp::Surrogate>)
