@@ -1,0 +1,205 @@
+// The search-space table: per-cell validation with reasons, editing
+// operations, presets and the JSON file round trip.
+#include "setup/search_space_editor.h"
+#include "setup/search_space_model.h"
+#include "setup/space_presets.h"
+
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace tw;
+using ui::SearchSpaceModel;
+
+class TestSearchSpaceModel : public QObject {
+    Q_OBJECT
+private:
+    static space::SearchSpace example()
+    {
+        return space::SearchSpace({space::FloatParam{"learning_rate", 1e-4, 1e-1, true, std::nullopt},
+                                   space::IntParam{"units", 8, 128, true},
+                                   space::CategoricalParam{"activation", {space::Choice{"relu"}, space::Choice{"tanh"}}}});
+    }
+    static bool set(SearchSpaceModel& m, int row, int column, const QVariant& v)
+    {
+        return m.setData(m.index(row, column), v, Qt::EditRole);
+    }
+    static QString tip(SearchSpaceModel& m, int row, int column)
+    {
+        return m.data(m.index(row, column), Qt::ToolTipRole).toString();
+    }
+
+private Q_SLOTS:
+    void roundTripsASpace()
+    {
+        SearchSpaceModel m;
+        m.setSpace(example());
+        QCOMPARE(m.rowCount(), 3);
+        QVERIFY(!m.hasCellErrors());
+        QCOMPARE(m.space().toJson(), example().toJson());
+        QCOMPARE(m.headerData(SearchSpaceModel::LowColumn, Qt::Horizontal).toString().toLower(), QStringLiteral("low"));
+        QCOMPARE(m.data(m.index(1, SearchSpaceModel::LogColumn), Qt::CheckStateRole).toInt(), int(Qt::Checked));
+    }
+
+    void lowAboveHighMarksTheCell()
+    {
+        SearchSpaceModel m;
+        m.setSpace(example());
+        QSignalSpy edits(&m, &SearchSpaceModel::spaceEdited);
+        QVERIFY(set(m, 1, SearchSpaceModel::LowColumn, 200.0));
+        QVERIFY(edits.size() >= 1);
+        const QString reason = m.cellError(1, SearchSpaceModel::LowColumn);
+        QVERIFY2(reason.contains("low < high"), qPrintable(reason));
+        QCOMPARE(tip(m, 1, SearchSpaceModel::LowColumn), reason);
+        QVERIFY(m.data(m.index(1, SearchSpaceModel::LowColumn), Qt::BackgroundRole).isValid());
+        QVERIFY(m.firstCellError().contains("row 2 'units'"));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m.space());
+        QVERIFY(set(m, 1, SearchSpaceModel::LowColumn, 8));
+        QVERIFY(!m.hasCellErrors());
+        QVERIFY(!m.data(m.index(1, SearchSpaceModel::LowColumn), Qt::BackgroundRole).isValid());
+    }
+
+    void logWithZeroLow()
+    {
+        SearchSpaceModel m;
+        m.setSpace(example());
+        QVERIFY(set(m, 0, SearchSpaceModel::LowColumn, 0.0));
+        QCOMPARE(m.cellError(0, SearchSpaceModel::LowColumn), QStringLiteral("log scale needs low > 0 (low = 0)"));
+        QCOMPARE(m.firstCellError(), QStringLiteral("row 1 'learning_rate', low: log scale needs low > 0 (low = 0)"));
+        // Unchecking log makes 0 legal for the range, but not for the setting.
+        QVERIFY(m.setData(m.index(0, SearchSpaceModel::LogColumn), Qt::Unchecked, Qt::CheckStateRole));
+        QVERIFY2(m.cellError(0, SearchSpaceModel::LowColumn).contains("learning_rate"),
+                 qPrintable(m.cellError(0, SearchSpaceModel::LowColumn)));
+        QVERIFY(set(m, 0, SearchSpaceModel::LowColumn, "1e-5"));
+        QVERIFY(!m.hasCellErrors());
+    }
+
+    void namesMustBeUniqueSettings()
+    {
+        SearchSpaceModel m;
+        m.setSpace(example());
+        QVERIFY(set(m, 2, SearchSpaceModel::NameColumn, "units"));
+        QVERIFY2(m.cellError(2, SearchSpaceModel::NameColumn).contains("duplicate name"),
+                 qPrintable(m.cellError(2, SearchSpaceModel::NameColumn)));
+        QVERIFY(m.cellError(1, SearchSpaceModel::NameColumn).isEmpty());
+        QVERIFY(set(m, 2, SearchSpaceModel::NameColumn, "swish_factor"));
+        QVERIFY2(tip(m, 2, SearchSpaceModel::NameColumn).contains("is not a setting"), qPrintable(tip(m, 2, 0)));
+        QVERIFY(set(m, 2, SearchSpaceModel::NameColumn, "class_weight_3"));
+        QVERIFY2(m.cellError(2, SearchSpaceModel::NameColumn).isEmpty(), qPrintable(m.cellError(2, 0)));
+        QVERIFY(set(m, 2, SearchSpaceModel::NameColumn, "activation"));
+        QVERIFY(!m.hasCellErrors());
+    }
+
+    void intBoundsAndChoices()
+    {
+        SearchSpaceModel m;
+        m.setSpace(example());
+        QVERIFY(set(m, 1, SearchSpaceModel::HighColumn, 12.5));
+        QVERIFY2(m.cellError(1, SearchSpaceModel::HighColumn).contains("int bounds must be integers"),
+                 qPrintable(m.cellError(1, SearchSpaceModel::HighColumn)));
+        QVERIFY(set(m, 1, SearchSpaceModel::HighColumn, "abc"));
+        QVERIFY(m.cellError(1, SearchSpaceModel::HighColumn).contains("must be a finite number"));
+        QVERIFY(set(m, 1, SearchSpaceModel::HighColumn, 128));
+        QVERIFY(set(m, 2, SearchSpaceModel::ChoicesColumn, ""));
+        QCOMPARE(m.cellError(2, SearchSpaceModel::ChoicesColumn), QStringLiteral("needs at least one choice"));
+        QVERIFY(set(m, 2, SearchSpaceModel::ChoicesColumn, "relu, swish"));
+        QVERIFY2(m.cellError(2, SearchSpaceModel::ChoicesColumn).contains("'activation' must be one of"),
+                 qPrintable(m.cellError(2, SearchSpaceModel::ChoicesColumn)));
+        QVERIFY(set(m, 2, SearchSpaceModel::ChoicesColumn, "relu, relu"));
+        QVERIFY(m.cellError(2, SearchSpaceModel::ChoicesColumn).contains("duplicate choice"));
+        QVERIFY(set(m, 2, SearchSpaceModel::ChoicesColumn, "relu, gelu"));
+        QVERIFY(!m.hasCellErrors());
+        // The hidden-layer rule of the setting (0..8) marks the high cell.
+        QVERIFY(set(m, 1, SearchSpaceModel::NameColumn, "hidden_layers"));
+        QVERIFY(m.cellError(1, SearchSpaceModel::HighColumn).contains("hidden_layers"));
+    }
+
+    void choicesText()
+    {
+        const auto choices = SearchSpaceModel::choicesFromText("16, 32, true, adam, \"1,5\", \"7\"");
+        QCOMPARE(int(choices.size()), 6);
+        QVERIFY(std::holds_alternative<double>(choices[0]));
+        QVERIFY(std::holds_alternative<bool>(choices[2]));
+        QCOMPARE(std::get<std::string>(choices[4]), std::string("1,5"));
+        QCOMPARE(std::get<std::string>(choices[5]), std::string("7"));
+        QCOMPARE(SearchSpaceModel::choicesToText(choices), QStringLiteral("16, 32, true, adam, \"1,5\", \"7\""));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SearchSpaceModel::choicesFromText("a, \"b"));
+    }
+
+    void addRemoveDuplicate()
+    {
+        ui::SearchSpaceEditor editor;
+        SearchSpaceModel& m = *editor.model();
+        m.setSpace(example());
+        auto* add = editor.findChild<QPushButton*>("addParameterButton");
+        auto* remove = editor.findChild<QPushButton*>("removeParameterButton");
+        auto* duplicate = editor.findChild<QPushButton*>("duplicateParameterButton");
+        QVERIFY(add && remove && duplicate);
+        add->click();
+        QCOMPARE(m.rowCount(), 4);
+        QCOMPARE(m.row(3).name, QStringLiteral("weight_decay")); // a setting not yet searched
+        QVERIFY(!m.hasCellErrors());
+        editor.view()->selectRow(0);
+        duplicate->click();
+        QCOMPARE(m.rowCount(), 5);
+        QCOMPARE(m.row(1).name, QStringLiteral("learning_rate_copy"));
+        QVERIFY(m.cellError(1, SearchSpaceModel::NameColumn).contains("not a setting"));
+        remove->click(); // the copy is selected
+        QCOMPARE(m.rowCount(), 4);
+        QVERIFY(!m.hasCellErrors());
+        editor.setReadOnly(true);
+        QVERIFY(!add->isEnabled());
+        QVERIFY(!(m.flags(m.index(0, 0)) & Qt::ItemIsEditable));
+        QVERIFY(!m.setData(m.index(0, 0), "units"));
+    }
+
+    void presetsAreValidSettings()
+    {
+        for (const QString& family : {QStringLiteral("mlp"), QStringLiteral("cnn")}) {
+            ui::SearchSpaceEditor editor;
+            editor.setFamily(family, true);
+            for (const auto& p : ui::spacePresets(family, true)) editor.applyPreset(p.id);
+            SearchSpaceModel& m = *editor.model();
+            QVERIFY(m.rowCount() >= 8);
+            QVERIFY2(!m.hasCellErrors(), qPrintable(m.firstCellError()));
+            const int before = m.rowCount();
+            QCOMPARE(editor.applyPreset(QStringLiteral("learning_rate")), 0); // already there
+            QCOMPARE(m.rowCount(), before);
+            QCOMPARE(m.space().size(), size_t(before));
+        }
+        ui::SearchSpaceEditor editor;
+        QCOMPARE(editor.applyPreset(QStringLiteral("space:mlp")), 5);
+        QVERIFY(editor.model()->indexOf("hidden_layers") >= 0);
+    }
+
+    void loadAndSaveJson()
+    {
+        QTemporaryDir dir;
+        SearchSpaceModel m;
+        QString error;
+        const auto original = example();
+        original.save(dir.filePath("in.json").toStdString());
+        QVERIFY2(m.loadFile(dir.filePath("in.json"), &error), qPrintable(error));
+        QCOMPARE(m.space().toJson(), original.toJson());
+        const QString out = dir.filePath("space.json");
+        QVERIFY2(m.saveFile(out, &error), qPrintable(error));
+        QCOMPARE(space::SearchSpace::load(out.toStdString()).toJson(), original.toJson());
+        // Invalid tables do not save; broken files name the file.
+        QVERIFY(m.setData(m.index(0, SearchSpaceModel::NameColumn), ""));
+        QVERIFY(!m.saveFile(out, &error));
+        QVERIFY2(error.contains("space.json") && error.contains("name must not be empty"), qPrintable(error));
+        QFile bad(dir.filePath("bad.json"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{\"parameters\": [{\"name\": \"lr\", \"type\": \"float\", \"low\": 0, \"high\": 1, \"log\": true}]}");
+        bad.close();
+        QVERIFY(!m.loadFile(bad.fileName(), &error));
+        QVERIFY2(error.contains("bad.json") && error.contains("log scale needs low > 0"), qPrintable(error));
+    }
+};
+
+QTEST_MAIN(TestSearchSpaceModel)
+#include "test_search_space_model.moc"

@@ -1,0 +1,335 @@
+// The setup panel: spec round trips, validity with reasons, the data preview
+// (CSV types and missing counts, errors naming file and line, class balance
+// and split sizes), spec files, read-only mode, drops and screenshots.
+#include "data/csv.h"
+#include "data/idx.h"
+#include "setup/data_preview_model.h"
+#include "setup/dataset_page.h"
+#include "setup/search_space_model.h"
+#include "setup/setup_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace tw;
+using ui::SearchSpaceModel;
+using ui::SetupPanel;
+
+namespace {
+
+const QString kExamples = QStringLiteral(TW_SOURCE_DIR "/resources/examples/");
+const QString kTitanic = QStringLiteral(TW_SOURCE_DIR "/../shared/datasets/titanic");
+
+QString writeFile(const QTemporaryDir& dir, const QString& name, const char* text)
+{
+    const QString path = dir.filePath(name);
+    std::ofstream(path.toStdString()) << text;
+    return path;
+}
+
+QStringList balance(SetupPanel& p)
+{
+    auto* t = p.findChild<QTableWidget*>("classBalanceTable");
+    QStringList rows;
+    for (int r = 0; r < t->rowCount(); ++r) rows << t->item(r, 0)->text() + "=" + t->item(r, 1)->text();
+    return rows;
+}
+
+QString label(SetupPanel& p, const char* name) { return p.findChild<QLabel*>(name)->text(); }
+
+} // namespace
+
+class TestSetupPanel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTripsTheExamples_data()
+    {
+        QTest::addColumn<QString>("file");
+        for (const char* f : {"spirals.json", "class-weights.json", "fashion-mnist-cnn.json", "fashion-mnist-mlp.json", "titanic.json"})
+            QTest::newRow(f) << QString::fromLatin1(f);
+    }
+    void roundTripsTheExamples()
+    {
+        QFETCH(QString, file);
+        const auto original = train::StudySpec::load((kExamples + file).toStdString());
+        SetupPanel panel;
+        panel.setSpec(original);
+        QCOMPARE(QString::fromStdString(panel.spec().toJson().dump(2)), QString::fromStdString(original.toJson().dump(2)));
+        QCOMPARE(panel.searchSpaceModel()->rowCount(), int(original.space.size()));
+        if (file == QLatin1String("spirals.json")) {
+            QVERIFY2(panel.isValid(), qPrintable(panel.invalidReason()));
+            QVERIFY(panel.invalidReason().isEmpty());
+        }
+    }
+
+    void invalidCellsDisableAndFixingRestores()
+    {
+        SetupPanel panel;
+        panel.setSpec(train::StudySpec::load((kExamples + "spirals.json").toStdString()));
+        QVERIFY(panel.isValid());
+        QSignalSpy validity(&panel, &SetupPanel::validityChanged);
+        SearchSpaceModel* m = panel.searchSpaceModel();
+        const int lr = m->indexOf("learning_rate");
+        QVERIFY(m->setData(m->index(lr, SearchSpaceModel::LowColumn), 0.0));
+        QVERIFY(!panel.isValid());
+        QCOMPARE(panel.invalidReason(),
+                 QStringLiteral("Search space, row %1 'learning_rate', low: log scale needs low > 0 (low = 0)").arg(lr + 1));
+        QCOMPARE(validity.size(), 1);
+        QCOMPARE(validity.last().at(0).toBool(), false);
+        QCOMPARE(validity.last().at(1).toString(), panel.invalidReason());
+        QVERIFY(m->data(m->index(lr, SearchSpaceModel::LowColumn), Qt::ToolTipRole).toString().contains("log scale"));
+        QVERIFY(label(panel, "validityLabel").contains("log scale"));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, panel.spec());
+        QVERIFY(m->setData(m->index(lr, SearchSpaceModel::LowColumn), 1e-4));
+        QVERIFY(panel.isValid());
+        QCOMPARE(validity.size(), 2);
+        QCOMPARE(validity.last().at(0).toBool(), true);
+
+        // low > high, an unknown setting, a duplicate name.
+        QVERIFY(m->setData(m->index(0, SearchSpaceModel::LowColumn), 9));
+        QVERIFY2(panel.invalidReason().contains("row 1 'hidden_layers'") && panel.invalidReason().contains("low < high"),
+                 qPrintable(panel.invalidReason()));
+        QVERIFY(m->setData(m->index(0, SearchSpaceModel::LowColumn), 1));
+        QVERIFY(m->setData(m->index(0, SearchSpaceModel::NameColumn), "depth"));
+        QVERIFY2(panel.invalidReason().contains("row 1 'depth', name") && panel.invalidReason().contains("not a setting"),
+                 qPrintable(panel.invalidReason()));
+        QVERIFY(m->setData(m->index(0, SearchSpaceModel::NameColumn), "units"));
+        QVERIFY2(panel.invalidReason().contains("duplicate name"), qPrintable(panel.invalidReason()));
+        QVERIFY(m->setData(m->index(0, SearchSpaceModel::NameColumn), "hidden_layers"));
+        QVERIFY(panel.isValid());
+    }
+
+    void formsReportCoreRules()
+    {
+        SetupPanel panel;
+        panel.setSpec(train::StudySpec::load((kExamples + "spirals.json").toStdString()));
+        auto* lr = panel.findChild<QLineEdit*>("learningRateEdit");
+        lr->setText("abc");
+        QVERIFY(!panel.isValid());
+        QVERIFY2(panel.invalidReason().contains("learning_rate") && panel.invalidReason().contains("not a number"),
+                 qPrintable(panel.invalidReason()));
+        lr->setText("0");
+        QVERIFY2(panel.invalidReason().startsWith("training: 'learning_rate'"), qPrintable(panel.invalidReason()));
+        lr->setText("0.003");
+        QVERIFY(panel.isValid());
+        QCOMPARE(panel.spec().training.learningRate, 0.003);
+
+        auto* trials = panel.findChild<QSpinBox*>("trialsSpin");
+        trials->setValue(7);
+        QCOMPARE(panel.spec().budget.trials, 7);
+        // The metric sets the direction; beta only with UCB.
+        auto* metric = panel.findChild<QComboBox*>("metricCombo");
+        metric->setCurrentText("loss");
+        QVERIFY(panel.spec().objective.direction == study::Direction::Minimize);
+        metric->setCurrentText("f1");
+        QVERIFY(panel.spec().objective.direction == study::Direction::Maximize);
+        auto* acquisition = panel.findChild<QComboBox*>("acquisitionCombo");
+        auto* beta = panel.findChild<QLineEdit*>("ucbBetaEdit");
+        QVERIFY(!beta->isEnabled());
+        acquisition->setCurrentIndex(acquisition->findData("ucb"));
+        QVERIFY(beta->isEnabled());
+        beta->setText("-1");
+        QVERIFY2(panel.invalidReason().contains("ucb_beta"), qPrintable(panel.invalidReason()));
+        beta->setText("2");
+        QCOMPARE(panel.spec().sampler.ucbBeta, 2.0);
+        // A positive class that is not a class of the data.
+        auto* positive = panel.findChild<QComboBox*>("positiveClassCombo");
+        positive->setCurrentText("7");
+        QVERIFY2(panel.invalidReason().contains("positive class"), qPrintable(panel.invalidReason()));
+        positive->setCurrentText("1");
+        QVERIFY(panel.isValid());
+        // cuda is offered only when present.
+        auto* device = panel.findChild<QComboBox*>("deviceCombo");
+        QCOMPARE(device->count(), 3);
+    }
+
+    void builtinSpiralsShowsBalanceAndSizes()
+    {
+        SetupPanel panel;
+        panel.setSpec(train::StudySpec::load((kExamples + "spirals.json").toStdString()));
+        QCOMPARE(balance(panel), QStringList({"0=2000", "1=2000"}));
+        QVERIFY2(label(panel, "splitSizesLabel").contains("train 4,000 · validation 1,000"), qPrintable(label(panel, "splitSizesLabel")));
+        auto* preview = panel.datasetPage()->previewModel();
+        QCOMPARE(preview->rowCount(), 4000);
+        QCOMPARE(preview->columnCount(), 3); // x, y, class
+
+        // Imbalanced: split shares apply; choosing it sets F1 of class 1.
+        panel.datasetPage()->chooseBuiltin("imbalanced");
+        QCOMPARE(balance(panel), QStringList({"0=4500", "1=500"}));
+        QVERIFY2(label(panel, "splitSizesLabel").contains("train 4,000 · validation 1,000 · test 0"),
+                 qPrintable(label(panel, "splitSizesLabel")));
+        QCOMPARE(panel.spec().objective.metric, std::string("f1"));
+        QCOMPARE(panel.spec().dataset.builtin, std::string("imbalanced"));
+    }
+
+    void csvPreviewTypesAndMissing()
+    {
+        QTemporaryDir dir;
+        const QString csv = writeFile(dir, "train.csv",
+                                      "id,age,colour,label\n1,20,red,yes\n2,,blue,no\n3,31,red,yes\n4,45,NA,no\n5,50,green,yes\n"
+                                      "6,33,red,no\n7,29,blue,yes\n8,41,red,yes\n9,38,green,no\n10,27,red,yes\n");
+        SetupPanel panel;
+        panel.datasetPage()->openCsv(csv);
+        auto* preview = panel.datasetPage()->previewModel();
+        QCOMPARE(preview->rowCount(), 10);
+        QCOMPARE(preview->columnCount(), 4);
+        QCOMPARE(preview->headerData(1, Qt::Horizontal).toString(), QStringLiteral("age\nnumeric · 1 missing"));
+        QCOMPARE(preview->headerData(2, Qt::Horizontal).toString(), QStringLiteral("colour\ncategorical · 1 missing"));
+        QVERIFY(preview->headerData(2, Qt::Horizontal, Qt::ToolTipRole).toString().contains("1 missing of 10 rows"));
+        QCOMPARE(preview->data(preview->index(1, 1)).toString(), QStringLiteral("NA"));
+        QCOMPARE(preview->headerData(1, Qt::Vertical).toInt(), 3); // line of the second row
+        QCOMPARE(panel.findChild<QComboBox*>("targetCombo")->currentText(), QStringLiteral("label"));
+        QCOMPARE(balance(panel), QStringList({"no=4", "yes=6"}));
+        QVERIFY2(label(panel, "splitSizesLabel").contains("train 8 · validation 2"), qPrintable(label(panel, "splitSizesLabel")));
+        QVERIFY2(panel.isValid(), qPrintable(panel.invalidReason()));
+        QCOMPARE(panel.spec().dataset.csv, QFileInfo(csv).absoluteFilePath().toStdString());
+        QCOMPARE(panel.spec().model.family, std::string("mlp"));
+
+        // Saved next to the data: the path is relative; loading resolves it again.
+        const QString specPath = dir.filePath("study.json");
+        QString error;
+        QVERIFY2(panel.saveSpecFile(specPath, &error), qPrintable(error));
+        std::ifstream in(specPath.toStdString());
+        const auto saved = nlohmann::json::parse(in);
+        QCOMPARE(saved["dataset"]["csv"].get<std::string>(), std::string("train.csv"));
+        SetupPanel other;
+        QVERIFY2(other.loadSpecFile(specPath, &error), qPrintable(error));
+        QCOMPARE(other.spec().toJson(), panel.spec().toJson());
+        QVERIFY(other.isValid());
+        QCOMPARE(other.specPath(), specPath);
+    }
+
+    void malformedCsvNamesFileAndLine()
+    {
+        QTemporaryDir dir;
+        const QString csv = writeFile(dir, "broken.csv", "a,b,label\n1,2,x\n3,4\n5,6,y\n");
+        SetupPanel panel;
+        QSignalSpy validity(&panel, &SetupPanel::validityChanged);
+        panel.datasetPage()->openCsv(csv);
+        const QString error = label(panel, "dataErrorLabel");
+        QVERIFY2(error.contains("broken.csv:3"), qPrintable(error));
+        QVERIFY(panel.findChild<QLabel*>("dataErrorLabel")->isVisibleTo(&panel));
+        QVERIFY(!panel.isValid());
+        QVERIFY2(panel.invalidReason().startsWith("Data: ") && panel.invalidReason().contains("broken.csv:3"),
+                 qPrintable(panel.invalidReason()));
+        QVERIFY(!validity.isEmpty());
+        QString loadError;
+        QVERIFY(!panel.loadSpecFile(dir.filePath("missing.json"), &loadError));
+        QVERIFY2(loadError.contains("missing.json"), qPrintable(loadError));
+    }
+
+    void fashionMnistSizesAndBalance()
+    {
+        if (!QFileInfo::exists(QString::fromLatin1(data::kFashionMnistDir)))
+            QSKIP("dataset-fashion-mnist is not installed");
+        SetupPanel panel;
+        panel.setSpec(train::StudySpec::load((kExamples + "fashion-mnist-mlp.json").toStdString()));
+        QVERIFY2(panel.isValid(), qPrintable(panel.invalidReason()));
+        QCOMPARE(balance(panel).size(), 10);
+        QCOMPARE(balance(panel).front(), QStringLiteral("T-shirt/top=6000"));
+        QVERIFY2(label(panel, "splitSizesLabel").contains("train 55,000 · validation 5,000 · test 10,000"),
+                 qPrintable(label(panel, "splitSizesLabel")));
+        QCOMPARE(panel.datasetPage()->previewModel()->columnCount(), 2);
+        // A folder without IDX files: the package is named.
+        QTemporaryDir empty;
+        panel.datasetPage()->openIdxFolder(empty.path());
+        QVERIFY2(panel.invalidReason().contains("dataset-fashion-mnist"), qPrintable(panel.invalidReason()));
+    }
+
+    void titanicCsv()
+    {
+        if (!QFileInfo::exists(kTitanic + "/data-train-large.csv")) QSKIP("../shared/datasets/titanic is absent");
+        QTemporaryDir dir;
+        auto spec = train::StudySpec::load((kExamples + "titanic.json").toStdString());
+        spec.dataset.csv = (kTitanic + "/data-train-large.csv").toStdString();
+        spec.dataset.testCsv = (kTitanic + "/data-test-large.csv").toStdString();
+        SetupPanel panel;
+        panel.setSpec(spec);
+        QVERIFY2(panel.isValid(), qPrintable(panel.invalidReason()));
+        auto* preview = panel.datasetPage()->previewModel();
+        const auto* table = preview->table();
+        QVERIFY(table);
+        const int age = table->columnIndex("Age");
+        QVERIFY(table->columns[size_t(age)].missingCount() > 0);
+        QVERIFY(preview->headerData(age, Qt::Horizontal).toString().contains("missing"));
+        QCOMPARE(balance(panel).size(), 2);
+        const auto testRows = data::readCsv(spec.dataset.testCsv).rows();
+        QVERIFY2(label(panel, "splitSizesLabel").contains(QStringLiteral("test %1").arg(testRows)),
+                 qPrintable(label(panel, "splitSizesLabel")));
+        panel.resize(1280, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.showSection(SetupPanel::DataSection);
+        QApplication::processEvents();
+        QVERIFY(QDir().mkpath(TW_BUILD_DIR "/screenshots"));
+        panel.grab().save(TW_BUILD_DIR "/screenshots/setup_data_titanic.png");
+    }
+
+    void readOnlyWhileRunning()
+    {
+        SetupPanel panel;
+        panel.setReadOnly(true);
+        QVERIFY(!panel.findChild<QSpinBox*>("trialsSpin")->isEnabled());
+        QVERIFY(!panel.findChild<QComboBox*>("datasetBuiltin")->isEnabled());
+        QVERIFY(!panel.findChild<QWidget*>("addParameterButton")->isEnabled());
+        SearchSpaceModel* m = panel.searchSpaceModel();
+        QVERIFY(!m->setData(m->index(0, SearchSpaceModel::LowColumn), 0.5));
+        panel.setReadOnly(false);
+        QVERIFY(panel.findChild<QSpinBox*>("trialsSpin")->isEnabled());
+        QVERIFY(m->setData(m->index(0, SearchSpaceModel::LowColumn), 0.5));
+    }
+
+    void dropCsvOnThePanel()
+    {
+        QTemporaryDir dir;
+        const QString csv = writeFile(dir, "drop.csv", "x,y\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n");
+        SetupPanel panel;
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(csv)});
+        QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&panel, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&panel, &drop);
+        QCOMPARE(panel.spec().dataset.csv, QFileInfo(csv).absoluteFilePath().toStdString());
+        QCOMPARE(panel.spec().dataset.target, std::string("y"));
+    }
+
+    void screenshots()
+    {
+        SetupPanel panel;
+        panel.setSpec(train::StudySpec::load((kExamples + "spirals.json").toStdString()));
+        panel.resize(1280, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(QDir().mkpath(TW_BUILD_DIR "/screenshots"));
+        const char* names[] = {"data", "model", "space", "optimization"};
+        for (int i = 0; i < 4; ++i) {
+            panel.showSection(SetupPanel::Section(i));
+            QApplication::processEvents();
+            QVERIFY(panel.grab().save(QStringLiteral(TW_BUILD_DIR "/screenshots/setup_%1.png").arg(names[i])));
+        }
+        SearchSpaceModel* m = panel.searchSpaceModel();
+        m->setData(m->index(m->indexOf("learning_rate"), SearchSpaceModel::LowColumn), 0.0);
+        panel.showSection(SetupPanel::SearchSpaceSection);
+        QApplication::processEvents();
+        QVERIFY(panel.grab().save(TW_BUILD_DIR "/screenshots/setup_space_invalid.png"));
+    }
+};
+
+QTEST_MAIN(TestSetupPanel)
+#include "test_setup_panel.moc"

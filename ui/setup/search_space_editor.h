@@ -1,0 +1,57 @@
+#pragma once
+// The search-space section: the parameter table and its buttons (add,
+// duplicate, remove, presets for the model family, load / save as JSON).
+#include <QWidget>
+
+class QLabel;
+class QTableView;
+class QToolButton;
+class QPushButton;
+
+namespace tw::ui {
+
+class SearchSpaceModel;
+
+class SearchSpaceEditor : public QWidget {
+    Q_OBJECT
+public:
+    explicit SearchSpaceEditor(QWidget* parent = nullptr);
+
+    SearchSpaceModel* model() const { return _model; }
+    QTableView* view() const { return _view; }
+    /// The family whose presets the Presets menu offers ("mlp" or "cnn"), and
+    /// whether the data is imbalanced (class-weight presets first).
+    void setFamily(const QString& family, bool imbalanced);
+    /// Adds the parameters of preset `id` not already in the table; returns how many.
+    int applyPreset(const QString& id);
+    void setReadOnly(bool readOnly);
+    /// Shows the first problem of the table (or hides the line when "").
+    void setMessage(const QString& message);
+
+    bool loadSpace(const QString& path, QString* error);
+    bool saveSpace(const QString& path, QString* error);
+
+private Q_SLOTS:
+    void addParameter();
+    void removeSelected();
+    void duplicateSelected();
+    void loadClicked();
+    void saveClicked();
+
+private:
+    SearchSpaceModel* _model;
+    QTableView* _view;
+    QPushButton *_add, *_remove, *_duplicate, *_load, *_save;
+    QToolButton* _presets;
+    QLabel* _message;
+    QLabel* _summary;
+    QString _family = QStringLiteral("mlp");
+    bool _imbalanced = false;
+    bool _readOnly = false;
+
+    void rebuildPresetMenu();
+    void updateButtons();
+    int currentRow() const;
+};
+
+} // namespace tw::ui

@@ -1,0 +1,97 @@
+#include "setup/space_presets.h"
+
+#include <QCoreApplication>
+
+namespace tw::ui {
+
+namespace {
+
+using space::CategoricalParam;
+using space::Choice;
+using space::FloatParam;
+using space::IntParam;
+
+QString tr(const char* text) { return QCoreApplication::translate("SpacePresets", text); }
+
+SpacePreset one(const QString& title, const QString& tooltip, space::Param p)
+{
+    return {QString::fromStdString(space::nameOf(p)), title, tooltip, {std::move(p)}};
+}
+
+FloatParam logFloat(const char* name, double low, double high) { return {name, low, high, true, std::nullopt}; }
+
+} // namespace
+
+QVector<SpacePreset> spacePresets(const QString& family, bool imbalanced)
+{
+    const bool cnn = family == QLatin1String("cnn");
+    const SpacePreset lr = one(tr("Learning rate (log 1e-4 … 1e-1)"),
+                               tr("The most important setting: search it on a log scale"),
+                               logFloat("learning_rate", 1e-4, 1e-1));
+    const SpacePreset optimizer = one(tr("Optimizer (sgd, adam, adamw, rmsprop)"), tr("Which update rule trains best"),
+                                      CategoricalParam{"optimizer", {Choice{"sgd"}, Choice{"adam"}, Choice{"adamw"}, Choice{"rmsprop"}}});
+    const SpacePreset dropout = one(tr("Dropout (0 … 0.5)"), tr("Share of units dropped while training (regularization)"),
+                                    FloatParam{"dropout", 0.0, 0.5, false, std::nullopt});
+    const SpacePreset batch = one(tr("Batch size (32, 64, 128, 256)"), tr("Samples per optimizer step"),
+                                  CategoricalParam{"batch_size", {Choice{32.0}, Choice{64.0}, Choice{128.0}, Choice{256.0}}});
+    const SpacePreset decay = one(tr("Weight decay (log 1e-6 … 1e-2)"), tr("L2 penalty (decoupled for adamw)"),
+                                  logFloat("weight_decay", 1e-6, 1e-2));
+    const SpacePreset warmup = one(tr("Warm-up ratio (0 … 0.3)"), tr("Share of the steps with a linear learning-rate warm-up"),
+                                   FloatParam{"warmup_ratio", 0.0, 0.3, false, std::nullopt});
+    const SpacePreset schedule = one(tr("Learning-rate schedule"), tr("constant, linear decay or cosine decay"),
+                                     CategoricalParam{"schedule", {Choice{"constant"}, Choice{"linear"}, Choice{"cosine"}}});
+    const SpacePreset classWeight = one(tr("Weight of class 1 (log 1 … 20)"),
+                                        tr("Loss weight of the rare class 1 of a binary task (class_weight_1)"),
+                                        logFloat("class_weight_1", 1.0, 20.0));
+    const SpacePreset classWeights = one(tr("Class weights (none, balanced)"),
+                                         tr("No weighting, or scikit-learn's balanced weights n / (k · count)"),
+                                         CategoricalParam{"class_weights", {Choice{"none"}, Choice{"balanced"}}});
+
+    QVector<SpacePreset> out;
+    if (cnn) {
+        const SpacePreset blocks = one(tr("Convolution blocks (1 … 3)"), tr("Conv → ReLU → pool blocks; each halves the image"),
+                                       IntParam{"conv_blocks", 1, 3, false});
+        const SpacePreset filters = one(tr("Filters (16, 32, 64)"), tr("Filters of the first block, doubled per block"),
+                                        CategoricalParam{"filters", {Choice{16.0}, Choice{32.0}, Choice{64.0}}});
+        const SpacePreset kernel = one(tr("Kernel size (3, 5)"), tr("Convolution kernel size"),
+                                       CategoricalParam{"kernel_size", {Choice{3.0}, Choice{5.0}}});
+        const SpacePreset dense = one(tr("Dense units (log 64 … 512)"), tr("Width of the dense layer after the convolutions"),
+                                      IntParam{"dense_units", 64, 512, true});
+        SpacePreset whole{QStringLiteral("space:cnn"), tr("Typical CNN space (dropout, learning rate, filters, blocks)"),
+                          tr("Replaces nothing: adds the parameters of the Fashion-MNIST CNN notebook that are not searched yet"),
+                          {}};
+        for (const auto* p : {&dropout, &lr, &filters, &blocks}) whole.params.push_back(p->params.front());
+        out << whole << lr << dropout << blocks << filters << kernel << dense << optimizer << batch << decay;
+    } else {
+        const SpacePreset layers = one(tr("Hidden layers (1 … 4)"), tr("Depth of the MLP (0 … 8 allowed)"),
+                                       IntParam{"hidden_layers", 1, 4, false});
+        const SpacePreset units = one(tr("Units (log 16 … 256)"), tr("Width of every hidden layer, on a log scale"),
+                                      IntParam{"units", 16, 256, true});
+        const SpacePreset activation = one(tr("Activation (relu, tanh, sigmoid, gelu)"), tr("Hidden-layer activation"),
+                                           CategoricalParam{"activation", {Choice{"relu"}, Choice{"tanh"}, Choice{"sigmoid"}, Choice{"gelu"}}});
+        SpacePreset whole{QStringLiteral("space:mlp"), tr("Typical MLP space (layers, units, activation, learning rate, optimizer)"),
+                          tr("Adds the parameters of the KerasTuner / workshop notebooks that are not searched yet"),
+                          {}};
+        for (const auto* p : {&layers, &units, &activation, &lr, &optimizer}) whole.params.push_back(p->params.front());
+        out << whole;
+        if (imbalanced) out << classWeight << classWeights;
+        out << lr << layers << units << activation << optimizer << dropout << batch << decay;
+        if (!imbalanced) out << classWeight << classWeights;
+    }
+    SpacePreset imputation = one(tr("Numeric imputation (mean, median)"), tr("How missing numbers of a CSV are filled"),
+                                 CategoricalParam{"numeric_impute", {Choice{"mean"}, Choice{"median"}}});
+    SpacePreset standardize = one(tr("Standardize (true, false)"), tr("Scale numeric CSV columns to mean 0, std 1"),
+                                  CategoricalParam{"standardize", {Choice{true}, Choice{false}}});
+    out << warmup << schedule;
+    if (!cnn) out << imputation << standardize;
+    return out;
+}
+
+SpacePreset spacePreset(const QString& family, const QString& id)
+{
+    for (const auto& p : spacePresets(family, true))
+        if (p.id == id) return p;
+    return {};
+}
+
+} // namespace tw::ui
