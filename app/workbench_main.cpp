@@ -1,28 +1,33 @@
-// tuning-workbench: the desktop window. `tuning-workbench STUDY_FILE` opens
-// that study; without an argument a file dialog asks for one.
-#include "study_viewer.h"
+// tuning-workbench: the desktop window.
+//   tuning-workbench               an empty setup
+//   tuning-workbench STUDY_FILE    opens that study (its trials, plots, and Run resumes it)
+//   tuning-workbench SPEC.json     opens that setup
+#include "main_window.h"
 
 #include <QApplication>
-#include <QFileDialog>
-#include <QMessageBox>
+#include <QCommandLineParser>
 
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName("Tuning Workbench");
     QApplication::setOrganizationName("Tuning Workbench");
+    QApplication::setApplicationVersion(TW_VERSION);
 
-    QString path = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
-    if (path.isEmpty())
-        path = QFileDialog::getOpenFileName(nullptr, QObject::tr("Open study"), {},
-                                            QObject::tr("Study files (*.jsonl *.study);;All files (*)"));
-    if (path.isEmpty()) return 0;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        "Bayesian hyperparameter tuning of neural networks trained with LibTorch.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument("file", "A study file to open, or a study spec (JSON) to set up.", "[FILE]");
+    parser.process(app);
 
-    tw::ui::StudyViewer window;
-    if (!window.openStudy(path)) {
-        QMessageBox::critical(nullptr, QObject::tr("Cannot open study"), window.errorString());
-        return 1;
-    }
+    tw::ui::MainWindow window;
     window.show();
+    const QStringList files = parser.positionalArguments();
+    if (!files.isEmpty() && !window.openFile(files.first())) {
+        // The window shows the message; a script gets the exit code.
+        if (!window.isVisible()) return 1;
+    }
     return app.exec();
 }

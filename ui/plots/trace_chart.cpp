@@ -68,6 +68,7 @@ TraceChart::TraceChart(QWidget* parent) : QWidget(parent)
     _view->setRenderHint(QPainter::Antialiasing);
     _view->setMinimumSize(320, 220);
     _logBox = new QCheckBox(tr("Log scale"), this);
+    _logBox->setObjectName("traceLogScale");
     _logBox->setToolTip(tr("Logarithmic objective axis"));
 
     auto* controls = new QHBoxLayout;

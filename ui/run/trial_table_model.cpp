@@ -79,27 +79,47 @@ int TrialTableModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : kFixedColumns + int(_metrics.size()) + int(_space.size());
 }
 
+namespace {
+enum class Column { Trial, State, Objective, Parameter, Duration, Device, Metric };
+}
+
+/// What column `c` shows, and the index within its kind (parameter or metric).
+static std::pair<Column, int> columnKind(int c, int params)
+{
+    if (c < 3) return {Column(c), 0};
+    if (c < 3 + params) return {Column::Parameter, c - 3};
+    if (c == 3 + params) return {Column::Duration, 0};
+    if (c == 4 + params) return {Column::Device, 0};
+    return {Column::Metric, c - 5 - params};
+}
+
 QVariant TrialTableModel::headerData(int section, Qt::Orientation o, int role) const
 {
     if (o != Qt::Horizontal) return {};
-    static const char* fixed[kFixedColumns] = {"Trial", "State", "Objective", "Duration (s)", "Device"};
-    static const char* tips[kFixedColumns] = {
-        "The trial's number, in the order the optimizer proposed it",
-        "complete, pruned (stopped early by the median pruner), failed (with the reason) or running",
-        "The objective's value on the validation data (complete trials)",
-        "Wall-clock seconds from proposal to result",
-        "Where the trial trained"};
-    const int m = int(_metrics.size());
+    const auto [kind, i] = columnKind(section, int(_space.size()));
     if (role == Qt::DisplayRole) {
-        if (section < kFixedColumns) return tr(fixed[section]);
-        if (section < kFixedColumns + m) return QString::fromStdString(_metrics[size_t(section - kFixedColumns)]);
-        return QString::fromStdString(space::nameOf(_space[size_t(section - kFixedColumns - m)]));
+        switch (kind) {
+        case Column::Trial: return tr("Trial");
+        case Column::State: return tr("State");
+        case Column::Objective: return tr("Objective");
+        case Column::Parameter: return QString::fromStdString(space::nameOf(_space[size_t(i)]));
+        case Column::Duration: return tr("Duration (s)");
+        case Column::Device: return tr("Device");
+        case Column::Metric: return QString::fromStdString(_metrics[size_t(i)]);
+        }
     }
     if (role == Qt::ToolTipRole) {
-        if (section < kFixedColumns) return tr(tips[section]);
-        if (section < kFixedColumns + m)
-            return tr("Validation %1 at the trial's best epoch").arg(QString::fromStdString(_metrics[size_t(section - kFixedColumns)]));
-        return tr("Search parameter");
+        switch (kind) {
+        case Column::Trial: return tr("The trial's number, in the order the optimizer proposed it");
+        case Column::State:
+            return tr("complete, pruned (stopped early by the median pruner), failed (with the reason) or running");
+        case Column::Objective: return tr("The objective's value on the validation data (complete trials)");
+        case Column::Parameter: return tr("Search parameter");
+        case Column::Duration: return tr("Wall-clock seconds from proposal to result");
+        case Column::Device: return tr("Where the trial trained");
+        case Column::Metric:
+            return tr("Validation %1 at the trial's best epoch").arg(QString::fromStdString(_metrics[size_t(i)]));
+        }
     }
     return {};
 }
@@ -108,12 +128,11 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || size_t(index.row()) >= _trials.size()) return {};
     const auto& t = _trials[size_t(index.row())];
-    const int c = index.column();
-    const int m = int(_metrics.size());
+    const auto [kind, i] = columnKind(index.column(), int(_space.size()));
     if (role == kTrialRole) return t.number;
     if (role == kStateRole) return int(t.state);
     if (role == Qt::ToolTipRole && !t.reason.empty()) return QString::fromStdString(t.reason);
-    if (role == Qt::ForegroundRole && c == 1) {
+    if (role == Qt::ForegroundRole && kind == Column::State) {
         switch (t.state) {
         case study::TrialState::Failed: return QBrush(QColor(214, 69, 65));
         case study::TrialState::Pruned: return QBrush(QColor(196, 140, 40));
@@ -122,32 +141,30 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const
         }
     }
     if (role == Qt::TextAlignmentRole) {
-        bool text = c == 1 || c == 4;
-        if (c >= kFixedColumns + m)
-            text = std::holds_alternative<space::CategoricalParam>(_space[size_t(c - kFixedColumns - m)]);
+        bool text = kind == Column::State || kind == Column::Device;
+        if (kind == Column::Parameter) text = std::holds_alternative<space::CategoricalParam>(_space[size_t(i)]);
         return int((text ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter);
     }
     if (role != Qt::DisplayRole) return {};
-    switch (c) {
-    case 0: return t.number;
-    case 1: return QString::fromStdString(study::toString(t.state));
-    case 2: return t.value ? QVariant(*t.value) : QVariant();
-    case 3: return t.finished() ? QVariant(std::round(t.duration() * 100.0) / 100.0) : QVariant();
-    case 4: {
+    switch (kind) {
+    case Column::Trial: return t.number;
+    case Column::State: return QString::fromStdString(study::toString(t.state));
+    case Column::Objective: return t.value ? QVariant(*t.value) : QVariant();
+    case Column::Duration: return t.finished() ? QVariant(std::round(t.duration() * 100.0) / 100.0) : QVariant();
+    case Column::Device: {
         const auto it = t.userAttrs.find("device");
         return it != t.userAttrs.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QVariant();
     }
-    default: break;
-    }
-    if (c < kFixedColumns + m) {
+    case Column::Metric: {
         const auto it = t.userAttrs.find("metrics");
         if (it == t.userAttrs.end() || !it->is_object()) return {};
-        const auto v = it->find(_metrics[size_t(c - kFixedColumns)]);
+        const auto v = it->find(_metrics[size_t(i)]);
         return v != it->end() && v->is_number() ? QVariant(v->get<double>()) : QVariant();
     }
-    const size_t p = size_t(c - kFixedColumns - m);
+    case Column::Parameter: break;
+    }
     const auto& values = _values[size_t(index.row())];
-    const auto v = values.find(space::nameOf(_space[p]));
+    const auto v = values.find(space::nameOf(_space[size_t(i)]));
     if (v == values.end()) return {};
     if (v->is_string()) return QString::fromStdString(v->get<std::string>());
     if (v->is_boolean()) return v->get<bool>() ? QStringLiteral("true") : QStringLiteral("false");

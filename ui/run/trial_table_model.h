@@ -27,9 +27,11 @@ public:
     /// Row of trial `number`, or -1.
     int rowOf(int number) const;
     const study::Trial& trialAt(int row) const { return _trials[size_t(row)]; }
-    /// The column of parameter `i` / of the objective.
-    int parameterColumn(int i) const { return kFixedColumns + int(_metrics.size()) + i; }
+    /// Columns: Trial, State, Objective, the parameters, Duration, Device, the metrics.
+    int parameterColumn(int i) const { return 3 + i; }
     static constexpr int objectiveColumn() { return 2; }
+    int durationColumn() const { return 3 + int(_space.size()); }
+    int deviceColumn() const { return durationColumn() + 1; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

@@ -58,6 +58,8 @@ TrialTableView::TrialTableView(QWidget* parent)
     layout->addLayout(top);
     layout->addWidget(_table, 1);
 
+    // Fit the columns to their headers and values when the columns change.
+    connect(_model, &QAbstractItemModel::modelReset, _table, [this] { _table->resizeColumnsToContents(); });
     connect(_table, &QWidget::customContextMenuRequested, this, &TrialTableView::showMenu);
     connect(_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         const QList<int> numbers = selectedTrials();

@@ -232,7 +232,8 @@ void TestStudyController::tableUpdatesInPlaceAndFilters()
     QCOMPARE(inserted.size(), 1);
     QCOMPARE(m.rowCount(), 3);
     QCOMPARE(m.data(m.index(0, ui::TrialTableModel::objectiveColumn())).toDouble(), 0.9);
-    QCOMPARE(m.data(m.index(0, 4)).toString(), QString("cpu"));
+    QCOMPARE(m.data(m.index(0, m.deviceColumn())).toString(), QString("cpu"));
+    QCOMPARE(m.headerData(m.parameterColumn(0), Qt::Horizontal).toString(), QString("learning_rate"));
     QCOMPARE(m.data(m.index(1, 1), Qt::ToolTipRole).toString(), QString("stopped"));
     QCOMPARE(m.data(m.index(1, m.parameterColumn(1))).toString(), QString("tanh"));
     QCOMPARE(m.rowOf(2), 2);

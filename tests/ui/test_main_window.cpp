@@ -1,0 +1,239 @@
+// The whole window, offscreen: a 5-trial spirals study set up in the forms,
+// run on the worker thread, shown in the trace, the table, the learning
+// curves and the contour view, exported; an invalid search-space cell
+// disables Run with its reason; Stop ends a running trial; the study file
+// reopens in a new window. Screenshots of each state go to
+// <build>/screenshots/window_*.png.
+#include "main_window.h"
+
+#include "plots/contour_view.h"
+#include "plots/learning_curve_chart.h"
+#include "plots/trace_chart.h"
+#include "run/study_controller.h"
+#include "run/trial_table_view.h"
+#include "setup/search_space_model.h"
+#include "setup/setup_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QImage>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tw;
+using nlohmann::json;
+
+namespace {
+
+json spiralsJson(int epochs, int trials)
+{
+    json j = json::parse(R"({
+      "name": "spirals-window",
+      "dataset": {"builtin": "spirals"},
+      "model": {"family": "mlp", "hidden_layers": 2, "units": 32},
+      "training": {"optimizer": "adam", "batch_size": 64, "seed": 1},
+      "objective": {"metric": "accuracy"},
+      "search_space": {"parameters": [
+        {"name": "learning_rate", "type": "float", "low": 1e-3, "high": 3e-2, "log": true},
+        {"name": "units", "type": "int", "low": 8, "high": 64, "log": true},
+        {"name": "activation", "type": "categorical", "choices": ["relu", "tanh"]}
+      ]},
+      "sampler": {"name": "gp", "seed": 3, "initial": 3}
+    })");
+    j["training"]["epochs"] = epochs;
+    j["budget"] = {{"trials", trials}};
+    return j;
+}
+
+void shoot(QWidget& w, const QString& name)
+{
+    QDir().mkpath(TW_BUILD_DIR "/screenshots");
+    QVERIFY(w.grab().save(TW_BUILD_DIR "/screenshots/" + name + ".png"));
+}
+
+bool nonTrivialImage(const QString& path)
+{
+    QImage img(path);
+    if (img.isNull() || img.width() < 200) return false;
+    const QRgb first = img.pixel(0, 0);
+    int differing = 0;
+    for (int y = 0; y < img.height(); y += 7)
+        for (int x = 0; x < img.width(); x += 7) differing += img.pixel(x, y) != first;
+    return differing > 100;
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void waitIdle(ui::MainWindow& w)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(!w.controller()->running(), 120000);
+    w.refreshViews();
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void fiveTrialStudyFillsEveryView();
+    void invalidCellDisablesRun();
+    void stopEndsTheRunningTrial();
+
+private:
+    QTemporaryDir _dir;
+    QString _studyPath;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QCoreApplication::setOrganizationName("Tuning Workbench Tests");
+    QCoreApplication::setApplicationName("test_main_window");
+    QVERIFY(_dir.isValid());
+}
+
+void TestMainWindow::fiveTrialStudyFillsEveryView()
+{
+    ui::MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    const auto spec = train::StudySpec::fromJson(spiralsJson(8, 20), "spirals-window.json");
+    w.setupPanel()->setSpec(spec);
+    // Fill a form field the way a user would: the budget.
+    auto* trials = w.setupPanel()->findChild<QSpinBox*>("trialsSpin");
+    QVERIFY(trials);
+    trials->setValue(5);
+    QVERIFY2(w.setupPanel()->isValid(), qPrintable(w.setupPanel()->invalidReason()));
+    QCOMPARE(w.setupPanel()->spec().budget.trials, 5);
+    QVERIFY(w.runAction()->isEnabled());
+    w.tabs()->setCurrentIndex(ui::MainWindow::SetupTab);
+    shoot(w, "window_setup");
+
+    _studyPath = _dir.filePath("spirals.study");
+    QVERIFY2(w.runStudy(_studyPath), qPrintable(w.lastError()));
+    QVERIFY(!w.runAction()->isEnabled());
+    QVERIFY(w.stopAction()->isEnabled());
+    QCOMPARE(w.tabs()->currentIndex(), int(ui::MainWindow::MonitorTab));
+    waitIdle(w);
+    QCOMPARE(w.controller()->countedTrials(), 5);
+    QCOMPARE(w.traceChart()->pointCount(), 5);
+    QCOMPARE(w.trialTable()->model()->rowCount(), 5);
+    QVERIFY(w.learningCurves()->curveCount() >= 1);
+
+    // The GP surrogate arrives from the fitter's thread; then both contour panels draw.
+    QTRY_VERIFY_WITH_TIMEOUT(w.surrogate() != nullptr, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.contourView()->panelCount(), 2, 30000);
+    QVERIFY(w.contourView()->emptyReason().isEmpty());
+    // Select a trial: its learning curve shows and the trace highlights it.
+    w.trialTable()->selectTrial(2);
+    w.refreshViews();
+    QCOMPARE(w.learningCurves()->curveCount(), 1);
+    shoot(w, "window_monitor");
+    w.tabs()->setCurrentIndex(ui::MainWindow::ContoursTab);
+    QTest::qWait(300);
+    shoot(w, "window_contours");
+
+    const QString svg = _dir.filePath("contour.svg"), png = _dir.filePath("contour.png");
+    QVERIFY2(w.exportCurrentPlot(svg), qPrintable(w.lastError()));
+    QVERIFY2(w.exportCurrentPlot(png), qPrintable(w.lastError()));
+    QVERIFY(readAll(svg).contains("<svg"));
+    QVERIFY(readAll(svg).size() > 10000);
+    QVERIFY(nonTrivialImage(png));
+    w.tabs()->setCurrentIndex(ui::MainWindow::MonitorTab);
+    const QString trace = _dir.filePath("trace.pdf");
+    QVERIFY2(w.exportCurrentPlot(trace), qPrintable(w.lastError()));
+    QVERIFY(readAll(trace).startsWith("%PDF"));
+
+    const QString pairs = _dir.filePath("pairs");
+    QVERIFY(QDir().mkpath(pairs));
+    QVERIFY2(w.exportAllContourPairs(pairs, "svg"), qPrintable(w.lastError()));
+    QCOMPARE(QDir(pairs).entryList({"*.svg"}, QDir::Files).size(), 3);
+
+    const QString best = _dir.filePath("best.json");
+    QVERIFY2(w.exportBestJson(best), qPrintable(w.lastError()));
+    const json b = json::parse(readAll(best).toStdString());
+    QCOMPARE(b["value"].get<double>(), *w.controller()->bestTrial()->value);
+    QVERIFY(b["params"].contains("learning_rate"));
+    QCOMPARE(b["metric"].get<std::string>(), std::string("accuracy"));
+    const QString csv = _dir.filePath("trials.csv");
+    QVERIFY2(w.exportTrialsCsv(csv), qPrintable(w.lastError()));
+    QCOMPARE(readAll(csv).count('\n'), 6);  // header + 5 trials
+    QVERIFY(w.exportBestJson(_dir.filePath("no-such-dir/best.json")) == false);
+    QVERIFY(w.lastError().contains("no-such-dir"));
+
+    // The study file reopens in a new window with every trial.
+    ui::MainWindow reopened;
+    QVERIFY2(reopened.openFile(_studyPath), qPrintable(reopened.lastError()));
+    reopened.refreshViews();
+    QCOMPARE(reopened.trialTable()->model()->rowCount(), 5);
+    QCOMPARE(reopened.traceChart()->pointCount(), 5);
+    QCOMPARE(reopened.setupPanel()->spec().name, std::string("spirals-window"));
+    // Resume with a larger budget: the same file grows to 6 trials.
+    auto* more = reopened.setupPanel()->findChild<QSpinBox*>("trialsSpin");
+    more->setValue(6);
+    QVERIFY2(reopened.runStudy(_studyPath), qPrintable(reopened.lastError()));
+    waitIdle(reopened);
+    QCOMPARE(reopened.trialTable()->model()->rowCount(), 6);
+}
+
+void TestMainWindow::invalidCellDisablesRun()
+{
+    ui::MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    w.setupPanel()->setSpec(train::StudySpec::fromJson(spiralsJson(2, 3), "spirals-window.json"));
+    QVERIFY(w.runAction()->isEnabled());
+    auto* model = w.setupPanel()->searchSpaceModel();
+    // Row 0 is learning_rate (log scale): a low of 0 breaks the log rule.
+    int lowColumn = -1;
+    for (int c = 0; c < model->columnCount(); ++c)
+        if (model->headerData(c, Qt::Horizontal).toString().compare("low", Qt::CaseInsensitive) == 0) lowColumn = c;
+    QVERIFY(lowColumn >= 0);
+    QVERIFY(model->setData(model->index(0, lowColumn), 0.0, Qt::EditRole));
+    QVERIFY(!w.setupPanel()->isValid());
+    QVERIFY(!w.runAction()->isEnabled());
+    const QString reason = w.setupPanel()->invalidReason();
+    QVERIFY2(reason.contains("learning_rate"), qPrintable(reason));
+    QVERIFY(w.runAction()->toolTip().contains(reason));
+    QVERIFY(!model->data(model->index(0, lowColumn), Qt::ToolTipRole).toString().isEmpty());
+    QVERIFY(!w.runStudy(_dir.filePath("never.study")));
+    QVERIFY(!QFile::exists(_dir.filePath("never.study")));
+    w.tabs()->setCurrentIndex(ui::MainWindow::SetupTab);
+    shoot(w, "window_invalid_cell");
+    QVERIFY(model->setData(model->index(0, lowColumn), 1e-4, Qt::EditRole));
+    QVERIFY(w.setupPanel()->isValid());
+    QVERIFY(w.runAction()->isEnabled());
+}
+
+void TestMainWindow::stopEndsTheRunningTrial()
+{
+    ui::MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    w.setupPanel()->setSpec(train::StudySpec::fromJson(spiralsJson(100000, 5), "spirals-window.json"));
+    QSignalSpy epochs(w.controller(), &ui::StudyController::epochFinished);
+    QVERIFY2(w.runStudy(_dir.filePath("stopped.study")), qPrintable(w.lastError()));
+    QTRY_VERIFY_WITH_TIMEOUT(epochs.size() >= 20, 60000);
+    w.refreshViews();
+    QVERIFY(w.learningCurves()->curveCount() == 1);
+    shoot(w, "window_running");
+    QVERIFY(w.stopAction()->isEnabled());
+    w.stopAction()->trigger();
+    waitIdle(w);
+    const auto& t = w.controller()->trials()->front();
+    QVERIFY(t.state == study::TrialState::Failed);
+    QCOMPARE(t.reason, std::string("stopped"));
+    QVERIFY(w.runAction()->isEnabled());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

@@ -1,0 +1,445 @@
+#include "main_window.h"
+
+#include "plots/contour_view.h"
+#include "plots/importance_view.h"
+#include "plots/learning_curve_chart.h"
+#include "plots/slice_view.h"
+#include "plots/surrogate_fitter.h"
+#include "plots/trace_chart.h"
+#include "run/study_controller.h"
+#include "run/trial_table_view.h"
+#include "run_status.h"
+#include "setup/setup_panel.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
+
+namespace tw::ui {
+
+namespace {
+
+constexpr int kMaxCurves = 8;
+
+QString objectiveName(const train::StudySpec& spec)
+{
+    return QString::fromStdString(spec.objective.metric);
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), _controller(new StudyController(this)), _fitter(new SurrogateFitter(this))
+{
+    setObjectName("mainWindow");
+    setAcceptDrops(true);
+    buildPanels();
+    buildActions();
+    connectController();
+    restoreSettings();
+    updateActions();
+    updateTitle();
+    _refresh = new QTimer(this);
+    _refresh->setInterval(100);
+    connect(_refresh, &QTimer::timeout, this, [this, ticks = 0, seen = QDateTime()]() mutable {
+        // An idle study file may be written by another process (`tw tune`).
+        if (++ticks % 10 == 0 && !_controller->running() && !_controller->studyPath().isEmpty()) {
+            const QFileInfo f(_controller->studyPath());
+            if (f.exists() && f.lastModified() != seen) {
+                if (seen.isValid()) _controller->refresh();
+                seen = f.lastModified();
+            }
+        }
+        refreshViews();
+    });
+    _refresh->start();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildPanels()
+{
+    _tabs = new QTabWidget(this);
+    _tabs->setObjectName("mainTabs");
+    _tabs->setDocumentMode(true);
+
+    _setup = new SetupPanel(this);
+    _tabs->addTab(_setup, tr("Setup"));
+    _tabs->setTabToolTip(SetupTab, tr("Data, model, training settings, search space and optimization settings"));
+
+    _trace = new TraceChart(this);
+    _curves = new LearningCurveChart(this);
+    _table = new TrialTableView(this);
+    _chartSplit = new QSplitter(Qt::Horizontal, this);
+    _chartSplit->setObjectName("chartSplit");
+    _chartSplit->addWidget(_trace);
+    _chartSplit->addWidget(_curves);
+    _chartSplit->setStretchFactor(0, 3);
+    _chartSplit->setStretchFactor(1, 2);
+    _monitorSplit = new QSplitter(Qt::Vertical, this);
+    _monitorSplit->setObjectName("monitorSplit");
+    _monitorSplit->addWidget(_chartSplit);
+    _monitorSplit->addWidget(_table);
+    _monitorSplit->setStretchFactor(0, 3);
+    _monitorSplit->setStretchFactor(1, 2);
+    _tabs->addTab(_monitorSplit, tr("Monitor"));
+    _tabs->setTabToolTip(MonitorTab, tr("Optimization trace, learning curves and the trial table, live"));
+
+    _contours = new ContourView(this);
+    _tabs->addTab(_contours, tr("Contours"));
+    _tabs->setTabToolTip(ContoursTab, tr("The GP surrogate's mean and standard error over two parameters"));
+    _slice = new SliceView(this);
+    _tabs->addTab(_slice, tr("Slice"));
+    _tabs->setTabToolTip(SliceTab, tr("The GP mean ± 2 standard errors along one parameter"));
+    _importance = new ImportanceView(this);
+    _tabs->addTab(_importance, tr("Importance"));
+    _tabs->setTabToolTip(ImportanceTab, tr("How much of the objective's variation each parameter explains"));
+    setCentralWidget(_tabs);
+
+    _status = new RunStatus(_controller, this);
+    statusBar()->addPermanentWidget(_status, 1);
+    resize(1280, 820);
+}
+
+void MainWindow::connectController()
+{
+    connect(_controller, &StudyController::trialsChanged, this, [this] { _trialsDirty = true; });
+    connect(_controller, &StudyController::epochFinished, this, [this] { _curvesDirty = true; });
+    connect(_controller, &StudyController::trialStarted, this, [this] { _curvesDirty = true; });
+    connect(_controller, &StudyController::stateChanged, this, [this] { updateActions(); });
+    connect(_controller, &StudyController::runStarted, this, [this](const QString& data, const QString& device) {
+        statusBar()->showMessage(tr("Running on %1 — %2").arg(device, data), 8000);
+    });
+    connect(_controller, &StudyController::runFinished, this, &MainWindow::onRunFinished);
+    connect(_fitter, &SurrogateFitter::fitted, this, &MainWindow::onSurrogate);
+    connect(_setup, &SetupPanel::validityChanged, this, [this] { updateActions(); });
+    connect(_trace, &TraceChart::trialClicked, this, [this](int number) { _table->selectTrial(number); });
+    connect(_table, &TrialTableView::selectionChanged, this, [this](const QList<int>& numbers) {
+        _selected = numbers;
+        _curvesDirty = true;
+        if (!numbers.isEmpty()) _trace->setSelectedTrial(numbers.front());
+    });
+    connect(_table, &TrialTableView::fixContoursRequested, this, [this](int number) {
+        for (const auto& t : *_controller->trials())
+            if (t.number == number) {
+                _contours->fixAtTrial(t);
+                _slice->setFixedValues(_contours->fixedValues());
+                _tabs->setCurrentIndex(ContoursTab);
+            }
+    });
+    connect(_contours, &ContourView::fixedValuesChanged, this,
+            [this] { _slice->setFixedValues(_contours->fixedValues()); });
+}
+
+void MainWindow::refreshViews()
+{
+    if (_trialsDirty) {
+        _trialsDirty = false;
+        _curvesDirty = true;
+        onTrialsChanged();
+    }
+    if (_curvesDirty) {
+        _curvesDirty = false;
+        updateCurves();
+    }
+    _status->update();
+}
+
+void MainWindow::onTrialsChanged()
+{
+    const auto trials = _controller->trials();
+    const auto& space = _controller->space();
+    const auto direction = _controller->direction();
+    const QString objective = objectiveName(_controller->spec());
+    _table->model()->setTrials(space, *trials);
+    _trace->setTrials(*trials, space, direction, objective);
+    _contours->setStudy(space, *trials, direction, objective, _controller->studyName());
+    int complete = 0;
+    for (const auto& t : *trials) complete += t.state == study::TrialState::Complete;
+    if (complete != _fittedOn) {
+        _fittedOn = complete;
+        _fitter->request(space, *trials);
+    }
+    updateActions();
+    updateTitle();
+}
+
+void MainWindow::onSurrogate(std::shared_ptr<const gp::Surrogate> s)
+{
+    _surrogate = s;
+    const QString objective = objectiveName(_controller->spec());
+    _contours->setSurrogate(s);
+    _slice->setSurrogate(s, *_controller->trials(), _controller->direction(), objective);
+    _slice->setFixedValues(_contours->fixedValues());
+    _importance->setSurrogate(s, _controller->direction());
+}
+
+void MainWindow::updateCurves()
+{
+    const auto trials = _controller->trials();
+    const std::string metric = _controller->spec().objective.metric;
+    QList<int> numbers = _selected.mid(0, kMaxCurves);
+    const int running = _controller->runningTrial();
+    if (numbers.isEmpty()) {
+        if (running >= 0) numbers << running;
+        else if (const auto best = _controller->bestTrial()) numbers << best->number;
+    }
+    std::vector<LearningCurveChart::Curve> curves;
+    for (int n : numbers) {
+        if (n == running) {
+            LearningCurveChart::Curve c;
+            c.trial = n;
+            c.running = true;
+            for (const auto& e : _controller->runningEpochs()) {
+                c.epochs.push_back(e.epoch);
+                c.trainLoss.push_back(e.trainLoss);
+                c.validation.push_back(e.validation);
+            }
+            curves.push_back(std::move(c));
+            continue;
+        }
+        for (const auto& t : *trials)
+            if (t.number == n) curves.push_back(LearningCurveChart::curveOf(t, metric));
+    }
+    _curves->setCurves(std::move(curves), QString::fromStdString(metric));
+}
+
+void MainWindow::onRunFinished(const QString& why, const QString& message)
+{
+    _trialsDirty = true;
+    refreshViews();
+    QString text;
+    if (why == "budget") text = tr("Study finished: the budget of %1 trials is spent.").arg(_controller->budget());
+    else if (why == "time limit") text = tr("Study finished: the time limit is reached.");
+    else if (why == "paused") text = tr("Paused. Run resumes the study.");
+    else if (why == "stopped") text = tr("Stopped. Run resumes the study.");
+    else if (why == "exhausted") text = tr("Study finished: %1").arg(message);
+    if (why == "error") {
+        showError(tr("The study stopped"), message);
+    } else {
+        if (!message.isEmpty() && why != "exhausted") text += ' ' + message;
+        statusBar()->showMessage(text, 15000);
+    }
+    if (const auto best = _controller->bestTrial(); best && why == "budget")
+        statusBar()->showMessage(text + ' ' + tr("Best: %1 = %2 (trial %3).")
+                                                  .arg(objectiveName(_controller->spec()))
+                                                  .arg(*best->value, 0, 'g', 6)
+                                                  .arg(best->number),
+                                 30000);
+}
+
+void MainWindow::updateActions()
+{
+    const bool running = _controller->running();
+    const bool valid = _setup->isValid();
+    _runAction->setEnabled(!running && valid);
+    _runAction->setToolTip(valid ? tr("Run the study, or resume it (Ctrl+R)")
+                                 : tr("Cannot run: %1").arg(_setup->invalidReason()));
+    _pauseAction->setEnabled(_controller->state() == StudyController::State::Running);
+    _stopAction->setEnabled(running && _controller->state() != StudyController::State::Stopping);
+    _retrainAction->setEnabled(!running && _controller->bestTrial().has_value());
+    _setup->setReadOnly(running);
+}
+
+void MainWindow::updateTitle()
+{
+    QString name = _controller->hasStudy() ? _controller->studyName() : tr("New study");
+    if (!_controller->studyPath().isEmpty()) name += QStringLiteral(" — ") + QFileInfo(_controller->studyPath()).fileName();
+    setWindowTitle(tr("%1 — Tuning Workbench").arg(name));
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    _lastError = message;
+    statusBar()->showMessage(message, 20000);
+    if (!isVisible()) return;
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+bool MainWindow::openFile(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        showError(tr("Cannot open"), tr("%1: cannot open for reading").arg(path));
+        return false;
+    }
+    // A spec is one JSON object with a search space; a study is a journal of JSON lines.
+    const QByteArray head = f.read(4 << 20);
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(head, &err);
+    const bool spec = err.error == QJsonParseError::NoError && doc.isObject() &&
+                      (doc.object().contains("search_space") || doc.object().contains("dataset"));
+    return spec ? openSpec(path) : openStudy(path);
+}
+
+bool MainWindow::openStudy(const QString& path)
+{
+    if (_controller->running()) {
+        showError(tr("Cannot open"), tr("A study is running; stop it first."));
+        return false;
+    }
+    QString error;
+    if (!_controller->openStudy(path, &error)) {
+        showError(tr("Cannot open the study"), error);
+        return false;
+    }
+    if (_controller->spec().budget.trials > 0) _setup->setSpec(_controller->spec());
+    _selected.clear();
+    _fittedOn = -1;
+    _trialsDirty = true;
+    refreshViews();
+    addRecent(path);
+    setLastFolder("study", path);
+    _tabs->setCurrentIndex(MonitorTab);
+    if (!_controller->warnings().isEmpty())
+        statusBar()->showMessage(_controller->warnings().join(' '), 20000);
+    return true;
+}
+
+bool MainWindow::openSpec(const QString& path)
+{
+    QString error;
+    if (!_setup->loadSpecFile(path, &error)) {
+        showError(tr("Cannot open the study spec"), error);
+        return false;
+    }
+    _specPath = path;
+    setLastFolder("spec", path);
+    _tabs->setCurrentIndex(SetupTab);
+    updateActions();
+    return true;
+}
+
+bool MainWindow::saveSpec(const QString& path)
+{
+    QString error;
+    if (!_setup->saveSpecFile(path, &error)) {
+        showError(tr("Cannot save the study spec"), error);
+        return false;
+    }
+    _specPath = path;
+    setLastFolder("spec", path);
+    statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    return true;
+}
+
+bool MainWindow::runStudy(const QString& studyPath)
+{
+    if (_controller->running()) return false;
+    if (!_setup->isValid()) {
+        showError(tr("Cannot run"), _setup->invalidReason());
+        return false;
+    }
+    train::StudySpec spec;
+    try {
+        spec = _setup->spec();
+    } catch (const std::exception& e) {
+        showError(tr("Cannot run"), QString::fromStdString(e.what()));
+        return false;
+    }
+    QString error;
+    const bool resume = _controller->hasStudy() && studyPath == _controller->studyPath() && _controller->matches(spec);
+    if (resume ? !_controller->updateSpec(spec, &error) : !_controller->newStudy(spec, studyPath, &error)) {
+        showError(tr("Cannot run"), error);
+        return false;
+    }
+    if (!resume) {
+        _selected.clear();
+        _fittedOn = -1;
+        _surrogate.reset();
+        onSurrogate(nullptr);
+    }
+    if (!studyPath.isEmpty()) addRecent(studyPath);
+    if (!_controller->start(QString::fromStdString(spec.training.device), &error)) {
+        showError(tr("Cannot run"), error);
+        return false;
+    }
+    _trialsDirty = true;
+    refreshViews();
+    _tabs->setCurrentIndex(MonitorTab);
+    return true;
+}
+
+void MainWindow::run()
+{
+    if (_controller->running()) return;
+    train::StudySpec spec;
+    try {
+        spec = _setup->spec();
+    } catch (const std::exception& e) {
+        showError(tr("Cannot run"), QString::fromStdString(e.what()));
+        return;
+    }
+    if (_controller->hasStudy() && _controller->matches(spec)) {
+        runStudy(_controller->studyPath());
+        return;
+    }
+    const QString name = QString::fromStdString(spec.name.empty() ? std::string("study") : spec.name);
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Record the study in"), lastFolder("study") + '/' + name + ".study",
+        tr("Study files (*.study *.jsonl);;All files (*)"));
+    if (path.isEmpty()) return;
+    setLastFolder("study", path);
+    runStudy(path);
+}
+
+void MainWindow::pause()
+{
+    _controller->pause();
+}
+
+void MainWindow::stop()
+{
+    _controller->stop();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (_controller->running()) {
+        const auto answer = QMessageBox::question(
+            this, tr("A study is running"),
+            tr("Stop the running trial and close? Every finished trial is already saved in the study file."),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        _controller->stop();
+        _controller->waitForIdle();
+    }
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    openFile(urls.first().toLocalFile());
+    event->acceptProposedAction();
+}
+
+} // namespace tw::ui

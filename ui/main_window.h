@@ -1,0 +1,151 @@
+#pragma once
+// The workbench window. It wires the panels together: the setup forms, the
+// study controller (runs on a worker thread), the trace, trial table,
+// learning curves, contour / slice / importance views, the status bar, the
+// menus and the exports. Views refresh on a ~100 ms timer from the
+// controller's latest snapshot, never per event.
+#include <QMainWindow>
+#include <QPointer>
+#include <QStringList>
+
+#include <memory>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QSplitter;
+class QTabWidget;
+class QTimer;
+
+namespace tw::gp { class Surrogate; }
+
+namespace tw::ui {
+
+class ContourView;
+class ImportanceView;
+class LearningCurveChart;
+class RunStatus;
+class SetupPanel;
+class SliceView;
+class StudyController;
+class SurrogateFitter;
+class TraceChart;
+class TrialTableView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum Tab { SetupTab, MonitorTab, ContoursTab, SliceTab, ImportanceTab };
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a study file (journal) or a study spec (JSON setup); by content.
+    bool openFile(const QString& path);
+    bool openStudy(const QString& path);
+    bool openSpec(const QString& path);
+    bool saveSpec(const QString& path);
+    /// Runs the setup as a new study recorded in `studyPath` ("" in memory),
+    /// or resumes the open study when its search space matches the setup.
+    bool runStudy(const QString& studyPath);
+    /// Run button: resume, or ask where to record a new study.
+    void run();
+    void pause();
+    void stop();
+
+    QString lastError() const { return _lastError; }
+    void setDarkTheme(bool dark);
+
+    // ---- parts, for tests ----
+    SetupPanel* setupPanel() const { return _setup; }
+    StudyController* controller() const { return _controller; }
+    TraceChart* traceChart() const { return _trace; }
+    TrialTableView* trialTable() const { return _table; }
+    LearningCurveChart* learningCurves() const { return _curves; }
+    ContourView* contourView() const { return _contours; }
+    SliceView* sliceView() const { return _slice; }
+    ImportanceView* importanceView() const { return _importance; }
+    RunStatus* runStatus() const { return _status; }
+    QTabWidget* tabs() const { return _tabs; }
+    QAction* runAction() const { return _runAction; }
+    QAction* pauseAction() const { return _pauseAction; }
+    QAction* stopAction() const { return _stopAction; }
+    /// Brings every view up to date now (the timer does it every ~100 ms).
+    void refreshViews();
+    /// The latest surrogate the fitter produced (null before 2 complete trials).
+    std::shared_ptr<const gp::Surrogate> surrogate() const { return _surrogate; }
+
+    // ---- exports (also the File > Export menu) ----
+    bool exportCurrentPlot(const QString& path);
+    bool exportAllContourPairs(const QString& folder, const QString& format);
+    bool exportContourGridCsv(const QString& path);
+    bool exportBestJson(const QString& path);
+    bool exportTrialsCsv(const QString& path);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    // main_window.cpp: panels and their wiring
+    void buildPanels();
+    void connectController();
+    void onTrialsChanged();
+    void onRunFinished(const QString& why, const QString& message);
+    void onSurrogate(std::shared_ptr<const gp::Surrogate> s);
+    void updateActions();
+    void updateCurves();
+    void updateTitle();
+    void showError(const QString& title, const QString& message);
+    // main_window_actions.cpp: menus, dialogs, settings
+    void buildActions();
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    void restoreSettings();
+    void saveSettings() const;
+    QString lastFolder(const QString& kind) const;
+    void setLastFolder(const QString& kind, const QString& fileOrFolder);
+    void openDialog();
+    void saveSpecDialog(bool saveAs);
+    void exportPlotDialog();
+    void exportAllPairsDialog();
+    void exportGridCsvDialog();
+    void exportBestDialog();
+    void exportTrialsDialog();
+    void retrainBest();
+    void newSetup();
+    void about();
+
+    StudyController* _controller;
+    SurrogateFitter* _fitter;
+    std::shared_ptr<const gp::Surrogate> _surrogate;
+    QTabWidget* _tabs = nullptr;
+    SetupPanel* _setup = nullptr;
+    TraceChart* _trace = nullptr;
+    LearningCurveChart* _curves = nullptr;
+    TrialTableView* _table = nullptr;
+    ContourView* _contours = nullptr;
+    SliceView* _slice = nullptr;
+    ImportanceView* _importance = nullptr;
+    RunStatus* _status = nullptr;
+    QSplitter* _monitorSplit = nullptr;
+    QSplitter* _chartSplit = nullptr;
+    QLabel* _setupReason = nullptr;
+    QTimer* _refresh = nullptr;
+    QAction* _runAction = nullptr;
+    QAction* _pauseAction = nullptr;
+    QAction* _stopAction = nullptr;
+    QAction* _darkAction = nullptr;
+    QAction* _logAction = nullptr;
+    QAction* _retrainAction = nullptr;
+    QMenu* _recentMenu = nullptr;
+    QString _specPath;
+    QString _lastError;
+    bool _trialsDirty = false;
+    bool _curvesDirty = false;
+    int _fittedOn = -1;      // completed trials the last fit request saw
+    QList<int> _selected;    // trials whose learning curves are shown
+};
+
+} // namespace tw::ui

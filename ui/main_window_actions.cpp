@@ -1,0 +1,424 @@
+// MainWindow: menus, toolbar, settings, file dialogs and exports.
+#include "main_window.h"
+
+#include "app_style.h"
+#include "plots/contour_view.h"
+#include "plots/importance_view.h"
+#include "plots/learning_curve_chart.h"
+#include "plots/slice_view.h"
+#include "plots/trace_chart.h"
+#include "retrain_dialog.h"
+#include "run/study_controller.h"
+#include "run/trial_table_view.h"
+#include "setup/setup_panel.h"
+#include "study/export.h"
+#include "train/trainer.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+
+#include <Eigen/Core>
+#include <nlopt.h>
+
+namespace tw::ui {
+
+namespace {
+
+constexpr int kMaxRecent = 10;
+const char* kImageFilter = "PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)";
+
+QAction* makeAction(QObject* parent, const QString& text, const QString& tip, const QKeySequence& key = {})
+{
+    auto* a = new QAction(text, parent);
+    a->setToolTip(tip);
+    a->setStatusTip(tip);
+    if (!key.isEmpty()) a->setShortcut(key);
+    return a;
+}
+
+/// Adds the suffix of the chosen filter when the name has none.
+QString withSuffix(QString path, const QString& filter)
+{
+    if (!QFileInfo(path).suffix().isEmpty()) return path;
+    const int star = filter.indexOf("*.");
+    if (star >= 0) path += filter.mid(star + 1, filter.indexOf(')', star) - star - 1);
+    return path;
+}
+
+} // namespace
+
+void MainWindow::buildActions()
+{
+    // ---- File ----
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    auto* newAction = makeAction(this, tr("&New study"), tr("Start a new setup (the open study stays on disk)"),
+                                 QKeySequence::New);
+    connect(newAction, &QAction::triggered, this, &MainWindow::newSetup);
+    auto* open = makeAction(this, tr("&Open…"), tr("Open a study file, or a study spec (JSON setup)"),
+                            QKeySequence::Open);
+    connect(open, &QAction::triggered, this, &MainWindow::openDialog);
+    _recentMenu = new QMenu(tr("Open &recent"), this);
+    auto* save = makeAction(this, tr("&Save spec"), tr("Save the setup as a study spec (JSON)"), QKeySequence::Save);
+    connect(save, &QAction::triggered, this, [this] { saveSpecDialog(false); });
+    auto* saveAs = makeAction(this, tr("Save spec &as…"), tr("Save the setup under a new name"), QKeySequence::SaveAs);
+    connect(saveAs, &QAction::triggered, this, [this] { saveSpecDialog(true); });
+    file->addAction(newAction);
+    file->addAction(open);
+    file->addMenu(_recentMenu);
+    file->addSeparator();
+    file->addAction(save);
+    file->addAction(saveAs);
+    file->addSeparator();
+    QMenu* exportMenu = file->addMenu(tr("&Export"));
+    auto* exportPlot = makeAction(this, tr("Current &plot…"), tr("Save the plot on screen as PNG, SVG or PDF"),
+                                  QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(exportPlot, &QAction::triggered, this, &MainWindow::exportPlotDialog);
+    auto* exportPairs = makeAction(this, tr("&All contour pairs…"),
+                                   tr("One contour plot per pair of parameters, into a folder"));
+    connect(exportPairs, &QAction::triggered, this, &MainWindow::exportAllPairsDialog);
+    auto* exportGrid = makeAction(this, tr("Contour &grid as CSV…"), tr("The mean and SE grid behind the contour plot"));
+    connect(exportGrid, &QAction::triggered, this, &MainWindow::exportGridCsvDialog);
+    auto* exportBest = makeAction(this, tr("&Best configuration (JSON)…"),
+                                  tr("The best trial's parameters, objective and metrics"),
+                                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+    connect(exportBest, &QAction::triggered, this, &MainWindow::exportBestDialog);
+    auto* exportTrials = makeAction(this, tr("All &trials (CSV)…"),
+                                    tr("One row per trial: parameters, objective, state, duration, metrics"));
+    connect(exportTrials, &QAction::triggered, this, &MainWindow::exportTrialsDialog);
+    exportMenu->addActions({exportPlot, exportPairs, exportGrid});
+    exportMenu->addSeparator();
+    exportMenu->addActions({exportBest, exportTrials});
+    file->addSeparator();
+    auto* quit = makeAction(this, tr("&Quit"), tr("Close the workbench"), QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    file->addAction(quit);
+
+    // ---- Study ----
+    QMenu* studyMenu = menuBar()->addMenu(tr("&Study"));
+    _runAction = makeAction(this, tr("&Run"), tr("Run the study, or resume it"), QKeySequence(Qt::CTRL | Qt::Key_R));
+    _runAction->setObjectName("runAction");
+    connect(_runAction, &QAction::triggered, this, &MainWindow::run);
+    _pauseAction = makeAction(this, tr("&Pause"), tr("Pause after the running trial"),
+                              QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    connect(_pauseAction, &QAction::triggered, this, &MainWindow::pause);
+    _stopAction = makeAction(this, tr("&Stop"), tr("Stop the running trial now (it is recorded as stopped)"),
+                             QKeySequence(Qt::CTRL | Qt::Key_Period));
+    connect(_stopAction, &QAction::triggered, this, &MainWindow::stop);
+    _retrainAction = makeAction(this, tr("Retrain &best on test…"),
+                                tr("Retrain the best configuration on train + validation and evaluate it on the test data"));
+    connect(_retrainAction, &QAction::triggered, this, &MainWindow::retrainBest);
+    studyMenu->addActions({_runAction, _pauseAction, _stopAction});
+    studyMenu->addSeparator();
+    studyMenu->addAction(_retrainAction);
+
+    // ---- View ----
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    const char* tabNames[] = {"&Setup", "&Monitor", "&Contours", "S&lice", "&Importance"};
+    for (int i = 0; i < 5; ++i) {
+        auto* a = makeAction(this, tr(tabNames[i]), tr("Show this page"), QKeySequence(Qt::ALT | (Qt::Key_1 + i)));
+        connect(a, &QAction::triggered, this, [this, i] { _tabs->setCurrentIndex(i); });
+        view->addAction(a);
+    }
+    view->addSeparator();
+    _logAction = makeAction(this, tr("&Log-scale objective"), tr("Plot the objective on a logarithmic axis"));
+    _logAction->setCheckable(true);
+    connect(_logAction, &QAction::toggled, this, [this](bool on) { _trace->setLogScale(on); });
+    if (auto* box = _trace->findChild<QCheckBox*>("traceLogScale"))  // the chart's own check box
+        connect(box, &QCheckBox::toggled, _logAction, &QAction::setChecked);
+    _darkAction = makeAction(this, tr("&Dark theme"), tr("A dark palette for the whole window"));
+    _darkAction->setCheckable(true);
+    connect(_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
+    view->addActions({_logAction, _darkAction});
+
+    // ---- Help ----
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    auto* aboutAction = makeAction(this, tr("&About Tuning Workbench"), tr("Versions and the device"));
+    aboutAction->setMenuRole(QAction::AboutRole);
+    connect(aboutAction, &QAction::triggered, this, &MainWindow::about);
+    help->addAction(aboutAction);
+
+    QToolBar* bar = addToolBar(tr("Study"));
+    bar->setObjectName("studyToolBar");
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addActions({open, save});
+    bar->addSeparator();
+    bar->addActions({_runAction, _pauseAction, _stopAction});
+    bar->addSeparator();
+    bar->addAction(exportPlot);
+    rebuildRecentMenu();
+}
+
+void MainWindow::setDarkTheme(bool dark)
+{
+    if (auto* app = qobject_cast<QApplication*>(QApplication::instance())) applyTheme(*app, dark);
+    if (_darkAction && _darkAction->isChecked() != dark) _darkAction->setChecked(dark);
+    // Plots read the palette when they paint; charts take their theme from it.
+    _trialsDirty = true;
+    if (_surrogate) onSurrogate(_surrogate);
+    refreshViews();
+}
+
+// ---- recent studies and settings ---------------------------------------------
+
+void MainWindow::addRecent(const QString& path)
+{
+    QSettings s;
+    QStringList recent = s.value("recentStudies").toStringList();
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(abs);
+    recent.prepend(abs);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    s.setValue("recentStudies", recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    _recentMenu->clear();
+    const QStringList recent = QSettings().value("recentStudies").toStringList();
+    for (const QString& p : recent) {
+        auto* a = _recentMenu->addAction(QFileInfo(p).fileName(), this, [this, p] { openFile(p); });
+        a->setToolTip(p);
+        a->setStatusTip(p);
+    }
+    _recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    restoreGeometry(s.value("window/geometry").toByteArray());
+    restoreState(s.value("window/state").toByteArray());
+    _monitorSplit->restoreState(s.value("window/monitorSplit").toByteArray());
+    _chartSplit->restoreState(s.value("window/chartSplit").toByteArray());
+    _logAction->setChecked(s.value("view/logScale", false).toBool());
+    if (s.value("view/dark", false).toBool()) _darkAction->setChecked(true);
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s;
+    s.setValue("window/geometry", saveGeometry());
+    s.setValue("window/state", saveState());
+    s.setValue("window/monitorSplit", _monitorSplit->saveState());
+    s.setValue("window/chartSplit", _chartSplit->saveState());
+    s.setValue("view/logScale", _logAction->isChecked());
+    s.setValue("view/dark", _darkAction->isChecked());
+}
+
+QString MainWindow::lastFolder(const QString& kind) const
+{
+    const QString f = QSettings().value("folders/" + kind).toString();
+    if (!f.isEmpty() && QDir(f).exists()) return f;
+    return QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+}
+
+void MainWindow::setLastFolder(const QString& kind, const QString& fileOrFolder)
+{
+    const QFileInfo info(fileOrFolder);
+    QSettings().setValue("folders/" + kind, info.isDir() ? info.absoluteFilePath() : info.absolutePath());
+}
+
+// ---- dialogs --------------------------------------------------------------------
+
+void MainWindow::newSetup()
+{
+    if (_controller->running()) {
+        showError(tr("A study is running"), tr("Stop the running study before starting a new one."));
+        return;
+    }
+    _specPath.clear();
+    _tabs->setCurrentIndex(SetupTab);
+    statusBar()->showMessage(tr("Edit the setup, then Run: it records a new study."), 8000);
+}
+
+void MainWindow::openDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open a study or a study spec"), lastFolder("study"),
+        tr("Studies and specs (*.study *.jsonl *.json);;Study files (*.study *.jsonl);;Study specs (*.json);;"
+           "All files (*)"));
+    if (!path.isEmpty()) openFile(path);
+}
+
+void MainWindow::saveSpecDialog(bool saveAs)
+{
+    QString path = _specPath;
+    if (saveAs || path.isEmpty()) {
+        path = QFileDialog::getSaveFileName(this, tr("Save the study spec"), lastFolder("spec") + "/study.json",
+                                            tr("Study specs (*.json)"));
+        if (path.isEmpty()) return;
+        path = withSuffix(path, "(*.json)");
+    }
+    saveSpec(path);
+}
+
+void MainWindow::exportPlotDialog()
+{
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the plot"), lastFolder("export") + "/plot.png",
+                                                      tr(kImageFilter), &filter);
+    if (path.isEmpty()) return;
+    exportCurrentPlot(withSuffix(path, filter));
+}
+
+void MainWindow::exportAllPairsDialog()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Export every contour pair into"),
+                                                             lastFolder("export"));
+    if (folder.isEmpty()) return;
+    bool ok = false;
+    const QString format = QInputDialog::getItem(this, tr("Format"), tr("Image format:"), {"png", "svg", "pdf"}, 0,
+                                                 false, &ok);
+    if (ok) exportAllContourPairs(folder, format);
+}
+
+void MainWindow::exportGridCsvDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the contour grid"),
+                                                      lastFolder("export") + "/contour.csv", tr("CSV (*.csv)"));
+    if (!path.isEmpty()) exportContourGridCsv(withSuffix(path, "(*.csv)"));
+}
+
+void MainWindow::exportBestDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the best configuration"),
+                                                      lastFolder("export") + "/best.json", tr("JSON (*.json)"));
+    if (!path.isEmpty()) exportBestJson(withSuffix(path, "(*.json)"));
+}
+
+void MainWindow::exportTrialsDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export all trials"),
+                                                      lastFolder("export") + "/trials.csv", tr("CSV (*.csv)"));
+    if (!path.isEmpty()) exportTrialsCsv(withSuffix(path, "(*.csv)"));
+}
+
+void MainWindow::retrainBest()
+{
+    const auto best = _controller->bestTrial();
+    if (!best) {
+        showError(tr("Nothing to retrain"), tr("The study has no complete trial yet."));
+        return;
+    }
+    auto* dialog = new RetrainDialog(_controller->spec(), *best, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::about()
+{
+    int major = 0, minor = 0, bugfix = 0;
+    nlopt_version(&major, &minor, &bugfix);
+    const QString text =
+        tr("<h3>Tuning Workbench %1</h3>"
+           "<p>Bayesian hyperparameter tuning of neural networks: a Gaussian-process optimizer proposes each "
+           "trial, LibTorch trains it, and the window shows the study live.</p>"
+           "<table>"
+           "<tr><td>Device</td><td>%2</td></tr>"
+           "<tr><td>Qt</td><td>%3</td></tr>"
+           "<tr><td>LibTorch</td><td>%4</td></tr>"
+           "<tr><td>Eigen</td><td>%5.%6.%7</td></tr>"
+           "<tr><td>NLopt</td><td>%8.%9.%10</td></tr>"
+           "</table>")
+            .arg(QApplication::applicationVersion(), QString::fromStdString(train::deviceDescription()), qVersion(),
+                 QString::fromStdString(train::libtorchVersion()))
+            .arg(EIGEN_WORLD_VERSION)
+            .arg(EIGEN_MAJOR_VERSION)
+            .arg(EIGEN_MINOR_VERSION)
+            .arg(major)
+            .arg(minor)
+            .arg(bugfix);
+    QMessageBox::about(this, tr("About Tuning Workbench"), text);
+}
+
+// ---- exports --------------------------------------------------------------------
+
+bool MainWindow::exportCurrentPlot(const QString& path)
+{
+    QString error;
+    bool ok = false;
+    switch (_tabs->currentIndex()) {
+    case ContoursTab: ok = _contours->exportImage(path, &error); break;
+    case SliceTab: ok = _slice->exportImage(path, &error); break;
+    case ImportanceTab: ok = _importance->exportImage(path, &error); break;
+    default: ok = _trace->exportImage(path, &error); break;
+    }
+    setLastFolder("export", path);
+    if (!ok) showError(tr("Export failed"), error.isEmpty() ? tr("%1: could not be written").arg(path) : error);
+    else statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+    return ok;
+}
+
+bool MainWindow::exportAllContourPairs(const QString& folder, const QString& format)
+{
+    QString error;
+    const bool ok = _contours->exportAllPairs(folder, format, &error);
+    setLastFolder("export", folder);
+    if (!ok) showError(tr("Export failed"), error);
+    else statusBar()->showMessage(tr("Exported every contour pair into %1").arg(folder), 5000);
+    return ok;
+}
+
+bool MainWindow::exportContourGridCsv(const QString& path)
+{
+    QString error;
+    const bool ok = _contours->exportGridCsv(path, &error);
+    setLastFolder("export", path);
+    if (!ok) showError(tr("Export failed"), error);
+    return ok;
+}
+
+bool MainWindow::exportBestJson(const QString& path)
+{
+    const auto best = _controller->bestTrial();
+    if (!best) {
+        showError(tr("Export failed"), tr("The study has no complete trial yet."));
+        return false;
+    }
+    const auto& spec = _controller->spec();
+    study::ordered_json extra;
+    extra["study"] = _controller->studyName().toStdString();
+    extra["metric"] = spec.objective.metric;
+    extra["direction"] = study::toString(_controller->direction());
+    if (best->userAttrs.contains("metrics"))
+        extra["metrics"] = study::ordered_json::parse(best->userAttrs["metrics"].dump());
+    try {
+        study::writeBestJson(path.toStdString(), _controller->space(), *best, extra);
+    } catch (const std::exception& e) {
+        showError(tr("Export failed"), QString::fromStdString(e.what()));
+        return false;
+    }
+    setLastFolder("export", path);
+    statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+    return true;
+}
+
+bool MainWindow::exportTrialsCsv(const QString& path)
+{
+    try {
+        study::writeTrialsCsv(path.toStdString(), _controller->space(), *_controller->trials());
+    } catch (const std::exception& e) {
+        showError(tr("Export failed"), QString::fromStdString(e.what()));
+        return false;
+    }
+    setLastFolder("export", path);
+    statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
+    return true;
+}
+
+} // namespace tw::ui
