@@ -105,6 +105,7 @@ void MainWindow::buildPanels()
     _tabs->addTab(_contours, tr("Contours"));
     _tabs->setTabToolTip(ContoursTab, tr("The GP surrogate's mean and standard error over two parameters"));
     _slice = new SliceView(this);
+    _slice->setDeferWhileHidden(true);
     _tabs->addTab(_slice, tr("Slice"));
     _tabs->setTabToolTip(SliceTab, tr("The GP mean ± 2 standard errors along one parameter"));
     _importance = new ImportanceView(this);

@@ -444,4 +444,13 @@ void GaussianProcess::predictWithGradient(const Eigen::VectorXd& x, double& mean
     dvar *= _yStd * _yStd;
 }
 
+FitOptions FitOptions::forObservations(int n)
+{
+    FitOptions o;
+    if (n > 100) o.restarts = 1, o.maxEvaluations = 120;
+    if (n > 300) o.restarts = 0, o.maxEvaluations = 60;
+    if (n > 600) o.restarts = 0, o.maxEvaluations = 40;
+    return o;
+}
+
 } // namespace tw::gp

@@ -39,6 +39,11 @@ struct FitOptions {
     int maxEvaluations = 200;       // per start
     uint64_t seed = 0;
     const Eigen::VectorXd* warmStart = nullptr; // packed theta of a previous fit (dimension must match)
+
+    /// The effort worth spending at n observations: every likelihood
+    /// evaluation costs O(n^3), so fewer restarts and evaluations as n grows
+    /// (a warm start carries the rest).
+    static FitOptions forObservations(int n);
 };
 
 class GaussianProcess {

@@ -33,12 +33,13 @@ bool Surrogate::previousTheta(const std::vector<study::Trial>& trials, int size,
 }
 
 std::optional<Surrogate> Surrogate::fit(const space::SearchSpace& space, const std::vector<study::Trial>& trials,
-                                        FitOptions options, int minTrials)
+                                        std::optional<FitOptions> fitOptions, int minTrials)
 {
     Eigen::MatrixXd X;
     Eigen::VectorXd y;
     trainingData(space, trials, X, y);
     if (X.rows() < std::max(1, minTrials)) return std::nullopt;
+    FitOptions options = fitOptions.value_or(FitOptions::forObservations(int(X.rows())));
 
     // Warm start from the hyperparameters the GP sampler recorded last.
     Eigen::VectorXd warm;

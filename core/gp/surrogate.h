@@ -13,11 +13,12 @@ namespace tw::gp {
 class Surrogate {
 public:
     /// Fits on the Complete trials with a finite value. Returns nullopt when
-    /// there are fewer than `minTrials` of them. A "gp_theta" array in the most
+    /// there are fewer than `minTrials` of them. Without `options`, the fit's
+    /// effort follows the number of observations (FitOptions::forObservations). A "gp_theta" array in the most
     /// recent trial's samplerInfo (when its size matches) is used as warm start.
     static std::optional<Surrogate> fit(const space::SearchSpace& space,
                                         const std::vector<study::Trial>& trials,
-                                        FitOptions options = {}, int minTrials = 2);
+                                        std::optional<FitOptions> options = std::nullopt, int minTrials = 2);
 
     const GaussianProcess& gp() const { return _gp; }
     GaussianProcess& gp() { return _gp; }

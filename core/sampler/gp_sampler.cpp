@@ -22,11 +22,12 @@ using study::TrialState;
 
 GpSampler::Effort GpSampler::effortFor(int n, int dim)
 {
-    Effort e{2, 200, 2048, 5, 100};
+    const gp::FitOptions fit = gp::FitOptions::forObservations(n);
+    Effort e{fit.restarts, fit.maxEvaluations, 2048, 5, 100};
     if (dim > 10) e.candidates = 4096;
-    if (n > 100) e = {1, 120, 2048, 4, 80};
-    if (n > 300) e = {0, 60, 1024, 3, 60};
-    if (n > 600) e = {0, 40, 512, 2, 50};
+    if (n > 100) e = {fit.restarts, fit.maxEvaluations, 2048, 4, 80};
+    if (n > 300) e = {fit.restarts, fit.maxEvaluations, 1024, 3, 60};
+    if (n > 600) e = {fit.restarts, fit.maxEvaluations, 512, 2, 50};
     return e;
 }
 

@@ -7,6 +7,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QShowEvent>
 #include <QCursor>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -187,8 +188,16 @@ void SliceView::showEmpty(const QString& reason)
     _stack->setCurrentWidget(_emptyLabel);
 }
 
+void SliceView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (_stale) rebuild();
+}
+
 void SliceView::rebuild()
 {
+    _stale = _defer && !isVisible();
+    if (_stale) return;
     if (!_surrogate) {
         int complete = 0;
         for (const auto& t : _trials)

@@ -64,11 +64,17 @@ public:
 
     QChart* chart() const { return _chart; }
 
+    /// When on, a hidden view (another page of the window) postpones its
+    /// computation and chart until it is shown: at 1,000 observations a
+    /// slice and its points cost tens of milliseconds. Off by default.
+    void setDeferWhileHidden(bool on) { _defer = on; }
+
 Q_SIGNALS:
     void parameterChanged(const QString& name);
 
 protected:
     void changeEvent(QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void rebuild();
@@ -103,6 +109,7 @@ private:
     QString _emptyReason;
     int _bandSize = 0, _observedCount = 0;
     bool _dark = false, _darkExplicit = false;
+    bool _defer = false, _stale = false;
 };
 
 } // namespace tw::ui
