@@ -88,6 +88,7 @@ private Q_SLOTS:
     void fiveTrialStudyFillsEveryView();
     void invalidCellDisablesRun();
     void stopEndsTheRunningTrial();
+    void badFilesAreNamed();
 
 private:
     QTemporaryDir _dir;
@@ -138,6 +139,15 @@ void TestMainWindow::fiveTrialStudyFillsEveryView()
     w.refreshViews();
     QCOMPARE(w.learningCurves()->curveCount(), 1);
     shoot(w, "window_monitor");
+    w.setDarkTheme(true);
+    w.refreshViews();
+    QTest::qWait(100);
+    shoot(w, "window_monitor_dark");
+    w.tabs()->setCurrentIndex(ui::MainWindow::ContoursTab);
+    QTest::qWait(300);
+    shoot(w, "window_contours_dark");
+    w.setDarkTheme(false);
+    w.tabs()->setCurrentIndex(ui::MainWindow::MonitorTab);
     w.tabs()->setCurrentIndex(ui::MainWindow::ContoursTab);
     QTest::qWait(300);
     shoot(w, "window_contours");
@@ -208,6 +218,7 @@ void TestMainWindow::invalidCellDisablesRun()
     QVERIFY(!w.runStudy(_dir.filePath("never.study")));
     QVERIFY(!QFile::exists(_dir.filePath("never.study")));
     w.tabs()->setCurrentIndex(ui::MainWindow::SetupTab);
+    w.setupPanel()->showSection(ui::SetupPanel::SearchSpaceSection);
     shoot(w, "window_invalid_cell");
     QVERIFY(model->setData(model->index(0, lowColumn), 1e-4, Qt::EditRole));
     QVERIFY(w.setupPanel()->isValid());
@@ -233,6 +244,32 @@ void TestMainWindow::stopEndsTheRunningTrial()
     QVERIFY(t.state == study::TrialState::Failed);
     QCOMPARE(t.reason, std::string("stopped"));
     QVERIFY(w.runAction()->isEnabled());
+}
+
+void TestMainWindow::badFilesAreNamed()
+{
+    ui::MainWindow w;
+    const QString bad = _dir.filePath("broken.study");
+    {
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"event\": \"study_created\"\nthis is not json\n");
+    }
+    QVERIFY(!w.openFile(bad));
+    QVERIFY2(w.lastError().contains("broken.study"), qPrintable(w.lastError()));
+    QVERIFY(!w.openFile(_dir.filePath("missing.study")));
+    QVERIFY(w.lastError().contains("missing.study"));
+    const QString spec = _dir.filePath("bad-spec.json");
+    {
+        QFile f(spec);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        json j = spiralsJson(2, 3);
+        j["search_space"]["parameters"][0]["low"] = -1;
+        f.write(QByteArray::fromStdString(j.dump()));
+    }
+    QVERIFY(!w.openFile(spec));
+    QVERIFY2(w.lastError().contains("bad-spec.json") && w.lastError().contains("learning_rate"),
+             qPrintable(w.lastError()));
 }
 
 QTEST_MAIN(TestMainWindow)
