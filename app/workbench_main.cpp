@@ -7,18 +7,33 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <cstdio>
+#include <string>
+
 int main(int argc, char** argv)
 {
+    // Answered before a window system is needed (over ssh, in scripts).
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "-h" || a == "--help") {
+            std::printf("Usage: tuning-workbench [FILE]\n"
+                        "Bayesian hyperparameter tuning of neural networks trained with LibTorch.\n\n"
+                        "  FILE    a study file to open (its trials and plots; Run resumes it),\n"
+                        "          or a study spec (JSON) to set up a new study\n\n"
+                        "The same engine runs without a window: tw --help\n");
+            return 0;
+        }
+        if (a == "-v" || a == "--version") {
+            std::printf("tuning-workbench %s\n", TW_VERSION);
+            return 0;
+        }
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName("Tuning Workbench");
     QApplication::setOrganizationName("Tuning Workbench");
     QApplication::setApplicationVersion(TW_VERSION);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        "Bayesian hyperparameter tuning of neural networks trained with LibTorch.");
-    parser.addHelpOption();
-    parser.addVersionOption();
     parser.addPositionalArgument("file", "A study file to open, or a study spec (JSON) to set up.", "[FILE]");
     parser.process(app);
 

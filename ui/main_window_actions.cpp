@@ -86,6 +86,18 @@ void MainWindow::buildActions()
     auto* exportPlot = makeAction(this, tr("Current &plot…"), tr("Save the plot on screen as PNG, SVG or PDF"),
                                   QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(exportPlot, &QAction::triggered, this, &MainWindow::exportPlotDialog);
+    auto* exportCurves = makeAction(this, tr("&Learning curves…"),
+                                    tr("The learning curves on the Monitor page as PNG, SVG or PDF"));
+    connect(exportCurves, &QAction::triggered, this, [this] {
+        QString filter;
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export the learning curves"),
+                                                          lastFolder("export") + "/learning-curves.png",
+                                                          tr(kImageFilter), &filter);
+        if (path.isEmpty()) return;
+        QString error;
+        if (!_curves->exportImage(withSuffix(path, filter), &error)) showError(tr("Export failed"), error);
+        setLastFolder("export", path);
+    });
     auto* exportPairs = makeAction(this, tr("&All contour pairs…"),
                                    tr("One contour plot per pair of parameters, into a folder"));
     connect(exportPairs, &QAction::triggered, this, &MainWindow::exportAllPairsDialog);
@@ -98,7 +110,7 @@ void MainWindow::buildActions()
     auto* exportTrials = makeAction(this, tr("All &trials (CSV)…"),
                                     tr("One row per trial: parameters, objective, state, duration, metrics"));
     connect(exportTrials, &QAction::triggered, this, &MainWindow::exportTrialsDialog);
-    exportMenu->addActions({exportPlot, exportPairs, exportGrid});
+    exportMenu->addActions({exportPlot, exportCurves, exportPairs, exportGrid});
     exportMenu->addSeparator();
     exportMenu->addActions({exportBest, exportTrials});
     file->addSeparator();

@@ -1,7 +1,8 @@
 // How responsive the window stays. A 5 ms timer probe on the GUI thread
 // records the gaps between its ticks; a stall is a gap minus the interval.
 //   1. While a study trains (the spirals, 15 trials): longest stall and p99.
-//   2. With a 1,000-trial study open: the time to open it, then the longest
+//   2. Stop during training: how long until the running trial has ended.
+//   3. With a 1,000-trial study open: the time to open it, then the longest
 //      stall while the views refresh, the GP is refitted on 1,000 trials,
 //      the contour view recomputes, the table scrolls and the pages switch.
 // Usage: bench_gui_stall [--trials N]   (QT_QPA_PLATFORM=offscreen works)
@@ -12,6 +13,7 @@
 #include "run/trial_table_view.h"
 #include "setup/setup_panel.h"
 #include "study/study.h"
+#include "bench/benchmark.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -156,7 +158,40 @@ int main(int argc, char** argv)
                     probe.quantile(0.5));
     }
 
-    // ---- 2. a 1,000-trial study ----------------------------------------------
+    // ---- 2. how fast Stop ends a running trial -----------------------------
+    if (!onlyBig) {
+        const char* specs[] = {"spirals.json", "fashion-mnist-cnn.json"};
+        for (const char* name : specs) {
+            ui::MainWindow w;
+            w.show();
+            if (!w.openSpec(QString(TW_SOURCE_DIR "/resources/examples/") + name)) {
+                std::fprintf(stderr, "cannot open %s: %s\n", name, qPrintable(w.lastError()));
+                continue;
+            }
+            std::vector<double> latencies;
+            for (int rep = 0; rep < 5; ++rep) {
+                auto spec = w.setupPanel()->spec();
+                spec.training.epochs = 100000;
+                spec.training.patience = 0;
+                w.setupPanel()->setSpec(spec);
+                if (!w.runStudy(dir.filePath(QString("stop-%1-%2.study").arg(name).arg(rep)))) {
+                    std::fprintf(stderr, "cannot run: %s\n", qPrintable(w.lastError()));
+                    return 1;
+                }
+                // Stop once the trial is training (after its second epoch).
+                while (w.controller()->runningEpochs().size() < 2) spin(5);
+                QElapsedTimer stop;
+                stop.start();
+                w.stop();
+                while (w.controller()->running()) spin(1);
+                latencies.push_back(stop.nsecsElapsed() / 1e6);
+            }
+            std::printf("Stop during training (%s, 5 runs): the trial ended after median %.0f ms, at most %.0f ms\n",
+                        name, bench::median(latencies), *std::max_element(latencies.begin(), latencies.end()));
+        }
+    }
+
+    // ---- 3. a 1,000-trial study ----------------------------------------------
     {
         const QString path = dir.filePath("big.study");
         writeBigStudy(path, 1000);
