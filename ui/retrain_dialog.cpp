@@ -92,6 +92,7 @@ RetrainDialog::~RetrainDialog()
 void RetrainDialog::start(const QString& modelPath)
 {
     if (_watcher.isRunning()) return;
+    _path->setText(modelPath);
     _done = false;
     _stop = false;
     _train->setEnabled(false);

@@ -42,9 +42,19 @@ DataSource::DataSource(const StudySpec& spec) : _spec(spec)
         data::BuiltinData b = data::builtinDataset(spec.dataset.builtin, spec.split.seed, spec.dataset.limit);
         PreparedSplits s;
         if (b.validation) {
-            s.train = std::move(b.train);
             s.validation = std::move(*b.validation);
-            if (b.test) s.test = std::move(*b.test);
+            if (b.test) {
+                s.train = std::move(b.train);
+                s.test = std::move(*b.test);
+            } else if (fractions.test > 0) {
+                // A generator with its own validation samples: the test share comes out of training.
+                const auto idx = data::splitIndices(b.train, {0.0, fractions.test}, spec.split.seed,
+                                                    spec.split.stratify);
+                s.train = b.train.subset(idx.train);
+                s.test = b.train.subset(idx.test);
+            } else {
+                s.train = std::move(b.train);
+            }
         } else {
             // One pool: split it (test too, unless the source has its own).
             data::SplitFractions f = fractions;
@@ -260,7 +270,7 @@ TrainResult trainOnce(const StudySpec& spec, DataSource& data, const json& param
     };
     if (!final) return trainModel(s.train, s.validation, options, callbacks);
     if (!s.test)
-        throw std::invalid_argument("--final needs test data: give the spec a 'test_csv', a split 'test' fraction, "
+        throw std::invalid_argument("retraining for the test set (--final) needs test data: give the spec a 'test_csv', a split 'test' fraction, "
                                     "or use a data set with a test set");
     return trainAndTest(concat(s.train, s.validation), *s.test, options, callbacks, savePath);
 }

@@ -155,7 +155,7 @@ void TestCliTune::trainOneConfiguration()
     // The spirals have no test set: --final says so.
     const Result f = tw({"train", path("spec.json"), "--params", R"({"learning_rate": 0.01})", "--final"});
     QCOMPARE(f.code, 1);
-    QVERIFY2(f.err.contains("--final needs test data"), f.err.constData());
+    QVERIFY2(f.err.contains("(--final) needs test data"), f.err.constData());
     const Result bad = tw({"train", path("spec.json"), "--params", R"({"learning_rat": 0.01})"});
     QCOMPARE(bad.code, 1);
     QVERIFY2(bad.err.contains("learning_rat"), bad.err.constData());

@@ -9,6 +9,7 @@
 #include "plots/contour_view.h"
 #include "plots/learning_curve_chart.h"
 #include "plots/trace_chart.h"
+#include "retrain_dialog.h"
 #include "run/study_controller.h"
 #include "run/trial_table_view.h"
 #include "setup/search_space_model.h"
@@ -35,6 +36,7 @@ json spiralsJson(int epochs, int trials)
     json j = json::parse(R"({
       "name": "spirals-window",
       "dataset": {"builtin": "spirals"},
+      "split": {"test": 0.2},
       "model": {"family": "mlp", "hidden_layers": 2, "units": 32},
       "training": {"optimizer": "adam", "batch_size": 64, "seed": 1},
       "objective": {"metric": "accuracy"},
@@ -179,6 +181,20 @@ void TestMainWindow::fiveTrialStudyFillsEveryView()
     QCOMPARE(readAll(csv).count('\n'), 6);  // header + 5 trials
     QVERIFY(w.exportBestJson(_dir.filePath("no-such-dir/best.json")) == false);
     QVERIFY(w.lastError().contains("no-such-dir"));
+
+    // Retrain the best configuration on train + validation, evaluate on test, save the model.
+    {
+        ui::RetrainDialog retrain(w.controller()->spec(), *w.controller()->bestTrial(), &w);
+        QSignalSpy finished(&retrain, &ui::RetrainDialog::trainingFinished);
+        const QString model = _dir.filePath("best.pt");
+        retrain.start(model);
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(retrain.resultText()));
+        QVERIFY(retrain.testMetrics().contains("accuracy"));
+        QVERIFY(retrain.testMetrics()["accuracy"] > 0.5);
+        QVERIFY(QFile::exists(model));
+        QVERIFY(retrain.resultText().contains("best.pt"));
+    }
 
     // The study file reopens in a new window with every trial.
     ui::MainWindow reopened;

@@ -5,6 +5,7 @@
 #include "data/preprocess.h"
 #include "data/split.h"
 
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -115,7 +116,11 @@ void summarizeBuiltin(DataSummary& s, const train::StudySpec& spec)
         s.train = b->train.size();
         s.validation = b->validation->size();
         s.test = b->test ? b->test->size() : 0;
-        s.splitNote = "validation: fresh samples of the generator (the split shares do not apply)";
+        s.splitNote = "validation: fresh samples of the generator (the validation share does not apply)";
+        if (!b->test && spec.split.test > 0) {  // the test share comes out of training (train::DataSource)
+            s.test = int64_t(std::llround(double(s.train) * spec.split.test));
+            s.train -= s.test;
+        }
     } else {
         s.test = b->test ? b->test->size() : 0;
         splitSizes(s, b->train, spec, b->test.has_value());
