@@ -2,14 +2,13 @@
 
 #include "analysis/grid.h"
 #include "gp/surrogate.h"
+#include "plots/contour_plot_data.h"
 #include "plots/contour_widgets.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDir>
 #include <QElapsedTimer>
 #include <QEvent>
-#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -21,6 +20,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tw::ui {
@@ -28,31 +28,20 @@ namespace tw::ui {
 namespace {
 
 constexpr int kSmallResolution = 30;
-
-bool save(const ContourRenderer& r, const QString& path, QString* error)
-{
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    bool ok = false;
-    if (suffix == "png") ok = r.savePng(path);
-    else if (suffix == "svg") ok = r.saveSvg(path);
-    else if (suffix == "pdf") ok = r.savePdf(path);
-    else {
-        if (error) *error = QObject::tr("%1: unknown image format (use .png, .svg or .pdf)").arg(path);
-        return false;
-    }
-    if (!ok && error) *error = QObject::tr("%1: cannot be written").arg(path);
-    return ok;
-}
+// A small multiple is the full-size plot laid out at this size, then scaled
+// down to its tile; tiles are at least kMinTileWidth wide.
+constexpr int kTileLogicalWidth = 900, kTileLogicalHeight = 460, kMinTileWidth = 520;
 
 } // namespace
 
 ContourView::ContourView(QWidget* parent)
     : QWidget(parent), _xBox(new QComboBox(this)), _yBox(new QComboBox(this)),
-      _allBox(new QCheckBox(tr("All pairs"), this)), _resetButton(new QPushButton(tr("Fix at best"), this)),
+      _allBox(new QCheckBox(tr("All pairs"), this)), _resetButton(new QPushButton(tr("Reset to best"), this)),
       _status(new QLabel(this)), _stack(new QStackedWidget(this)), _single(new ContourCanvas(this)),
       _scroll(new QScrollArea(this)), _grid(new QWidget(this)), _gridLayout(new QGridLayout(_grid)),
       _fixedPanel(new FixedValuesPanel(this)), _debounce(new QTimer(this))
 {
+    _single->setObjectName("contourCanvas");
     _xBox->setObjectName("contourX");
     _yBox->setObjectName("contourY");
     _xBox->setToolTip(tr("The parameter on the horizontal axis"));
@@ -74,6 +63,9 @@ ContourView::ContourView(QWidget* parent)
 
     _scroll->setWidget(_grid);
     _scroll->setWidgetResizable(true);
+    _scroll->viewport()->installEventFilter(this);
+    _gridLayout->setSpacing(6);
+    _gridLayout->setContentsMargins(6, 6, 6, 6);
     _stack->addWidget(_single);
     _stack->addWidget(_scroll);
 
@@ -89,7 +81,7 @@ ContourView::ContourView(QWidget* parent)
     sideScroll->setFrameShape(QFrame::NoFrame);
     sideLayout->addWidget(sideScroll, 1);
     sideLayout->addWidget(_resetButton);
-    side->setMinimumWidth(240);
+    side->setMinimumWidth(300);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(_stack);
@@ -144,6 +136,8 @@ void ContourView::setStudy(const space::SearchSpace& space, const std::vector<st
     _objective = objectiveName;
     _studyName = studyName;
     if (newSpace) {
+        ++_layout;
+        _plots.clear();
         _x = 0;
         _y = space.size() > 1 ? 1 : 0;
         _fixedByUser = false;
@@ -190,6 +184,7 @@ bool ContourView::setPair(const QString& x, const QString& y, QString* error)
         if (error) *error = why;
         return false;
     }
+    if (xi != _x || yi != _y) ++_layout;
     _x = xi;
     _y = yi;
     fillCombos();
@@ -213,6 +208,7 @@ void ContourView::setAllPairs(bool on)
 {
     if (_allPairs == on) return;
     _allPairs = on;
+    ++_layout;
     {
         const QSignalBlocker block(_allBox);
         _allBox->setChecked(on);
@@ -281,28 +277,13 @@ analysis::Grid2D ContourView::grid(int x, int y, int resolution) const
 
 ContourPlotData ContourView::plotData(const analysis::Grid2D& g) const
 {
-    ContourPlotData d;
-    d.grid = g;
-    const size_t xi = size_t(g.x.param), yi = size_t(g.y.param);
-    std::optional<study::Trial> best;
-    for (const auto& t : _trials) {
-        if (t.state != study::TrialState::Complete || !t.value || !std::isfinite(*t.value)) continue;
-        if (t.params.size() <= std::max(xi, yi)) continue;
-        d.observed.emplace_back(t.params[xi], t.params[yi]);
-        if (!best || (_direction == study::Direction::Minimize ? *t.value < *best->value : *t.value > *best->value))
-            best = t;
-    }
-    if (best) d.best = std::make_pair(best->params[xi], best->params[yi]);
-    d.title = (_studyName.isEmpty() ? std::string() : _studyName.toStdString() + ": ") + g.x.name + " \u00d7 " +
-              g.y.name;
-    d.objectiveName = _objective.isEmpty() ? "objective" : _objective.toStdString();
-    d.minimize = _direction == study::Direction::Minimize;
-    return d;
+    return makeContourPlotData(g, _trials, _direction, _studyName.toStdString(), _objective.toStdString());
 }
 
 void ContourView::scheduleRecompute()
 {
     if (!emptyReason().isEmpty() && _error.isEmpty()) {
+        _shown = _generation;  // nothing to wait for: a running computation is dropped
         _plots.clear();
         showPlots();
         return;
@@ -312,7 +293,7 @@ void ContourView::scheduleRecompute()
 
 void ContourView::recompute()
 {
-    if (_watcher.isRunning()) {  // one computation at a time; the newest settings run next
+    if (_computing) {  // one computation at a time; the newest settings run next
         _again = true;
         return;
     }
@@ -330,10 +311,13 @@ void ContourView::recompute()
     else
         todo.emplace_back(space::nameOf(_space[size_t(_x)]), space::nameOf(_space[size_t(_y)]));
     const int resolution = _allPairs ? kSmallResolution : _resolution;
+    _computing = true;
     // The worker reads copies only: the surrogate is immutable and shared.
-    _watcher.setFuture(QtConcurrent::run([generation, todo, resolution, surrogate = _surrogate, fixed = _fixed] {
+    _watcher.setFuture(QtConcurrent::run([generation, layout = _layout, todo, resolution, surrogate = _surrogate,
+                                          fixed = _fixed] {
         auto out = std::make_shared<Computed>();
         out->generation = generation;
+        out->layout = layout;
         try {
             for (const auto& [x, y] : todo) out->grids.push_back(analysis::contour(*surrogate, x, y, fixed, resolution));
         } catch (const std::exception& e) {
@@ -346,17 +330,21 @@ void ContourView::recompute()
 void ContourView::onComputed()
 {
     const auto c = _watcher.result();
+    _computing = false;
+    // A result for slightly older fixed values still shows (a slider being
+    // dragged updates the plots as it goes); one for another pair, mode or
+    // space does not.
+    if (c->layout == _layout && c->generation > _shown && _surrogate) {
+        _shown = c->generation;
+        _error = c->error;
+        _plots.clear();
+        for (const auto& g : c->grids) _plots.push_back(plotData(g));
+        showPlots();
+    }
     if (_again) {
         _again = false;
         recompute();
-        return;
     }
-    if (c->generation != _generation) return;
-    _shown = c->generation;
-    _error = c->error;
-    _plots.clear();
-    for (const auto& g : c->grids) _plots.push_back(plotData(g));
-    showPlots();
 }
 
 void ContourView::waitForGrids()
@@ -365,7 +353,7 @@ void ContourView::waitForGrids()
     // wait until the newest generation has been shown.
     QElapsedTimer clock;
     clock.start();
-    while ((_debounce->isActive() || _watcher.isRunning() || _again || _shown != _generation) &&
+    while ((_debounce->isActive() || _computing || _again || _shown != _generation) &&
            clock.elapsed() < 60000) {
         if (_debounce->isActive()) {
             _debounce->stop();
@@ -394,77 +382,60 @@ void ContourView::showPlots()
     if (_small.size() != ps.size()) {
         for (auto* c : _small) c->deleteLater();
         _small.clear();
-        // Two columns only where each plot keeps the full-size layout's room.
-        const int columns = _scroll->viewport()->width() >= 1800 ? 2 : 1;
+        _columns = 0;
         for (size_t k = 0; k < ps.size(); ++k) {
             auto* c = new ContourCanvas(_grid);
-            c->setMinimumSize(860, 400);
-            c->setToolTip(tr("Click to open this pair"));
+            c->setObjectName("contourSmallMultiple");
+            c->setLogicalSize(QSize(kTileLogicalWidth, kTileLogicalHeight));
+            c->setMinimumSize(kMinTileWidth, kMinTileWidth * kTileLogicalHeight / kTileLogicalWidth);
+            c->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+            c->setCursor(Qt::PointingHandCursor);
             const auto [x, y] = ps[k];
+            c->setToolTip(tr("%1 × %2: click to open this pair")
+                              .arg(QString::fromStdString(space::nameOf(_space[size_t(x)])),
+                                   QString::fromStdString(space::nameOf(_space[size_t(y)]))));
             connect(c, &ContourCanvas::clicked, this, [this, x = x, y = y] {
                 setPair(QString::fromStdString(space::nameOf(_space[size_t(x)])),
                         QString::fromStdString(space::nameOf(_space[size_t(y)])));
             });
-            _gridLayout->addWidget(c, int(k) / columns, int(k) % columns);
             _small.push_back(c);
         }
+        layoutSmallMultiples();
     }
     for (size_t k = 0; k < _small.size(); ++k)
         if (k < _plots.size()) _small[k]->setPlot(_plots[k]);
     _status->setText(tr("%1 pairs, GP on %2 completed trials").arg(ps.size()).arg(_surrogate->observations()));
 }
 
+void ContourView::layoutSmallMultiples()
+{
+    if (_small.empty()) return;
+    const int spacing = _gridLayout->spacing();
+    const QMargins m = _gridLayout->contentsMargins();
+    const int available = _scroll->viewport()->width() - m.left() - m.right();
+    const int columns = std::clamp((available + spacing) / (kMinTileWidth + spacing), 1, 3);
+    const int tileWidth = std::max(kMinTileWidth, (available - (columns - 1) * spacing) / columns);
+    const int tileHeight = tileWidth * kTileLogicalHeight / kTileLogicalWidth;
+    for (auto* c : _small) c->setFixedHeight(tileHeight);
+    if (columns == _columns) return;
+    _columns = columns;
+    for (auto* c : _small) _gridLayout->removeWidget(c);
+    for (size_t k = 0; k < _small.size(); ++k)
+        _gridLayout->addWidget(_small[k], int(k) / columns, int(k) % columns);
+    for (int c = 0; c < 3; ++c) _gridLayout->setColumnStretch(c, c < columns ? 1 : 0);
+    _gridLayout->setRowStretch(int(_small.size() + size_t(columns) - 1) / columns, 1);
+}
+
+bool ContourView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == _scroll->viewport() && event->type() == QEvent::Resize) layoutSmallMultiples();
+    return QWidget::eventFilter(watched, event);
+}
+
 void ContourView::changeEvent(QEvent* event)
 {
     if (event->type() == QEvent::PaletteChange) update();
     QWidget::changeEvent(event);
-}
-
-bool ContourView::exportImage(const QString& path, QString* error) const
-{
-    const QString reason = emptyReason();
-    if (!reason.isEmpty()) {
-        if (error) *error = tr("Nothing to export: %1").arg(reason);
-        return false;
-    }
-    ContourRenderer r(plotData(grid(_x, _y, _resolution)));
-    return save(r, path, error);
-}
-
-bool ContourView::exportAllPairs(const QString& folder, const QString& format, QString* error) const
-{
-    const QString reason = emptyReason();
-    if (!reason.isEmpty()) {
-        if (error) *error = tr("Nothing to export: %1").arg(reason);
-        return false;
-    }
-    if (!QDir(folder).exists()) {
-        if (error) *error = tr("%1: the folder does not exist").arg(folder);
-        return false;
-    }
-    for (const auto& [x, y] : pairs()) {
-        const QString name = QString::fromStdString(space::nameOf(_space[size_t(x)]) + "_vs_" +
-                                                    space::nameOf(_space[size_t(y)]));
-        ContourRenderer r(plotData(grid(x, y, _resolution)));
-        if (!save(r, QDir(folder).filePath(name + '.' + format.toLower()), error)) return false;
-    }
-    return true;
-}
-
-bool ContourView::exportGridCsv(const QString& path, QString* error) const
-{
-    const QString reason = emptyReason();
-    if (!reason.isEmpty()) {
-        if (error) *error = tr("Nothing to export: %1").arg(reason);
-        return false;
-    }
-    try {
-        analysis::writeContourCsv(grid(_x, _y, _resolution), path.toStdString(), _studyName.toStdString());
-    } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
-        return false;
-    }
-    return true;
 }
 
 } // namespace tw::ui

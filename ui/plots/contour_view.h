@@ -70,10 +70,12 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     struct Computed {
         int generation = 0;
+        int layout = 0;
         std::vector<analysis::Grid2D> grids;
         QString error;
     };
@@ -85,6 +87,7 @@ private:
     void recompute();
     void onComputed();
     void showPlots();
+    void layoutSmallMultiples();
 
     space::SearchSpace _space;
     std::vector<study::Trial> _trials;
@@ -96,8 +99,9 @@ private:
     bool _allPairs = false;
     int _resolution = 50;
     int _x = 0, _y = 1;
-    int _generation = 0;
+    int _generation = 0;   // of the newest computation started
     int _shown = 0;        // the generation whose grids are shown
+    int _layout = 0;       // bumped when the space, the pair or the mode changes
     std::vector<ContourPlotData> _plots;   // shown
     QString _error;
 
@@ -112,10 +116,12 @@ private:
     QWidget* _grid;
     QGridLayout* _gridLayout;
     std::vector<ContourCanvas*> _small;
+    int _columns = 0;     // of the small multiples' grid
     FixedValuesPanel* _fixedPanel;
     QTimer* _debounce;
     QFutureWatcher<std::shared_ptr<Computed>> _watcher;
-    bool _again = false;
+    bool _computing = false;  // until onComputed() ran (not the watcher's isRunning())
+    bool _again = false;      // settings changed while computing: recompute when done
 };
 
 } // namespace tw::ui

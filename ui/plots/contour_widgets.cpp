@@ -53,7 +53,21 @@ void ContourCanvas::paintEvent(QPaintEvent*)
     }
     ContourRenderer r(*_plot);
     r.setColors(background, text);
-    r.paint(p, QRectF(rect()));
+    if (_logical.isEmpty()) {
+        r.paint(p, QRectF(rect()));
+        return;
+    }
+    p.fillRect(rect(), background);
+    const double scale = std::min(width() / double(_logical.width()), height() / double(_logical.height()));
+    p.translate((width() - scale * _logical.width()) / 2, (height() - scale * _logical.height()) / 2);
+    p.scale(scale, scale);
+    r.paint(p, QRectF(QPointF(0, 0), QSizeF(_logical)));
+}
+
+void ContourCanvas::setLogicalSize(const QSize& size)
+{
+    _logical = size;
+    update();
 }
 
 void ContourCanvas::mouseReleaseEvent(QMouseEvent* event)

@@ -25,6 +25,10 @@ public:
     void setPlot(std::optional<ContourPlotData> plot);
     void setMessage(const QString& message);
     bool hasPlot() const { return _plot.has_value(); }
+    /// Paints the plot laid out for `size` and scaled (uniformly) to fit the
+    /// widget: a compact small multiple keeps the full-size plot's layout.
+    /// An empty size (the default) lays the plot out for the widget itself.
+    void setLogicalSize(const QSize& size);
     QSize sizeHint() const override { return {1000, 460}; }
 
 Q_SIGNALS:
@@ -37,6 +41,7 @@ protected:
 private:
     std::optional<ContourPlotData> _plot;
     QString _message;
+    QSize _logical;
 };
 
 class FixedValuesPanel : public QWidget {

@@ -19,13 +19,13 @@ SurrogateFitter::~SurrogateFitter()
 
 bool SurrogateFitter::busy() const
 {
-    return _started != _announced || _pending.has_value();
+    return _running || _pending.has_value();
 }
 
 void SurrogateFitter::request(const space::SearchSpace& space, const std::vector<study::Trial>& trials)
 {
     _pending = Request{space, trials};
-    if (!_watcher.isRunning()) startNext();
+    if (!_running) startNext();
 }
 
 void SurrogateFitter::waitForIdle()
@@ -42,7 +42,7 @@ void SurrogateFitter::startNext()
     if (!_pending) return;
     Request r = std::move(*_pending);
     _pending.reset();
-    ++_started;
+    _running = true;
     _watcher.setFuture(QtConcurrent::run([r = std::move(r)] {
         Result out;
         try {
@@ -58,7 +58,7 @@ void SurrogateFitter::startNext()
 void SurrogateFitter::onFinished()
 {
     const Result r = _watcher.result();
-    ++_announced;
+    _running = false;
     // Announce it even when a newer request waits: it is newer than what is
     // shown, and a study whose trials finish faster than a fit still updates.
     startNext();

@@ -46,7 +46,10 @@ private:
 
     QFutureWatcher<Result> _watcher;
     std::optional<Request> _pending;
-    int _started = 0, _announced = 0;
+    // True from the start of a fit until its finished() was handled. Not the
+    // watcher's isRunning(): between a fit's end and the delivery of its
+    // finished event, setFuture() would discard that event.
+    bool _running = false;
 };
 
 } // namespace tw::ui

@@ -1,14 +1,17 @@
-// The interactive contour view and the background surrogate fitter, offscreen:
-// the empty state says why; one pair draws two panels, all pairs two per
-// pair; fixing at a trial moves the other parameters; a bad pair is refused;
-// exports write real files. Screenshots: <build>/screenshots/contour_view_*.png.
+// The interactive contour view, offscreen: the empty state says why; one pair
+// draws two panels, all pairs two per pair, and clicking a small multiple
+// opens its pair; fixing at a trial or moving a slider moves the other
+// parameters; a bad pair is refused; exports write real files. Screenshots:
+// <build>/screenshots/contour_view_*.png (light, dark, empty, all pairs).
 #include "plots/contour_view.h"
 #include "plots/surrogate_fitter.h"
 
 #include "study/study.h"
 
+#include <QCheckBox>
 #include <QDir>
 #include <QImage>
+#include <QSlider>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -60,41 +63,13 @@ void shoot(QWidget& w, const QString& name)
 class TestContourView : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void fitterCoalescesAndNeedsTwoTrials();
     void emptyStateSaysWhy();
     void onePairAndAllPairs();
     void fixAtTrialAndBadPairs();
+    void sliderMovesFixedValues();
+    void darkPalette();
     void exports();
 };
-
-void TestContourView::fitterCoalescesAndNeedsTwoTrials()
-{
-    ui::SurrogateFitter f;
-    auto one = makeStudy(1);
-    QSignalSpy fitted(&f, &ui::SurrogateFitter::fitted);
-    f.request(one->space(), one->trials());
-    f.waitForIdle();
-    QCOMPARE(fitted.size(), 1);
-    QVERIFY(fitted.first().at(0).value<std::shared_ptr<const gp::Surrogate>>() == nullptr);
-
-    // Three requests in a row: the last one's surrogate is the last announced.
-    fitted.clear();
-    auto a = makeStudy(6), b = makeStudy(9), c = makeStudy(12);
-    f.request(a->space(), a->trials());
-    f.request(b->space(), b->trials());
-    f.request(c->space(), c->trials());
-    QVERIFY(f.busy());
-    f.waitForIdle();
-    QVERIFY(!f.busy());
-    QVERIFY(fitted.size() >= 1 && fitted.size() <= 2);  // b is dropped while a fits
-    QCOMPARE(fitted.last().at(0).value<std::shared_ptr<const gp::Surrogate>>()->observations(), 12);
-
-    // Destroyed during a fit: waits, no crash.
-    auto big = makeStudy(40);
-    auto* g = new ui::SurrogateFitter;
-    g->request(big->space(), big->trials());
-    delete g;
-}
 
 void TestContourView::emptyStateSaysWhy()
 {
@@ -141,6 +116,97 @@ void TestContourView::onePairAndAllPairs()
     v.setAllPairs(false);
     v.waitForGrids();
     QCOMPARE(v.panelCount(), 2);
+
+    // Clicking the third small multiple (dropout x optimizer) opens that pair.
+    v.setAllPairs(true);
+    v.waitForGrids();
+    auto* allBox = v.findChild<QCheckBox*>("contourAllPairs");
+    QVERIFY(allBox && allBox->isChecked());
+    const auto tiles = v.findChildren<QWidget*>("contourSmallMultiple");
+    QCOMPARE(tiles.size(), 3);
+    QTest::mouseClick(tiles[2], Qt::LeftButton);
+    v.waitForGrids();
+    QVERIFY(!v.allPairs());
+    QVERIFY(!allBox->isChecked());
+    QCOMPARE(v.xParameter(), QString("dropout"));
+    QCOMPARE(v.yParameter(), QString("optimizer"));
+    QCOMPARE(v.panelCount(), 2);
+
+    // A new trial and a refitted surrogate keep the pair and redraw.
+    auto more = makeStudy(16);
+    v.setStudy(more->space(), more->trials(), more->direction(), "loss", "contour-view");
+    v.setSurrogate(fitNow(f, *more));
+    v.waitForGrids();
+    QCOMPARE(v.xParameter(), QString("dropout"));
+    QCOMPARE(v.panelCount(), 2);
+}
+
+void TestContourView::sliderMovesFixedValues()
+{
+    auto st = makeStudy(15);
+    ui::SurrogateFitter f;
+    ui::ContourView v;
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "contour-view");
+    v.setSurrogate(fitNow(f, *st));
+    v.setPair("learning_rate", "optimizer");
+    v.waitForGrids();
+    // The axes' sliders are disabled; dropout's moves dropout only.
+    auto* lr = v.findChild<QSlider*>("fixed_learning_rate");
+    auto* dropout = v.findChild<QSlider*>("fixed_dropout");
+    QVERIFY(lr && dropout);
+    QVERIFY(!lr->isEnabled());
+    QVERIFY(dropout->isEnabled());
+    const auto before = v.fixedValues();
+    QSignalSpy changed(&v, &ui::ContourView::fixedValuesChanged);
+    dropout->setValue(dropout->maximum());
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(v.fixedValues()[1], 0.6);
+    QCOMPARE(v.fixedValues()[0], before[0]);
+    QCOMPARE(v.fixedValues()[2], before[2]);
+    dropout->setValue(0);
+    QCOMPARE(v.fixedValues()[1], 0.0);
+    v.waitForGrids();
+    QCOMPARE(v.panelCount(), 2);
+    // The grid is cut at the new value: the CSV names it.
+    QTemporaryDir dir;
+    QVERIFY(v.exportGridCsv(dir.filePath("g.csv")));
+    QFile csv(dir.filePath("g.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QVERIFY(csv.readAll().contains("\"dropout\":0.0"));
+
+    // A log parameter's slider is log-scaled: its middle is the geometric mean.
+    v.setPair("dropout", "optimizer");
+    QVERIFY(lr->isEnabled());
+    lr->setValue(lr->maximum() / 2);
+    QVERIFY2(std::abs(std::log10(v.fixedValues()[0]) + 3.0) < 0.01, qPrintable(QString::number(v.fixedValues()[0])));
+}
+
+void TestContourView::darkPalette()
+{
+    auto st = makeStudy(15);
+    ui::SurrogateFitter f;
+    ui::ContourView v;
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(45, 45, 48));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    dark.setColor(QPalette::Base, QColor(30, 30, 32));
+    dark.setColor(QPalette::Text, QColor(230, 230, 230));
+    dark.setColor(QPalette::Button, QColor(60, 60, 64));
+    dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+    v.setPalette(dark);
+    v.resize(1400, 640);
+    v.show();
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "contour-view");
+    v.setSurrogate(fitNow(f, *st));
+    v.waitForGrids();
+    QTest::qWait(50);
+    const QImage shot = v.grab().toImage();
+    // The plot area follows the palette: its corner is the dark base colour.
+    const auto* canvas = v.findChild<QWidget*>("contourCanvas");
+    QVERIFY(canvas);
+    const QPoint corner = canvas->mapTo(&v, QPoint(3, 3));
+    QVERIFY(qGray(shot.pixel(corner)) < 80);
+    shoot(v, "contour_view_dark");
 }
 
 void TestContourView::fixAtTrialAndBadPairs()

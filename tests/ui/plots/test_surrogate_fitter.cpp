@@ -1,0 +1,174 @@
+// The background surrogate fitter: fewer than 2 complete trials give a null
+// surrogate (not a failure); a fit that throws reports why; requests made
+// while a fit runs coalesce to the newest, whose surrogate is announced last;
+// a request made right after a fit ended, before its finished event was
+// delivered, is not lost; destroying the fitter during a fit waits for it.
+#include "plots/surrogate_fitter.h"
+
+#include "study/study.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QThread>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace tw;
+
+namespace {
+
+std::unique_ptr<study::Study> makeStudy(int n, int seed = 5)
+{
+    study::StudyConfig c;
+    c.name = "fitter";
+    c.space = space::SearchSpace({space::FloatParam{"learning_rate", 1e-5, 1e-1, true, std::nullopt},
+                                  space::FloatParam{"dropout", 0.0, 0.6, false, std::nullopt},
+                                  space::CategoricalParam{"optimizer", {std::string("sgd"), std::string("adam"),
+                                                                        std::string("rmsprop")}}});
+    c.sampler.name = "qmc";
+    c.sampler.seed = uint64_t(seed);
+    auto st = study::Study::createInMemory(c);
+    for (int i = 0; i < n; ++i) {
+        auto t = st->ask();
+        const double v = std::pow(std::log10(t.params[0]) + 3.0, 2) + 4.0 * std::pow(t.params[1] - 0.2, 2) +
+                         0.3 * t.params[2];
+        st->tell(t.number, study::Outcome::complete(v));
+    }
+    return st;
+}
+
+using SurrogatePtr = std::shared_ptr<const gp::Surrogate>;
+
+SurrogatePtr surrogateOf(const QList<QVariant>& signal)
+{
+    return signal.at(0).value<SurrogatePtr>();
+}
+
+/// Processes events until the fitter is idle, at most `ms` (no hang on a bug).
+bool settle(ui::SurrogateFitter& f, int ms = 60000)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (f.busy() && clock.elapsed() < ms) QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    return !f.busy();
+}
+
+} // namespace
+
+class TestSurrogateFitter : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void tooFewTrialsGiveNull();
+    void fitErrorIsReported();
+    void requestsCoalesceToTheNewest();
+    void requestAfterFitEndedIsNotLost();
+    void requestFromTheFittedSlot();
+    void destroyedDuringAFit();
+};
+
+void TestSurrogateFitter::tooFewTrialsGiveNull()
+{
+    ui::SurrogateFitter f;
+    QSignalSpy fitted(&f, &ui::SurrogateFitter::fitted), failed(&f, &ui::SurrogateFitter::failed);
+    QVERIFY(!f.busy());
+    for (int n : {0, 1}) {
+        auto st = makeStudy(n);
+        f.request(st->space(), st->trials());
+        QVERIFY(f.busy());
+        QVERIFY(settle(f));
+    }
+    QCOMPARE(fitted.size(), 2);
+    QVERIFY(surrogateOf(fitted.at(0)) == nullptr);
+    QVERIFY(surrogateOf(fitted.at(1)) == nullptr);
+    QCOMPARE(failed.size(), 0);
+
+    // Two complete trials are enough.
+    auto two = makeStudy(2);
+    f.request(two->space(), two->trials());
+    f.waitForIdle();
+    QCOMPARE(fitted.size(), 3);
+    QVERIFY(surrogateOf(fitted.at(2)));
+    QCOMPARE(surrogateOf(fitted.at(2))->observations(), 2);
+}
+
+void TestSurrogateFitter::fitErrorIsReported()
+{
+    ui::SurrogateFitter f;
+    QSignalSpy fitted(&f, &ui::SurrogateFitter::fitted), failed(&f, &ui::SurrogateFitter::failed);
+    auto st = makeStudy(4);
+    auto trials = st->trials();
+    trials[1].params.pop_back();  // a trial that does not match the space
+    f.request(st->space(), trials);
+    QVERIFY(settle(f));
+    QCOMPARE(fitted.size(), 0);
+    QCOMPARE(failed.size(), 1);
+    QVERIFY2(failed.first().at(0).toString().contains("expected 3 values"), qPrintable(failed.first().at(0).toString()));
+}
+
+void TestSurrogateFitter::requestsCoalesceToTheNewest()
+{
+    ui::SurrogateFitter f;
+    QSignalSpy fitted(&f, &ui::SurrogateFitter::fitted);
+    auto a = makeStudy(30), b = makeStudy(9), c = makeStudy(12);
+    f.request(a->space(), a->trials());
+    f.request(b->space(), b->trials());  // waits, then is replaced by c
+    f.request(c->space(), c->trials());
+    QVERIFY(f.busy());
+    QVERIFY(settle(f));
+    QVERIFY2(fitted.size() >= 1 && fitted.size() <= 2, qPrintable(QString::number(fitted.size())));
+    for (const auto& s : fitted) QVERIFY(surrogateOf(s)->observations() != 9);
+    QCOMPARE(surrogateOf(fitted.last())->observations(), 12);
+}
+
+void TestSurrogateFitter::requestAfterFitEndedIsNotLost()
+{
+    // The fit ends on the pool while the GUI thread is busy (no events
+    // processed); a request then must still be fitted and announced.
+    ui::SurrogateFitter f;
+    QSignalSpy fitted(&f, &ui::SurrogateFitter::fitted);
+    auto a = makeStudy(4), b = makeStudy(7);
+    for (int round = 0; round < 3; ++round) {
+        fitted.clear();
+        f.request(a->space(), a->trials());
+        QThread::msleep(300);  // long enough for a 4-trial fit
+        f.request(b->space(), b->trials());
+        QVERIFY2(settle(f, 30000), "the fitter stays busy: a finished fit was never announced");
+        QVERIFY(fitted.size() >= 1);
+        QCOMPARE(surrogateOf(fitted.last())->observations(), 7);
+    }
+}
+
+void TestSurrogateFitter::requestFromTheFittedSlot()
+{
+    // The window requests again when a trial completes, possibly from a slot
+    // connected to fitted(): the fitter must take it.
+    ui::SurrogateFitter f;
+    auto a = makeStudy(5), b = makeStudy(8);
+    std::vector<int> seen;
+    connect(&f, &ui::SurrogateFitter::fitted, this, [&](SurrogatePtr s) {
+        seen.push_back(s ? s->observations() : 0);
+        if (seen.size() == 1) f.request(b->space(), b->trials());
+    });
+    f.request(a->space(), a->trials());
+    QVERIFY(settle(f));
+    QCOMPARE(seen, (std::vector<int>{5, 8}));
+}
+
+void TestSurrogateFitter::destroyedDuringAFit()
+{
+    auto big = makeStudy(60);
+    for (int i = 0; i < 3; ++i) {
+        auto* f = new ui::SurrogateFitter;
+        QSignalSpy fitted(f, &ui::SurrogateFitter::fitted);
+        f->request(big->space(), big->trials());
+        f->request(big->space(), big->trials());  // a waiting one too
+        QVERIFY(f->busy());
+        delete f;  // waits for the running fit, drops the waiting one
+        QCOMPARE(fitted.size(), 0);
+    }
+    QCoreApplication::processEvents();  // no event for a deleted fitter crashes
+}
+
+QTEST_MAIN(TestSurrogateFitter)
+#include "test_surrogate_fitter.moc"

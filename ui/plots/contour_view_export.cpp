@@ -1,0 +1,79 @@
+// The contour view's exports: the current plot as PNG/SVG/PDF, every pair
+// into a folder, the current grid as CSV (see contour_view.h).
+#include "plots/contour_view.h"
+
+#include "analysis/grid.h"
+#include "space/search_space.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace tw::ui {
+
+namespace {
+
+bool save(const ContourRenderer& r, const QString& path, QString* error)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    bool ok = false;
+    if (suffix == "png") ok = r.savePng(path);
+    else if (suffix == "svg") ok = r.saveSvg(path);
+    else if (suffix == "pdf") ok = r.savePdf(path);
+    else {
+        if (error) *error = QObject::tr("%1: unknown image format (use .png, .svg or .pdf)").arg(path);
+        return false;
+    }
+    if (!ok && error) *error = QObject::tr("%1: cannot be written").arg(path);
+    return ok;
+}
+
+} // namespace
+
+bool ContourView::exportImage(const QString& path, QString* error) const
+{
+    const QString reason = emptyReason();
+    if (!reason.isEmpty()) {
+        if (error) *error = tr("Nothing to export: %1").arg(reason);
+        return false;
+    }
+    ContourRenderer r(plotData(grid(_x, _y, _resolution)));
+    return save(r, path, error);
+}
+
+bool ContourView::exportAllPairs(const QString& folder, const QString& format, QString* error) const
+{
+    const QString reason = emptyReason();
+    if (!reason.isEmpty()) {
+        if (error) *error = tr("Nothing to export: %1").arg(reason);
+        return false;
+    }
+    if (!QDir(folder).exists()) {
+        if (error) *error = tr("%1: the folder does not exist").arg(folder);
+        return false;
+    }
+    for (const auto& [x, y] : pairs()) {
+        const QString name = QString::fromStdString(space::nameOf(_space[size_t(x)]) + "_vs_" +
+                                                    space::nameOf(_space[size_t(y)]));
+        ContourRenderer r(plotData(grid(x, y, _resolution)));
+        if (!save(r, QDir(folder).filePath(name + '.' + format.toLower()), error)) return false;
+    }
+    return true;
+}
+
+bool ContourView::exportGridCsv(const QString& path, QString* error) const
+{
+    const QString reason = emptyReason();
+    if (!reason.isEmpty()) {
+        if (error) *error = tr("Nothing to export: %1").arg(reason);
+        return false;
+    }
+    try {
+        analysis::writeContourCsv(grid(_x, _y, _resolution), path.toStdString(), _studyName.toStdString());
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+    return true;
+}
+
+} // namespace tw::ui
