@@ -83,12 +83,7 @@ int cmdTune(Context& ctx)
             throw failure(*studyPath + ": this study was created with another search space or direction than " +
                           specPath + "; use a new --study file");
     } else {
-        study::StudyConfig config;
-        config.name = spec.name;
-        config.space = spec.space;
-        config.direction = spec.objective.direction;
-        config.sampler = spec.sampler;
-        config.userAttrs = {{"spec", spec.toJson()}};
+        const study::StudyConfig config = train::studyConfigFor(spec);
         st = studyPath ? study::Study::createFile(*studyPath, config) : study::Study::createInMemory(config);
     }
     printWarnings(ctx, *st);

@@ -205,6 +205,17 @@ TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& d
     return out;
 }
 
+study::StudyConfig studyConfigFor(const StudySpec& spec)
+{
+    study::StudyConfig config;
+    config.name = spec.name;
+    config.space = spec.space;
+    config.direction = spec.objective.direction;
+    config.sampler = spec.sampler;
+    config.userAttrs = {{"spec", spec.toJson()}};
+    return config;
+}
+
 bool countsTowardBudget(const study::Trial& t)
 {
     if (!t.finished()) return false;

@@ -78,6 +78,11 @@ private:
     DataSource& _data;
 };
 
+/// The configuration of a new study for a spec: its name, search space,
+/// direction and sampler, and the spec itself as a user attribute ("spec"),
+/// so that the study file alone can be reopened and resumed.
+study::StudyConfig studyConfigFor(const StudySpec& spec);
+
 /// Whether a trial counts toward a study's budget: finished, and not stopped
 /// by the user or left by a process that died.
 bool countsTowardBudget(const study::Trial& t);

@@ -1,6 +1,7 @@
 // Painting and export of the contour plots (see contour_renderer.h).
 #include "plots/contour_renderer.h"
 #include "plots/colormap.h"
+#include "plots/plot_export.h"
 
 #include <QFileInfo>
 #include <QFontMetricsF>
@@ -21,24 +22,6 @@ namespace tw::ui {
 
 namespace {
 
-/// Short labels: "0.001", "250", "1e-4", "2.5e-6".
-QString formatNumber(double v)
-{
-    if (!std::isfinite(v))
-        return QStringLiteral("nan");
-    const double a = std::abs(v);
-    if (a < 1e-12)
-        return QStringLiteral("0");
-    if (a >= 1e-3 && a < 1e5)
-        return QString::number(v, 'g', 4);
-    int e = int(std::floor(std::log10(a)));
-    double m = v / std::pow(10.0, e);
-    if (std::abs(std::round(m * 100.0) / 100.0) >= 10.0) {
-        m /= 10.0;
-        ++e;
-    }
-    return QString::number(m, 'g', 3) + "e" + QString::number(e);
-}
 
 /// 1-2-5 steps covering [lo, hi] with about `target` ticks.
 std::vector<double> niceTicks(double lo, double hi, int target)

@@ -71,8 +71,8 @@ bool StudyController::newStudy(const train::StudySpec& spec, const QString& path
         if (error) *error = tr("A study is running; stop it first.");
         return false;
     }
+    std::shared_ptr<study::Study> st;
     try {
-        std::shared_ptr<study::Study> st;
         const std::string p = path.toStdString();
         if (!p.empty() && std::filesystem::exists(p) && std::filesystem::file_size(p) > 0) {
             st = study::Study::openFile(p);
@@ -81,25 +81,15 @@ bool StudyController::newStudy(const train::StudySpec& spec, const QString& path
                     p + ": this study was created with another search space or direction than the setup; "
                         "choose a new study file");
         } else {
-            study::StudyConfig config;
-            config.name = spec.name;
-            config.space = spec.space;
-            config.direction = spec.objective.direction;
-            config.sampler = spec.sampler;
-            config.userAttrs = {{"spec", spec.toJson()}};
+            const study::StudyConfig config = train::studyConfigFor(spec);
             st = p.empty() ? std::shared_ptr<study::Study>(study::Study::createInMemory(config))
                            : std::shared_ptr<study::Study>(study::Study::createFile(p, config));
         }
-        _spec = spec;
-        _study = std::move(st);
-        _path = path;
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
         return false;
     }
-    _warnings.clear();
-    for (const auto& w : _study->warnings()) _warnings << QString::fromStdString(w);
-    setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
+    adopt(std::move(st), spec, path, {});
     return true;
 }
 
@@ -109,44 +99,50 @@ bool StudyController::openStudy(const QString& path, QString* error)
         if (error) *error = tr("A study is running; stop it first.");
         return false;
     }
+    std::shared_ptr<study::Study> st;
     try {
-        std::shared_ptr<study::Study> st = study::Study::openFile(path.toStdString());
-        const auto& attrs = st->config().userAttrs;
-        if (!attrs.is_object() || !attrs.contains("spec"))
-            throw std::invalid_argument(path.toStdString() +
-                                        ": this study has no study spec (it was created with `tw create`); "
-                                        "the workbench can show it but not train it");
-        const std::string base = QFileInfo(path).absolutePath().toStdString();
-        _spec = train::StudySpec::fromJson(attrs["spec"], path.toStdString() + ": spec", base);
-        _study = std::move(st);
-        _path = path;
-    } catch (const std::invalid_argument& e) {
-        // A study without a usable spec still opens, read-only.
-        try {
-            _study = study::Study::openFile(path.toStdString());
-        } catch (const std::exception& e2) {
-            if (error) *error = QString::fromStdString(e2.what());
-            return false;
-        }
-        _spec = train::StudySpec{};
-        _spec.name = _study->config().name;
-        _spec.space = _study->space();
-        _spec.objective.direction = _study->direction();
-        _spec.budget.trials = 0;
-        _path = path;
-        _warnings.clear();
-        _warnings << QString::fromStdString(e.what());
-        for (const auto& w : _study->warnings()) _warnings << QString::fromStdString(w);
-        setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
-        return true;
+        st = study::Study::openFile(path.toStdString());
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
         return false;
     }
-    _warnings.clear();
-    for (const auto& w : _study->warnings()) _warnings << QString::fromStdString(w);
-    setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
+    QStringList warnings;
+    train::StudySpec spec;
+    const auto& attrs = st->config().userAttrs;
+    bool readOnly = true;
+    if (attrs.is_object() && attrs.contains("spec")) {
+        try {
+            spec = train::StudySpec::fromJson(attrs["spec"], path.toStdString() + ": spec",
+                                              QFileInfo(path).absolutePath().toStdString());
+            readOnly = false;
+        } catch (const std::exception& e) {
+            warnings << tr("%1 The study is shown; describe its data and model in Setup to run it.").arg(e.what());
+        }
+    } else {
+        warnings << tr("%1: this study has no study spec (it was created with `tw create`); the workbench shows "
+                       "it, and runs it once Setup describes its data and model with the same search space.")
+                        .arg(path);
+    }
+    if (readOnly) {
+        spec = train::StudySpec{};
+        spec.name = st->config().name;
+        spec.space = st->space();
+        spec.objective.direction = st->direction();
+        spec.budget.trials = 0;
+    }
+    adopt(std::move(st), std::move(spec), path, warnings);
     return true;
+}
+
+void StudyController::adopt(std::shared_ptr<study::Study> study, train::StudySpec spec, const QString& path,
+                            QStringList warnings)
+{
+    _study = std::move(study);
+    _spec = std::move(spec);
+    _path = path;
+    for (const auto& w : _study->warnings()) warnings << QString::fromStdString(w);
+    _warnings = warnings;
+    setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
 }
 
 bool StudyController::matches(const train::StudySpec& spec) const

@@ -95,6 +95,8 @@ Q_SIGNALS:
     void runFinished(const QString& why, const QString& message);
 
 private:
+    void adopt(std::shared_ptr<study::Study> study, train::StudySpec spec, const QString& path,
+               QStringList warnings);
     void setState(State s);
     void setTrials(TrialList trials);
     void onWorkerFinished(const QString& why, const QString& message);
