@@ -25,30 +25,13 @@ namespace tw::ui {
 
 ImportanceView::ImportanceView(QWidget* parent) : QWidget(parent)
 {
-    _chart = new QChart;
-    _view = new QChartView(_chart);
-    _view->setRenderHint(QPainter::Antialiasing);
-    _view->setMinimumSize(320, 200);
-    _caption = new QLabel;
-    _caption->setWordWrap(true);
-    _caption->setAlignment(Qt::AlignCenter);
-    _caption->setFont(plotFont(13));
-    _caption->setContentsMargins(8, 2, 8, 6);
-    _plotArea = new QWidget;
-    _plotArea->setAutoFillBackground(true);
-    auto* plotLayout = new QVBoxLayout(_plotArea);
-    plotLayout->setContentsMargins(0, 0, 0, 0);
-    plotLayout->setSpacing(0);
-    plotLayout->addWidget(_view, 1);
-    plotLayout->addWidget(_caption);
-
-    _emptyLabel = new QLabel;
-    _emptyLabel->setWordWrap(true);
-    _emptyLabel->setAlignment(Qt::AlignCenter);
-    _emptyLabel->setFont(plotFont(14));
-    _stack = new QStackedWidget(this);
-    _stack->addWidget(_plotArea);
-    _stack->addWidget(_emptyLabel);
+    const CaptionedChart c = makeCaptionedChart(this, QSize(320, 200));
+    _chart = c.chart;
+    _view = c.view;
+    _caption = c.caption;
+    _plotArea = c.plotArea;
+    _emptyLabel = c.emptyLabel;
+    _stack = c.stack;
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(_stack);

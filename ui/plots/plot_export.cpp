@@ -3,17 +3,21 @@
 
 #include <QCategoryAxis>
 #include <QChart>
+#include <QChartView>
 #include <QDir>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QImage>
+#include <QLabel>
 #include <QLegend>
 #include <QPageLayout>
 #include <QPageSize>
 #include <QPainter>
 #include <QPalette>
 #include <QPdfWriter>
+#include <QStackedWidget>
 #include <QSvgGenerator>
+#include <QVBoxLayout>
 #include <QValueAxis>
 #include <QWidget>
 
@@ -251,6 +255,35 @@ void styleAxis(QAbstractAxis* axis, bool dark)
     axis->setTitleBrush(text);
     axis->setGridLineColor(dark ? QColor(80, 80, 80) : QColor(225, 225, 225));
     axis->setLinePenColor(dark ? QColor(150, 150, 150) : QColor(110, 110, 110));
+}
+
+CaptionedChart makeCaptionedChart(QWidget* parent, const QSize& minimumSize)
+{
+    CaptionedChart c;
+    c.chart = new QChart;
+    c.view = new QChartView(c.chart);
+    c.view->setRenderHint(QPainter::Antialiasing);
+    c.view->setMinimumSize(minimumSize);
+    c.caption = new QLabel;
+    c.caption->setWordWrap(true);
+    c.caption->setAlignment(Qt::AlignCenter);
+    c.caption->setFont(plotFont(13));
+    c.caption->setContentsMargins(8, 2, 8, 6);
+    c.plotArea = new QWidget;
+    c.plotArea->setAutoFillBackground(true);
+    auto* plotLayout = new QVBoxLayout(c.plotArea);
+    plotLayout->setContentsMargins(0, 0, 0, 0);
+    plotLayout->setSpacing(0);
+    plotLayout->addWidget(c.view, 1);
+    plotLayout->addWidget(c.caption);
+    c.emptyLabel = new QLabel;
+    c.emptyLabel->setWordWrap(true);
+    c.emptyLabel->setAlignment(Qt::AlignCenter);
+    c.emptyLabel->setFont(plotFont(14));
+    c.stack = new QStackedWidget(parent);
+    c.stack->addWidget(c.plotArea);
+    c.stack->addWidget(c.emptyLabel);
+    return c;
 }
 
 } // namespace tw::ui

@@ -22,6 +22,9 @@ class QWidget;
 class QChart;
 class QAbstractAxis;
 class QCategoryAxis;
+class QChartView;
+class QLabel;
+class QStackedWidget;
 
 namespace tw::ui {
 
@@ -89,5 +92,17 @@ bool paletteIsDark();
 void styleChart(QChart* chart, bool dark);
 /// Fonts and colours of an axis (after styleChart).
 void styleAxis(QAbstractAxis* axis, bool dark);
+
+/// A chart with a caption under it, stacked over a message label shown in its
+/// place when there is nothing to draw (the slice and importance views).
+struct CaptionedChart {
+    QChart* chart = nullptr;
+    QChartView* view = nullptr;
+    QLabel* caption = nullptr;
+    QWidget* plotArea = nullptr;   // the chart and its caption
+    QLabel* emptyLabel = nullptr;
+    QStackedWidget* stack = nullptr;
+};
+CaptionedChart makeCaptionedChart(QWidget* parent, const QSize& minimumSize);
 
 } // namespace tw::ui
