@@ -140,12 +140,10 @@ void MainWindow::connectController()
         for (const auto& t : *_controller->trials())
             if (t.number == number) {
                 _contours->fixAtTrial(t);
-                _slice->setFixedValues(_contours->fixedValues());
                 _tabs->setCurrentIndex(ContoursTab);
             }
     });
-    connect(_contours, &ContourView::fixedValuesChanged, this,
-            [this] { _slice->setFixedValues(_contours->fixedValues()); });
+    connect(_contours, &ContourView::fixedValuesChanged, this, [this] { syncSliceFixedValues(); });
 }
 
 void MainWindow::refreshViews()
@@ -187,8 +185,15 @@ void MainWindow::onSurrogate(std::shared_ptr<const gp::Surrogate> s)
     const QString objective = objectiveName(_controller->spec());
     _contours->setSurrogate(s);
     _slice->setSurrogate(s, *_controller->trials(), _controller->direction(), objective);
-    _slice->setFixedValues(_contours->fixedValues());
+    syncSliceFixedValues();
     _importance->setSurrogate(s, _controller->direction());
+}
+
+void MainWindow::syncSliceFixedValues()
+{
+    // The slice cuts the surrogate where the contour plots do: at the user's
+    // values, or (empty) at the best trial's.
+    _slice->setFixedValues(_contours->fixedByUser() ? _contours->fixedValues() : std::vector<double>{});
 }
 
 void MainWindow::updateCurves()

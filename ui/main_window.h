@@ -96,6 +96,7 @@ private:
     void onSurrogate(std::shared_ptr<const gp::Surrogate> s);
     void updateActions();
     void updateCurves();
+    void syncSliceFixedValues();
     void updateTitle();
     void showError(const QString& title, const QString& message);
     // main_window_actions.cpp: menus, dialogs, settings

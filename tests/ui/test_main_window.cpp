@@ -153,6 +153,13 @@ void TestMainWindow::fiveTrialStudyFillsEveryView()
     w.tabs()->setCurrentIndex(ui::MainWindow::ContoursTab);
     QTest::qWait(300);
     shoot(w, "window_contours");
+    w.tabs()->setCurrentIndex(ui::MainWindow::SliceTab);
+    QTest::qWait(300);
+    shoot(w, "window_slice");
+    w.tabs()->setCurrentIndex(ui::MainWindow::ImportanceTab);
+    QTest::qWait(1000);
+    shoot(w, "window_importance");
+    w.tabs()->setCurrentIndex(ui::MainWindow::ContoursTab);
 
     const QString svg = _dir.filePath("contour.svg"), png = _dir.filePath("contour.png");
     QVERIFY2(w.exportCurrentPlot(svg), qPrintable(w.lastError()));

@@ -50,6 +50,9 @@ public:
     void fixAtTrial(const study::Trial& t);
     void resetFixedToBest();
     std::vector<double> fixedValues() const { return _fixed; }
+    /// True when the user set the fixed values (sliders or a trial), false
+    /// while they follow the best trial.
+    bool fixedByUser() const { return _fixedByUser; }
     void setResolution(int points) { _resolution = points; }
 
     /// Mean and SE panels drawn: 2 for one pair, 2 per pair in all-pairs
