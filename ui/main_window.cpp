@@ -23,6 +23,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -181,6 +182,8 @@ void MainWindow::onTrialsChanged()
 
 void MainWindow::onSurrogate(std::shared_ptr<const gp::Surrogate> s)
 {
+    // A fit that was running when another study was opened is of no use.
+    if (s && s->space().toJson() != _controller->space().toJson()) return;
     _surrogate = s;
     const QString objective = objectiveName(_controller->spec());
     _contours->setSurrogate(s);
@@ -259,7 +262,7 @@ void MainWindow::updateActions()
                                  : tr("Cannot run: %1").arg(_setup->invalidReason()));
     _pauseAction->setEnabled(_controller->state() == StudyController::State::Running);
     _stopAction->setEnabled(running && _controller->state() != StudyController::State::Stopping);
-    _retrainAction->setEnabled(!running && _controller->bestTrial().has_value());
+    _retrainAction->setEnabled(!running && _controller->canTrain() && _controller->bestTrial().has_value());
     _setup->setReadOnly(running);
 }
 
@@ -307,9 +310,11 @@ bool MainWindow::openStudy(const QString& path)
         showError(tr("Cannot open the study"), error);
         return false;
     }
-    if (_controller->spec().budget.trials > 0) _setup->setSpec(_controller->spec());
+    if (_controller->canTrain()) _setup->setSpec(_controller->spec());
     _selected.clear();
     _fittedOn = -1;
+    _surrogate.reset();
+    onSurrogate(nullptr);
     _trialsDirty = true;
     refreshViews();
     addRecent(path);
@@ -401,9 +406,27 @@ void MainWindow::run()
     const QString name = QString::fromStdString(spec.name.empty() ? std::string("study") : spec.name);
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Record the study in"), lastFolder("study") + '/' + name + ".study",
-        tr("Study files (*.study *.jsonl);;All files (*)"));
+        tr("Study files (*.study *.jsonl);;All files (*)"), nullptr, QFileDialog::DontConfirmOverwrite);
     if (path.isEmpty()) return;
     setLastFolder("study", path);
+    if (QFileInfo(path).exists() && QFileInfo(path).size() > 0) {
+        // An existing study: resume it (same search space) or start over.
+        QMessageBox box(QMessageBox::Question, tr("The study file exists"),
+                        tr("%1 already holds a study.").arg(QFileInfo(path).fileName()), QMessageBox::Cancel, this);
+        QPushButton* resume = box.addButton(tr("Resume it"), QMessageBox::AcceptRole);
+        QPushButton* replace = box.addButton(tr("Replace it"), QMessageBox::DestructiveRole);
+        resume->setToolTip(tr("Continue that study (it must have the setup's search space)"));
+        replace->setToolTip(tr("Delete its trials and start a new study in this file"));
+        box.exec();
+        if (box.clickedButton() == replace) {
+            if (!QFile::remove(path)) {
+                showError(tr("Cannot run"), tr("%1: cannot be replaced").arg(path));
+                return;
+            }
+        } else if (box.clickedButton() != resume) {
+            return;
+        }
+    }
     runStudy(path);
 }
 

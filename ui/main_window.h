@@ -52,6 +52,8 @@ public:
     void run();
     void pause();
     void stop();
+    /// File > New study: forgets the open study (it stays on disk); Run then records a new one.
+    void newSetup();
 
     QString lastError() const { return _lastError; }
     void setDarkTheme(bool dark);
@@ -115,7 +117,6 @@ private:
     void exportBestDialog();
     void exportTrialsDialog();
     void retrainBest();
-    void newSetup();
     void about();
 
     StudyController* _controller;

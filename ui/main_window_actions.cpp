@@ -253,7 +253,15 @@ void MainWindow::newSetup()
         showError(tr("A study is running"), tr("Stop the running study before starting a new one."));
         return;
     }
+    // The open study stays on disk; the next Run records a new one.
+    _controller->close();
     _specPath.clear();
+    _selected.clear();
+    _fittedOn = -1;
+    _surrogate.reset();
+    onSurrogate(nullptr);
+    _trialsDirty = true;
+    refreshViews();
     _tabs->setCurrentIndex(SetupTab);
     statusBar()->showMessage(tr("Edit the setup, then Run: it records a new study."), 8000);
 }

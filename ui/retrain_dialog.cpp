@@ -86,7 +86,22 @@ RetrainDialog::RetrainDialog(train::StudySpec spec, study::Trial best, QWidget* 
 RetrainDialog::~RetrainDialog()
 {
     _stop = true;
-    _watcher.waitForFinished();
+    _watcher.waitForFinished();  // only when the window itself goes away mid-training
+}
+
+void RetrainDialog::done(int result)
+{
+    if (_watcher.isRunning()) {
+        // Close during training: stop it and go away once it has ended,
+        // without blocking the window while the data loads or the model saves.
+        _stop = true;
+        hide();
+        setAttribute(Qt::WA_DeleteOnClose, false);
+        connect(&_watcher, &QFutureWatcher<std::shared_ptr<Result>>::finished, this, &QObject::deleteLater);
+        setResult(result);
+        return;
+    }
+    QDialog::done(result);
 }
 
 void RetrainDialog::start(const QString& modelPath)
@@ -102,7 +117,16 @@ void RetrainDialog::start(const QString& modelPath)
     train::ModelConfig m = _spec.model;
     train::TrainConfig t = _spec.training;
     data::PreprocessOptions p = _spec.preprocessing;
-    _spec.configure(_best.params, m, t, p);
+    try {
+        _spec.configure(_best.params, m, t, p);
+    } catch (const std::exception& e) {
+        _status->setText(tr("Failed: %1").arg(QString::fromStdString(e.what())));
+        _train->setEnabled(true);
+        _browse->setEnabled(true);
+        _done = true;
+        Q_EMIT trainingFinished(false);
+        return;
+    }
     const int epochs = t.epochs;
     _bar->setRange(0, std::max(1, epochs));
     const std::string save = modelPath.toStdString();

@@ -32,6 +32,9 @@ public:
     QMap<QString, double> testMetrics() const { return _metrics; }
     QString resultText() const;
 
+    /// Close / Esc: while training, stops it and deletes the dialog when it has ended.
+    void done(int result) override;
+
 Q_SIGNALS:
     void epochFinished(int epoch, int epochs);
     void trainingFinished(bool ok);

@@ -16,6 +16,7 @@
 #include "setup/setup_panel.h"
 
 #include <QAction>
+#include <QPointer>
 #include <QApplication>
 #include <QDir>
 #include <QImage>
@@ -201,6 +202,35 @@ void TestMainWindow::fiveTrialStudyFillsEveryView()
         QVERIFY(retrain.testMetrics()["accuracy"] > 0.5);
         QVERIFY(QFile::exists(model));
         QVERIFY(retrain.resultText().contains("best.pt"));
+    }
+
+    // Closing the dialog during training stops it; the dialog goes when it has ended.
+    {
+        auto spec = w.controller()->spec();
+        spec.training.epochs = 100000;
+        QPointer<ui::RetrainDialog> d = new ui::RetrainDialog(spec, *w.controller()->bestTrial(), &w);
+        d->setAttribute(Qt::WA_DeleteOnClose);
+        d->show();
+        QSignalSpy epochs(d.data(), &ui::RetrainDialog::epochFinished);
+        d->start({});
+        QVERIFY(epochs.wait(30000));
+        d->reject();
+        QVERIFY(!d.isNull());
+        QVERIFY(!d->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(d.isNull(), 30000);
+    }
+
+    // New study forgets this one: Run records a new study in a new file.
+    {
+        w.newSetup();
+        QVERIFY(!w.controller()->hasStudy());
+        QCOMPARE(w.trialTable()->model()->rowCount(), 0);
+        auto* budget = w.setupPanel()->findChild<QSpinBox*>("trialsSpin");
+        budget->setValue(2);
+        QVERIFY2(w.runStudy(_dir.filePath("second.study")), qPrintable(w.lastError()));
+        waitIdle(w);
+        QCOMPARE(w.trialTable()->model()->rowCount(), 2);
+        QCOMPARE(w.controller()->studyPath(), _dir.filePath("second.study"));
     }
 
     // The study file reopens in a new window with every trial.

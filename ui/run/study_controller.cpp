@@ -145,6 +145,18 @@ void StudyController::adopt(std::shared_ptr<study::Study> study, train::StudySpe
     setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
 }
 
+void StudyController::close()
+{
+    if (running()) return;
+    _study.reset();
+    _spec = train::StudySpec{};
+    _path.clear();
+    _warnings.clear();
+    _dataDescription.clear();
+    _device.clear();
+    setTrials(nullptr);
+}
+
 bool StudyController::matches(const train::StudySpec& spec) const
 {
     return _study && _study->space().toJson() == spec.space.toJson() &&
@@ -243,6 +255,9 @@ bool StudyController::start(const QString& device, QString* error)
         Q_EMIT trialFinished(e);
     });
     connect(_worker, &StudyWorker::finished, this, &StudyController::onWorkerFinished);
+    // Quit the thread's event loop from the worker itself: waitForIdle blocks
+    // the GUI thread in wait(), so a queued quit would never arrive.
+    connect(_worker, &StudyWorker::finished, _thread, &QThread::quit, Qt::DirectConnection);
 
     _clock.start();
     _device.clear();

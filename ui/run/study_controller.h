@@ -41,6 +41,11 @@ public:
     bool updateSpec(const train::StudySpec& spec, QString* error);
     /// True when `spec` has the open study's search space and direction.
     bool matches(const train::StudySpec& spec) const;
+    /// Forgets the open study (it stays on disk); the next Run starts a new one.
+    /// No-op while running.
+    void close();
+    /// True when the open study has a spec to train (not a `tw create` study).
+    bool canTrain() const { return _study && _spec.budget.trials > 0; }
     /// Re-reads the file (another process may be writing it). No-op while running.
     void refresh();
 

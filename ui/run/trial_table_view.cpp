@@ -58,8 +58,20 @@ TrialTableView::TrialTableView(QWidget* parent)
     layout->addLayout(top);
     layout->addWidget(_table, 1);
 
-    // Fit the columns to their headers and values when the columns change.
-    connect(_model, &QAbstractItemModel::modelReset, _table, [this] { _table->resizeColumnsToContents(); });
+    // A reset (new columns, another study) clears the selection without a
+    // selectionChanged signal: keep the selected trials across it.
+    connect(_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] { _keep = selectedTrials(); });
+    connect(_model, &QAbstractItemModel::modelReset, this, [this] {
+        _table->resizeColumnsToContents();  // fit the new columns to their headers and values
+        QItemSelection selection;
+        for (int number : _keep) {
+            const int row = _model->rowOf(number);
+            const QModelIndex i = row >= 0 ? _proxy->mapFromSource(_model->index(row, 0)) : QModelIndex();
+            if (i.isValid()) selection.select(i, i);
+        }
+        _table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        Q_EMIT selectionChanged(selectedTrials());
+    });
     connect(_table, &QWidget::customContextMenuRequested, this, &TrialTableView::showMenu);
     connect(_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         const QList<int> numbers = selectedTrials();

@@ -42,6 +42,7 @@ private:
     TrialFilterModel* _proxy;
     QTableView* _table;
     QComboBox* _filter;
+    QList<int> _keep;   // the selection across a model reset
 };
 
 } // namespace tw::ui

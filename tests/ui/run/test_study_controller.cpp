@@ -4,6 +4,7 @@
 // process was killed mid-run reopens with its completed trials and resumes.
 #include "run/study_controller.h"
 #include "run/trial_table_model.h"
+#include "run/trial_table_view.h"
 
 #include "train/tune.h"
 
@@ -133,7 +134,10 @@ void TestStudyController::stopEndsTheRunningTrial()
     QVERIFY(epochs.wait(30000));
     c.stop();
     QCOMPARE(c.state(), ui::StudyController::State::Stopping);
-    QVERIFY(done.wait(30000));
+    // What closing the window does: block until the worker has ended.
+    c.waitForIdle();
+    QVERIFY(!c.running());
+    QCOMPARE(done.size(), 1);
     QCOMPARE(done.first().at(0).toString(), QString("stopped"));
     QCOMPARE(c.trials()->size(), size_t(1));
     const auto& t = c.trials()->front();
@@ -245,7 +249,19 @@ void TestStudyController::tableUpdatesInPlaceAndFilters()
     QCOMPARE(f.rowCount(), 1);
     f.setStates({});
     QCOMPARE(f.rowCount(), 3);
+
+    // The view keeps its selection when new metric columns reset the model.
+    ui::TrialTableView view;
+    view.model()->setTrials(spec.space, {trials[1], trials[2]});
+    view.selectTrial(2);
+    QCOMPARE(view.selectedTrials(), QList<int>{2});
+    QSignalSpy selection(&view, &ui::TrialTableView::selectionChanged);
+    view.model()->setTrials(spec.space, trials);  // trial 0 brings metrics: new columns
+    QCOMPARE(view.selectedTrials(), QList<int>{2});
+    QVERIFY(!selection.isEmpty());
+    QCOMPARE(selection.last().at(0).value<QList<int>>(), QList<int>{2});
+    QVERIFY(view.selectionText().startsWith("Trial\tState\tObjective\tlearning_rate"));
 }
 
-QTEST_GUILESS_MAIN(TestStudyController)
+QTEST_MAIN(TestStudyController)
 #include "test_study_controller.moc"
