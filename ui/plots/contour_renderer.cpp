@@ -198,6 +198,59 @@ void ContourRenderer::setColors(const QColor& background, const QColor& text)
     _text = text;
 }
 
+std::pair<QRectF, QRectF> ContourRenderer::panels(const QRectF& area) const
+{
+    const double titleH = _data.title.empty() ? 6.0 : 32.0, captionH = 42.0;
+    const QRectF body(area.left() + 8, area.top() + titleH, area.width() - 16, area.height() - titleH - captionH);
+    const double gap = 20.0, half = (body.width() - gap) / 2;
+    return {QRectF(body.left(), body.top(), half, body.height()),
+            QRectF(body.left() + half + gap, body.top(), half, body.height())};
+}
+
+QRectF ContourRenderer::plotRect(const QRectF& panel) const
+{
+    // Room for the y tick labels and title on the left, the colour bar on the right.
+    const QFontMetricsF tickFm(fontOf(12)), labelFm(fontOf(13));
+    double yLabelW = 0;
+    for (const Tick& t : axisTicks(AxisMap(_data.grid.y), 6))
+        yLabelW = std::max(yLabelW, tickFm.horizontalAdvance(t.label));
+    yLabelW = std::min(yLabelW, panel.width() * 0.22);
+    const double left = yLabelW + 10 + labelFm.height() + 6, right = 104, top = 26, bottom = 48;
+    return QRectF(panel.left() + left, panel.top() + top, panel.width() - left - right,
+                  panel.height() - top - bottom);
+}
+
+std::optional<ContourRenderer::Probe> ContourRenderer::probe(const QRectF& area, const QPointF& pos) const
+{
+    const auto& g = _data.grid;
+    const auto [meanPanel, sePanel] = panels(area);
+    for (const bool mean : {true, false}) {
+        const QRectF plot = plotRect(mean ? meanPanel : sePanel);
+        if (plot.width() < 10 || plot.height() < 10 || !plot.contains(pos)) continue;
+        const double fx = (pos.x() - plot.left()) / plot.width(), fy = (plot.bottom() - pos.y()) / plot.height();
+        // The grid cell under the point: cells span midpoint to midpoint (bands for categories).
+        auto cell = [](const AxisMap& m, double f) {
+            for (int k = 0; k < m.n; ++k)
+                if (const auto [a, b] = m.span(k); f >= a && f <= b) return k;
+            return m.n - 1;
+        };
+        const AxisMap xm(g.x), ym(g.y);
+        if (xm.n == 0 || ym.n == 0) return std::nullopt;
+        const int i = cell(xm, fx), j = cell(ym, fy);
+        if (j >= g.mean.rows() || i >= g.mean.cols()) return std::nullopt;
+        Probe out;
+        out.meanPanel = mean;
+        out.column = i;
+        out.row = j;
+        out.x = g.x.values[size_t(i)];
+        out.y = g.y.values[size_t(j)];
+        out.mean = g.mean(j, i);
+        out.se = j < g.se.rows() && i < g.se.cols() ? g.se(j, i) : std::nan("");
+        return out;
+    }
+    return std::nullopt;
+}
+
 void ContourRenderer::paint(QPainter& p, const QRectF& area) const
 {
     p.save();
@@ -212,10 +265,9 @@ void ContourRenderer::paint(QPainter& p, const QRectF& area) const
                    QString::fromStdString(_data.title));
     }
     const double captionH = 42.0;
-    const QRectF body(area.left() + 8, area.top() + titleH, area.width() - 16, area.height() - titleH - captionH);
-    const double gap = 20.0, half = (body.width() - gap) / 2;
-    paintPanel(p, QRectF(body.left(), body.top(), half, body.height()), true);
-    paintPanel(p, QRectF(body.left() + half + gap, body.top(), half, body.height()), false);
+    const auto [meanPanel, sePanel] = panels(area);
+    paintPanel(p, meanPanel, true);
+    paintPanel(p, sePanel, false);
     p.setPen(_text);
     p.setFont(fontOf(13));
     p.drawText(QRectF(area.left() + 16, area.bottom() - captionH, area.width() - 32, captionH - 4),
@@ -233,12 +285,8 @@ void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, bool meanPanel) c
     const QFontMetricsF tickFm(tickFont), labelFm(labelFont);
 
     const std::vector<Tick> xt = axisTicks(xm, 6), yt = axisTicks(ym, 6);
-    double yLabelW = 0;
-    for (const Tick& t : yt)
-        yLabelW = std::max(yLabelW, tickFm.horizontalAdvance(t.label));
-    yLabelW = std::min(yLabelW, r.width() * 0.22);
-    const double left = yLabelW + 10 + labelFm.height() + 6, right = 104, top = 26, bottom = 48;
-    const QRectF plot(r.left() + left, r.top() + top, r.width() - left - right, r.height() - top - bottom);
+    const QRectF plot = plotRect(r);
+    const double yLabelW = plot.left() - r.left() - 16 - labelFm.height();
     if (plot.width() < 10 || plot.height() < 10)
         return;
     const auto X = [&](double f) { return plot.left() + f * plot.width(); };
@@ -269,7 +317,7 @@ void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, bool meanPanel) c
 
     p.setPen(_text);
     p.setFont(titleFont);
-    p.drawText(QRectF(plot.left(), r.top(), plot.width(), top - 4), Qt::AlignCenter,
+    p.drawText(QRectF(plot.left(), r.top(), plot.width(), plot.top() - r.top() - 4), Qt::AlignCenter,
                meanPanel ? QStringLiteral("Mean") : QStringLiteral("Standard error"));
 
     // Cells, without antialiasing (and a hair wider) so that no seams show.

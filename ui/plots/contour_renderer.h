@@ -6,6 +6,7 @@
 #include "analysis/grid.h"
 
 #include <QColor>
+#include <QPointF>
 #include <QRectF>
 #include <QSize>
 #include <QString>
@@ -47,7 +48,20 @@ public:
 
     const ContourPlotData& data() const { return _data; }
 
+    /// What lies under `pos` when the plot is painted in `area`: the grid
+    /// cell's parameter values (a choice index for a categorical axis) and the
+    /// mean and standard error there; nullopt outside both plot areas.
+    struct Probe {
+        bool meanPanel = true;
+        int column = 0, row = 0;  // grid indices (x, y)
+        double x = 0, y = 0, mean = 0, se = 0;
+    };
+    std::optional<Probe> probe(const QRectF& area, const QPointF& pos) const;
+
 private:
+    /// The mean and SE panels' rectangles in `area`, and a panel's plot area.
+    std::pair<QRectF, QRectF> panels(const QRectF& area) const;
+    QRectF plotRect(const QRectF& panel) const;
     void paintPanel(QPainter& p, const QRectF& r, bool meanPanel) const;
 
     ContourPlotData _data;

@@ -5,10 +5,12 @@
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QHelpEvent>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QSlider>
+#include <QToolTip>
 
 #include <cmath>
 
@@ -62,6 +64,36 @@ void ContourCanvas::paintEvent(QPaintEvent*)
     p.translate((width() - scale * _logical.width()) / 2, (height() - scale * _logical.height()) / 2);
     p.scale(scale, scale);
     r.paint(p, QRectF(QPointF(0, 0), QSizeF(_logical)));
+}
+
+QString ContourCanvas::probeText(const QPointF& pos) const
+{
+    if (!_plot || !_logical.isEmpty()) return {};
+    const auto probe = ContourRenderer(*_plot).probe(QRectF(rect()), pos);
+    if (!probe) return {};
+    const auto& g = _plot->grid;
+    auto value = [](const analysis::Axis& a, int k, double v) {
+        if (a.categorical && size_t(k) < a.labels.size()) return QString::fromStdString(a.labels[size_t(k)]);
+        return a.integer ? QString::number(std::llround(v)) : formatNumber(v);
+    };
+    const QString objective = QString::fromStdString(_plot->objectiveName);
+    return tr("%1 = %2, %3 = %4\nmean %5: %6\nstandard error: %7")
+        .arg(QString::fromStdString(g.x.name), value(g.x, probe->column, probe->x),
+             QString::fromStdString(g.y.name), value(g.y, probe->row, probe->y), objective,
+             formatNumber(probe->mean), formatNumber(probe->se));
+}
+
+bool ContourCanvas::event(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto* help = static_cast<QHelpEvent*>(event);
+        const QString text = probeText(help->pos());
+        if (!text.isEmpty()) {
+            QToolTip::showText(help->globalPos(), text, this);
+            return true;
+        }
+    }
+    return QWidget::event(event);
 }
 
 void ContourCanvas::setLogicalSize(const QSize& size)

@@ -30,11 +30,16 @@ public:
     /// An empty size (the default) lays the plot out for the widget itself.
     void setLogicalSize(const QSize& size);
     QSize sizeHint() const override { return {1000, 460}; }
+    /// The hover text at `pos` (widget coordinates): the two parameters'
+    /// values there and the GP mean and standard error; "" off the plots or
+    /// on a scaled small multiple.
+    QString probeText(const QPointF& pos) const;
 
 Q_SIGNALS:
     void clicked();
 
 protected:
+    bool event(QEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
 

@@ -3,7 +3,9 @@
 // opens its pair; fixing at a trial or moving a slider moves the other
 // parameters; a bad pair is refused; exports write real files. Screenshots:
 // <build>/screenshots/contour_view_*.png (light, dark, empty, all pairs).
+#include "plots/contour_plot_data.h"
 #include "plots/contour_view.h"
+#include "plots/contour_widgets.h"
 #include "plots/surrogate_fitter.h"
 
 #include "study/study.h"
@@ -69,6 +71,7 @@ private Q_SLOTS:
     void sliderMovesFixedValues();
     void darkPalette();
     void exports();
+    void hoverReadsTheGrid();
 };
 
 void TestContourView::emptyStateSaysWhy()
@@ -287,4 +290,29 @@ void TestContourView::exports()
 }
 
 QTEST_MAIN(TestContourView)
+void TestContourView::hoverReadsTheGrid()
+{
+    auto st = makeStudy(15);
+    ui::SurrogateFitter f;
+    const auto s = fitNow(f, *st);
+    QVERIFY(s);
+    // optimizer (categorical) on x, learning_rate (log) on y: labels and log values read back.
+    const auto g = analysis::contour(*s, "optimizer", "learning_rate", st->trials().front().params, 40);
+    ui::ContourCanvas c;
+    c.resize(1200, 520);
+    c.setPlot(ui::makeContourPlotData(g, st->trials(), st->direction(), "contour-view", "loss"));
+    QVERIFY(c.probeText(QPointF(3, 3)).isEmpty());  // the margin
+    const QString left = c.probeText(QPointF(300, 260));  // inside the mean panel
+    QVERIFY2(left.contains("optimizer = ") && left.contains("learning_rate = ") && left.contains("mean loss"),
+             qPrintable(left));
+    QVERIFY(left.contains("sgd") || left.contains("adam") || left.contains("rmsprop"));
+    // The same cell in the SE panel (same offset in the right half) reads the same values.
+    const QString right = c.probeText(QPointF(300 + 600, 260));
+    QCOMPARE(right, left);
+    // Top left of the mean panel's plot area: the first category and the largest learning rate.
+    QString corner;
+    for (int x = 60; x < 300 && corner.isEmpty(); x += 4) corner = c.probeText(QPointF(x, 90));
+    QVERIFY2(corner.contains("optimizer = sgd"), qPrintable(corner));
+}
+
 #include "test_contour_view.moc"
