@@ -9,6 +9,7 @@
 #include "run/study_controller.h"
 #include "run/trial_table_view.h"
 #include "run_status.h"
+#include "setup/dataset_page.h"
 #include "setup/setup_panel.h"
 
 #include <QAction>
@@ -467,8 +468,21 @@ void MainWindow::dropEvent(QDropEvent* event)
 {
     const auto urls = event->mimeData()->urls();
     if (urls.isEmpty() || !urls.first().isLocalFile()) return;
-    openFile(urls.first().toLocalFile());
+    const QFileInfo info(urls.first().toLocalFile());
     event->acceptProposedAction();
+    // Data goes to the setup (a CSV file, an IDX folder); anything else is a study or a spec.
+    if (info.isDir() || info.suffix().compare("csv", Qt::CaseInsensitive) == 0) {
+        if (_controller->running()) {
+            showError(tr("Cannot change the data"), tr("A study is running; stop it first."));
+            return;
+        }
+        _tabs->setCurrentIndex(SetupTab);
+        _setup->showSection(SetupPanel::DataSection);
+        if (info.isDir()) _setup->datasetPage()->openIdxFolder(info.absoluteFilePath());
+        else _setup->datasetPage()->openCsv(info.absoluteFilePath());
+        return;
+    }
+    openFile(info.absoluteFilePath());
 }
 
 } // namespace tw::ui

@@ -20,6 +20,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QImage>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void invalidCellDisablesRun();
     void stopEndsTheRunningTrial();
     void badFilesAreNamed();
+    void droppedFilesOpen();
 
 private:
     QTemporaryDir _dir;
@@ -323,6 +325,45 @@ void TestMainWindow::badFilesAreNamed()
     QVERIFY(!w.openFile(spec));
     QVERIFY2(w.lastError().contains("bad-spec.json") && w.lastError().contains("learning_rate"),
              qPrintable(w.lastError()));
+}
+
+void TestMainWindow::droppedFilesOpen()
+{
+    ui::MainWindow w;
+    w.show();
+    auto drop = [&w](const QString& path) {
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&w, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent event(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&w, &event);
+    };
+    // A CSV file dropped anywhere on the window becomes the setup's data.
+    const QString csv = _dir.filePath("tiny.csv");
+    {
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("age,city,label\n31,Oslo,yes\n,Bergen,no\n45,Oslo,yes\n22,Bergen,no\n38,Oslo,yes\n");
+    }
+    w.tabs()->setCurrentIndex(ui::MainWindow::MonitorTab);
+    drop(csv);
+    QCOMPARE(w.tabs()->currentIndex(), int(ui::MainWindow::SetupTab));
+    QCOMPARE(QString::fromStdString(w.setupPanel()->spec().dataset.csv), csv);
+    // A spec file opens as the setup.
+    const QString spec = _dir.filePath("dropped-spec.json");
+    {
+        QFile f(spec);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        json j = spiralsJson(2, 4);
+        j["name"] = "dropped";
+        f.write(QByteArray::fromStdString(j.dump()));
+    }
+    w.tabs()->setCurrentIndex(ui::MainWindow::MonitorTab);
+    drop(spec);
+    QCOMPARE(w.setupPanel()->spec().name, std::string("dropped"));
+    QCOMPARE(w.tabs()->currentIndex(), int(ui::MainWindow::SetupTab));
 }
 
 QTEST_MAIN(TestMainWindow)
