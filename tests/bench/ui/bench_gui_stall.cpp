@@ -5,7 +5,7 @@
 //   3. With a 1,000-trial study open: the time to open it, then the longest
 //      stall while the views refresh, the GP is refitted on 1,000 trials,
 //      the contour view recomputes, the table scrolls and the pages switch.
-// Usage: bench_gui_stall [--trials N]   (QT_QPA_PLATFORM=offscreen works)
+// Usage: bench_gui_stall [--trials N] [--big-only | --stop-only]   (QT_QPA_PLATFORM=offscreen works)
 #include "main_window.h"
 
 #include "plots/contour_view.h"
@@ -112,10 +112,11 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     QApplication::setOrganizationName("Tuning Workbench Bench");
     int trials = 15;
-    bool onlyBig = false;
+    bool onlyBig = false, stopOnly = false;
     for (int i = 1; i < argc; ++i) {
         if (std::string(argv[i]) == "--trials" && i + 1 < argc) trials = std::atoi(argv[i + 1]);
         if (std::string(argv[i]) == "--big-only") onlyBig = true;
+        if (std::string(argv[i]) == "--stop-only") onlyBig = stopOnly = true;
     }
     QTemporaryDir dir;
     Probe probe(5);
@@ -159,15 +160,19 @@ int main(int argc, char** argv)
     }
 
     // ---- 2. how fast Stop ends a running trial -----------------------------
-    if (!onlyBig) {
+    if (!onlyBig || stopOnly) {
         const char* specs[] = {"spirals.json", "fashion-mnist-cnn.json"};
         for (const char* name : specs) {
             ui::MainWindow w;
             w.show();
+            QElapsedTimer load;
+            load.start();
             if (!w.openSpec(QString(TW_SOURCE_DIR "/resources/examples/") + name)) {
                 std::fprintf(stderr, "cannot open %s: %s\n", name, qPrintable(w.lastError()));
                 continue;
             }
+            std::printf("Opening the setup %s (its data read for the preview, on the window's thread): %.0f ms\n",
+                        name, load.nsecsElapsed() / 1e6);
             std::vector<double> latencies;
             for (int rep = 0; rep < 5; ++rep) {
                 auto spec = w.setupPanel()->spec();
@@ -192,7 +197,7 @@ int main(int argc, char** argv)
     }
 
     // ---- 3. a 1,000-trial study ----------------------------------------------
-    {
+    if (!stopOnly) {
         const QString path = dir.filePath("big.study");
         writeBigStudy(path, 1000);
         ui::MainWindow w;
