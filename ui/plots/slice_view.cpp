@@ -88,6 +88,8 @@ SliceView::SliceView(QWidget* parent) : QWidget(parent)
     _xCat->hide();
     _xCurrent = _xValue;
     _dark = paletteIsDark(palette());
+    styleChart(_chart, _dark);  // while the chart is empty, where a theme costs little
+    _styledDark = int(_dark);
     showEmpty(tr("No study yet."));
 }
 
@@ -212,7 +214,10 @@ void SliceView::rebuild()
     }
     _emptyReason.clear();
     _chart->removeAllSeries();
-    styleChart(_chart, _dark);
+    if (_styledDark != int(_dark)) {  // a chart theme restyles everything: only when it changes
+        styleChart(_chart, _dark);
+        _styledDark = int(_dark);
+    }
     _view->setBackgroundBrush(_dark ? QColor(40, 40, 40) : QColor(Qt::white));
     QPalette pal = _plotArea->palette();
     pal.setColor(QPalette::Window, _dark ? QColor(40, 40, 40) : QColor(Qt::white));
@@ -354,6 +359,7 @@ void SliceView::addObserved(const analysis::Axis& axis, bool logX)
     auto* observed = new QScatterSeries;
     observed->setName(tr("completed trials"));
     std::vector<std::pair<QPointF, int>> numbers;
+    QList<QPointF> points;
     for (const auto& t : _trials) {
         if (t.state != study::TrialState::Complete || !t.value || !std::isfinite(*t.value) ||
             size_t(axis.param) >= t.params.size())
@@ -364,9 +370,10 @@ void SliceView::addObserved(const analysis::Axis& axis, bool logX)
         if (axis.categorical)  // spread the points of a category a little (deterministic)
             x += 0.22 * (std::fmod(t.number * 0.618034, 1.0) - 0.5);
         const QPointF p(logX ? std::log10(x) : x, *t.value);
-        observed->append(p);
+        points.append(p);
         numbers.emplace_back(p, t.number);
     }
+    observed->append(points);  // at once: a point at a time costs a signal and a relayout each
     _observedCount = int(observed->count());
     _chart->addSeries(observed);
     observed->attachAxis(_xCurrent);

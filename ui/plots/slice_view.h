@@ -110,6 +110,7 @@ private:
     int _bandSize = 0, _observedCount = 0;
     bool _dark = false, _darkExplicit = false;
     bool _defer = false, _stale = false;
+    int _styledDark = -1;   // the theme last applied (-1: none yet)
 };
 
 } // namespace tw::ui

@@ -141,6 +141,7 @@ int main(int argc, char** argv)
         QElapsedTimer clock;
         clock.start();
         probe.start();
+        spin(20);
         if (!w.runStudy(dir.filePath("train.study"))) {
             std::fprintf(stderr, "cannot run: %s\n", qPrintable(w.lastError()));
             return 1;
@@ -218,11 +219,17 @@ int main(int argc, char** argv)
         const double fitMs = clock.nsecsElapsed() / 1e6;
         spin(500);
         phases.emplace_back("waiting for the GP fit", probe.max());
-        probe.start();
+        // Each phase starts with the probe ticking, so that the phase's first,
+        // synchronous step shows as a gap.
+        auto restart = [&probe] {
+            probe.start();
+            spin(20);
+        };
+        restart();
         w.tabs()->setCurrentIndex(ui::MainWindow::ContoursTab);
         spin(1000);
         phases.emplace_back("contour page", probe.max());
-        probe.start();
+        restart();
         auto* table = w.trialTable()->table();
         w.tabs()->setCurrentIndex(ui::MainWindow::MonitorTab);
         for (int i = 0; i < 50; ++i) {
@@ -230,16 +237,19 @@ int main(int argc, char** argv)
             spin(10);
         }
         phases.emplace_back("scrolling the table", probe.max());
-        probe.start();
+        restart();
         table->sortByColumn(2, Qt::DescendingOrder);
         spin(200);
         phases.emplace_back("sorting the table", probe.max());
-        probe.start();
+        static const char* pages[] = {"showing the Setup page", "showing the Monitor page",
+                                      "showing the Contours page", "showing the Slice page",
+                                      "showing the Importance page"};
         for (int t = 0; t < 5; ++t) {
+            restart();
             w.tabs()->setCurrentIndex(t);
             spin(300);
+            phases.emplace_back(pages[t], probe.max());
         }
-        phases.emplace_back("switching pages", probe.max());
         probe.stop();
         for (const auto& [name, ms] : phases) std::printf("  %s: longest stall %.1f ms\n", name, ms);
         double longest = 0;
