@@ -159,7 +159,7 @@ void MainWindow::refreshViews()
         _curvesDirty = false;
         updateCurves();
     }
-    _status->update();
+    _status->refresh();
 }
 
 void MainWindow::onTrialsChanged()

@@ -133,7 +133,6 @@ private:
     RunStatus* _status = nullptr;
     QSplitter* _monitorSplit = nullptr;
     QSplitter* _chartSplit = nullptr;
-    QLabel* _setupReason = nullptr;
     QTimer* _refresh = nullptr;
     QAction* _runAction = nullptr;
     QAction* _pauseAction = nullptr;

@@ -29,7 +29,7 @@ RunStatus::RunStatus(StudyController* controller, QWidget* parent)
     l->addWidget(_bar);
     l->addWidget(_label, 1);
     l->addWidget(_device);
-    update();
+    refresh();
 }
 
 QString RunStatus::duration(double s)
@@ -41,12 +41,7 @@ QString RunStatus::duration(double s)
     return tr("%1 s").arg(t);
 }
 
-QString RunStatus::text() const
-{
-    return _label->text();
-}
-
-void RunStatus::update()
+void RunStatus::refresh()
 {
     const StudyController& c = *_controller;
     _bar->setVisible(c.hasStudy() && c.budget() > 0);

@@ -15,9 +15,7 @@ class RunStatus : public QWidget {
 public:
     explicit RunStatus(StudyController* controller, QWidget* parent = nullptr);
     /// Re-reads the controller (the window calls it on its refresh timer).
-    void update();
-    QString text() const;
-    QProgressBar* progressBar() const { return _bar; }
+    void refresh();
 
     /// "1 h 02 min", "3 min 20 s", "12 s"
     static QString duration(double seconds);

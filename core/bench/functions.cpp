@@ -2,6 +2,8 @@
 // simulation experiments: definitions, domains and global minima).
 #include "bench/functions.h"
 
+#include "sampler/sampler.h"
+
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -147,6 +149,25 @@ std::vector<std::string> testFunctionNames()
     for (const TestFunction& f : registry())
         names.push_back(f.name);
     return names;
+}
+
+std::vector<study::Trial> quasiRandomHistory(const TestFunction& fn, int n, uint64_t seed)
+{
+    sampler::SamplerConfig qmc;
+    qmc.name = "qmc";
+    qmc.seed = seed;
+    const auto design = sampler::makeSampler(qmc);
+    std::vector<study::Trial> trials;
+    for (int i = 0; i < n; ++i) {
+        sampler::History h{fn.space, study::Direction::Minimize, trials};
+        study::Trial t;
+        t.number = i;
+        t.params = design->suggest(h, i).params;
+        t.state = study::TrialState::Complete;
+        t.value = fn.f(t.params);
+        trials.push_back(std::move(t));
+    }
+    return trials;
 }
 
 } // namespace tw::bench

@@ -1,6 +1,9 @@
 #pragma once
 // Standard synthetic test functions for benchmarking samplers (all minimized).
 #include "space/search_space.h"
+#include "study/trial.h"
+
+#include <cstdint>
 
 #include <functional>
 #include <string>
@@ -19,5 +22,9 @@ struct TestFunction {
 /// Throws invalid_argument listing the known names.
 const TestFunction& testFunction(const std::string& name);
 std::vector<std::string> testFunctionNames();
+
+/// A history to time things against: `fn` at the first `n` points of a
+/// scrambled Halton sequence (the qmc sampler, seeded), as complete trials.
+std::vector<study::Trial> quasiRandomHistory(const TestFunction& fn, int n, uint64_t seed = 1);
 
 } // namespace tw::bench

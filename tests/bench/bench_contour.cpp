@@ -47,20 +47,7 @@ int main(int argc, char** argv)
     }
 
     const auto& fn = bench::testFunction("hartmann6");
-    sampler::SamplerConfig qmc;
-    qmc.name = "qmc";
-    qmc.seed = 1;
-    auto design = sampler::makeSampler(qmc);
-    std::vector<study::Trial> trials;
-    for (int i = 0; i < n; ++i) {
-        sampler::History h{fn.space, study::Direction::Minimize, trials};
-        study::Trial t;
-        t.number = i;
-        t.params = design->suggest(h, i).params;
-        t.state = study::TrialState::Complete;
-        t.value = fn.f(t.params);
-        trials.push_back(std::move(t));
-    }
+    const std::vector<study::Trial> trials = bench::quasiRandomHistory(fn, n);
 
     auto t0 = std::chrono::steady_clock::now();
     const auto surrogate = gp::Surrogate::fit(fn.space, trials);

@@ -27,25 +27,13 @@ int main(int argc, char** argv)
         for (int i = 1; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
     }
     const auto& fn = bench::testFunction("hartmann6");
-    sampler::SamplerConfig qmc, gp;
-    qmc.name = "qmc";
-    qmc.seed = 1;
+    sampler::SamplerConfig gp;
     gp.name = "gp";
     gp.seed = 1;
-    auto design = sampler::makeSampler(qmc);
     auto bo = sampler::makeSampler(gp);
     nlohmann::json out = nlohmann::json::array();
     for (int n : sizes) {
-        std::vector<study::Trial> trials;
-        for (int i = 0; i < n; ++i) {
-            sampler::History h{fn.space, study::Direction::Minimize, trials};
-            study::Trial t;
-            t.number = i;
-            t.params = design->suggest(h, i).params;
-            t.state = study::TrialState::Complete;
-            t.value = fn.f(t.params);
-            trials.push_back(std::move(t));
-        }
+        std::vector<study::Trial> trials = bench::quasiRandomHistory(fn, n);
         const int reps = n <= 200 ? 20 : (n <= 500 ? 8 : 5);
         std::vector<double> cold, warm;
         sampler::History h{fn.space, study::Direction::Minimize, trials};

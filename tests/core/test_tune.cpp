@@ -2,6 +2,8 @@
 // reports, pruning, stop requests and failures recorded on the study.
 #include "train/tune.h"
 
+#include "core/spirals_spec.h"
+
 #include <QtTest>
 
 #include <atomic>
@@ -16,20 +18,7 @@ namespace {
 
 train::StudySpec spiralsSpec(int epochs = 4)
 {
-    json j = json::parse(R"({
-      "name": "spirals-test",
-      "dataset": {"builtin": "spirals"},
-      "model": {"hidden_layers": 2, "units": 32},
-      "training": {"optimizer": "adam", "batch_size": 64, "seed": 1},
-      "objective": {"metric": "accuracy"},
-      "search_space": {"parameters": [
-        {"name": "learning_rate", "type": "float", "low": 1e-3, "high": 3e-2, "log": true},
-        {"name": "activation", "type": "categorical", "choices": ["relu", "tanh"]}
-      ]},
-      "sampler": {"name": "qmc", "seed": 3}
-    })");
-    j["training"]["epochs"] = epochs;
-    return train::StudySpec::fromJson(j, "spirals-test.json");
+    return train::StudySpec::fromJson(spiralsSpecJson("spirals-test", epochs), "spirals-test.json");
 }
 
 std::unique_ptr<study::Study> studyFor(const train::StudySpec& spec)

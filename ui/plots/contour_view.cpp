@@ -432,10 +432,4 @@ bool ContourView::eventFilter(QObject* watched, QEvent* event)
     return QWidget::eventFilter(watched, event);
 }
 
-void ContourView::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::PaletteChange) update();
-    QWidget::changeEvent(event);
-}
-
 } // namespace tw::ui

@@ -72,7 +72,6 @@ Q_SIGNALS:
     void fixedValuesChanged();
 
 protected:
-    void changeEvent(QEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:

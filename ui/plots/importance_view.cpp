@@ -229,12 +229,7 @@ void ImportanceView::changeEvent(QEvent* event)
 
 bool ImportanceView::exportImage(const QString& path, QString* error) const
 {
-    if (!_emptyReason.isEmpty()) {
-        if (error)
-            *error = tr("%1: nothing to export (%2)").arg(path, _emptyReason);
-        return false;
-    }
-    return exportWidget(path, _plotArea, error);
+    return exportCaptionedChart(path, _plotArea, _emptyReason, error);
 }
 
 } // namespace tw::ui

@@ -257,6 +257,15 @@ void styleAxis(QAbstractAxis* axis, bool dark)
     axis->setLinePenColor(dark ? QColor(150, 150, 150) : QColor(110, 110, 110));
 }
 
+bool exportCaptionedChart(const QString& path, QWidget* plotArea, const QString& emptyReason, QString* error)
+{
+    if (!emptyReason.isEmpty()) {
+        if (error) *error = QObject::tr("%1: nothing to export (%2)").arg(path, emptyReason);
+        return false;
+    }
+    return exportWidget(path, plotArea, error);
+}
+
 CaptionedChart makeCaptionedChart(QWidget* parent, const QSize& minimumSize)
 {
     CaptionedChart c;

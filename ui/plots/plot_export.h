@@ -104,5 +104,8 @@ struct CaptionedChart {
     QStackedWidget* stack = nullptr;
 };
 CaptionedChart makeCaptionedChart(QWidget* parent, const QSize& minimumSize);
+/// Exports the chart and its caption; false with "PATH: nothing to export
+/// (REASON)" while `emptyReason` is set.
+bool exportCaptionedChart(const QString& path, QWidget* plotArea, const QString& emptyReason, QString* error);
 
 } // namespace tw::ui

@@ -1,6 +1,7 @@
 // The contour plot renderer, offscreen: a real study's GP surrogate over a log
 // and a linear parameter, and over a categorical and a linear one, rendered to
 // PNG, SVG and PDF; a grid with NaN values renders too (grey cells).
+#include "contour_study.h"
 #include "plots/contour_renderer.h"
 
 #include "analysis/grid.h"
@@ -22,22 +23,7 @@ namespace {
 
 std::unique_ptr<study::Study> makeStudy()
 {
-    study::StudyConfig c;
-    c.name = "contour";
-    c.space = space::SearchSpace({space::FloatParam{"learning_rate", 1e-5, 1e-1, true, std::nullopt},
-                                  space::FloatParam{"dropout", 0.0, 0.6, false, std::nullopt},
-                                  space::CategoricalParam{"optimizer", {std::string("sgd"), std::string("adam"),
-                                                                        std::string("rmsprop")}}});
-    c.sampler.name = "qmc";
-    c.sampler.seed = 3;
-    auto st = study::Study::createInMemory(c);
-    for (int i = 0; i < 15; ++i) {
-        auto t = st->ask();
-        const double v = std::pow(std::log10(t.params[0]) + 3.0, 2) + 4.0 * std::pow(t.params[1] - 0.2, 2) +
-                         0.3 * t.params[2];
-        st->tell(t.number, study::Outcome::complete(v));
-    }
-    return st;
+    return makeContourStudy("contour", 15, 3);
 }
 
 ui::ContourPlotData plotData(study::Study& st, const gp::Surrogate& s, const std::string& x, const std::string& y)

@@ -3,6 +3,7 @@
 // opens its pair; fixing at a trial or moving a slider moves the other
 // parameters; a bad pair is refused; exports write real files. Screenshots:
 // <build>/screenshots/contour_view_*.png (light, dark, empty, all pairs).
+#include "contour_study.h"
 #include "plots/contour_plot_data.h"
 #include "plots/contour_view.h"
 #include "plots/contour_widgets.h"
@@ -26,22 +27,7 @@ namespace {
 
 std::unique_ptr<study::Study> makeStudy(int n)
 {
-    study::StudyConfig c;
-    c.name = "contour-view";
-    c.space = space::SearchSpace({space::FloatParam{"learning_rate", 1e-5, 1e-1, true, std::nullopt},
-                                  space::FloatParam{"dropout", 0.0, 0.6, false, std::nullopt},
-                                  space::CategoricalParam{"optimizer", {std::string("sgd"), std::string("adam"),
-                                                                        std::string("rmsprop")}}});
-    c.sampler.name = "qmc";
-    c.sampler.seed = 5;
-    auto st = study::Study::createInMemory(c);
-    for (int i = 0; i < n; ++i) {
-        auto t = st->ask();
-        const double v = std::pow(std::log10(t.params[0]) + 3.0, 2) + 4.0 * std::pow(t.params[1] - 0.2, 2) +
-                         0.3 * t.params[2];
-        st->tell(t.number, study::Outcome::complete(v));
-    }
-    return st;
+    return makeContourStudy("contour-view", n, 5);
 }
 
 std::shared_ptr<const gp::Surrogate> fitNow(ui::SurrogateFitter& f, study::Study& st)

@@ -3,6 +3,7 @@
 // while a fit runs coalesce to the newest, whose surrogate is announced last;
 // a request made right after a fit ended, before its finished event was
 // delivered, is not lost; destroying the fitter during a fit waits for it.
+#include "contour_study.h"
 #include "plots/surrogate_fitter.h"
 
 #include "study/study.h"
@@ -20,22 +21,7 @@ namespace {
 
 std::unique_ptr<study::Study> makeStudy(int n, int seed = 5)
 {
-    study::StudyConfig c;
-    c.name = "fitter";
-    c.space = space::SearchSpace({space::FloatParam{"learning_rate", 1e-5, 1e-1, true, std::nullopt},
-                                  space::FloatParam{"dropout", 0.0, 0.6, false, std::nullopt},
-                                  space::CategoricalParam{"optimizer", {std::string("sgd"), std::string("adam"),
-                                                                        std::string("rmsprop")}}});
-    c.sampler.name = "qmc";
-    c.sampler.seed = uint64_t(seed);
-    auto st = study::Study::createInMemory(c);
-    for (int i = 0; i < n; ++i) {
-        auto t = st->ask();
-        const double v = std::pow(std::log10(t.params[0]) + 3.0, 2) + 4.0 * std::pow(t.params[1] - 0.2, 2) +
-                         0.3 * t.params[2];
-        st->tell(t.number, study::Outcome::complete(v));
-    }
-    return st;
+    return makeContourStudy("fitter", n, uint64_t(seed));
 }
 
 using SurrogatePtr = std::shared_ptr<const gp::Surrogate>;

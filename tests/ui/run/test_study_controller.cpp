@@ -8,6 +8,8 @@
 
 #include "train/tune.h"
 
+#include "core/spirals_spec.h"
+
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -22,19 +24,7 @@ namespace {
 
 json spiralsJson(int epochs, int trials)
 {
-    json j = json::parse(R"({
-      "name": "spirals-run",
-      "dataset": {"builtin": "spirals"},
-      "model": {"hidden_layers": 2, "units": 32},
-      "training": {"optimizer": "adam", "batch_size": 64, "seed": 1},
-      "objective": {"metric": "accuracy"},
-      "search_space": {"parameters": [
-        {"name": "learning_rate", "type": "float", "low": 1e-3, "high": 3e-2, "log": true},
-        {"name": "activation", "type": "categorical", "choices": ["relu", "tanh"]}
-      ]},
-      "sampler": {"name": "qmc", "seed": 3}
-    })");
-    j["training"]["epochs"] = epochs;
+    json j = spiralsSpecJson("spirals-run", epochs);
     j["budget"] = {{"trials", trials}};
     return j;
 }
