@@ -177,6 +177,39 @@ void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, Tra
     p.validate();
 }
 
+std::vector<std::string> StudySpec::warnings() const
+{
+    std::vector<std::string> out;
+    // The families a trial can run with: the fixed one, or the searched choices.
+    std::vector<std::string> families{model.family};
+    if (const int f = space.indexOf("family"); f >= 0)
+        if (const auto* c = std::get_if<space::CategoricalParam>(&space[size_t(f)])) {
+            families.clear();
+            for (const auto& choice : c->choices) families.push_back(space::choiceToString(choice));
+        }
+    for (const auto& p : space.params()) {
+        const std::string& name = space::nameOf(p);
+        if (kPreprocessingKeys.count(name) || name.rfind("class_weight_", 0) == 0) continue;
+        bool applies = false;
+        for (const auto& f : families)
+            if (const ModelFamily* fam = findModelFamily(f); fam && fam->applies(name)) applies = true;
+        if (!applies) {
+            std::string list;
+            for (const auto& f : families) list += (list.empty() ? "" : ", ") + f;
+            out.push_back("search parameter '" + name + "' changes nothing: " +
+                          (families.size() == 1 ? "family " + list + " does not use it"
+                                                : "none of the families " + list + " uses it"));
+        }
+    }
+    if (sampler.name == "gp" && budget.trials > 0) {
+        const int initial = sampler.initialFor(space.size());
+        if (initial >= budget.trials)
+            out.push_back("the " + std::to_string(initial) + " initial quasi-random trials use up the budget of " +
+                          std::to_string(budget.trials) + " trials: no Bayesian step would run");
+    }
+    return out;
+}
+
 StudySpec StudySpec::load(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);

@@ -86,6 +86,12 @@ struct StudySpec {
     static std::vector<std::string> settingKeys();
     /// True when some search parameter changes the preprocessing.
     bool searchesPreprocessing() const;
+    /// What a valid spec may still get wrong, one sentence each: a search
+    /// parameter that no family it can run with reads ("search parameter
+    /// 'hidden_layers' changes nothing: family cnn does not use it"), or an
+    /// initial quasi-random design that uses up the whole budget of a GP
+    /// study (no Bayesian step would run).
+    std::vector<std::string> warnings() const;
 };
 
 } // namespace tw::train

@@ -165,8 +165,10 @@ void SetupPanel::revalidate()
 {
     if (_loading) return;
     QString reason;
+    QStringList warnings;
     try {
         const train::StudySpec s = spec();
+        for (const auto& w : s.warnings()) warnings << QString::fromStdString(w);
         if (!_data->dataError().isEmpty()) reason = tr("Data: %1").arg(_data->dataError());
         else if (!s.objective.positiveClass.empty() && !_data->classNames().isEmpty() &&
                  !_data->classNames().contains(QString::fromStdString(s.objective.positiveClass)))
@@ -184,8 +186,17 @@ void SetupPanel::revalidate()
         _tabs->setTabIcon(i, i == bad ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : QIcon());
     if (reason.isEmpty()) {
         const int n = _space->model()->rowCount();
-        _status->setText(tr("✔ Ready to run: %1 parameters searched, %2 trials.").arg(n).arg(specJson()["budget"]["trials"].get<int>()));
-        _status->setStyleSheet(QStringLiteral("QLabel { color: #1e6b2f; background: #e6f4ea; padding: 6px 10px; }"));
+        const QString ready = tr("Ready to run: %1 parameters searched, %2 trials.")
+                                  .arg(n)
+                                  .arg(specJson()["budget"]["trials"].get<int>());
+        if (warnings.isEmpty()) {
+            _status->setText(tr("✔ %1").arg(ready));
+            _status->setStyleSheet(QStringLiteral("QLabel { color: #1e6b2f; background: #e6f4ea; padding: 6px 10px; }"));
+        } else {
+            // Runnable, but probably not what was meant: say so where Run is.
+            _status->setText(tr("⚠ %1 Note: %2.").arg(ready, warnings.join(QStringLiteral("; "))));
+            _status->setStyleSheet(QStringLiteral("QLabel { color: #7a4b00; background: #fff4e0; padding: 6px 10px; }"));
+        }
     } else {
         _status->setText(tr("✖ %1").arg(reason));
         _status->setStyleSheet(QStringLiteral("QLabel { color: #b00020; background: #fdecea; padding: 6px 10px; }"));

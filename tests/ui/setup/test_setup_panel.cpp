@@ -279,6 +279,21 @@ private Q_SLOTS:
         panel.grab().save(TW_BUILD_DIR "/screenshots/setup_data_titanic.png");
     }
 
+    void warningsShowWhereRunIs()
+    {
+        SetupPanel panel;
+        panel.setSpec(train::StudySpec::load((kExamples + "spirals.json").toStdString()));
+        QVERIFY(panel.isValid());
+        auto* status = panel.findChild<QLabel*>("validityLabel");
+        QVERIFY(!status->text().contains(QStringLiteral("Note:")));
+        auto* trials = panel.findChild<QSpinBox*>("trialsSpin");
+        trials->setValue(3); // fewer than the initial quasi-random trials
+        QVERIFY(panel.isValid()); // a warning, not an error
+        QVERIFY2(status->text().contains(QStringLiteral("no Bayesian step would run")), qPrintable(status->text()));
+        trials->setValue(40);
+        QVERIFY2(!status->text().contains(QStringLiteral("Note:")), qPrintable(status->text()));
+    }
+
     void readOnlyWhileRunning()
     {
         SetupPanel panel;
