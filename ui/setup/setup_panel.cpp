@@ -10,6 +10,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -184,8 +185,20 @@ void SetupPanel::revalidate()
         _tabs->setTabIcon(i, i == bad ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : QIcon());
     if (reason.isEmpty()) {
         const int n = _space->model()->rowCount();
-        _status->setText(tr("✔ Ready to run: %1 parameters searched, %2 trials.").arg(n).arg(specJson()["budget"]["trials"].get<int>()));
-        _status->setStyleSheet(QStringLiteral("QLabel { color: #1e6b2f; background: #e6f4ea; padding: 6px 10px; }"));
+        const train::StudySpec s = spec();
+        const int initial = s.sampler.initialFor(s.space.size());
+        if (s.sampler.name == "gp" && initial >= s.budget.trials) {
+            // Valid, but the Gaussian process would never choose a trial.
+            _status->setText(tr("⚠ Ready to run, but all %1 trials are quasi-random: the Gaussian process starts after "
+                                "%2 initial trials, so no Bayesian step would run. Raise Trials above %2 or lower "
+                                "Initial random trials (Optimization).")
+                                 .arg(s.budget.trials)
+                                 .arg(initial));
+            _status->setStyleSheet(QStringLiteral("QLabel { color: #7a4b00; background: #fff4e0; padding: 6px 10px; }"));
+        } else {
+            _status->setText(tr("✔ Ready to run: %1 parameters searched, %2 trials.").arg(n).arg(s.budget.trials));
+            _status->setStyleSheet(QStringLiteral("QLabel { color: #1e6b2f; background: #e6f4ea; padding: 6px 10px; }"));
+        }
     } else {
         _status->setText(tr("✖ %1").arg(reason));
         _status->setStyleSheet(QStringLiteral("QLabel { color: #b00020; background: #fdecea; padding: 6px 10px; }"));
@@ -225,10 +238,41 @@ void SetupPanel::updateSearched()
     _training->setSearched(keys);
 }
 
+void SetupPanel::locateMissingData(train::StudySpec& spec)
+{
+    auto ask = [this](const QString& missing, const QString& what) {
+        if (_askMissing) return _askMissing(missing, what);
+        const QString name = QFileInfo(missing).fileName();
+        return QFileDialog::getOpenFileName(
+            this, tr("Where is %1?").arg(name), QFileInfo(missing).absolutePath(),
+            tr("%1 (%2);;CSV files (*.csv *.tsv *.txt);;All files (*)").arg(what, name));
+    };
+    auto exists = [](const std::string& p) { return !p.empty() && QFileInfo::exists(QString::fromStdString(p)); };
+    QString chosenFolder;
+    for (auto [file, what] : {std::pair{&spec.dataset.csv, tr("training CSV")}, std::pair{&spec.dataset.testCsv, tr("test CSV")}}) {
+        if (file->empty() || exists(*file)) continue;
+        const QString missing = QString::fromStdString(*file);
+        // The talk's CSVs travel together: look next to the one just found first.
+        if (!chosenFolder.isEmpty()) {
+            const QString sibling = QDir(chosenFolder).filePath(QFileInfo(missing).fileName());
+            if (QFileInfo::exists(sibling)) {
+                *file = sibling.toStdString();
+                continue;
+            }
+        }
+        const QString answer = ask(missing, what);
+        if (answer.isEmpty()) continue;  // left missing: the data page says so
+        *file = QFileInfo(answer).absoluteFilePath().toStdString();
+        chosenFolder = QFileInfo(answer).absolutePath();
+    }
+}
+
 bool SetupPanel::loadSpecFile(const QString& path, QString* error)
 {
     try {
-        setSpec(train::StudySpec::load(path.toStdString()));
+        train::StudySpec spec = train::StudySpec::load(path.toStdString());
+        locateMissingData(spec);
+        setSpec(spec);
         return true;
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
