@@ -177,9 +177,9 @@ void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, Tra
     p.validate();
 }
 
-std::vector<std::string> StudySpec::warnings() const
+std::vector<SpecWarning> StudySpec::warnings() const
 {
-    std::vector<std::string> out;
+    std::vector<SpecWarning> out;
     // The families a trial can run with: the fixed one, or the searched choices.
     std::vector<std::string> families{model.family};
     if (const int f = space.indexOf("family"); f >= 0)
@@ -196,16 +196,18 @@ std::vector<std::string> StudySpec::warnings() const
         if (!applies) {
             std::string list;
             for (const auto& f : families) list += (list.empty() ? "" : ", ") + f;
-            out.push_back("search parameter '" + name + "' changes nothing: " +
-                          (families.size() == 1 ? "family " + list + " does not use it"
-                                                : "none of the families " + list + " uses it"));
+            out.push_back({SpecWarning::Kind::UnusedParameter,
+                           "search parameter '" + name + "' changes nothing: " +
+                               (families.size() == 1 ? "family " + list + " does not use it"
+                                                     : "none of the families " + list + " uses it")});
         }
     }
     if (sampler.name == "gp" && budget.trials > 0) {
         const int initial = sampler.initialFor(space.size());
         if (initial >= budget.trials)
-            out.push_back("the " + std::to_string(initial) + " initial quasi-random trials use up the budget of " +
-                          std::to_string(budget.trials) + " trials: no Bayesian step would run");
+            out.push_back({SpecWarning::Kind::NoBayesianStep,
+                           "the " + std::to_string(initial) + " initial quasi-random trials use up the budget of " +
+                               std::to_string(budget.trials) + " trials: no Bayesian step would run"});
     }
     return out;
 }

@@ -50,6 +50,16 @@ struct BudgetSpec {
     nlohmann::json toJson() const;
 };
 
+/// Something a valid spec may still get wrong (StudySpec::warnings).
+struct SpecWarning {
+    enum class Kind {
+        UnusedParameter, ///< a search parameter no family of the study reads
+        NoBayesianStep,  ///< the initial quasi-random design uses up the budget
+    };
+    Kind kind;
+    std::string message; ///< one sentence, naming the parameter or the numbers
+};
+
 struct StudySpec {
     std::string name;
     std::string path;                    // the file it was read from ("" when built in memory)
@@ -91,7 +101,7 @@ struct StudySpec {
     /// 'hidden_layers' changes nothing: family cnn does not use it"), or an
     /// initial quasi-random design that uses up the whole budget of a GP
     /// study (no Bayesian step would run).
-    std::vector<std::string> warnings() const;
+    std::vector<SpecWarning> warnings() const;
 };
 
 } // namespace tw::train

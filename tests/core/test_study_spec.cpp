@@ -200,7 +200,9 @@ void TestStudySpec::warningsNameWhatChangesNothing()
     j["search_space"]["parameters"].push_back({{"name", "kernel_size"}, {"type", "int"}, {"low", 3}, {"high", 5}});
     auto w = train::StudySpec::fromJson(j).warnings();
     QCOMPARE(int(w.size()), 1);
-    QVERIFY2(w[0] == "search parameter 'kernel_size' changes nothing: family mlp does not use it", w[0].c_str());
+    QVERIFY(w[0].kind == train::SpecWarning::Kind::UnusedParameter);
+    QVERIFY2(w[0].message == "search parameter 'kernel_size' changes nothing: family mlp does not use it",
+             w[0].message.c_str());
     // With the family searched, a setting of one of the families applies.
     j["search_space"]["parameters"].push_back(
         {{"name", "family"}, {"type", "categorical"}, {"choices", {"mlp", "cnn"}}});
@@ -211,8 +213,9 @@ void TestStudySpec::warningsNameWhatChangesNothing()
     j["sampler"]["initial"] = 10;
     w = train::StudySpec::fromJson(j).warnings();
     QCOMPARE(int(w.size()), 1);
-    QVERIFY2(w[0].find("the 10 initial quasi-random trials use up the budget of 10 trials") != std::string::npos,
-             w[0].c_str());
+    QVERIFY(w[0].kind == train::SpecWarning::Kind::NoBayesianStep);
+    QVERIFY2(w[0].message.find("the 10 initial quasi-random trials use up the budget of 10 trials") != std::string::npos,
+             w[0].message.c_str());
     j["sampler"]["name"] = "random"; // no Bayesian step was meant
     QVERIFY(train::StudySpec::fromJson(j).warnings().empty());
 }

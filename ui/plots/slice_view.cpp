@@ -401,8 +401,7 @@ void SliceView::finishYAxis(double lo, double hi)
     if (!(lo <= hi))
         lo = 0.0, hi = 1.0;
     const double pad = hi > lo ? 0.05 * (hi - lo) : std::max(std::abs(hi) * 0.05, 1e-3);
-    _y->setRange(lo - pad, hi + pad);
-    _y->applyNiceNumbers();
+    setBoundedRange(_y, lo - pad, hi + pad, _bounds);
     _y->setTitleText(_objective);
     for (QAbstractSeries* s : _chart->series())
         s->attachAxis(_y);

@@ -268,12 +268,12 @@ void TraceChart::updateAxes()
         std::vector<std::pair<QString, double>> ticks;
         for (double v : logTickValues(std::pow(10.0, bottom), std::pow(10.0, top)))
             ticks.emplace_back(formatNumber(v), std::log10(v));
+        if (std::isfinite(_bounds.highest) && _bounds.highest > 0) top = std::min(top, std::log10(_bounds.highest));
         setTickLabels(_yLog, ticks);
         _yLog->setStartValue(bottom);
         _yLog->setRange(bottom, top);
     } else {
-        _yLinear->setRange(bottom, top);
-        _yLinear->applyNiceNumbers();
+        setBoundedRange(_yLinear, bottom, top, _bounds);
         bottom = _yLinear->min();
         top = _yLinear->max();
     }
@@ -330,6 +330,13 @@ void TraceChart::updateAxes()
                                               .arg(_objective, minimize ? tr("lower is better")
                                                                         : tr("higher is better")));
     updateSelection();
+}
+
+void TraceChart::setValueBounds(const ValueBounds& bounds)
+{
+    if (bounds == _bounds) return;
+    _bounds = bounds;
+    updateAxes();
 }
 
 void TraceChart::setLogScale(bool on)

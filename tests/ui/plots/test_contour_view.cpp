@@ -102,6 +102,17 @@ void TestContourView::onePairAndAllPairs()
     QCOMPARE(v.panelCount(), 6);
     QTest::qWait(50);
     shoot(v, "contour_view_all_pairs");
+    // A long objective name in a narrower window: the colour-bar titles
+    // shorten to what fits instead of being cut.
+    v.resize(1000, 560);
+    v.setStudy(st->space(), st->trials(), st->direction(), "validation loss", "contour-view");
+    v.setSurrogate(s);
+    v.waitForGrids();
+    QTest::qWait(50);
+    shoot(v, "contour_view_all_pairs_narrow");
+    v.resize(1400, 640);
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "contour-view");
+    v.setSurrogate(s);
     v.setAllPairs(false);
     v.waitForGrids();
     QCOMPARE(v.panelCount(), 2);
@@ -263,8 +274,11 @@ void TestContourView::exports()
     QVERIFY2(v.exportAllPairs(dir.path(), "png", &error), qPrintable(error));
     QCOMPARE(QDir(dir.path()).entryList({"*_vs_*.png"}).size(), 3);
     QVERIFY(QFile::exists(dir.filePath("learning_rate_vs_dropout.png")));
-    QVERIFY(!v.exportAllPairs(dir.filePath("missing"), "png", &error));
-    QVERIFY(error.contains("missing"));
+    // A new folder (even nested) is created; a file is refused.
+    QVERIFY2(v.exportAllPairs(dir.filePath("new/pairs"), "svg", &error), qPrintable(error));
+    QCOMPARE(QDir(dir.filePath("new/pairs")).entryList({"*_vs_*.svg"}).size(), 3);
+    QVERIFY(!v.exportAllPairs(dir.filePath("a.png"), "png", &error));
+    QVERIFY2(error.contains("a.png") && error.contains("not a folder"), qPrintable(error));
 
     QVERIFY2(v.exportGridCsv(dir.filePath("grid.csv"), &error), qPrintable(error));
     QFile csv(dir.filePath("grid.csv"));

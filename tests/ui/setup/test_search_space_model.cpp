@@ -171,6 +171,17 @@ private Q_SLOTS:
             QCOMPARE(m.rowCount(), before);
             QCOMPARE(m.space().size(), size_t(before));
         }
+        // The loss function and both imputations have presets.
+        for (const char* id : {"loss", "categorical_impute", "numeric_impute"}) {
+            const auto p = ui::spacePreset(QStringLiteral("mlp"), QString::fromLatin1(id));
+            QVERIFY2(p.params.size() == 1, id);
+            QCOMPARE(space::nameOf(p.params.front()), std::string(id));
+            QVERIFY(std::holds_alternative<space::CategoricalParam>(p.params.front()));
+        }
+        QCOMPARE(std::get<space::CategoricalParam>(ui::spacePreset("mlp", "categorical_impute").params.front()).choices.size(),
+                 size_t(2));
+        QVERIFY(ui::spacePreset(QStringLiteral("cnn"), QStringLiteral("loss")).params.size() == 1);
+        QVERIFY(ui::spacePreset(QStringLiteral("mlp"), QStringLiteral("loss")).title.contains("Loss function"));
         ui::SearchSpaceEditor editor;
         QCOMPARE(editor.applyPreset(QStringLiteral("space:mlp")), 5);
         QVERIFY(editor.model()->indexOf("hidden_layers") >= 0);
