@@ -95,7 +95,7 @@ int SearchSpaceModel::columnCount(const QModelIndex& parent) const { return pare
 
 QString SearchSpaceModel::columnName(int column)
 {
-    static const char* names[] = {"Name", "Type", "Low", "High", "Log", "Step", "Choices"};
+    static const char* names[] = {"Name", "Type", "Low", "High", "Log", "Step", "Choices", "When"};
     return column >= 0 && column < ColumnCount ? QString::fromLatin1(names[column]) : QString();
 }
 
@@ -131,6 +131,7 @@ QVariant SearchSpaceModel::data(const QModelIndex& index, int role) const
         case LogColumn: return role == Qt::EditRole ? QVariant(r.log) : QVariant();
         case StepColumn: return r.step;
         case ChoicesColumn: return r.choices;
+        case WhenColumn: return r.when;
         }
         return {};
     case Qt::CheckStateRole:
@@ -150,6 +151,9 @@ QVariant SearchSpaceModel::data(const QModelIndex& index, int role) const
         case ChoicesColumn: return used ? tr("Comma-separated choices: relu, tanh; numbers and true/false are typed; "
                                              "\"quote\" a text that looks like a number")
                                         : tr("Only categorical parameters take choices");
+        case WhenColumn: return tr("Empty: always searched. \"optimizer = sgd\": searched only when the categorical "
+                                   "parameter optimizer is sgd (several choices comma-separated; several "
+                                   "parents separated by ';', all must hold)");
         }
         return {};
     case Qt::BackgroundRole:
@@ -185,6 +189,7 @@ QVariant SearchSpaceModel::headerData(int section, Qt::Orientation orientation, 
         case LogColumn: return tr("Log scale (float and int; needs low > 0)");
         case StepColumn: return tr("Grid step (float only; optional)");
         case ChoicesColumn: return tr("Comma-separated choices (categorical only)");
+        case WhenColumn: return tr("Condition on a categorical parameter: parent = choice, choice (empty: always)");
         }
     }
     return {};
@@ -222,6 +227,7 @@ bool SearchSpaceModel::setData(const QModelIndex& index, const QVariant& value, 
         case HighColumn: r.high = text; break;
         case StepColumn: r.step = text; break;
         case ChoicesColumn: r.choices = value.toString(); break;
+        case WhenColumn: r.when = value.toString().trimmed(); break;
         default: return false;
         }
     }
@@ -315,7 +321,45 @@ SearchSpaceModel::Row SearchSpaceModel::rowFromParam(const space::Param& param)
     } else {
         r.choices = choicesToText(std::get<space::CategoricalParam>(param).choices);
     }
+    r.when = whenToText(space::conditionsOf(param));
     return r;
+}
+
+QString SearchSpaceModel::whenToText(const std::vector<space::Condition>& when)
+{
+    QStringList parts;
+    for (const auto& c : when) parts << QString::fromStdString(c.parent) + QStringLiteral(" = ") + choicesToText(c.values);
+    return parts.join(QStringLiteral("; "));
+}
+
+std::vector<space::Condition> SearchSpaceModel::whenFromText(const QString& text)
+{
+    // Split on ';' outside "quotes".
+    QStringList parts;
+    QString current;
+    bool quoted = false;
+    for (const QChar ch : text) {
+        if (ch == QLatin1Char('"')) quoted = !quoted;
+        if (ch == QLatin1Char(';') && !quoted) {
+            parts << current;
+            current.clear();
+        } else {
+            current += ch;
+        }
+    }
+    parts << current;
+    std::vector<space::Condition> out;
+    if (text.trimmed().isEmpty()) return out;
+    for (const QString& part : parts) {
+        const int eq = part.indexOf(QLatin1Char('='));
+        if (part.trimmed().isEmpty()) throw std::invalid_argument("empty condition (write parent = choice, choice)");
+        if (eq < 0)
+            throw std::invalid_argument("'" + str(part.trimmed()) + "' needs '=' (write parent = choice, choice)");
+        const QString parent = part.left(eq).trimmed();
+        if (parent.isEmpty()) throw std::invalid_argument("a condition needs a parent name before '='");
+        out.push_back({str(parent), choicesFromText(part.mid(eq + 1))});
+    }
+    return out;
 }
 
 json SearchSpaceModel::toJson() const
@@ -340,6 +384,18 @@ json SearchSpaceModel::toJson() const
             o["high"] = num(r.high);
             if (r.log) o["log"] = true;
             if (r.type == QLatin1String("float") && !r.step.trimmed().isEmpty()) o["step"] = num(r.step);
+        }
+        if (!r.when.trimmed().isEmpty()) {
+            try {
+                o["when"] = json::object();
+                for (const auto& c : whenFromText(r.when)) {
+                    json values = json::array();
+                    for (const auto& v : c.values) values.push_back(choiceJson(v));
+                    o["when"][c.parent] = values;
+                }
+            } catch (const std::invalid_argument&) {
+                o["when"] = str(r.when); // core reports "'when' must be an object ..."
+            }
         }
         params.push_back(std::move(o));
     }
@@ -409,11 +465,70 @@ void SearchSpaceModel::revalidate()
     for (int r = 0; r < _rows.size(); ++r) _errors.push_back(rowErrors(r));
 }
 
+QString SearchSpaceModel::whenError(int ri) const
+{
+    const Row& r = _rows[ri];
+    std::vector<space::Condition> when;
+    try {
+        when = whenFromText(r.when);
+    } catch (const std::invalid_argument& ex) {
+        return QString::fromStdString(ex.what());
+    }
+    if (when.empty()) return {};
+    // A skeleton of the space: every named row, categoricals with their
+    // choices, the others as plain floats. Core's rules then speak for this
+    // cell: first this row's conditions alone, then every row's (a cycle).
+    auto skeleton = [&](bool allConditions) {
+        std::vector<space::Param> params;
+        std::vector<QString> names;
+        for (int k = 0; k < _rows.size(); ++k) {
+            const Row& row = _rows[k];
+            if (row.name.trimmed().isEmpty() || std::find(names.begin(), names.end(), row.name) != names.end()) continue;
+            names.push_back(row.name);
+            space::Param p = space::FloatParam{str(row.name), 0.0, 1.0, false, std::nullopt};
+            if (row.type == QLatin1String("categorical")) {
+                try {
+                    p = space::CategoricalParam{str(row.name), choicesFromText(row.choices)};
+                } catch (const std::invalid_argument&) { // the Choices cell says why
+                }
+            } else if (row.type == QLatin1String("int")) {
+                p = space::IntParam{str(row.name), 0.0, 1.0, false};
+            }
+            if (k == ri) space::setConditions(p, when);
+            else if (allConditions) {
+                try {
+                    space::setConditions(p, whenFromText(row.when));
+                } catch (const std::invalid_argument&) {
+                }
+            }
+            params.push_back(std::move(p));
+        }
+        return params;
+    };
+    const std::string self = str(r.name);
+    for (const bool all : {false, true}) {
+        try {
+            space::SearchSpace probe(skeleton(all));
+        } catch (const std::invalid_argument& ex) {
+            const std::string m = ex.what();
+            if (m.find("'when'") == std::string::npos) return {}; // another cell's rule
+            if (!all && m.rfind("parameter '" + self + "': ", 0) != 0) return {};
+            // A cycle is this cell's when it runs through this parameter.
+            if (all && m.find("(" + self + " -> ") == std::string::npos && m.find("-> " + self + " ") == std::string::npos &&
+                m.find("-> " + self + ")") == std::string::npos)
+                return {};
+            return stripContext(m);
+        }
+    }
+    return {};
+}
+
 QVector<QString> SearchSpaceModel::rowErrors(int ri) const
 {
     QVector<QString> e(ColumnCount);
     const Row& r = _rows[ri];
     const std::string name = str(r.name);
+    e[WhenColumn] = whenError(ri);
 
     if (r.name.trimmed().isEmpty()) e[NameColumn] = tr("name must not be empty");
     else if (const int first = indexOf(r.name); first >= 0 && first < ri)
