@@ -4,6 +4,7 @@
 #include "setup/search_space_model.h"
 #include "setup/space_presets.h"
 
+#include <QDir>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -252,6 +253,20 @@ private Q_SLOTS:
         // Changing the parent's choices re-checks its children.
         set(m, 0, SearchSpaceModel::ChoicesColumn, "adam, adamw");
         QVERIFY(m.cellError(1, SearchSpaceModel::WhenColumn).contains("\"sgd\" is not one of the choices"));
+
+        // In the editor: the When column shows the conditions; a bad one is marked.
+        ui::SearchSpaceEditor editor;
+        editor.resize(1100, 260);
+        editor.model()->setSpace(space::SearchSpace::fromJson(nlohmann::json::parse(R"({"parameters": [
+            {"name": "optimizer", "type": "categorical", "choices": ["sgd", "adam", "adamw"]},
+            {"name": "momentum", "type": "float", "low": 0.1, "high": 0.99, "when": {"optimizer": ["sgd"]}},
+            {"name": "beta1", "type": "float", "low": 0.7, "high": 0.99, "when": {"optimizer": ["adam", "adamw"]}}
+        ]})")));
+        set(*editor.model(), 1, SearchSpaceModel::WhenColumn, "optimizer = rmsprop");
+        editor.show();
+        QTest::qWait(50);
+        QDir().mkpath(TW_BUILD_DIR "/screenshots");
+        QVERIFY(editor.grab().save(TW_BUILD_DIR "/screenshots/search_space_when_column.png"));
     }
 };
 
