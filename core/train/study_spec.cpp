@@ -162,10 +162,14 @@ void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, Tra
     m = model;
     t = training;
     p = preprocessing;
+    // Parents before children; an inactive (NaN) parameter is left out of
+    // the values and keeps the spec's setting.
     const json v = space.valuesToJson(values);
-    for (const auto& param : space.params()) {
-        const std::string& key = space::nameOf(param);
-        const json& value = v[key];
+    for (size_t i : space.order()) {
+        const std::string& key = space::nameOf(space[i]);
+        const auto it = v.find(key);
+        if (it == v.end()) continue;
+        const json& value = *it;
         try {
             setSetting(m, t, p, key, value);
         } catch (const std::invalid_argument& e) {
@@ -365,7 +369,9 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
                                         "' is not a setting (settings: " + list + ")");
         }
     }
-    const std::vector<double> centre = s.space.fromUnit(Eigen::VectorXd::Constant(s.space.encodedDim(), 0.5));
+    // Every parameter decoded (fromUnitAll): a probe that switches a parent
+    // finds its children's values there; deactivate() masks the others.
+    const std::vector<double> centre = s.space.fromUnitAll(Eigen::VectorXd::Constant(s.space.encodedDim(), 0.5));
     for (size_t i = 0; i < s.space.size(); ++i) {
         std::vector<double> probes;
         if (const auto* c = std::get_if<space::CategoricalParam>(&s.space[i]))
@@ -378,6 +384,7 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
         for (double v : probes) {
             auto values = centre;
             values[i] = v;
+            s.space.deactivate(values);
             ModelConfig m;
             TrainConfig t;
             data::PreprocessOptions p;

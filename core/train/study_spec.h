@@ -83,7 +83,8 @@ struct StudySpec {
     nlohmann::json toJson() const;
 
     /// The settings of one trial: the fixed ones overridden by the search
-    /// parameters' values (one per parameter of `space`).
+    /// parameters' values (one per parameter of `space`; parents applied
+    /// before children, an inactive parameter's NaN keeps the fixed setting).
     void configure(const std::vector<double>& values, ModelConfig& model, TrainConfig& training,
                    data::PreprocessOptions& preprocessing) const;
     /// Overrides one setting by key: a model or training key, or

@@ -365,7 +365,7 @@ void SliceView::addObserved(const analysis::Axis& axis, bool logX)
             size_t(axis.param) >= t.params.size())
             continue;
         double x = t.params[size_t(axis.param)];
-        if (logX && !(x > 0))
+        if (std::isnan(x) || (logX && !(x > 0))) // NaN: inactive in this trial's branch
             continue;
         if (axis.categorical)  // spread the points of a category a little (deterministic)
             x += 0.22 * (std::fmod(t.number * 0.618034, 1.0) - 0.5);

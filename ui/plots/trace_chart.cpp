@@ -384,7 +384,8 @@ QString TraceChart::tooltipFor(int number) const
     if (!t.reason.empty())
         lines << tr("reason: %1").arg(QString::fromStdString(t.reason).left(200));
     for (size_t i = 0; i < _space.size() && i < t.params.size(); ++i)
-        lines << QString("  %1 = %2").arg(QString::fromStdString(space::nameOf(_space[i])),
+        if (!std::isnan(t.params[i])) // an inactive parameter is not shown
+            lines << QString("  %1 = %2").arg(QString::fromStdString(space::nameOf(_space[i])),
                                           formatParamValue(_space, i, t.params[i]));
     return lines.join('\n');
 }

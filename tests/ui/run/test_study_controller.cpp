@@ -16,6 +16,7 @@
 #include <QtTest>
 
 #include <csignal>
+#include <limits>
 
 using namespace tw;
 using nlohmann::json;
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void mismatchedStudyFileIsRefused();
     void changedSetupSurvivesReopening();
     void tableUpdatesInPlaceAndFilters();
+    void inactiveParameterCellsAreEmpty();
 };
 
 void TestStudyController::runRecordsEveryTrialAndEpoch()
@@ -318,6 +320,33 @@ void TestStudyController::tableUpdatesInPlaceAndFilters()
     const QString copied = view.selectionText();
     QVERIFY2(copied.contains("\t0.9\t") && copied.contains("\t0.01\t"), qPrintable(copied));
     QVERIFY2(!copied.contains("0000000"), qPrintable(copied));
+}
+
+void TestStudyController::inactiveParameterCellsAreEmpty()
+{
+    // momentum only for sgd, beta1 only for adam: the other one's cell is empty.
+    const auto s = space::SearchSpace::fromJson(json::parse(R"({"parameters": [
+        {"name": "optimizer", "type": "categorical", "choices": ["sgd", "adam"]},
+        {"name": "momentum", "type": "float", "low": 0.1, "high": 0.99, "when": {"optimizer": ["sgd"]}},
+        {"name": "beta1", "type": "float", "low": 0.7, "high": 0.99, "when": {"optimizer": ["adam"]}}
+    ]})"));
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<study::Trial> trials(2);
+    trials[0].number = 0;
+    trials[0].params = {0, 0.9, nan};
+    trials[1].number = 1;
+    trials[1].params = {1, nan, 0.8};
+    ui::TrialTableModel m;
+    m.setTrials(s, trials);
+    QCOMPARE(m.data(m.index(0, m.parameterColumn(0))).toString(), QString("sgd"));
+    QCOMPARE(m.data(m.index(0, m.parameterColumn(1))).toDouble(), 0.9);
+    QVERIFY(!m.data(m.index(0, m.parameterColumn(2))).isValid());
+    QVERIFY(!m.data(m.index(1, m.parameterColumn(1))).isValid());
+    QCOMPARE(m.data(m.index(1, m.parameterColumn(2))).toDouble(), 0.8);
+    ui::TrialTableView view;
+    view.model()->setTrials(s, trials);
+    view.selectTrial(1);
+    QVERIFY2(view.selectionText().contains("adam\t\t0.8"), qPrintable(view.selectionText()));
 }
 
 QTEST_MAIN(TestStudyController)
