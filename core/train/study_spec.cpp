@@ -181,6 +181,63 @@ void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, Tra
     p.validate();
 }
 
+const std::vector<SettingInfo>& preprocessingSettings()
+{
+    static const std::vector<SettingInfo> all = [] {
+        const data::PreprocessOptions d;
+        std::vector<SettingInfo> v;
+        auto choice = [&v](std::string key, std::string def, std::vector<std::string> choices, std::string help) {
+            SettingInfo s;
+            s.key = std::move(key);
+            s.type = SettingType::Choice;
+            s.defaultValue = std::move(def);
+            s.choices = std::move(choices);
+            s.help = std::move(help);
+            v.push_back(std::move(s));
+        };
+        choice("numeric_impute", d.numericImpute, {"mean", "median"}, "How missing numbers are filled in.");
+        choice("categorical_impute", d.categoricalImpute, {"most_frequent", "missing_category"},
+               "How missing categories are filled in.");
+        SettingInfo standardize;
+        standardize.key = "standardize";
+        standardize.type = SettingType::Bool;
+        standardize.defaultValue = d.standardize;
+        standardize.help = "Scale numeric columns with the training mean and standard deviation.";
+        v.push_back(standardize);
+        return v;
+    }();
+    return all;
+}
+
+std::vector<SettingInfo> tunableSettings(const std::string& familyName, int numClasses)
+{
+    const ModelFamily& family = modelFamily(familyName);
+    std::vector<SettingInfo> out;
+    SettingInfo f;
+    f.key = "family";
+    f.type = SettingType::Choice;
+    f.defaultValue = familyName;
+    for (const ModelFamily* m : modelFamilies()) f.choices.push_back(m->name());
+    f.help = "The model family of each trial (its own settings then apply).";
+    out.push_back(f);
+    for (const auto& s : family.settings()) out.push_back(s);
+    for (const auto& s : trainingSettings()) {
+        if (s.key == "class_weight_K") {
+            if (!family.usesTrainingSetting("class_weights")) continue;
+            for (int k = 0; k < numClasses; ++k) {
+                SettingInfo w = s;
+                w.key = "class_weight_" + std::to_string(k);
+                w.help = "Loss weight of class " + std::to_string(k) + ".";
+                out.push_back(w);
+            }
+        } else if (family.usesTrainingSetting(s.key)) {
+            out.push_back(s);
+        }
+    }
+    for (const auto& s : preprocessingSettings()) out.push_back(s);
+    return out;
+}
+
 std::vector<SpecWarning> StudySpec::warnings() const
 {
     std::vector<SpecWarning> out;

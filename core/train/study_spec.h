@@ -10,6 +10,7 @@
 #include "study/pruner.h"
 #include "study/trial.h"
 #include "train/config.h"
+#include "train/setting_info.h"
 
 #include <nlohmann/json.hpp>
 
@@ -49,6 +50,16 @@ struct BudgetSpec {
     double timeLimitSeconds = 0;         // 0: none
     nlohmann::json toJson() const;
 };
+
+/// The settings a search of a study with this model family may override,
+/// as a picker lists them: `family` (a choice of every family), the
+/// family's own settings, the training settings it reads (class_weight_K
+/// expanded to class_weight_0 ... for `numClasses` classes; none for 0),
+/// then the preprocessing settings. Each with its schema: type, legal range,
+/// a sensible search range. Throws std::invalid_argument for an unknown family.
+std::vector<SettingInfo> tunableSettings(const std::string& family, int numClasses);
+/// The preprocessing settings a search may override, as a schema.
+const std::vector<SettingInfo>& preprocessingSettings();
 
 /// Something a valid spec may still get wrong (StudySpec::warnings).
 struct SpecWarning {

@@ -64,6 +64,8 @@ void TestCliTune::tuneRecordsEveryTrial()
     writeFile(path("spec.json"), spec(3));
     const Result r = tw({"tune", path("spec.json"), "--study", path("s.jsonl"), "--trials", "3"});
     QVERIFY2(r.code == 0, r.err.constData());
+    // Three trials are all initial quasi-random ones: said, but run.
+    QVERIFY2(r.err.contains("tw: warning: ") && r.err.contains("no Bayesian step would run"), r.err.constData());
     const auto lines = jsonLines(r.out);
     QCOMPARE(lines.size(), 5);
     QCOMPARE(lines[0]["budget"].toInt(), 3);

@@ -2,6 +2,7 @@
 
 #include "setup/search_space_model.h"
 #include "setup/space_presets.h"
+#include "train/study_spec.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -15,6 +16,8 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <functional>
 
 namespace tw::ui {
 
@@ -41,6 +44,56 @@ public:
     }
 };
 
+/// The name column picks one of the settings the family can search, with
+/// its type and help in the list; picking one fills the row with that
+/// setting's usual range (a name typed into a loaded file stays as it is
+/// until another is picked).
+class NameDelegate : public QStyledItemDelegate {
+public:
+    NameDelegate(std::function<std::vector<train::SettingInfo>()> settings, QObject* parent)
+        : QStyledItemDelegate(parent), _settings(std::move(settings))
+    {
+    }
+    QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&, const QModelIndex&) const override
+    {
+        auto* combo = new QComboBox(parent);
+        combo->setObjectName(QStringLiteral("settingPicker"));
+        combo->setMaxVisibleItems(20);
+        for (const auto& s : _settings()) {
+            const QString key = QString::fromStdString(s.key);
+            combo->addItem(key, key);
+            combo->setItemData(combo->count() - 1,
+                               QStringLiteral("%1 (%2)").arg(QString::fromStdString(s.help),
+                                                             QString::fromStdString(train::toString(s.type))),
+                               Qt::ToolTipRole);
+        }
+        return combo;
+    }
+    void setEditorData(QWidget* editor, const QModelIndex& index) const override
+    {
+        auto* combo = static_cast<QComboBox*>(editor);
+        const QString name = index.data(Qt::EditRole).toString();
+        if (combo->findData(name) < 0) combo->insertItem(0, name, name); // not a setting: shown, marked invalid
+        combo->setCurrentIndex(combo->findData(name));
+    }
+    void setModelData(QWidget* editor, QAbstractItemModel* model, const QModelIndex& index) const override
+    {
+        auto* combo = static_cast<QComboBox*>(editor);
+        const QString name = combo->currentData().toString();
+        if (name == index.data(Qt::EditRole).toString()) return;
+        auto* space = qobject_cast<SearchSpaceModel*>(model);
+        for (const auto& s : _settings())
+            if (QString::fromStdString(s.key) == name && space) {
+                space->applySetting(index.row(), s);
+                return;
+            }
+        model->setData(index, name, Qt::EditRole);
+    }
+
+private:
+    std::function<std::vector<train::SettingInfo>()> _settings;
+};
+
 QPushButton* button(const QString& text, const QString& name, const QString& tip, QWidget* parent)
 {
     auto* b = new QPushButton(text, parent);
@@ -63,6 +116,8 @@ SearchSpaceEditor::SearchSpaceEditor(QWidget* parent) : QWidget(parent), _model(
     _view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                            QAbstractItemView::AnyKeyPressed | QAbstractItemView::SelectedClicked);
     _view->setItemDelegateForColumn(SearchSpaceModel::TypeColumn, new TypeDelegate(_view));
+    _view->setItemDelegateForColumn(SearchSpaceModel::NameColumn,
+                                    new NameDelegate([this] { return settingsToPick(); }, _view));
     _view->setAlternatingRowColors(false);
     _view->verticalHeader()->setDefaultSectionSize(_view->fontMetrics().height() + 12);
     auto* header = _view->horizontalHeader();
@@ -133,6 +188,20 @@ void SearchSpaceEditor::setFamily(const QString& family, bool imbalanced)
     _family = family;
     _imbalanced = imbalanced;
     rebuildPresetMenu();
+}
+
+void SearchSpaceEditor::setClassCount(int classes)
+{
+    _classes = classes;
+}
+
+std::vector<train::SettingInfo> SearchSpaceEditor::settingsToPick() const
+{
+    try {
+        return train::tunableSettings(_family.toStdString(), _classes);
+    } catch (const std::invalid_argument&) {
+        return train::tunableSettings("mlp", _classes);
+    }
 }
 
 void SearchSpaceEditor::rebuildPresetMenu()

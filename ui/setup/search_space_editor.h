@@ -3,10 +3,14 @@
 // duplicate, remove, presets for the model family, load / save as JSON).
 #include <QWidget>
 
+#include <vector>
+
 class QLabel;
 class QTableView;
 class QToolButton;
 class QPushButton;
+
+namespace tw::train { struct SettingInfo; }
 
 namespace tw::ui {
 
@@ -22,6 +26,10 @@ public:
     /// The family whose presets the Presets menu offers ("mlp" or "cnn"), and
     /// whether the data is imbalanced (class-weight presets first).
     void setFamily(const QString& family, bool imbalanced);
+    /// The number of classes of the data (class_weight_0 ... in the picker).
+    void setClassCount(int classes);
+    /// What the name column's picker offers: train::tunableSettings of the family.
+    std::vector<train::SettingInfo> settingsToPick() const;
     /// Adds the parameters of preset `id` not already in the table; returns how many.
     int applyPreset(const QString& id);
     void setReadOnly(bool readOnly);
@@ -47,6 +55,7 @@ private:
     QLabel* _summary;
     QString _family = QStringLiteral("mlp");
     bool _imbalanced = false;
+    int _classes = 2;
     bool _readOnly = false;
 
     void rebuildPresetMenu();

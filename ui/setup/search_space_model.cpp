@@ -1,6 +1,7 @@
 #include "setup/search_space_model.h"
 
 #include "data/csv.h"
+#include "train/setting_info.h"
 #include "train/study_spec.h"
 
 #include <QApplication>
@@ -265,6 +266,48 @@ int SearchSpaceModel::appendRow(const Row& row)
 }
 
 int SearchSpaceModel::appendParam(const space::Param& param) { return appendRow(rowFromParam(param)); }
+
+SearchSpaceModel::Row SearchSpaceModel::rowForSetting(const train::SettingInfo& setting)
+{
+    Row r;
+    r.name = QString::fromStdString(setting.key);
+    switch (setting.type) {
+    case train::SettingType::Int:
+    case train::SettingType::Float:
+        r.type = setting.type == train::SettingType::Int ? QStringLiteral("int") : QStringLiteral("float");
+        r.low = number(setting.searchLow);
+        r.high = number(setting.searchHigh);
+        r.log = setting.searchLog;
+        break;
+    case train::SettingType::Bool:
+        r.type = QStringLiteral("categorical");
+        r.choices = QStringLiteral("true, false");
+        break;
+    case train::SettingType::Choice: {
+        std::vector<space::Choice> choices;
+        for (const auto& c : setting.choices) choices.emplace_back(c);
+        r.type = QStringLiteral("categorical");
+        r.choices = choicesToText(choices);
+        break;
+    }
+    case train::SettingType::Text:
+        r.type = QStringLiteral("categorical");
+        r.choices = setting.defaultValue.is_string() ? QString::fromStdString(setting.defaultValue.get<std::string>())
+                                                     : QString();
+        break;
+    }
+    return r;
+}
+
+bool SearchSpaceModel::applySetting(int r, const train::SettingInfo& setting)
+{
+    if (_readOnly || r < 0 || r >= _rows.size()) return false;
+    Row row = rowForSetting(setting);
+    row.when = _rows[r].when;
+    _rows[r] = row;
+    changed();
+    return true;
+}
 
 int SearchSpaceModel::addParameter()
 {

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+namespace tw::train { struct SettingInfo; }
+
 namespace tw::ui {
 
 class SearchSpaceModel : public QAbstractTableModel {
@@ -85,6 +87,13 @@ public:
     bool isReadOnly() const { return _readOnly; }
 
     static Row rowFromParam(const space::Param& param);
+    /// A row that searches a setting over its schema's usual range: an int
+    /// or float range (log where the schema says so), a categorical of its
+    /// choices, true/false for a flag.
+    static Row rowForSetting(const train::SettingInfo& setting);
+    /// Row `r` becomes a search over `setting` (rowForSetting); its "when"
+    /// stays. Returns false when read-only or out of range.
+    bool applySetting(int r, const train::SettingInfo& setting);
     static QString columnName(int column);
     /// Choices <-> text: "relu, tanh" <-> ["relu", "tanh"]; numbers and
     /// true/false become numbers and booleans, "quoted" text stays a string.

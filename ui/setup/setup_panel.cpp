@@ -232,6 +232,7 @@ void SetupPanel::dataLoaded()
 {
     _optimization->setClassNames(_data->classNames());
     _training->setImageData(_data->isImages());
+    _space->setClassCount(int(_data->classNames().size()));
     _space->setFamily(_training->family(), _data->isImbalanced());
     edited();
 }

@@ -1,0 +1,119 @@
+// The search-space table's name column: a picker of the settings the model
+// family can search (train::tunableSettings), which fills the row with the
+// setting's type and usual range.
+#include "setup/search_space_editor.h"
+#include "setup/search_space_model.h"
+#include "train/study_spec.h"
+
+#include <QAbstractItemDelegate>
+#include <QComboBox>
+#include <QTableView>
+#include <QtTest>
+
+using namespace tw;
+using tw::ui::SearchSpaceModel;
+
+namespace {
+
+QStringList keys(const std::vector<train::SettingInfo>& settings)
+{
+    QStringList out;
+    for (const auto& s : settings) out << QString::fromStdString(s.key);
+    return out;
+}
+
+/// Picks `name` in row `row`'s name cell through the view's delegate, as a click would.
+void pick(ui::SearchSpaceEditor& editor, int row, const QString& name)
+{
+    QTableView* view = editor.view();
+    const QModelIndex index = editor.model()->index(row, SearchSpaceModel::NameColumn);
+    QAbstractItemDelegate* delegate = view->itemDelegateForColumn(SearchSpaceModel::NameColumn);
+    QWidget* w = delegate->createEditor(view->viewport(), QStyleOptionViewItem(), index);
+    auto* combo = qobject_cast<QComboBox*>(w);
+    QVERIFY(combo);
+    delegate->setEditorData(combo, index);
+    const int i = combo->findData(name);
+    QVERIFY2(i >= 0, qPrintable(name));
+    combo->setCurrentIndex(i);
+    delegate->setModelData(combo, editor.model(), index);
+    delete combo;
+}
+
+} // namespace
+
+class TestSettingPicker : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void listsTheFamilysSettings();
+    void pickingFillsTheRow();
+    void aSettingNotOfTheListStaysShown();
+};
+
+void TestSettingPicker::listsTheFamilysSettings()
+{
+    const QStringList mlp = keys(train::tunableSettings("mlp", 2));
+    QCOMPARE(mlp.first(), QStringLiteral("family"));
+    for (const char* k : {"hidden_layers", "units", "learning_rate", "batch_size", "class_weight_0", "class_weight_1",
+                          "numeric_impute", "standardize"})
+        QVERIFY2(mlp.contains(QLatin1String(k)), k);
+    QVERIFY(!mlp.contains(QStringLiteral("kernel_size"))); // a cnn setting
+    QVERIFY(!mlp.contains(QStringLiteral("class_weight_K")));
+    QVERIFY(!mlp.contains(QStringLiteral("seed")));        // not a search parameter
+    const QStringList cnn = keys(train::tunableSettings("cnn", 10));
+    QVERIFY(cnn.contains(QStringLiteral("dropout_2")));
+    QVERIFY(cnn.contains(QStringLiteral("class_weight_9")));
+    QVERIFY(!cnn.contains(QStringLiteral("hidden_layers")));
+    // Every name offered is one the spec accepts.
+    const auto all = train::StudySpec::settingKeys();
+    for (const QString& k : cnn + mlp)
+        QVERIFY2(k.startsWith(QLatin1String("class_weight_")) ||
+                     std::find(all.begin(), all.end(), k.toStdString()) != all.end(),
+                 qPrintable(k));
+}
+
+void TestSettingPicker::pickingFillsTheRow()
+{
+    ui::SearchSpaceEditor editor;
+    editor.setFamily(QStringLiteral("cnn"), false);
+    SearchSpaceModel* m = editor.model();
+    const int r = m->addParameter();
+    pick(editor, r, QStringLiteral("kernel_size"));
+    QCOMPARE(m->row(r).name, QStringLiteral("kernel_size"));
+    QCOMPARE(m->row(r).type, QStringLiteral("int"));
+    QCOMPARE(m->row(r).low, QStringLiteral("3"));
+    QCOMPARE(m->row(r).high, QStringLiteral("7"));
+    pick(editor, r, QStringLiteral("learning_rate"));
+    QCOMPARE(m->row(r).type, QStringLiteral("float"));
+    QVERIFY(m->row(r).log);
+    pick(editor, r, QStringLiteral("batch_norm"));
+    QCOMPARE(m->row(r).type, QStringLiteral("categorical"));
+    QCOMPARE(m->row(r).choices, QStringLiteral("true, false"));
+    pick(editor, r, QStringLiteral("family"));
+    QVERIFY(m->row(r).choices.startsWith(QStringLiteral("mlp, cnn")));
+    QVERIFY2(!m->hasCellErrors(), qPrintable(m->firstCellError()));
+    m->space(); // a valid space
+}
+
+void TestSettingPicker::aSettingNotOfTheListStaysShown()
+{
+    ui::SearchSpaceEditor editor;
+    SearchSpaceModel* m = editor.model();
+    SearchSpaceModel::Row row;
+    row.name = QStringLiteral("lr_typo");
+    row.low = QStringLiteral("0.001");
+    row.high = QStringLiteral("0.1");
+    const int r = m->appendRow(row);
+    QVERIFY(!m->cellError(r, SearchSpaceModel::NameColumn).isEmpty());
+    QTableView* view = editor.view();
+    const QModelIndex index = m->index(r, SearchSpaceModel::NameColumn);
+    QAbstractItemDelegate* delegate = view->itemDelegateForColumn(SearchSpaceModel::NameColumn);
+    auto* combo = qobject_cast<QComboBox*>(delegate->createEditor(view->viewport(), QStyleOptionViewItem(), index));
+    delegate->setEditorData(combo, index);
+    QCOMPARE(combo->currentText(), QStringLiteral("lr_typo"));
+    delegate->setModelData(combo, m, index); // unchanged: the row keeps its range
+    QCOMPARE(m->row(r).low, QStringLiteral("0.001"));
+    delete combo;
+}
+
+QTEST_MAIN(TestSettingPicker)
+#include "test_setting_picker.moc"
