@@ -1,5 +1,7 @@
 #include "trees/tree_params.h"
 
+#include "data/csv.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -24,7 +26,7 @@ std::string numberText(double v)
 {
     if (std::isnan(v)) return "nan";
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return json(v).dump();
+    return data::formatNumber(v);
 }
 
 [[noreturn]] void typeError(const std::string& key, const char* expected, const json& v)
