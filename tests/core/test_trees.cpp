@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QDirIterator>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -81,6 +83,7 @@ private Q_SLOTS:
     void paramsRoundTripThroughJson();
     void badParamsNameTheKey();
     void badDataIsRejected();
+    void onlyTreesSourcesIncludeXgboost();
 };
 
 void TestTrees::randomForestOnTitanic()
@@ -446,6 +449,28 @@ void TestTrees::badDataIsRejected()
     std::vector<float> x = b.validation->features;
     x[0] = std::nanf("");
     QCOMPARE(m.predict(x, 2).size(), size_t(b.validation->size()) * 2);
+}
+
+void TestTrees::onlyTreesSourcesIncludeXgboost()
+{
+    // XGBoost stays behind tw_trees' plain-type headers (DESIGN.md, rule 1).
+    const QRegularExpression include(QStringLiteral(R"(^\s*#\s*include\s*[<"]xgboost/)"),
+                                     QRegularExpression::MultilineOption);
+    int treesSources = 0;
+    for (const char* part : {"core", "ui", "app"}) {
+        QDirIterator it(QStringLiteral(TW_SOURCE_DIR "/") + part, {"*.h", "*.cpp"}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            if (!include.match(QString::fromUtf8(f.readAll())).hasMatch()) continue;
+            QVERIFY2(path.contains(QStringLiteral("/core/trees/")) && path.endsWith(QStringLiteral(".cpp")),
+                     qPrintable(path + QStringLiteral(" includes an XGBoost header")));
+            ++treesSources;
+        }
+    }
+    QVERIFY(treesSources >= 1);
 }
 
 QTEST_GUILESS_MAIN(TestTrees)
