@@ -77,6 +77,7 @@ private Q_SLOTS:
     void regression();
     void earlyStoppingKeepsTheBestRound();
     void callbackStopsTraining();
+    void chunkedForestMatchesOneRoundForest();
     void saveAndLoadPredictIdentically();
     void minSamplesSplitOfAllSamplesGrowsNoSplit();
     void maxFeaturesResolves();
@@ -312,6 +313,46 @@ void TestTrees::callbackStopsTraining()
     QCOMPARE(f.numTrees(), 20);
     QCOMPARE(f.predict(b.validation->features, 2), last);
     QVERIFY(accuracy(f, *b.validation) > 0.9);
+}
+
+void TestTrees::chunkedForestMatchesOneRoundForest()
+{
+    // 100 trees grow in 10 chunks; 101 (a prime) in one XGBoost round, as
+    // XGBoost's documented random forest. Both must be the same kind of
+    // model: an average of trees fitted to the same targets, not a boosted
+    // sequence, so their probabilities agree up to the trees' randomness.
+    const auto b = data::builtinDataset("moons", 0);
+    TreeParams p = TreeParams::randomForest();
+    p.maxDepth = 4;
+    int chunks = 0;
+    const TreeModel chunked = TreeModel::fit(Ensemble::RandomForest, p, taskOf(b.train), samplesOf(b.train), nullptr,
+                                             [&](const RoundReport&) { return ++chunks > 0; });
+    p.nEstimators = 101;
+    int rounds = 0;
+    const TreeModel single = TreeModel::fit(Ensemble::RandomForest, p, taskOf(b.train), samplesOf(b.train), nullptr,
+                                            [&](const RoundReport&) { return ++rounds > 0; });
+    QCOMPARE(chunks, 10);
+    QCOMPARE(rounds, 1);
+    QCOMPARE(single.numTrees(), 101);
+    const auto a = chunked.predict(b.validation->features, 2), c = single.predict(b.validation->features, 2);
+    double meanDiff = 0, maxDiff = 0;
+    for (size_t i = 1; i < a.size(); i += 2) {
+        meanDiff += std::fabs(a[i] - c[i]) / double(a.size() / 2);
+        maxDiff = std::max(maxDiff, double(std::fabs(a[i] - c[i])));
+    }
+    qInfo("chunked vs one-round forest: mean |dp| %.4f, max %.4f", meanDiff, maxDiff);
+    QVERIFY2(meanDiff < 0.02 && maxDiff < 0.15, qPrintable(QString::number(meanDiff)));
+    // A boosted sequence of the same trees would sharpen the probabilities
+    // far beyond the forest's (a depth-4 forest stays soft on noisy moons).
+    TreeParams g = TreeParams::gradientBoosting();
+    g.maxDepth = 4;
+    g.nEstimators = 10;
+    g.learningRate = 1.0;
+    const auto boosted = TreeModel::fit(Ensemble::GradientBoosting, g, taskOf(b.train), samplesOf(b.train))
+                             .predict(b.validation->features, 2);
+    double boostDiff = 0;
+    for (size_t i = 1; i < a.size(); i += 2) boostDiff += std::fabs(a[i] - boosted[i]) / double(a.size() / 2);
+    QVERIFY2(boostDiff > 3 * meanDiff, qPrintable(QString::number(boostDiff)));
 }
 
 void TestTrees::saveAndLoadPredictIdentically()
