@@ -33,18 +33,21 @@ struct TreeParams {
     int nEstimators = 100;        // n_estimators: trees of the forest, or boosting rounds; 1..100000
     int maxDepth = 6;             // max_depth: 1..64
     /// min_samples_split, as scikit-learn's float form: a node with fewer
-    /// than ceil(min_samples_split * n) training samples is not split. An
-    /// integer >= 2 is scikit-learn's count form; 0 = off. XGBoost bounds the
-    /// children, not the parent, so it becomes min_child_weight = (hessian of
-    /// one sample at the base prediction) x (mean sample weight) x count / 2,
-    /// with count = ceil(fraction x n x subsample): a node smaller than the
-    /// count cannot be split (each child would hold under half of it), and a
-    /// larger one can only be split into halves of at least that mass, which
-    /// is stricter than scikit-learn for lopsided splits. Exact in mass for a
-    /// random forest (every tree starts from the base prediction); in later
-    /// boosting rounds the hessians of well-fitted samples shrink, so the
-    /// bound then asks for more samples. The larger of this and
-    /// min_child_weight is used.
+    /// than ceil(min_samples_split * n) of the n training samples is not
+    /// split. An integer >= 2 is scikit-learn's count form; 0 = off. XGBoost
+    /// bounds the children, not the parent, so it becomes min_child_weight =
+    /// (hessian of one sample at the base prediction: 1/4 binary, 2p(1-p)
+    /// with p = 1/K multiclass, 1 regression) x (mean sample weight) x count
+    /// / 2: a node of fewer samples than the count cannot be split (a child
+    /// would hold under half of it), and a larger one only into children of
+    /// at least half the count each, which is stricter than scikit-learn for
+    /// lopsided splits. The count is not scaled by subsample, as scikit-learn
+    /// compares it with the distinct samples of a bootstrap (about 63.2%
+    /// of n at the root): min_samples_split 1.0 grows no split in either.
+    /// Exact in mass for a random forest (every tree starts from the base
+    /// prediction); in later boosting rounds the hessians of well-fitted
+    /// samples shrink, so the bound then asks for more samples. The larger of
+    /// this and min_child_weight is used.
     double minSamplesSplit = 0;
     MaxFeatures maxFeatures;      // max_features -> colsample_bynode; number in (0, 1], "sqrt" or "log2"
     double learningRate = 0.3;    // learning_rate (eta), (0, 1]; a random forest always uses 1
