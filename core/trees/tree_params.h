@@ -41,7 +41,9 @@ struct TreeParams {
     /// / 2: a node of fewer samples than the count cannot be split (a child
     /// would hold under half of it), and a larger one only into children of
     /// at least half the count each, which is stricter than scikit-learn for
-    /// lopsided splits. The count is not scaled by subsample, as scikit-learn
+    /// lopsided splits: from 0.5 on no node can be split at all, where
+    /// scikit-learn still splits a bootstrap's root (about 0.632 n distinct
+    /// samples) up to 0.632. The count is not scaled by subsample, as scikit-learn
     /// compares it with the distinct samples of a bootstrap (about 63.2%
     /// of n at the root): min_samples_split 1.0 grows no split in either.
     /// Exact in mass for a random forest (every tree starts from the base
