@@ -11,6 +11,7 @@
 #include "run_status.h"
 #include "setup/dataset_page.h"
 #include "setup/setup_panel.h"
+#include "train/metrics.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -39,9 +40,17 @@ namespace {
 
 constexpr int kMaxCurves = 8;
 
+/// "F1 (class 'spam')", "F1 (macro)", "validation loss".
 QString objectiveName(const train::StudySpec& spec)
 {
-    return QString::fromStdString(spec.objective.metric);
+    return QString::fromStdString(train::Metrics::label(spec.objective.metric, spec.objective.positiveClass));
+}
+
+/// What the objective can possibly be: chart axes stay within it.
+ValueBounds objectiveBounds(const train::StudySpec& spec)
+{
+    const auto [lowest, highest] = train::Metrics::range(spec.objective.metric);
+    return ValueBounds{lowest, highest};
 }
 
 } // namespace
@@ -168,7 +177,9 @@ void MainWindow::onTrialsChanged()
     const auto& space = _controller->space();
     const auto direction = _controller->direction();
     const QString objective = objectiveName(_controller->spec());
+    _table->model()->setObjective(_controller->spec().objective.metric, _controller->spec().objective.positiveClass);
     _table->model()->setTrials(space, *trials);
+    _trace->setValueBounds(objectiveBounds(_controller->spec()));
     _trace->setTrials(*trials, space, direction, objective);
     _contours->setStudy(space, *trials, direction, objective, _controller->studyName());
     int complete = 0;
@@ -188,6 +199,7 @@ void MainWindow::onSurrogate(std::shared_ptr<const gp::Surrogate> s)
     _surrogate = s;
     const QString objective = objectiveName(_controller->spec());
     _contours->setSurrogate(s);
+    _slice->setValueBounds(objectiveBounds(_controller->spec()));
     _slice->setSurrogate(s, *_controller->trials(), _controller->direction(), objective);
     syncSliceFixedValues();
     _importance->setSurrogate(s, _controller->direction());
@@ -227,7 +239,8 @@ void MainWindow::updateCurves()
         for (const auto& t : *trials)
             if (t.number == n) curves.push_back(LearningCurveChart::curveOf(t, metric));
     }
-    _curves->setCurves(std::move(curves), QString::fromStdString(metric));
+    _curves->setMetricBounds(objectiveBounds(_controller->spec()));
+    _curves->setCurves(std::move(curves), objectiveName(_controller->spec()));
 }
 
 void MainWindow::onRunFinished(const QString& why, const QString& message)

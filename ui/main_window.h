@@ -24,6 +24,7 @@ namespace tw::ui {
 class ContourView;
 class ImportanceView;
 class LearningCurveChart;
+class RetrainDialog;
 class RunStatus;
 class SetupPanel;
 class SliceView;
@@ -55,7 +56,17 @@ public:
     /// File > New study: forgets the open study (it stays on disk); Run then records a new one.
     void newSetup();
 
+    /// Study > Retrain best on test. The test data: ask when Setup's data or
+    /// split differs from the study's (Ask), or take Setup's or the study's.
+    /// Returns the open dialog, or null (no complete trial, cancelled).
+    enum class RetrainData { Ask, Setup, Study };
+    RetrainDialog* retrainBest(RetrainData data = RetrainData::Ask);
+
     QString lastError() const { return _lastError; }
+    /// Where a file dialog of this kind ("study", "spec", "export") starts:
+    /// the last folder used if it exists, else the study's or the spec's
+    /// folder, else home. Always an existing folder.
+    QString lastFolder(const QString& kind) const;
     void setDarkTheme(bool dark);
 
     // ---- parts, for tests ----
@@ -107,7 +118,6 @@ private:
     void rebuildRecentMenu();
     void restoreSettings();
     void saveSettings() const;
-    QString lastFolder(const QString& kind) const;
     void setLastFolder(const QString& kind, const QString& fileOrFolder);
     void openDialog();
     void saveSpecDialog(bool saveAs);
@@ -116,7 +126,6 @@ private:
     void exportGridCsvDialog();
     void exportBestDialog();
     void exportTrialsDialog();
-    void retrainBest();
     void about();
 
     StudyController* _controller;

@@ -23,9 +23,9 @@
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -33,9 +33,34 @@
 #include <Eigen/Core>
 #include <nlopt.h>
 
+#include <optional>
+
 namespace tw::ui {
 
 namespace {
+
+/// Chooses a folder; a name that does not exist yet is created on Choose
+/// (Qt's own folder dialog refuses it otherwise).
+class NewFolderDialog : public QFileDialog {
+public:
+    NewFolderDialog(QWidget* parent, const QString& caption, const QString& start) : QFileDialog(parent, caption, start)
+    {
+        setFileMode(QFileDialog::Directory);
+        setOption(QFileDialog::ShowDirsOnly);
+        setOption(QFileDialog::DontUseNativeDialog);
+        setAcceptMode(QFileDialog::AcceptOpen);
+        setLabelText(QFileDialog::Accept, tr("Export here"));
+    }
+    void accept() override
+    {
+        const QStringList files = selectedFiles();
+        if (!files.isEmpty() && !QFileInfo::exists(files.first()) && !QDir().mkpath(files.first())) {
+            QMessageBox::warning(this, windowTitle(), tr("%1: the folder cannot be created").arg(files.first()));
+            return;
+        }
+        QFileDialog::accept();
+    }
+};
 
 constexpr int kMaxRecent = 10;
 const char* kImageFilter = "PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)";
@@ -132,7 +157,7 @@ void MainWindow::buildActions()
     connect(_stopAction, &QAction::triggered, this, &MainWindow::stop);
     _retrainAction = makeAction(this, tr("Retrain &best on test…"),
                                 tr("Retrain the best configuration on train + validation and evaluate it on the test data"));
-    connect(_retrainAction, &QAction::triggered, this, &MainWindow::retrainBest);
+    connect(_retrainAction, &QAction::triggered, this, [this] { retrainBest(); });
     studyMenu->addActions({_runAction, _pauseAction, _stopAction});
     studyMenu->addSeparator();
     studyMenu->addAction(_retrainAction);
@@ -234,9 +259,15 @@ void MainWindow::saveSettings() const
 
 QString MainWindow::lastFolder(const QString& kind) const
 {
+    // The last one used if it still exists, else the open study's folder,
+    // else the spec's, else home: a dialog never starts in a missing folder.
     const QString f = QSettings().value("folders/" + kind).toString();
     if (!f.isEmpty() && QDir(f).exists()) return f;
-    return QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    for (const QString& file : {_controller->studyPath(), _specPath}) {
+        const QString folder = file.isEmpty() ? QString() : QFileInfo(file).absolutePath();
+        if (!folder.isEmpty() && QDir(folder).exists()) return folder;
+    }
+    return QDir::homePath();
 }
 
 void MainWindow::setLastFolder(const QString& kind, const QString& fileOrFolder)
@@ -298,9 +329,10 @@ void MainWindow::exportPlotDialog()
 
 void MainWindow::exportAllPairsDialog()
 {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Export every contour pair into"),
-                                                             lastFolder("export"));
-    if (folder.isEmpty()) return;
+    NewFolderDialog dialog(this, tr("Export every contour pair into (a new folder name is created)"),
+                           lastFolder("export"));
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
+    const QString folder = dialog.selectedFiles().first();
     bool ok = false;
     const QString format = QInputDialog::getItem(this, tr("Format"), tr("Image format:"), {"png", "svg", "pdf"}, 0,
                                                  false, &ok);
@@ -328,16 +360,47 @@ void MainWindow::exportTrialsDialog()
     if (!path.isEmpty()) exportTrialsCsv(withSuffix(path, "(*.csv)"));
 }
 
-void MainWindow::retrainBest()
+RetrainDialog* MainWindow::retrainBest(RetrainData data)
 {
     const auto best = _controller->bestTrial();
     if (!best) {
         showError(tr("Nothing to retrain"), tr("The study has no complete trial yet."));
-        return;
+        return nullptr;
     }
-    auto* dialog = new RetrainDialog(_controller->spec(), *best, this);
+    // The test data comes from the setup as it is now (a test share or a test
+    // CSV may have been added after the study started); the settings that
+    // were searched and fixed stay the study's.
+    train::StudySpec spec = _controller->spec();
+    std::optional<train::StudySpec> setup;
+    if (_setup->isValid()) {
+        try {
+            setup = _setup->spec();
+        } catch (const std::exception&) {
+        }
+    }
+    const bool differs = setup && (setup->dataset.toJson() != spec.dataset.toJson() ||
+                                   setup->split.toJson() != spec.split.toJson());
+    if (differs && data == RetrainData::Ask) {
+        QMessageBox box(QMessageBox::Question, tr("Which test data?"),
+                        tr("The data or split in Setup differs from the one the study ran with. Retrain and test "
+                           "with the data as Setup > Data describes it now, or as the study had it?"),
+                        QMessageBox::Cancel, this);
+        QPushButton* now = box.addButton(tr("As in Setup"), QMessageBox::AcceptRole);
+        QPushButton* study = box.addButton(tr("As in the study"), QMessageBox::RejectRole);
+        box.setDefaultButton(now);
+        box.exec();
+        if (box.clickedButton() == now) data = RetrainData::Setup;
+        else if (box.clickedButton() == study) data = RetrainData::Study;
+        else return nullptr;
+    }
+    if (differs && data == RetrainData::Setup) {
+        spec.dataset = setup->dataset;
+        spec.split = setup->split;
+    }
+    auto* dialog = new RetrainDialog(spec, *best, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+    return dialog;
 }
 
 void MainWindow::about()

@@ -1,6 +1,8 @@
 #include "retrain_dialog.h"
 
+#include "train/metrics.h"
 #include "train/tune.h"
+#include "util/number_text.h"
 
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -36,7 +38,16 @@ RetrainDialog::RetrainDialog(train::StudySpec spec, study::Trial best, QWidget* 
         this);
     intro->setWordWrap(true);
     const auto values = _spec.space.valuesToJson(_best.params);
-    auto* params = new QLabel(QString::fromStdString(values.dump()), this);
+    // "name = value" pieces that wrap between them (one JSON string would not
+    // wrap and long names would be cut at the dialog's edge).
+    QStringList pieces;
+    for (const auto& [name, v] : values.items())
+        pieces << QStringLiteral("%1 = %2").arg(QString::fromStdString(name),
+                                                v.is_number_float() ? QString::fromStdString(shortestText(v.get<double>()))
+                                                : v.is_string()     ? QString::fromStdString(v.get<std::string>())
+                                                                    : QString::fromStdString(v.dump()));
+    auto* params = new QLabel(pieces.join(QStringLiteral(", ")), this);
+    params->setObjectName("retrainParameters");
     params->setWordWrap(true);
     params->setTextInteractionFlags(Qt::TextSelectableByMouse);
     _path->setObjectName("modelPath");
@@ -138,6 +149,10 @@ void RetrainDialog::start(const QString& modelPath)
                                         [this, epochs](const train::EpochReport& e) {
                                             Q_EMIT epochFinished(e.epoch, epochs);
                                         });
+        } catch (const train::NoTestDataError&) {
+            // The spec's own wording names `--final` and 'test_csv'; here the controls are the window's.
+            r->error = tr("there is no test data. Set a test share or choose a test CSV in Setup > Data, "
+                          "then retrain.");
         } catch (const std::exception& e) {
             r->error = QString::fromStdString(e.what());
         }
@@ -169,9 +184,15 @@ void RetrainDialog::onFinished()
             _metrics.insert(QString::fromStdString(k), v.get<double>());
             const int row = _table->rowCount();
             _table->insertRow(row);
-            _table->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(k)));
+            // Measured on the test data: the loss is the test loss here.
+            auto* name = new QTableWidgetItem(
+                k == "loss" ? tr("test loss")
+                            : QString::fromStdString(train::Metrics::label(k, _spec.objective.positiveClass)));
+            name->setToolTip(QString::fromStdString(k));
+            _table->setItem(row, 0, name);
             _table->setItem(row, 1, new QTableWidgetItem(QString::number(v.get<double>(), 'g', 6)));
         }
+        _table->resizeColumnToContents(0);
         QString s = tr("Done in %1 s on %2: %3 epochs.")
                         .arg(r->train.seconds, 0, 'f', 1)
                         .arg(QString::fromStdString(r->train.device))

@@ -16,8 +16,10 @@ RunStatus::RunStatus(StudyController* controller, QWidget* parent)
       _device(new QLabel(this))
 {
     _bar->setObjectName("runProgress");
-    _bar->setMaximumWidth(220);
-    _bar->setTextVisible(true);
+    _bar->setMaximumWidth(160);
+    // The count goes beside the bar, not over it: text over a partly filled
+    // bar changes colour mid-word where the chunk ends.
+    _bar->setTextVisible(false);
     _bar->setToolTip(tr("Trials that count toward the budget, and the running trial's epochs"));
     _label->setObjectName("runStatusText");
     _label->setToolTip(tr("The running trial, elapsed time and the estimated time left "
@@ -53,9 +55,12 @@ void RunStatus::refresh()
         progress += std::min(1.0, double(c.runningEpochs().back().epoch) / c.plannedEpochs());
     _bar->setRange(0, budget * 1000);
     _bar->setValue(int(std::min<double>(budget, progress) * 1000));
-    _bar->setFormat(tr("%1 of %2 trials").arg(done).arg(c.budget()));
+    const QString count = tr("%1 of %2 trials").arg(done).arg(c.budget());
+    _bar->setFormat(count);
+    _bar->setAccessibleName(count);
 
     QStringList parts;
+    if (c.hasStudy() && c.budget() > 0) parts << count;
     if (!c.hasStudy()) {
         parts << tr("No study open");
     } else if (c.running()) {

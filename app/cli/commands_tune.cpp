@@ -82,6 +82,8 @@ int cmdTune(Context& ctx)
         if (st->space().toJson() != spec.space.toJson() || st->direction() != spec.objective.direction)
             throw failure(*studyPath + ": this study was created with another search space or direction than " +
                           specPath + "; use a new --study file");
+        // A changed budget or fixed setting is part of the study from now on.
+        train::recordSpec(*st, spec);
     } else {
         const study::StudyConfig config = train::studyConfigFor(spec);
         st = studyPath ? study::Study::createFile(*studyPath, config) : study::Study::createInMemory(config);

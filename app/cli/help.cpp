@@ -177,7 +177,8 @@ const char* const kBench = R"(usage: tw bench --function F --trials N [--seeds K
 Runs a sampler on a synthetic test function (minimized, in memory) for
 several seeds and prints the regret and the ask() latency.
 
-  --function F      branin, hartmann3, hartmann6, ackley5, rosenbrock4, levy4
+  --function F      branin, hartmann3, hartmann6, ackley5, rosenbrock4, levy4,
+                    conditional3
   --trials N        trials per seed
   --seeds K         number of seeds (default 5)
   --first-seed S    seeds are S .. S+K-1 (default 0)

@@ -11,6 +11,16 @@
 
 namespace tw::analysis {
 
+namespace {
+
+void checkFixedSize(const space::SearchSpace& space, const std::vector<double>& fixed)
+{
+    if (fixed.size() != space.size())
+        throw std::invalid_argument("analysis: fixed values must give one value per parameter");
+}
+
+} // namespace
+
 using space::CategoricalParam;
 using space::FloatParam;
 using space::IntParam;
@@ -73,6 +83,16 @@ std::vector<double> defaultFixedValues(const space::SearchSpace& space, const st
     return space.fromUnit(centre);
 }
 
+std::vector<double> completeFixedValues(const space::SearchSpace& space, std::vector<double> values)
+{
+    checkFixedSize(space, values);
+    const std::vector<double> centre = space.fromUnitAll(Eigen::VectorXd::Constant(space.encodedDim(), 0.5));
+    for (size_t i : space.order()) // parents first: activity is read from final values
+        if (space.active(values)[i] && !space.contains(i, values[i])) values[i] = centre[i];
+    space.deactivate(values);
+    return values;
+}
+
 namespace {
 
 int requireParam(const space::SearchSpace& space, const std::string& name, const char* axis)
@@ -88,31 +108,76 @@ int requireParam(const space::SearchSpace& space, const std::string& name, const
 
 nlohmann::json fixedOthers(const space::SearchSpace& space, const std::vector<double>& fixed, std::set<int> except)
 {
-    nlohmann::json all = space.valuesToJson(fixed);
+    // Inactive parameters are left out (valuesToJson omits them). The axes'
+    // own entries are placeholders: give them a legal value to read the rest.
+    std::vector<double> c = fixed;
+    for (int i : except)
+        if (!space.contains(size_t(i), c[size_t(i)])) c[size_t(i)] = makeAxis(space, i, 2).values.front();
+    const nlohmann::json all = space.valuesToJson(c);
     nlohmann::json out = nlohmann::json::object();
-    for (size_t i = 0; i < space.size(); ++i)
-        if (!except.count(int(i))) out[space::nameOf(space[i])] = all[space::nameOf(space[i])];
+    for (size_t i = 0; i < space.size(); ++i) {
+        const std::string& name = space::nameOf(space[i]);
+        if (!except.count(int(i)) && all.contains(name)) out[name] = all[name];
+    }
     return out;
 }
 
-void checkFixed(const space::SearchSpace& space, const std::vector<double>& fixed)
+
+/// Throws invalid_argument when parameter i is inactive at the fixed values
+/// for every value of the other axis (`other` < 0: no other axis).
+void checkAxisActive(const space::SearchSpace& space, const std::vector<double>& fixed, int i, int other,
+                     const std::vector<double>& otherValues, const char* what)
 {
-    if (fixed.size() != space.size())
-        throw std::invalid_argument("analysis: fixed values must give one value per parameter");
+    if (!space.conditional()) return;
+    checkFixedSize(space, fixed);
+    std::vector<double> c = fixed;
+    c[size_t(i)] = makeAxis(space, i, 2).values.front(); // its own value never decides
+    std::string why;
+    for (double v : other < 0 ? std::vector<double>{c[size_t(i)]} : otherValues) {
+        if (other >= 0) c[size_t(other)] = v;
+        if (space.active(c)[size_t(i)]) return;
+        if (why.empty()) why = space.inactiveReason(size_t(i), c);
+    }
+    throw std::invalid_argument(std::string(what) + ": parameter '" + space::nameOf(space[size_t(i)]) +
+                                "' is inactive at the fixed values: " + why);
 }
 
 } // namespace
 
+bool activeOnAxis(const space::SearchSpace& space, const std::vector<double>& fixed, int i, int other)
+{
+    if (!space.conditional()) return true;
+    try {
+        checkAxisActive(space, fixed, i, other, other >= 0 ? makeAxis(space, other, 2).values : std::vector<double>{},
+                        "");
+    } catch (const std::invalid_argument&) {
+        return false;
+    }
+    return true;
+}
+
+std::vector<std::pair<int, int>> activePairs(const space::SearchSpace& space, const std::vector<double>& fixed)
+{
+    std::vector<std::pair<int, int>> out;
+    const std::vector<bool> act = space.active(completeFixedValues(space, fixed));
+    for (int i = 0; i < int(space.size()); ++i)
+        for (int j = i + 1; j < int(space.size()); ++j)
+            if (act[size_t(i)] && act[size_t(j)]) out.emplace_back(i, j);
+    return out;
+}
+
 Grid2D contour(const gp::Surrogate& surrogate, const std::string& x, const std::string& y,
-               const std::vector<double>& fixed, int resolution)
+               const std::vector<double>& given, int resolution)
 {
     const auto& space = surrogate.space();
     const int ix = requireParam(space, x, "x"), iy = requireParam(space, y, "y");
     if (ix == iy) throw std::invalid_argument("contour: x and y must be different parameters (both are '" + x + "')");
-    checkFixed(space, fixed);
+    const std::vector<double> fixed = completeFixedValues(space, given);
     Grid2D g;
     g.x = makeAxis(space, ix, resolution);
     g.y = makeAxis(space, iy, resolution);
+    checkAxisActive(space, given, ix, iy, g.y.values, "contour");
+    checkAxisActive(space, given, iy, ix, g.x.values, "contour");
     g.fixed = fixed;
     g.fixedJson = fixedOthers(space, fixed, {ix, iy});
     g.observations = surrogate.observations();
@@ -120,9 +185,10 @@ Grid2D contour(const gp::Surrogate& surrogate, const std::string& x, const std::
     configs.reserve(g.x.values.size() * g.y.values.size());
     for (double vy : g.y.values)
         for (double vx : g.x.values) {
-            auto c = fixed;
+            auto c = space.conditional() ? given : fixed; // values of inactive parameters kept for other branches
             c[size_t(ix)] = vx;
             c[size_t(iy)] = vy;
+            if (space.conditional()) c = completeFixedValues(space, std::move(c)); // x or y may be a parent
             configs.push_back(std::move(c));
         }
     Eigen::VectorXd mean, se;
@@ -133,20 +199,22 @@ Grid2D contour(const gp::Surrogate& surrogate, const std::string& x, const std::
     return g;
 }
 
-Slice slice(const gp::Surrogate& surrogate, const std::string& x, const std::vector<double>& fixed, int resolution)
+Slice slice(const gp::Surrogate& surrogate, const std::string& x, const std::vector<double>& given, int resolution)
 {
     const auto& space = surrogate.space();
     const int ix = requireParam(space, x, "x");
-    checkFixed(space, fixed);
+    const std::vector<double> fixed = completeFixedValues(space, given);
     Slice s;
     s.x = makeAxis(space, ix, resolution);
+    checkAxisActive(space, given, ix, -1, {}, "slice");
     s.fixed = fixed;
     s.fixedJson = fixedOthers(space, fixed, {ix});
     s.observations = surrogate.observations();
     std::vector<std::vector<double>> configs;
     for (double v : s.x.values) {
-        auto c = fixed;
+        auto c = space.conditional() ? given : fixed;
         c[size_t(ix)] = v;
+        if (space.conditional()) c = completeFixedValues(space, std::move(c));
         configs.push_back(std::move(c));
     }
     surrogate.predict(configs, s.mean, s.se);

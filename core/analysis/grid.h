@@ -48,7 +48,29 @@ std::vector<double> defaultFixedValues(const space::SearchSpace& space,
                                        const std::vector<study::Trial>& trials,
                                        study::Direction direction);
 
-/// Throws invalid_argument naming the parameter when x or y is unknown or x == y.
+/// `values` with every parameter active at them given a legal value (the
+/// centre of its range where it has none, e.g. a NaN left by a branch that
+/// was inactive) and every inactive one NaN, parents before children.
+/// Throws invalid_argument when the size is wrong.
+std::vector<double> completeFixedValues(const space::SearchSpace& space, std::vector<double> values);
+
+/// Whether parameter i is active at the fixed values for some value of the
+/// other axis `other` (-1: no other axis): whether a contour or slice with i
+/// on an axis shows anything. Always true without conditions.
+bool activeOnAxis(const space::SearchSpace& space, const std::vector<double>& fixed, int i, int other = -1);
+/// The pairs (i < j) of parameters both active at these fixed values: every
+/// pair without conditions, the pairs within the active branch with them
+/// (what an all-pairs view lists; contour() also draws a parent against a
+/// child of another branch).
+std::vector<std::pair<int, int>> activePairs(const space::SearchSpace& space, const std::vector<double>& fixed);
+
+/// The fixed values are completed first (completeFixedValues); with
+/// conditions, a grid point whose axes switch a branch on takes the given
+/// values of the parameters it activates (or their centre when NaN).
+/// Throws invalid_argument naming the parameter when x or y is unknown or
+/// x == y, or (conditional spaces) when x or y is inactive at the fixed values
+/// for every value of the other axis. Grid points are masked: a parameter
+/// inactive at a point is NaN there (the surrogate encodes it as neutral).
 Grid2D contour(const gp::Surrogate& surrogate, const std::string& x, const std::string& y,
                const std::vector<double>& fixed, int resolution = 50);
 Slice slice(const gp::Surrogate& surrogate, const std::string& x,

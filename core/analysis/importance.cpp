@@ -44,7 +44,7 @@ std::vector<double> levelsOf(const space::SearchSpace& space, size_t i)
     std::set<double> unique;
     for (int k = 0; k < kMaxLevels; ++k) {
         u[off] = (k + 0.5) / kMaxLevels;
-        const double v = space.fromUnit(u)[i];
+        const double v = space.fromUnitAll(u)[i];
         levels.push_back(v);
         unique.insert(v);
     }
@@ -88,11 +88,15 @@ std::vector<ParamImportance> importance(const gp::Surrogate& s, int samples, uin
     const int observations = s.gp().size();
     if (observations > 256) n = std::min(n, std::max(128, int(double(n) * 256.0 / observations)));
 
-    // Base design, decoded to legal configurations.
+    // Base design, decoded to legal configurations. Every parameter gets a
+    // value here, inactive or not: when a level switches a parent, the
+    // children it activates take their base values (toUnit encodes the
+    // parameters inactive in a configuration at the neutral point, so a
+    // child's level changes nothing where the child is inactive).
     const sampler::ScrambledHalton halton(space.encodedDim(), seed ^ 0x9e3779b97f4a7c15ULL);
     const Eigen::MatrixXd U = halton.points(0, n);
     std::vector<std::vector<double>> base(static_cast<size_t>(n));
-    for (int r = 0; r < n; ++r) base[size_t(r)] = space.fromUnit(U.row(r).transpose());
+    for (int r = 0; r < n; ++r) base[size_t(r)] = space.fromUnitAll(U.row(r).transpose());
     const double total = variance(meanAt(s, base));
 
     const std::vector<double> ell = effectiveLengthscales(s);

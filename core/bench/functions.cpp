@@ -108,6 +108,42 @@ double levy(const std::vector<double>& x)
     return sum;
 }
 
+// Three model families with their own parameters (a conditional space):
+// "bowl" (2 params, best 1), "branin" (2 params, rescaled, best 0.5) and
+// "hartmann3" (3 params, shifted, best 0: the global minimum).
+constexpr double kHartmann3Min = -3.86278214782076;
+constexpr double kBraninMin = 0.397887357729738;
+
+space::SearchSpace conditionalSpace()
+{
+    using space::Choice;
+    using space::Condition;
+    auto when = [](const char* family) { return std::vector<Condition>{{"family", {Choice{std::string(family)}}}}; };
+    std::vector<space::Param> p{
+        space::CategoricalParam{"family", {Choice{std::string("bowl")}, Choice{std::string("branin")},
+                                           Choice{std::string("hartmann3")}}},
+        space::FloatParam{"bowl_x", 0.0, 1.0, false, std::nullopt, when("bowl")},
+        space::FloatParam{"bowl_y", 0.0, 1.0, false, std::nullopt, when("bowl")},
+        space::FloatParam{"branin_x1", -5.0, 10.0, false, std::nullopt, when("branin")},
+        space::FloatParam{"branin_x2", 0.0, 15.0, false, std::nullopt, when("branin")},
+        space::FloatParam{"h_x1", 0.0, 1.0, false, std::nullopt, when("hartmann3")},
+        space::FloatParam{"h_x2", 0.0, 1.0, false, std::nullopt, when("hartmann3")},
+        space::FloatParam{"h_x3", 0.0, 1.0, false, std::nullopt, when("hartmann3")}};
+    return space::SearchSpace(std::move(p));
+}
+
+double conditional3(const std::vector<double>& x)
+{
+    switch (int(x[0])) {
+    case 0: {
+        const double dx = x[1] - 0.2, dy = x[2] - 0.7;
+        return 1.0 + 4.0 * (dx * dx + dy * dy);
+    }
+    case 1: return 0.5 + (branin({x[3], x[4]}) - kBraninMin) / 20.0;
+    default: return hartmann3({x[5], x[6], x[7]}) - kHartmann3Min;
+    }
+}
+
 std::vector<TestFunction> makeAll()
 {
     std::vector<TestFunction> all;
@@ -121,6 +157,7 @@ std::vector<TestFunction> makeAll()
     all.push_back({"ackley5", box(5, -32.768, 32.768), 0.0, ackley});
     all.push_back({"rosenbrock4", box(4, -5.0, 10.0), 0.0, rosenbrock});
     all.push_back({"levy4", box(4, -10.0, 10.0), 0.0, levy});
+    all.push_back({"conditional3", conditionalSpace(), 0.0, conditional3});
     return all;
 }
 

@@ -18,7 +18,10 @@ struct TestFunction {
     std::function<double(const std::vector<double>&)> f;
 };
 
-/// "branin", "hartmann3", "hartmann6", "ackley5", "rosenbrock4", "levy4".
+/// "branin", "hartmann3", "hartmann6", "ackley5", "rosenbrock4", "levy4",
+/// "conditional3" (a categorical `family` choosing one of three branches,
+/// each with its own parameters: bowl (best 1), a rescaled Branin (best 0.5)
+/// and a shifted Hartmann3 (best 0, the global minimum)).
 /// Throws invalid_argument listing the known names.
 const TestFunction& testFunction(const std::string& name);
 std::vector<std::string> testFunctionNames();

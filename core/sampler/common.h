@@ -8,7 +8,16 @@
 
 namespace tw::sampler {
 
+/// Lexicographic order of configurations in which NaN (an inactive
+/// parameter) equals NaN and sorts before every number: a strict weak order
+/// even for conditional spaces.
+struct ConfigLess {
+    bool operator()(const std::vector<double>& a, const std::vector<double>& b) const;
+};
+
 /// Every configuration already asked (any state): never proposed again.
+/// Inactive parameters are NaN on both sides, so two configurations that
+/// differ only in parameters inactive in both count as the same.
 class SeenConfigs {
 public:
     explicit SeenConfigs(const History& h);
@@ -16,7 +25,7 @@ public:
     size_t size() const { return _seen.size(); }
 
 private:
-    std::set<std::vector<double>> _seen;
+    std::set<std::vector<double>, ConfigLess> _seen;
 };
 
 /// Throws when a finite space has no configuration left.
@@ -24,6 +33,8 @@ void checkNotExhausted(const History& h, const SeenConfigs& seen);
 
 /// One coordinate per parameter in [0,1) -> legal values. A categorical takes
 /// choice floor(u * k), so quasi-random designs cover categories evenly.
+/// Every coordinate is drawn, then parameters inactive at the result are
+/// masked to NaN (SearchSpace::fromUnit).
 std::vector<double> valuesFromParamUnit(const space::SearchSpace& space, const Eigen::VectorXd& u);
 
 /// A uniformly random legal configuration (log parameters log-uniform).

@@ -108,14 +108,43 @@ double acqObjective(const std::vector<double>& x, std::vector<double>& g, void* 
     return std::isfinite(value) ? value : -1e300;
 }
 
-Eigen::VectorXd refine(const AcqContext& c, const Eigen::VectorXd& start, int maxEval)
+// The acquisition over the free coordinates only: the others stay at `full`.
+struct SubProblem {
+    const AcqContext* ctx;
+    Eigen::VectorXd full;
+    std::vector<int> free;
+};
+
+double subObjective(const std::vector<double>& x, std::vector<double>& g, void* data)
 {
-    const auto n = unsigned(start.size());
-    std::vector<double> x(start.data(), start.data() + start.size());
+    auto* p = static_cast<SubProblem*>(data);
+    for (size_t k = 0; k < p->free.size(); ++k) p->full[p->free[k]] = x[k];
+    std::vector<double> xf(p->full.data(), p->full.data() + p->full.size());
+    std::vector<double> gf(g.empty() ? 0 : xf.size());
+    const double value = acqObjective(xf, gf, const_cast<AcqContext*>(p->ctx));
+    for (size_t k = 0; k < g.size(); ++k) g[k] = gf[size_t(p->free[k])];
+    return value;
+}
+
+// Gradient ascent from `start` over the coordinates of the parameters active
+// there: an inactive parameter's coordinates stay at their neutral value, so
+// no effort goes into dimensions that do not change the configuration.
+Eigen::VectorXd refine(const AcqContext& c, const space::SearchSpace& space, const Eigen::VectorXd& start,
+                       int maxEval)
+{
+    SubProblem sub{&c, start, {}};
+    const std::vector<bool> act = space.active(space.fromUnit(start));
+    for (size_t i = 0; i < space.size(); ++i)
+        if (act[i])
+            for (int k = 0; k < space.encodedWidth(i); ++k) sub.free.push_back(space.encodedOffset(i) + k);
+    if (sub.free.empty()) return start;
+    const auto n = unsigned(sub.free.size());
+    std::vector<double> x(n);
+    for (unsigned k = 0; k < n; ++k) x[k] = start[sub.free[k]];
     nlopt::opt opt(nlopt::LD_LBFGS, n);
     opt.set_lower_bounds(std::vector<double>(n, 0.0));
     opt.set_upper_bounds(std::vector<double>(n, 1.0));
-    opt.set_max_objective(acqObjective, const_cast<AcqContext*>(&c));
+    opt.set_max_objective(subObjective, &sub);
     opt.set_maxeval(maxEval);
     opt.set_ftol_rel(1e-10);
     opt.set_xtol_rel(1e-8);
@@ -125,7 +154,8 @@ Eigen::VectorXd refine(const AcqContext& c, const Eigen::VectorXd& start, int ma
     } catch (const std::exception&) {
         // Keep whatever point it reached; the caller re-evaluates it.
     }
-    Eigen::VectorXd out = Eigen::Map<Eigen::VectorXd>(x.data(), n);
+    Eigen::VectorXd out = start;
+    for (unsigned k = 0; k < n; ++k) out[sub.free[k]] = x[k];
     return out.allFinite() ? out : start;
 }
 
@@ -261,7 +291,7 @@ Suggestion GpSampler::suggest(const History& h, int number) const
     for (int i : idx) {
         if (int(refined.size()) >= effort.localStarts) break;
         if (seen.contains(space.fromUnit(C.row(i).transpose()))) continue;
-        refined.push_back(refine(ctx, C.row(i).transpose(), effort.localEvaluations));
+        refined.push_back(refine(ctx, space, C.row(i).transpose(), effort.localEvaluations));
     }
     Eigen::MatrixXd R(Eigen::Index(refined.size()), dim);
     for (size_t i = 0; i < refined.size(); ++i) R.row(Eigen::Index(i)) = space.project(refined[i]).transpose();
@@ -274,7 +304,9 @@ Suggestion GpSampler::suggest(const History& h, int number) const
     for (int i : idx) picks.push_back({a[i], C.row(i).transpose()});
     std::stable_sort(picks.begin(), picks.end(), [](const Pick& p, const Pick& q) { return p.value > q.value; });
     // Tried configurations in the cube: a continuous value a hair's breadth
-    // from one of them (1e-6 of the range) counts as tried too.
+    // from one of them (1e-6 of the range) counts as tried too. Inactive
+    // parameters sit at the neutral point in both, so they never make two
+    // configurations differ.
     Eigen::MatrixXd tried(Eigen::Index(h.trials.size()), dim);
     for (size_t i = 0; i < h.trials.size(); ++i) tried.row(Eigen::Index(i)) = space.toUnit(h.trials[i].params).transpose();
     auto nearlyTried = [&](const Eigen::VectorXd& u) {

@@ -4,6 +4,7 @@
 #include "sampler/gp_sampler.h"
 #include "sampler/halton.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -22,9 +23,29 @@ uint64_t deriveSeed(uint64_t seed, uint64_t number, uint64_t stream)
     return mix(mix(mix(seed) ^ number) ^ (stream * 0xd6e8feb86659fd93ULL));
 }
 
+bool ConfigLess::operator()(const std::vector<double>& a, const std::vector<double>& b) const
+{
+    const size_t n = std::min(a.size(), b.size());
+    for (size_t i = 0; i < n; ++i) {
+        const bool na = std::isnan(a[i]), nb = std::isnan(b[i]);
+        if (na || nb) {
+            if (na != nb) return na;
+            continue;
+        }
+        if (a[i] != b[i]) return a[i] < b[i];
+    }
+    return a.size() < b.size();
+}
+
 SeenConfigs::SeenConfigs(const History& h)
 {
-    for (const auto& t : h.trials) _seen.insert(t.params);
+    // Masked again here: a trial enqueued with a value for an inactive
+    // parameter is the same configuration as one without it.
+    for (const auto& t : h.trials) {
+        std::vector<double> p = t.params;
+        if (p.size() == h.space.size()) h.space.deactivate(p);
+        _seen.insert(std::move(p));
+    }
 }
 
 void checkNotExhausted(const History& h, const SeenConfigs& seen)

@@ -55,6 +55,8 @@ json numberToJson(double v)
 
 } // namespace detail
 
+using detail::conditionsFromJson;
+using detail::conditionsToJson;
 using detail::formatNumber;
 using detail::paramContext;
 using detail::prefix;
@@ -62,6 +64,16 @@ using detail::prefix;
 const std::string& nameOf(const Param& p)
 {
     return std::visit([](const auto& q) -> const std::string& { return q.name; }, p);
+}
+
+const std::vector<Condition>& conditionsOf(const Param& p)
+{
+    return std::visit([](const auto& q) -> const std::vector<Condition>& { return q.when; }, p);
+}
+
+void setConditions(Param& p, std::vector<Condition> when)
+{
+    std::visit([&when](auto& q) { q.when = std::move(when); }, p);
 }
 
 std::string typeName(const Param& p)
@@ -97,6 +109,7 @@ void SearchSpace::index()
         else
             _encodedDim += 1;
     }
+    indexConditions(); // search_space_conditions.cpp
 }
 
 int SearchSpace::indexOf(const std::string& name) const
@@ -190,6 +203,7 @@ void SearchSpace::validate(const std::string& source) const
         const std::string ctx = paramContext(source, name);
         std::visit([&](const auto& p) { validateParam(ctx, p); }, _params[i]);
     }
+    validateConditions(source); // search_space_conditions.cpp
 }
 
 // ---- JSON ---------------------------------------------------------------------
@@ -226,20 +240,20 @@ Param paramFromJson(const json& p, size_t i, const std::string& source)
     if (!typeIt->is_string()) throw std::invalid_argument(ctx + "'type' must be a string");
     const std::string type = typeIt->get<std::string>();
 
-    static const std::set<std::string> floatKeys{"name", "type", "low", "high", "log", "step"};
-    static const std::set<std::string> intKeys{"name", "type", "low", "high", "log"};
-    static const std::set<std::string> catKeys{"name", "type", "choices"};
+    static const std::set<std::string> floatKeys{"name", "type", "low", "high", "log", "step", "when"};
+    static const std::set<std::string> intKeys{"name", "type", "low", "high", "log", "when"};
+    static const std::set<std::string> catKeys{"name", "type", "choices", "when"};
     const std::set<std::string>* keys = nullptr;
     std::string keyList;
     if (type == "float") {
         keys = &floatKeys;
-        keyList = "name, type, low, high, log, step";
+        keyList = "name, type, low, high, log, step, when";
     } else if (type == "int") {
         keys = &intKeys;
-        keyList = "name, type, low, high, log";
+        keyList = "name, type, low, high, log, when";
     } else if (type == "categorical") {
         keys = &catKeys;
-        keyList = "name, type, choices";
+        keyList = "name, type, choices, when";
     } else {
         throw std::invalid_argument(ctx + "unknown type '" + type + "' (expected float, int or categorical)");
     }
@@ -248,10 +262,13 @@ Param paramFromJson(const json& p, size_t i, const std::string& source)
             throw std::invalid_argument(ctx + "unknown key '" + item.key() + "' (a " + type +
                                         " parameter takes " + keyList + ")");
 
+    std::vector<Condition> when;
+    if (auto it = p.find("when"); it != p.end()) when = conditionsFromJson(*it, ctx);
+
     if (type == "categorical") {
         const json& choices = field(p, "choices", ctx);
         if (!choices.is_array()) throw std::invalid_argument(ctx + "'choices' must be an array");
-        CategoricalParam c{name, {}};
+        CategoricalParam c{name, {}, std::move(when)};
         for (size_t k = 0; k < choices.size(); ++k) {
             const json& v = choices[k];
             if (v.is_string())
@@ -273,8 +290,8 @@ Param paramFromJson(const json& p, size_t i, const std::string& source)
         if (!it->is_boolean()) throw std::invalid_argument(ctx + "'log' must be true or false");
         log = it->get<bool>();
     }
-    if (type == "int") return IntParam{name, low, high, log};
-    FloatParam f{name, low, high, log, std::nullopt};
+    if (type == "int") return IntParam{name, low, high, log, std::move(when)};
+    FloatParam f{name, low, high, log, std::nullopt, std::move(when)};
     if (p.contains("step")) f.step = numberField(p, "step", ctx);
     return f;
 }
@@ -318,16 +335,10 @@ json SearchSpace::toJson() const
             if (n->log) o["log"] = true;
         } else {
             json choices = json::array();
-            for (const Choice& c : std::get<CategoricalParam>(p).choices) {
-                if (const auto* s = std::get_if<std::string>(&c))
-                    choices.push_back(*s);
-                else if (const auto* b = std::get_if<bool>(&c))
-                    choices.push_back(*b);
-                else
-                    choices.push_back(detail::numberToJson(std::get<double>(c)));
-            }
+            for (const Choice& c : std::get<CategoricalParam>(p).choices) choices.push_back(detail::choiceToJson(c));
             o["choices"] = std::move(choices);
         }
+        if (!conditionsOf(p).empty()) o["when"] = conditionsToJson(conditionsOf(p));
         params.push_back(std::move(o));
     }
     return json{{"parameters", std::move(params)}};

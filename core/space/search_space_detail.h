@@ -1,9 +1,12 @@
 #pragma once
 // Internal helpers of the search space (not part of the public API).
+#include "space/search_space.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace tw::space::detail {
 
@@ -20,6 +23,14 @@ std::string prefix(const std::string& source);
 std::string paramContext(const std::string& source, const std::string& name);
 /// An integral double as a JSON integer, anything else as a JSON float.
 nlohmann::json numberToJson(double v);
+/// A choice as JSON: a string, a boolean or a number (numberToJson).
+nlohmann::json choiceToJson(const Choice& c);
+/// The "when" object {"parent": [values...]} -> conditions (keys in JSON
+/// order). Throws invalid_argument prefixed with `ctx` on a malformed form;
+/// the conditions' meaning is checked by SearchSpace::validate.
+std::vector<Condition> conditionsFromJson(const nlohmann::json& when, const std::string& ctx);
+nlohmann::json conditionsToJson(const std::vector<Condition>& when);
+
 /// 1-based line and column of nlohmann's 1-based byte position in `text`.
 std::pair<long, long> lineColumn(const std::string& text, size_t byte);
 /// nlohmann's exception message without its "[json.exception...]" prefix.

@@ -1,5 +1,5 @@
-// Search space: parameter values <-> JSON, legality, the unit-cube transform
-// and the cardinality.
+// Search space: parameter values <-> JSON, legality and the unit-cube
+// transform (inactive parameters at the neutral point).
 #include "space/search_space.h"
 
 #include "space/search_space_detail.h"
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <stdexcept>
 
 namespace tw::space {
@@ -135,7 +136,9 @@ json SearchSpace::valuesToJson(const std::vector<double>& values) const
         throw std::invalid_argument("expected " + std::to_string(_params.size()) + " parameter values, got " +
                                     std::to_string(values.size()));
     json o = json::object();
+    const std::vector<bool> act = active(values);
     for (size_t i = 0; i < _params.size(); ++i) {
+        if (!act[i]) continue; // inactive: left out, whatever its value
         const Param& param = _params[i];
         const std::string& name = nameOf(param);
         const double v = values[i];
@@ -175,13 +178,20 @@ std::vector<double> SearchSpace::valuesFromJson(const json& j, const std::string
             throw std::invalid_argument(prefix(source) + "unknown parameter '" + item.key() + "' (the space has " +
                                         names + ")");
         }
-    std::vector<double> values;
-    values.reserve(_params.size());
-    for (const Param& param : _params) {
+    // Parents before children: whether a parameter is active depends on its
+    // parents' values.
+    std::vector<double> values(_params.size(), std::numeric_limits<double>::quiet_NaN());
+    for (size_t i : _order) {
+        const Param& param = _params[i];
         const std::string ctx = paramContext(source, nameOf(param));
         auto it = j.find(nameOf(param));
+        const std::string why = _conditional ? inactiveReason(i, values) : std::string();
+        if (!why.empty()) {
+            if (it != j.end()) throw std::invalid_argument(prefix(source) + "parameter '" + nameOf(param) + "' is inactive: " + why);
+            continue;
+        }
         if (it == j.end()) throw std::invalid_argument(ctx + "missing value");
-        values.push_back(valueFromJson(param, *it, ctx));
+        values[i] = valueFromJson(param, *it, ctx);
     }
     return values;
 }
@@ -236,10 +246,15 @@ Eigen::VectorXd SearchSpace::toUnit(const std::vector<double>& values) const
         throw std::invalid_argument("toUnit: expected " + std::to_string(_params.size()) + " values, got " +
                                     std::to_string(values.size()));
     Eigen::VectorXd u = Eigen::VectorXd::Zero(_encodedDim);
+    const std::vector<bool> act = active(values);
     for (size_t i = 0; i < _params.size(); ++i) {
         const Param& param = _params[i];
         const double v = values[i];
         const int off = _offsets[i];
+        if (!act[i] || std::isnan(v)) { // the neutral point
+            for (int k = 0; k < encodedWidth(i); ++k) u[off + k] = neutralUnit(off + k);
+            continue;
+        }
         if (const auto* c = std::get_if<CategoricalParam>(&param)) {
             if (!contains(i, v))
                 throw std::invalid_argument(paramContext({}, c->name) + "choice index " + formatNumber(v) +
@@ -260,7 +275,29 @@ Eigen::VectorXd SearchSpace::toUnit(const std::vector<double>& values) const
     return u;
 }
 
+int SearchSpace::encodedWidth(size_t i) const
+{
+    if (i >= _params.size()) throw std::out_of_range("encodedWidth: parameter index out of range");
+    if (const auto* c = std::get_if<CategoricalParam>(&_params[i])) return int(c->choices.size());
+    return 1;
+}
+
+double SearchSpace::neutralUnit(int encodedIndex) const
+{
+    if (encodedIndex < 0 || encodedIndex >= _encodedDim) throw std::out_of_range("neutralUnit: index out of range");
+    const auto it = std::upper_bound(_offsets.begin(), _offsets.end(), encodedIndex);
+    const size_t i = size_t(it - _offsets.begin()) - 1;
+    return std::holds_alternative<CategoricalParam>(_params[i]) ? 0.0 : 0.5;
+}
+
 std::vector<double> SearchSpace::fromUnit(const Eigen::VectorXd& u) const
+{
+    std::vector<double> values = fromUnitAll(u);
+    deactivate(values);
+    return values;
+}
+
+std::vector<double> SearchSpace::fromUnitAll(const Eigen::VectorXd& u) const
 {
     if (u.size() != _encodedDim)
         throw std::invalid_argument("fromUnit: expected " + std::to_string(_encodedDim) + " coordinates, got " +
@@ -298,26 +335,6 @@ std::vector<double> SearchSpace::fromUnit(const Eigen::VectorXd& u) const
         values[i] = std::clamp(v, f.low, f.high);
     }
     return values;
-}
-
-std::optional<double> SearchSpace::cardinality() const
-{
-    constexpr double kMax = 1e12;
-    double count = 1.0;
-    for (const Param& param : _params) {
-        double n;
-        if (const auto* c = std::get_if<CategoricalParam>(&param))
-            n = double(c->choices.size());
-        else if (const auto* i = std::get_if<IntParam>(&param))
-            n = i->high - i->low + 1.0;
-        else if (const auto& f = std::get<FloatParam>(param); f.step)
-            n = stepCount(f);
-        else
-            return std::nullopt;
-        count *= n;
-        if (count > kMax) return std::nullopt;
-    }
-    return count;
 }
 
 } // namespace tw::space

@@ -1,6 +1,7 @@
 #include "study/export.h"
 
 #include "util/errors.h"
+#include "util/number_text.h"
 
 #include <cmath>
 #include <ctime>
@@ -33,12 +34,14 @@ std::string cellText(const nlohmann::json& v)
         return {};
     if (v.is_string())
         return v.get<std::string>();
+    if (v.is_number_float())
+        return shortestText(v.get<double>());
     return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string number(double v)
 {
-    return nlohmann::json(v).dump();
+    return shortestText(v);
 }
 
 /// User attributes as CSV columns: a nested object becomes one column per
@@ -151,7 +154,12 @@ void writeTrialsCsv(const std::string& path, const space::SearchSpace& space,
         header.push_back(space::nameOf(p));
     for (const char* h : {"value", "state", "duration", "started", "reason"})
         header.push_back(h);
-    header.insert(header.end(), attrKeys.begin(), attrKeys.end());
+    // A user attribute named as a parameter or a fixed column ("epochs" both
+    // searched and recorded as trained) gets the prefix "user_attrs.";
+    // parameter columns keep the parameters' names.
+    const std::set<std::string> taken(header.begin(), header.end());
+    for (const std::string& k : attrKeys)
+        header.push_back(taken.count(k) ? "user_attrs." + k : k);
     auto writeRow = [&f](const std::vector<std::string>& cells) {
         for (size_t i = 0; i < cells.size(); ++i)
             f << (i ? "," : "") << csvField(cells[i]);

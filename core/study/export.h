@@ -25,7 +25,9 @@ std::string isoTime(double unixSeconds);
 
 /// One row per trial: number, the parameters, value, state, duration,
 /// started, reason, then the user attributes flattened ("metrics.accuracy";
-/// arrays such as learning curves are left to the JSON). IoError on failure.
+/// arrays such as learning curves are left to the JSON; an attribute named as
+/// a parameter or a fixed column is "user_attrs.NAME"). Numbers in their
+/// shortest round-trip form. IoError on failure.
 void writeTrialsCsv(const std::string& path, const space::SearchSpace& space, const std::vector<Trial>& trials);
 /// Every trial with its user attributes and intermediate values.
 void writeTrialsJson(const std::string& path, const space::SearchSpace& space, const std::vector<Trial>& trials);

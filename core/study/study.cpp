@@ -220,6 +220,24 @@ void Study::setUserAttrs(int number, const json& attrs)
     });
 }
 
+void Study::updateUserAttrs(const json& attrs)
+{
+    std::lock_guard lock(_mutex);
+    if (!attrs.is_object())
+        throw std::invalid_argument("study user attributes must be a JSON object (got " +
+                                    attrs.dump(-1, ' ', false, json::error_handler_t::replace) + ")");
+    sync(true, [&] {
+        json ev = {{"event", "study_updated"}, {"user_attrs", attrs}, {"time", now()}};
+        return std::vector<json>{std::move(ev)};
+    });
+}
+
+int Study::revision() const
+{
+    std::lock_guard lock(_mutex);
+    return _revision;
+}
+
 void Study::refresh()
 {
     std::lock_guard lock(_mutex);

@@ -40,6 +40,9 @@ public:
     static std::unique_ptr<Study> openFile(const std::string& path);
     ~Study();
 
+    /// The configuration as created, with every study_updated event applied
+    /// (the user attributes they merged). Not refreshed: call refresh() first
+    /// to see what other processes appended.
     const StudyConfig& config() const { return _config; }
     const space::SearchSpace& space() const { return _config.space; }
     Direction direction() const { return _config.direction; }
@@ -62,6 +65,13 @@ public:
     void report(int number, int step, double value);
     /// Merges `attrs` into the trial's user attributes.
     void setUserAttrs(int number, const nlohmann::json& attrs);
+
+    /// Merges `attrs` into the study's user attributes (a changed spec, ...):
+    /// a "study_updated" event, replayed on open like every other event.
+    /// Throws invalid_argument when `attrs` is not a JSON object.
+    void updateUserAttrs(const nlohmann::json& attrs);
+    /// How many study_updated events the study has (0: as created).
+    int revision() const;
 
     /// Picks up what other processes appended.
     void refresh();
@@ -89,6 +99,7 @@ private:
     std::unique_ptr<sampler::Sampler> _sampler;
     std::vector<std::string> _warnings; // from replaying events (a trial told twice, ...)
     long _eventsSeen = 0;               // events passed to apply()
+    int _revision = 0;                  // study_updated events applied
     mutable std::mutex _mutex;
     long _ownerPid = 0;
 };

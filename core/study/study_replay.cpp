@@ -176,6 +176,12 @@ void Study::apply(const json& ev, long line)
             if (!attrs.is_object()) throw std::invalid_argument("'attrs' must be a JSON object");
             if (!t.userAttrs.is_object()) t.userAttrs = json::object();
             t.userAttrs.update(attrs);
+        } else if (type == "study_updated") {
+            const json& attrs = required(ev, "user_attrs");
+            if (!attrs.is_object()) throw std::invalid_argument("'user_attrs' must be a JSON object");
+            if (!_config.userAttrs.is_object()) _config.userAttrs = json::object();
+            _config.userAttrs.update(attrs);
+            ++_revision;
         } else {
             throw ParseError(at + ": unknown event '" + type + "'");
         }

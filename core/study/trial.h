@@ -25,7 +25,7 @@ struct IntermediateValue {
 struct Trial {
     int number = -1;
     TrialState state = TrialState::Running;
-    std::vector<double> params;           // one double per parameter (index for categoricals)
+    std::vector<double> params;           // one double per parameter (index for categoricals; NaN: inactive, see SearchSpace)
     std::optional<double> value;          // set when Complete
     std::string reason;                   // why it failed or was pruned
     double startedAt = 0.0;               // unix time, seconds

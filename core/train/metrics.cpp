@@ -31,6 +31,11 @@ double* field(Metrics& m, const std::string& name)
     if (name == "recall") return &m.recall;
     if (name == "f1") return &m.f1;
     if (name == "f1_macro") return &m.f1Macro;
+    if (name == "f1_weighted") return &m.f1Weighted;
+    if (name == "precision_macro") return &m.precisionMacro;
+    if (name == "precision_weighted") return &m.precisionWeighted;
+    if (name == "recall_macro") return &m.recallMacro;
+    if (name == "recall_weighted") return &m.recallWeighted;
     if (name == "balanced_accuracy") return &m.balancedAccuracy;
     if (name == "mse") return &m.mse;
     if (name == "mae") return &m.mae;
@@ -49,8 +54,11 @@ std::string nameList()
 
 const std::vector<std::string>& Metrics::names()
 {
-    static const std::vector<std::string> kNames{"loss",     "accuracy",          "precision", "recall", "f1",
-                                                 "f1_macro", "balanced_accuracy", "mse",       "mae",    "r2"};
+    static const std::vector<std::string> kNames{"loss",           "accuracy",           "precision",
+                                                 "recall",         "f1",                 "f1_macro",
+                                                 "f1_weighted",    "precision_macro",    "precision_weighted",
+                                                 "recall_macro",   "recall_weighted",    "balanced_accuracy",
+                                                 "mse",            "mae",                "r2"};
     return kNames;
 }
 
@@ -69,6 +77,37 @@ bool Metrics::appliesTo(const std::string& name, bool classification)
     if (name == "loss") return true;
     const bool regressionOnly = name == "mse" || name == "mae" || name == "r2";
     return isName(name) && regressionOnly != classification;
+}
+
+bool Metrics::usesPositiveClass(const std::string& name)
+{
+    return name == "precision" || name == "recall" || name == "f1";
+}
+
+std::string Metrics::label(const std::string& name, const std::string& positiveClass)
+{
+    if (name == "loss") return "validation loss";
+    if (name == "balanced_accuracy") return "balanced accuracy";
+    if (name == "mse" || name == "mae") return name == "mse" ? "MSE" : "MAE";
+    if (name == "r2") return "R²";
+    for (const char* base : {"precision", "recall", "f1"}) {
+        const std::string b = base;
+        const std::string shown = b == "f1" ? "F1" : b;
+        if (name == b)
+            return shown + (positiveClass.empty() ? " (second class)" : " (class '" + positiveClass + "')");
+        if (name == b + "_macro") return shown + " (macro)";
+        if (name == b + "_weighted") return shown + " (weighted)";
+    }
+    return name;
+}
+
+std::pair<double, double> Metrics::range(const std::string& name)
+{
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    if (name == "loss" || name == "mse" || name == "mae") return {0.0, inf};
+    if (name == "r2") return {-inf, 1.0};
+    if (isName(name)) return {0.0, 1.0}; // accuracy, precision, recall, f1 and their averages
+    return {-inf, inf};
 }
 
 double Metrics::get(const std::string& name) const
@@ -136,11 +175,20 @@ Metrics classificationMetrics(const std::vector<int64_t>& truth, const std::vect
     m.precision = ratio(tp[c], predictedCount[c]);
     m.recall = ratio(tp[c], trueCount[c]);
     m.f1 = f1Of(tp[c], predictedCount[c] - tp[c], trueCount[c] - tp[c]);
-    double f1Sum = 0, recallSum = 0;
+    double f1Sum = 0, precisionSum = 0, recallOfPresent = 0, recallSum = 0;
+    double f1Weighted = 0, precisionWeighted = 0, recallWeighted = 0;
     int f1Classes = 0, recallClasses = 0;
     for (size_t j = 0; j < k; ++j) {
         if (trueCount[j] > 0 || predictedCount[j] > 0) {
-            f1Sum += f1Of(tp[j], predictedCount[j] - tp[j], trueCount[j] - tp[j]);
+            // scikit-learn's labels: those in truth or prediction; weights: true counts.
+            const double f = f1Of(tp[j], predictedCount[j] - tp[j], trueCount[j] - tp[j]);
+            const double p = ratio(tp[j], predictedCount[j]), r = ratio(tp[j], trueCount[j]);
+            f1Sum += f;
+            precisionSum += p;
+            recallOfPresent += r;
+            f1Weighted += trueCount[j] * f;
+            precisionWeighted += trueCount[j] * p;
+            recallWeighted += trueCount[j] * r;
             ++f1Classes;
         }
         if (trueCount[j] > 0) {
@@ -149,6 +197,12 @@ Metrics classificationMetrics(const std::vector<int64_t>& truth, const std::vect
         }
     }
     m.f1Macro = ratio(f1Sum, f1Classes);
+    m.precisionMacro = ratio(precisionSum, f1Classes);
+    m.recallMacro = ratio(recallOfPresent, f1Classes);
+    const double n = double(truth.size());
+    m.f1Weighted = ratio(f1Weighted, n);
+    m.precisionWeighted = ratio(precisionWeighted, n);
+    m.recallWeighted = ratio(recallWeighted, n);
     m.balancedAccuracy = ratio(recallSum, recallClasses);
     return m;
 }

@@ -6,13 +6,15 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tw::train {
 
 /// Metrics of one evaluation. Those that do not apply to the task are NaN
-/// (classification: loss, accuracy, precision, recall, f1, f1_macro,
-/// balanced_accuracy; regression: loss, mse, mae, r2).
+/// (classification: loss, accuracy, precision, recall, f1 of the positive
+/// class, their _macro and _weighted averages, balanced_accuracy; regression:
+/// loss, mse, mae, r2).
 struct Metrics {
     static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
     double loss = kNaN;             // the training criterion on this data
@@ -21,6 +23,11 @@ struct Metrics {
     double recall = kNaN;           // of the positive class
     double f1 = kNaN;               // of the positive class
     double f1Macro = kNaN;          // mean F1 over the classes present in truth or prediction
+    double f1Weighted = kNaN;       // F1 per class weighted by its true count
+    double precisionMacro = kNaN;   // mean precision over the classes present in truth or prediction
+    double precisionWeighted = kNaN;
+    double recallMacro = kNaN;      // mean recall over the classes present in truth or prediction
+    double recallWeighted = kNaN;   // equals accuracy (as scikit-learn)
     double balancedAccuracy = kNaN; // mean recall over the classes present in truth
     double mse = kNaN;
     double mae = kNaN;
@@ -40,6 +47,16 @@ struct Metrics {
     static bool minimizes(const std::string& name);
     /// True when `name` is defined for classification (resp. regression).
     static bool appliesTo(const std::string& name, bool classification);
+    /// True for precision, recall and f1: the metrics of one positive class.
+    static bool usesPositiveClass(const std::string& name);
+    /// What people read: "F1 (class 'spam')" (`positiveClass` empty: "F1
+    /// (second class)"), "F1 (macro)", "precision (weighted)", "accuracy",
+    /// "validation loss" (never plain "loss": a search parameter may be the
+    /// loss function). `name` as names(); an unknown name is returned as is.
+    static std::string label(const std::string& name, const std::string& positiveClass = {});
+    /// [lowest, highest] possible value (-inf / inf when unbounded): the
+    /// axes of a chart stay within them.
+    static std::pair<double, double> range(const std::string& name);
 };
 
 /// Classification metrics from true and predicted class indices in

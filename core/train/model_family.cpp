@@ -33,9 +33,9 @@ std::string rangeText(const SettingInfo& s)
 {
     const bool lowInf = std::isinf(s.min), highInf = std::isinf(s.max);
     if (s.type == SettingType::Int && !lowInf && !highInf) return "be in " + numberText(s.min) + ".." + numberText(s.max);
-    if (!lowInf && highInf) return "be >= " + numberText(s.min);
+    if (!lowInf && highInf) return (s.minExclusive ? "be > " : "be >= ") + numberText(s.min);
     if (lowInf && !highInf) return "be <= " + numberText(s.max);
-    return "be in [" + numberText(s.min) + ", " + numberText(s.max) + (s.maxExclusive ? ")" : "]");
+    return std::string("be in ") + (s.minExclusive ? "(" : "[") + numberText(s.min) + ", " + numberText(s.max) + (s.maxExclusive ? ")" : "]");
 }
 
 } // namespace
@@ -91,7 +91,7 @@ void SettingInfo::check(const json& value, const std::string& section) const
     const std::string pre = section + ": '" + key + "' must ";
     if (type == SettingType::Int || type == SettingType::Float) {
         const double d = v.get<double>();
-        const bool ok = std::isfinite(d) && d >= min && (maxExclusive ? d < max : d <= max);
+        const bool ok = std::isfinite(d) && (minExclusive ? d > min : d >= min) && (maxExclusive ? d < max : d <= max);
         const std::string shown = type == SettingType::Int || !std::isfinite(d) ? numberText(d) : json(d).dump();
         if (!ok) throw std::invalid_argument(pre + rangeText(*this) + " (" + key + " = " + shown + ")");
     } else if (type == SettingType::Choice) {

@@ -8,46 +8,16 @@
 // XGBoost in its own .cpp, never in a header.
 #include "data/dataset.h"
 #include "train/config.h"
+#include "train/setting_info.h"
 #include "train/metrics.h"
 #include "train/trainer.h"
 
 #include <nlohmann/json.hpp>
 
-#include <limits>
 #include <string>
 #include <vector>
 
 namespace tw::train {
-
-enum class SettingType { Int, Float, Bool, Choice, Text };
-
-/// One setting: its key, type, default, legal range and the range a search
-/// over it usually spans (what the search-space picker proposes).
-struct SettingInfo {
-    std::string key;
-    SettingType type = SettingType::Float;
-    /// The value when the spec does not give one; null: derived from other
-    /// settings (e.g. a CNN block's filters from `filters`), as `help` says.
-    nlohmann::json defaultValue;
-    double min = -std::numeric_limits<double>::infinity(); // Int, Float: legal values are [min, max]
-    double max = std::numeric_limits<double>::infinity();
-    bool maxExclusive = false;                              // [min, max)
-    std::vector<std::string> choices;                       // Choice
-    double searchLow = 0, searchHigh = 1;                   // Int, Float: the picker's range
-    bool searchLog = false;
-    std::string help;                                       // one line for tooltips and docs
-
-    /// Checks a value against the type and the range. Throws
-    /// std::invalid_argument "model: 'units' must be in 1..1048576 (units = 0)"
-    /// (`section` is "model" or "training").
-    void check(const nlohmann::json& value, const std::string& section) const;
-    /// The value coerced to this setting's type (an integral float to an int,
-    /// 0/1 to a bool). Throws std::invalid_argument naming the key when the
-    /// type is wrong; does not check the range.
-    nlohmann::json coerce(const nlohmann::json& value, const std::string& section) const;
-};
-
-std::string toString(SettingType t); // "int", "float", "bool", "choice", "text"
 
 /// A kind of model and how to train it.
 class ModelFamily {

@@ -162,10 +162,14 @@ void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, Tra
     m = model;
     t = training;
     p = preprocessing;
+    // Parents before children; an inactive (NaN) parameter is left out of
+    // the values and keeps the spec's setting.
     const json v = space.valuesToJson(values);
-    for (const auto& param : space.params()) {
-        const std::string& key = space::nameOf(param);
-        const json& value = v[key];
+    for (size_t i : space.order()) {
+        const std::string& key = space::nameOf(space[i]);
+        const auto it = v.find(key);
+        if (it == v.end()) continue;
+        const json& value = *it;
         try {
             setSetting(m, t, p, key, value);
         } catch (const std::invalid_argument& e) {
@@ -175,6 +179,41 @@ void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, Tra
     m.validate();
     t.validate();
     p.validate();
+}
+
+std::vector<SpecWarning> StudySpec::warnings() const
+{
+    std::vector<SpecWarning> out;
+    // The families a trial can run with: the fixed one, or the searched choices.
+    std::vector<std::string> families{model.family};
+    if (const int f = space.indexOf("family"); f >= 0)
+        if (const auto* c = std::get_if<space::CategoricalParam>(&space[size_t(f)])) {
+            families.clear();
+            for (const auto& choice : c->choices) families.push_back(space::choiceToString(choice));
+        }
+    for (const auto& p : space.params()) {
+        const std::string& name = space::nameOf(p);
+        if (kPreprocessingKeys.count(name) || name.rfind("class_weight_", 0) == 0) continue;
+        bool applies = false;
+        for (const auto& f : families)
+            if (const ModelFamily* fam = findModelFamily(f); fam && fam->applies(name)) applies = true;
+        if (!applies) {
+            std::string list;
+            for (const auto& f : families) list += (list.empty() ? "" : ", ") + f;
+            out.push_back({SpecWarning::Kind::UnusedParameter,
+                           "search parameter '" + name + "' changes nothing: " +
+                               (families.size() == 1 ? "family " + list + " does not use it"
+                                                     : "none of the families " + list + " uses it")});
+        }
+    }
+    if (sampler.name == "gp" && budget.trials > 0) {
+        const int initial = sampler.initialFor(space.size());
+        if (initial >= budget.trials)
+            out.push_back({SpecWarning::Kind::NoBayesianStep,
+                           "the " + std::to_string(initial) + " initial quasi-random trials use up the budget of " +
+                               std::to_string(budget.trials) + " trials: no Bayesian step would run"});
+    }
+    return out;
 }
 
 StudySpec StudySpec::load(const std::string& path)
@@ -330,7 +369,9 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
                                         "' is not a setting (settings: " + list + ")");
         }
     }
-    const std::vector<double> centre = s.space.fromUnit(Eigen::VectorXd::Constant(s.space.encodedDim(), 0.5));
+    // Every parameter decoded (fromUnitAll): a probe that switches a parent
+    // finds its children's values there; deactivate() masks the others.
+    const std::vector<double> centre = s.space.fromUnitAll(Eigen::VectorXd::Constant(s.space.encodedDim(), 0.5));
     for (size_t i = 0; i < s.space.size(); ++i) {
         std::vector<double> probes;
         if (const auto* c = std::get_if<space::CategoricalParam>(&s.space[i]))
@@ -343,6 +384,7 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
         for (double v : probes) {
             auto values = centre;
             values[i] = v;
+            s.space.deactivate(values);
             ModelConfig m;
             TrainConfig t;
             data::PreprocessOptions p;

@@ -50,6 +50,16 @@ struct BudgetSpec {
     nlohmann::json toJson() const;
 };
 
+/// Something a valid spec may still get wrong (StudySpec::warnings).
+struct SpecWarning {
+    enum class Kind {
+        UnusedParameter, ///< a search parameter no family of the study reads
+        NoBayesianStep,  ///< the initial quasi-random design uses up the budget
+    };
+    Kind kind;
+    std::string message; ///< one sentence, naming the parameter or the numbers
+};
+
 struct StudySpec {
     std::string name;
     std::string path;                    // the file it was read from ("" when built in memory)
@@ -73,7 +83,8 @@ struct StudySpec {
     nlohmann::json toJson() const;
 
     /// The settings of one trial: the fixed ones overridden by the search
-    /// parameters' values (one per parameter of `space`).
+    /// parameters' values (one per parameter of `space`; parents applied
+    /// before children, an inactive parameter's NaN keeps the fixed setting).
     void configure(const std::vector<double>& values, ModelConfig& model, TrainConfig& training,
                    data::PreprocessOptions& preprocessing) const;
     /// Overrides one setting by key: a model or training key, or
@@ -86,6 +97,12 @@ struct StudySpec {
     static std::vector<std::string> settingKeys();
     /// True when some search parameter changes the preprocessing.
     bool searchesPreprocessing() const;
+    /// What a valid spec may still get wrong, one sentence each: a search
+    /// parameter that no family it can run with reads ("search parameter
+    /// 'hidden_layers' changes nothing: family cnn does not use it"), or an
+    /// initial quasi-random design that uses up the whole budget of a GP
+    /// study (no Bayesian step would run).
+    std::vector<SpecWarning> warnings() const;
 };
 
 } // namespace tw::train

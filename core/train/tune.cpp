@@ -151,6 +151,13 @@ TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& d
         data = &_data.splits(pre);
         options.objectiveMetric = _spec.objective.metric;
         options.positiveClass = positiveClassIndex(_spec, data->train);
+        // What this trial ran with: the spec's fixed settings may change
+        // between runs of the study (a study_updated event).
+        _study.setUserAttrs(trial.number, {{"settings", {{"model", options.model.toJson()},
+                                                         {"training", options.training.toJson()},
+                                                         {"preprocessing", {{"numeric_impute", pre.numericImpute},
+                                                                            {"categorical_impute", pre.categoricalImpute},
+                                                                            {"standardize", pre.standardize}}}}}});
     } catch (const std::exception& e) {
         return fail(std::string("trial ") + std::to_string(trial.number) + ": " + e.what());
     }
@@ -216,6 +223,16 @@ study::StudyConfig studyConfigFor(const StudySpec& spec)
     return config;
 }
 
+bool recordSpec(study::Study& study, const StudySpec& spec)
+{
+    study.refresh();
+    const json now = spec.toJson();
+    const json& attrs = study.config().userAttrs;
+    if (attrs.is_object() && attrs.contains("spec") && attrs["spec"] == now) return false;
+    study.updateUserAttrs({{"spec", now}});
+    return true;
+}
+
 bool countsTowardBudget(const study::Trial& t)
 {
     if (!t.finished()) return false;
@@ -230,14 +247,30 @@ int Tuner::countedTrials()
     return n;
 }
 
+std::string abandonedReason(const study::Trial& t)
+{
+    return "abandoned: the process that ran it (pid " + std::to_string(t.pid) + ") is gone";
+}
+
+int markOrphansAbandoned(std::vector<study::Trial>& trials)
+{
+    int n = 0;
+    for (auto& t : trials)
+        if (study::isOrphaned(t)) {
+            t.state = study::TrialState::Failed;
+            t.reason = abandonedReason(t);
+            ++n;
+        }
+    return n;
+}
+
 int Tuner::failOrphans()
 {
     int n = 0;
     for (const auto& t : _study.trials())
         if (study::isOrphaned(t)) {
             try {
-                _study.tell(t.number, study::Outcome::failed("abandoned: the process that ran it (pid " +
-                                                             std::to_string(t.pid) + ") is gone"));
+                _study.tell(t.number, study::Outcome::failed(abandonedReason(t)));
                 ++n;
             } catch (const std::invalid_argument&) {
                 // Told by someone else in the meantime.
@@ -281,8 +314,8 @@ TrainResult trainOnce(const StudySpec& spec, DataSource& data, const json& param
     };
     if (!final) return trainModel(s.train, s.validation, options, callbacks);
     if (!s.test)
-        throw std::invalid_argument("retraining for the test set (--final) needs test data: give the spec a 'test_csv', a split 'test' fraction, "
-                                    "or use a data set with a test set");
+        throw NoTestDataError("retraining for the test set (--final) needs test data: give the spec a 'test_csv', "
+                              "a split 'test' fraction, or use a data set with a test set");
     return trainAndTest(concat(s.train, s.validation), *s.test, options, callbacks, savePath);
 }
 

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace tw::data { struct Table; }
@@ -83,6 +84,20 @@ private:
 /// so that the study file alone can be reopened and resumed.
 study::StudyConfig studyConfigFor(const StudySpec& spec);
 
+/// Records `spec` as the study's spec (a "study_updated" event setting the
+/// user attribute "spec") when it differs from the one the study holds, so
+/// that a changed budget or fixed setting survives reopening the study.
+/// Returns whether it wrote an event. Throws what the storage throws.
+bool recordSpec(study::Study& study, const StudySpec& spec);
+
+/// Why an orphaned trial (study::isOrphaned) ended: "abandoned: the process
+/// that ran it (pid N) is gone". Tuner::failOrphans records this reason.
+std::string abandonedReason(const study::Trial& t);
+/// Shows orphaned Running trials of a snapshot as what failOrphans will
+/// record (Failed, abandonedReason) without writing the study: a window that
+/// only looks at a study leaves the file to whoever resumes it. Returns how many.
+int markOrphansAbandoned(std::vector<study::Trial>& trials);
+
 /// Whether a trial counts toward a study's budget: finished, and not stopped
 /// by the user or left by a process that died.
 bool countsTowardBudget(const study::Trial& t);
@@ -91,10 +106,19 @@ bool countsTowardBudget(const study::Trial& t);
 /// default the second class). Throws invalid_argument listing the classes.
 int positiveClassIndex(const StudySpec& spec, const data::Dataset& d);
 
+/// Thrown by trainOnce(final = true) when the spec has no test data. what()
+/// speaks of the spec file and `tw train --final`; a window says what to set
+/// in its own controls instead.
+class NoTestDataError : public std::invalid_argument {
+public:
+    using std::invalid_argument::invalid_argument;
+};
+
 /// Trains one configuration: the spec's fixed settings overridden by
 /// `params`, a JSON object {setting: value} (or the {"params": {...}} of
 /// `tw best`).
-/// `final`: retrain on train + validation and evaluate on the test data.
+/// `final`: retrain on train + validation and evaluate on the test data
+/// (NoTestDataError when there is none).
 TrainResult trainOnce(const StudySpec& spec, DataSource& data, const nlohmann::json& params, bool final,
                       const std::string& device, const std::string& savePath, const std::atomic<bool>* stop,
                       const std::function<void(const EpochReport&)>& onEpoch);

@@ -25,7 +25,11 @@ int main(int argc, char** argv)
     study::StudyConfig c;
     c.name = "bench";
     std::vector<space::Param> params;
-    for (int i = 0; i < 6; ++i) params.push_back(space::FloatParam{"x" + std::to_string(i), 0.0, 1.0, false, std::nullopt});
+    for (int i = 0; i < 6; ++i) {
+        std::string name = "x"; // not "x" + to_string(i): GCC 12's false -Wrestrict (PR 105329)
+        name += std::to_string(i);
+        params.push_back(space::FloatParam{std::move(name), 0.0, 1.0, false, std::nullopt});
+    }
     params.push_back(space::CategoricalParam{"opt", {std::string("sgd"), std::string("adam")}});
     c.space = space::SearchSpace(params);
     c.sampler.name = "random";

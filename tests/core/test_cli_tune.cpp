@@ -88,6 +88,19 @@ void TestCliTune::tuneRecordsEveryTrial()
     QCOMPARE(again.code, 0);
     QCOMPARE(jsonLines(again.out).size(), 2);
     QCOMPARE(trialsOf(path("s.jsonl")).size(), 3);
+    auto updates = [&] {
+        QList<QByteArray> found;
+        for (const QByteArray& line : readFile(path("s.jsonl")).split('\n'))
+            if (line.contains("\"event\":\"study_updated\"")) found << line;
+        return found;
+    };
+    QVERIFY(updates().isEmpty()); // the same spec: nothing to record
+    // A larger budget: one more trial, and the study file records the new spec.
+    const Result more = tw({"tune", path("spec.json"), "--study", path("s.jsonl"), "--trials", "4"});
+    QVERIFY2(more.code == 0, more.err.constData());
+    QCOMPARE(trialsOf(path("s.jsonl")).size(), 4);
+    QCOMPARE(updates().size(), 1);
+    QVERIFY2(updates().first().contains("\"trials\":4"), updates().first().constData());
 }
 
 void TestCliTune::tuneKilledAndRerunContinues()

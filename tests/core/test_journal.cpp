@@ -257,6 +257,10 @@ void TestJournal::badFiles_data()
     row("first not created", asked + "\n", "bad.jsonl:1: not a study file (first event is not 'study_created')");
     row("pretty json", "{\n  \"parameters\": []\n}\n", "bad.jsonl: not a study file");
     row("unknown event", created + "\n{\"event\":\"trial_exploded\"}\n", "bad.jsonl:2: unknown event 'trial_exploded'");
+    row("update without attrs", created + "\n{\"event\":\"study_updated\"}\n",
+        "bad.jsonl:2: 'study_updated' event without 'user_attrs'");
+    row("update attrs not an object", created + "\n{\"event\":\"study_updated\",\"user_attrs\":[1]}\n",
+        "bad.jsonl:2: 'user_attrs' must be a JSON object");
     row("no event field", created + "\n{\"number\":1}\n", "bad.jsonl:2:");
     row("told unknown trial", created + "\n" + asked + "\n{\"event\":\"trial_told\",\"number\":4,\"state\":\"failed\"}\n",
         "bad.jsonl:3: trial_told: trial 4 does not exist (the study has 1 trial)");

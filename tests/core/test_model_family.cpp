@@ -59,6 +59,7 @@ private Q_SLOTS:
     void settingsRouteToTheFamilyFirst();
     void cnnBlocksTakeTheirOwnFiltersAndDropouts();
     void appliesSaysWhichSettingsMatter();
+    void trainingSchemaAgreesWithTheRules();
 };
 
 void TestModelFamily::registryListsTheFamilies()
@@ -189,6 +190,34 @@ void TestModelFamily::appliesSaysWhichSettingsMatter()
     QVERIFY(mlp.applies("family"));
     QVERIFY(!mlp.applies("conv_blocks"));
     QVERIFY(!modelFamily("cnn").applies("hidden_layers"));
+}
+
+void TestModelFamily::trainingSchemaAgreesWithTheRules()
+{
+    const json defaults = TrainConfig().toJson();
+    for (const auto& s : trainingSettings()) {
+        const std::string key = s.key == "class_weight_K" ? std::string("class_weight_1") : s.key;
+        QVERIFY2(TrainConfig::hasKey(key), key.c_str());
+        if (s.key != "class_weight_K") QCOMPARE(s.defaultValue, defaults[s.key]);
+        std::vector<json> probes;
+        if (s.type == SettingType::Int || s.type == SettingType::Float) probes = {s.searchLow, s.searchHigh};
+        for (const auto& c : s.choices) probes.push_back(c);
+        for (const json& v : probes) {
+            TrainConfig t;
+            if (key == "loss" && v == "bce") continue; // legal, but for binary data only (checked with the data)
+            t.set(key, v);
+            const std::string e = errorOf([&] { t.validate(); });
+            QVERIFY2(e.empty(), (key + " = " + v.dump() + ": " + e).c_str());
+            s.check(v, "training");
+        }
+    }
+    // Below the legal range: the schema says so as the rule does.
+    const SettingInfo* lr = nullptr;
+    for (const auto& s : trainingSettings())
+        if (s.key == "learning_rate") lr = &s;
+    QVERIFY(lr);
+    const std::string e = errorOf([&] { lr->check(0.0, "training"); });
+    QVERIFY2(contains(e, "'learning_rate' must be > 0"), e.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestModelFamily)

@@ -79,6 +79,8 @@ void exercise(Study& s)
     s.setUserAttrs(3, {{"device", "cpu"}, {"acc", 0.5}});
     s.setUserAttrs(3, {{"acc", 0.75}});
     s.tell(3, Outcome::complete(-1.25));
+    s.updateUserAttrs({{"spec", {{"budget", {{"trials", 8}}}}}, {"note", "raised"}});
+    s.updateUserAttrs({{"note", "raised twice"}});
     s.enqueue({0.0, 5, 1e-3, 2});
     s.tell(6, Outcome::complete(-1.25));
 }
@@ -279,7 +281,14 @@ void TestStudy::memoryAndFileAgree()
         QCOMPARE(replayed[i].startedAt, live[i].startedAt);
         QCOMPARE(replayed[i].finishedAt, live[i].finishedAt);
     }
-    QCOMPARE(reopened->config().toJson(), makeConfig(Direction::Minimize, 11).toJson());
+    // The study_updated events are replayed too: the same configuration everywhere.
+    StudyConfig updated = makeConfig(Direction::Minimize, 11);
+    updated.userAttrs["spec"] = {{"budget", {{"trials", 8}}}};
+    updated.userAttrs["note"] = "raised twice";
+    QCOMPARE(mem->config().toJson().dump(), updated.toJson().dump());
+    QCOMPARE(reopened->config().toJson().dump(), mem->config().toJson().dump());
+    QCOMPARE(reopened->revision(), 2);
+    QCOMPARE(mem->revision(), 2);
     QVERIFY(reopened->warnings().empty());
 
     // Same seed, same history -> the next suggestion is the same everywhere.
@@ -298,8 +307,8 @@ void TestStudy::memoryAndFileAgree()
         }
         ++lines;
     }
-    // created + 7 asked + 5 told + 2 reported + 2 attrs + 1 more asked
-    QCOMPARE(lines, 1 + 7 + 5 + 2 + 2 + 1);
+    // created + 7 asked + 5 told + 2 reported + 2 attrs + 2 updated + 1 more asked
+    QCOMPARE(lines, 1 + 7 + 5 + 2 + 2 + 2 + 1);
 }
 
 void TestStudy::configRoundTrip()

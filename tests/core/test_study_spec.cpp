@@ -2,6 +2,8 @@
 // rejected with a message naming the file, the section and the rule.
 #include "train/study_spec.h"
 
+#include "core/spirals_spec.h"
+
 #include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -45,6 +47,7 @@ private Q_SLOTS:
     void searchParametersOverrideSettings();
     void errors();
     void relativePathsAndRoundTrip();
+    void warningsNameWhatChangesNothing();
 };
 
 void TestStudySpec::shippedExamplesLoad()
@@ -185,6 +188,36 @@ void TestStudySpec::relativePathsAndRoundTrip()
     QCOMPARE(QString::fromStdString(s.dataset.testCsv), dir.path() + "/sub/test.csv");
     const auto again = train::StudySpec::fromJson(s.toJson());
     QCOMPARE(again.toJson(), s.toJson());
+}
+
+void TestStudySpec::warningsNameWhatChangesNothing()
+{
+    nlohmann::json j = spiralsSpecJson("warn", 2);
+    j["sampler"] = {{"name", "gp"}, {"initial", 3}};
+    j["budget"] = {{"trials", 10}};
+    QVERIFY(train::StudySpec::fromJson(j).warnings().empty());
+    // A CNN setting searched for an MLP changes nothing.
+    j["search_space"]["parameters"].push_back({{"name", "kernel_size"}, {"type", "int"}, {"low", 3}, {"high", 5}});
+    auto w = train::StudySpec::fromJson(j).warnings();
+    QCOMPARE(int(w.size()), 1);
+    QVERIFY(w[0].kind == train::SpecWarning::Kind::UnusedParameter);
+    QVERIFY2(w[0].message == "search parameter 'kernel_size' changes nothing: family mlp does not use it",
+             w[0].message.c_str());
+    // With the family searched, a setting of one of the families applies.
+    j["search_space"]["parameters"].push_back(
+        {{"name", "family"}, {"type", "categorical"}, {"choices", {"mlp", "cnn"}}});
+    QVERIFY(train::StudySpec::fromJson(j).warnings().empty());
+    j["search_space"]["parameters"].erase(j["search_space"]["parameters"].size() - 1);
+    j["search_space"]["parameters"].erase(j["search_space"]["parameters"].size() - 1);
+    // An initial design as long as the budget leaves no Bayesian step.
+    j["sampler"]["initial"] = 10;
+    w = train::StudySpec::fromJson(j).warnings();
+    QCOMPARE(int(w.size()), 1);
+    QVERIFY(w[0].kind == train::SpecWarning::Kind::NoBayesianStep);
+    QVERIFY2(w[0].message.find("the 10 initial quasi-random trials use up the budget of 10 trials") != std::string::npos,
+             w[0].message.c_str());
+    j["sampler"]["name"] = "random"; // no Bayesian step was meant
+    QVERIFY(train::StudySpec::fromJson(j).warnings().empty());
 }
 
 QTEST_APPLESS_MAIN(TestStudySpec)

@@ -24,6 +24,8 @@ private Q_SLOTS:
     void bceWithPosWeightMatchesFormula();
     void mseOnProbabilitiesMatchesFormula();
     void namesAndJson();
+    void averagesMatchScikitLearn();
+    void labelsAndRanges();
 };
 
 namespace {
@@ -182,6 +184,45 @@ void TestTrainMetrics::mseOnProbabilitiesMatchesFormula()
     const double weighted = (1 * perSample[0] + 1 * perSample[1] + 4 * perSample[2]) / 6;
     QVERIFY(close(lossValue("mse", z, 2, y), plain, 1e-6));
     QVERIFY(close(lossValue("mse", z, 2, y, {1, 4}), weighted, 1e-6));
+}
+
+void TestTrainMetrics::averagesMatchScikitLearn()
+{
+    // Four classes, class 3 never predicted. The expected values are
+    // scikit-learn 1.2's precision/recall/f1_score(average=..., zero_division=0).
+    const std::vector<int64_t> t{0, 0, 1, 1, 2, 2, 2, 0, 1, 2, 3};
+    const std::vector<int64_t> p{0, 1, 1, 1, 2, 0, 2, 0, 2, 2, 0};
+    const Metrics m = classificationMetrics(t, p, 4, 2, 0.0);
+    QVERIFY(close(m.get("precision_macro"), 0.47916666666666663, 1e-12));
+    QVERIFY(close(m.get("recall_macro"), 0.5208333333333333, 1e-12));
+    QVERIFY(close(m.get("f1_macro"), 0.49702380952380953, 1e-12));
+    QVERIFY(close(m.get("precision_weighted"), 0.5909090909090909, 1e-12));
+    QVERIFY(close(m.get("recall_weighted"), 0.6363636363636364, 1e-12));
+    QVERIFY(close(m.get("f1_weighted"), 0.6103896103896104, 1e-12));
+    QVERIFY(close(m.get("f1"), 0.75, 1e-12)); // of class 2, the chosen positive class
+    QVERIFY(close(m.get("recall_weighted"), m.get("accuracy"), 1e-12));
+    const auto j = m.toJson();
+    QVERIFY(j.contains("f1_weighted") && j.contains("precision_macro") && j.contains("recall_macro"));
+    QCOMPARE(Metrics::fromJson(j).get("precision_weighted"), m.get("precision_weighted"));
+    QVERIFY(std::isnan(regressionMetrics({1.f, 2.f}, {1.f, 2.f}, 0.0).get("f1_weighted")));
+}
+
+void TestTrainMetrics::labelsAndRanges()
+{
+    QCOMPARE(Metrics::label("f1", "spam"), std::string("F1 (class 'spam')"));
+    QCOMPARE(Metrics::label("f1"), std::string("F1 (second class)"));
+    QCOMPARE(Metrics::label("f1_macro", "spam"), std::string("F1 (macro)"));
+    QCOMPARE(Metrics::label("precision_weighted"), std::string("precision (weighted)"));
+    QCOMPARE(Metrics::label("loss"), std::string("validation loss"));
+    QCOMPARE(Metrics::label("accuracy"), std::string("accuracy"));
+    QVERIFY(Metrics::usesPositiveClass("recall"));
+    QVERIFY(!Metrics::usesPositiveClass("recall_macro"));
+    QCOMPARE(Metrics::range("f1_weighted"), std::make_pair(0.0, 1.0));
+    QCOMPARE(Metrics::range("loss").first, 0.0);
+    QVERIFY(std::isinf(Metrics::range("loss").second));
+    QCOMPARE(Metrics::range("r2").second, 1.0);
+    QVERIFY(std::isinf(Metrics::range("r2").first));
+    for (const auto& n : Metrics::names()) QVERIFY(Metrics::appliesTo(n, true) || Metrics::appliesTo(n, false));
 }
 
 void TestTrainMetrics::namesAndJson()

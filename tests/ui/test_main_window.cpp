@@ -10,6 +10,7 @@
 #include "plots/learning_curve_chart.h"
 #include "plots/trace_chart.h"
 #include "retrain_dialog.h"
+#include "run_status.h"
 #include "run/study_controller.h"
 #include "run/trial_table_view.h"
 #include "setup/search_space_model.h"
@@ -20,7 +21,11 @@
 #include <QApplication>
 #include <QDir>
 #include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
 #include <QMimeData>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -94,6 +99,8 @@ private Q_SLOTS:
     void stopEndsTheRunningTrial();
     void badFilesAreNamed();
     void droppedFilesOpen();
+    void retrainTakesTestDataFromSetup();
+    void dialogsStartInAnExistingFolder();
 
 private:
     QTemporaryDir _dir;
@@ -129,6 +136,14 @@ void TestMainWindow::fiveTrialStudyFillsEveryView()
     QVERIFY(!w.runAction()->isEnabled());
     QVERIFY(w.stopAction()->isEnabled());
     QCOMPARE(w.tabs()->currentIndex(), int(ui::MainWindow::MonitorTab));
+    // The status bar part-way (the progress text over a partly filled bar).
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->countedTrials() >= 2 || !w.controller()->running(), 120000);
+    QTest::qWait(150);
+    shoot(*w.runStatus(), "window_status_running");
+    // The count is beside the bar, never drawn over it.
+    QVERIFY(!w.runStatus()->findChild<QProgressBar*>("runProgress")->isTextVisible());
+    QVERIFY2(w.runStatus()->findChild<QLabel*>("runStatusText")->text().contains(" of 5 trials"),
+             qPrintable(w.runStatus()->findChild<QLabel*>("runStatusText")->text()));
     waitIdle(w);
     QCOMPARE(w.controller()->countedTrials(), 5);
     QCOMPARE(w.traceChart()->pointCount(), 5);
@@ -248,6 +263,57 @@ void TestMainWindow::fiveTrialStudyFillsEveryView()
     QVERIFY2(reopened.runStudy(_studyPath), qPrintable(reopened.lastError()));
     waitIdle(reopened);
     QCOMPARE(reopened.trialTable()->model()->rowCount(), 6);
+    // The raised budget is part of the study: it reopens with 6 of 6, not "6 of 5".
+    ui::MainWindow third;
+    QVERIFY2(third.openFile(_studyPath), qPrintable(third.lastError()));
+    QCOMPARE(third.controller()->budget(), 6);
+    QCOMPARE(third.setupPanel()->spec().budget.trials, 6);
+    QCOMPARE(third.controller()->countedTrials(), 6);
+}
+
+void TestMainWindow::retrainTakesTestDataFromSetup()
+{
+    ui::MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    json j = spiralsJson(2, 2);
+    j["split"] = {{"test", 0.0}};
+    w.setupPanel()->setSpec(train::StudySpec::fromJson(j, "no-test.json"));
+    QVERIFY2(w.runStudy({}), qPrintable(w.lastError()));
+    waitIdle(w);
+    QVERIFY(w.controller()->bestTrial().has_value());
+
+    // The study has no test data: the message names the window's controls.
+    {
+        QPointer<ui::RetrainDialog> d = w.retrainBest(ui::MainWindow::RetrainData::Study);
+        QVERIFY(d);
+        QSignalSpy finished(d.data(), &ui::RetrainDialog::trainingFinished);
+        d->start({});
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.first().at(0).toBool());
+        const QString text = d->resultText();
+        QVERIFY2(text.contains("Setup > Data") && text.contains("test share"), qPrintable(text));
+        QVERIFY2(!text.contains("--final") && !text.contains("test_csv"), qPrintable(text));
+        shoot(*d, "retrain_no_test_data");
+        d->close();
+    }
+    // A test share set in Setup after the study ran: retraining uses it.
+    auto* test = w.setupPanel()->findChild<QLineEdit*>("testEdit");
+    QVERIFY(test);
+    test->setText("0.25");
+    QVERIFY2(w.setupPanel()->isValid(), qPrintable(w.setupPanel()->invalidReason()));
+    {
+        QPointer<ui::RetrainDialog> d = w.retrainBest(ui::MainWindow::RetrainData::Setup);
+        QVERIFY(d);
+        QSignalSpy finished(d.data(), &ui::RetrainDialog::trainingFinished);
+        d->start({});
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(d->resultText()));
+        QVERIFY(d->testMetrics().contains("accuracy"));
+        QTest::qWait(50);
+        shoot(*d, "retrain_done");
+        d->close();
+    }
 }
 
 void TestMainWindow::invalidCellDisablesRun()
@@ -364,6 +430,20 @@ void TestMainWindow::droppedFilesOpen()
     drop(spec);
     QCOMPARE(w.setupPanel()->spec().name, std::string("dropped"));
     QCOMPARE(w.tabs()->currentIndex(), int(ui::MainWindow::SetupTab));
+}
+
+void TestMainWindow::dialogsStartInAnExistingFolder()
+{
+    QSettings().setValue("folders/export", _dir.filePath("gone/away"));
+    {
+        ui::MainWindow w;
+        QCOMPARE(w.lastFolder("export"), QDir::homePath());
+    }
+    ui::MainWindow w;
+    QVERIFY2(w.openFile(_studyPath), qPrintable(w.lastError()));
+    QCOMPARE(w.lastFolder("export"), QFileInfo(_studyPath).absolutePath());
+    QSettings().setValue("folders/export", _dir.path());
+    QCOMPARE(w.lastFolder("export"), _dir.path());
 }
 
 QTEST_MAIN(TestMainWindow)

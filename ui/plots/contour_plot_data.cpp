@@ -18,6 +18,7 @@ ContourPlotData makeContourPlotData(const analysis::Grid2D& grid, const std::vec
         for (const auto& t : trials) {
             if (t.state != study::TrialState::Complete || !t.value || !std::isfinite(*t.value)) continue;
             if (t.params.size() <= std::max(xi, yi)) continue;
+            if (std::isnan(t.params[xi]) || std::isnan(t.params[yi])) continue; // inactive in its branch
             d.observed.emplace_back(t.params[xi], t.params[yi]);
             if (!best || (minimize ? *t.value < *best->value : *t.value > *best->value)) best = &t;
         }

@@ -438,9 +438,21 @@ void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, bool meanPanel) c
     }
     const QString objective = _data.objectiveName.empty() ? QStringLiteral("objective")
                                                           : QString::fromStdString(_data.objectiveName);
-    const QString barTitle = meanPanel ? QString("mean %1 (yellow = better: %2)")
-                                             .arg(objective, _data.minimize ? "lower" : "higher")
-                                       : QString("standard error of %1 (yellow = more uncertain)").arg(objective);
+    // The longest title that fits along the bar: small multiples are short,
+    // and a title cut mid-word says less than a shorter one.
+    const QStringList titles =
+        meanPanel ? QStringList{QString("mean %1 (yellow = better: %2)").arg(objective, _data.minimize ? "lower" : "higher"),
+                                QString("mean %1 (yellow = better)").arg(objective), QString("mean %1").arg(objective),
+                                objective}
+                  : QStringList{QString("standard error of %1 (yellow = more uncertain)").arg(objective),
+                                QString("standard error of %1").arg(objective), QString("SE of %1").arg(objective),
+                                QStringLiteral("SE")};
+    QString barTitle = titles.back();
+    for (const QString& t : titles)
+        if (tickFm.horizontalAdvance(t) <= bar.height()) {
+            barTitle = t;
+            break;
+        }
     p.save();
     p.setFont(tickFont);
     p.translate(std::min(bar.right() + 10 + barTextW + tickFm.height() / 2 + 2, r.right() - tickFm.height() / 2),

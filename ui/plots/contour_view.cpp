@@ -252,6 +252,9 @@ QString ContourView::emptyReason() const
                   "completes.")
             .arg(complete);
     }
+    if (_allPairs && pairs().empty())
+        return tr("No two parameters are active together at the fixed values: change the fixed value of a "
+                  "parent (a categorical parameter others depend on) to see another branch.");
     if (!_error.isEmpty()) return _error;
     return {};
 }
@@ -263,10 +266,10 @@ int ContourView::panelCount() const
 
 std::vector<std::pair<int, int>> ContourView::pairs() const
 {
-    std::vector<std::pair<int, int>> out;
-    for (int i = 0; i < int(_space.size()); ++i)
-        for (int j = i + 1; j < int(_space.size()); ++j) out.emplace_back(i, j);
-    return out;
+    // Every pair; with conditional parameters, those active together at the
+    // fixed values (the active branch).
+    if (_fixed.size() != _space.size()) return {};
+    return analysis::activePairs(_space, _fixed);
 }
 
 analysis::Grid2D ContourView::grid(int x, int y, int resolution) const
@@ -338,7 +341,11 @@ void ContourView::onComputed()
         _shown = c->generation;
         _error = c->error;
         _plots.clear();
-        for (const auto& g : c->grids) _plots.push_back(plotData(g));
+        _plotPairs.clear();
+        for (const auto& g : c->grids) {
+            _plots.push_back(plotData(g));
+            _plotPairs.emplace_back(g.x.param, g.y.param);
+        }
         showPlots();
     }
     if (_again) {
@@ -378,8 +385,9 @@ void ContourView::showPlots()
         _status->setText(tr("GP on %1 completed trials").arg(_surrogate->observations()));
         return;
     }
-    const auto ps = pairs();
-    if (_small.size() != ps.size()) {
+    const auto ps = _plotPairs;
+    if (_smallPairs != ps) {
+        _smallPairs = ps;
         for (auto* c : _small) c->deleteLater();
         _small.clear();
         _columns = 0;

@@ -58,7 +58,9 @@ public:
     /// Mean and SE panels drawn: 2 for one pair, 2 per pair in all-pairs
     /// mode, 0 while empty or computing the first grid.
     int panelCount() const;
-    /// "" when drawing; otherwise why the view is empty.
+    /// "" when drawing; otherwise why the view is empty (with conditional
+    /// parameters: also when the pair, or every pair, is inactive at the
+    /// fixed values).
     QString emptyReason() const;
     /// Blocks until the pending grids are computed and shown (tests, exports).
     void waitForGrids();
@@ -105,6 +107,8 @@ private:
     int _shown = 0;        // the generation whose grids are shown
     int _layout = 0;       // bumped when the space, the pair or the mode changes
     std::vector<ContourPlotData> _plots;   // shown
+    std::vector<std::pair<int, int>> _plotPairs; // their axes
+    std::vector<std::pair<int, int>> _smallPairs; // of the small multiples' canvases
     QString _error;
 
     QComboBox* _xBox;

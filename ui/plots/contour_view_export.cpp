@@ -47,8 +47,13 @@ bool ContourView::exportAllPairs(const QString& folder, const QString& format, Q
         if (error) *error = tr("Nothing to export: %1").arg(reason);
         return false;
     }
-    if (!QDir(folder).exists()) {
-        if (error) *error = tr("%1: the folder does not exist").arg(folder);
+    // A new folder name is created (the export dialog accepts one).
+    if (QFileInfo(folder).exists() && !QFileInfo(folder).isDir()) {
+        if (error) *error = tr("%1: is a file, not a folder").arg(folder);
+        return false;
+    }
+    if (!QDir(folder).exists() && !QDir().mkpath(folder)) {
+        if (error) *error = tr("%1: the folder cannot be created").arg(folder);
         return false;
     }
     for (const auto& [x, y] : pairs()) {

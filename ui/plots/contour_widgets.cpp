@@ -1,5 +1,6 @@
 #include "plots/contour_widgets.h"
 
+#include "analysis/grid.h"
 #include "plots/plot_export.h"
 
 #include <QComboBox>
@@ -153,6 +154,40 @@ void FixedValuesPanel::showValue(size_t i)
     if (_rows[i].value) _rows[i].value->setText(formatParamValue(_space, i, _values[i]));
 }
 
+bool FixedValuesPanel::rowEnabled(size_t i) const
+{
+    if (i >= _rows.size() || int(i) == _xAxis || int(i) == _yAxis) return false;
+    if (!_space.conditional()) return true;
+    // Active somewhere on the plot: at the fixed values, or where an axis
+    // that is one of its parents takes another value.
+    return analysis::activeOnAxis(_space, _values, int(i), _xAxis) ||
+           (_yAxis >= 0 && analysis::activeOnAxis(_space, _values, int(i), _yAxis));
+}
+
+void FixedValuesPanel::updateEnabled()
+{
+    for (size_t i = 0; i < _rows.size(); ++i) {
+        const bool axis = int(i) == _xAxis || int(i) == _yAxis;
+        const bool on = rowEnabled(i);
+        const QString name = QString::fromStdString(space::nameOf(_space[i]));
+        const QString why = !axis && !on ? QString::fromStdString(_space.inactiveReason(i, _values)) : QString();
+        const QString tip = !why.isEmpty()    ? tr("%1 is inactive here: %2").arg(name, why)
+                            : _rows[i].combo ? tr("The value %1 is fixed at in the plots").arg(name)
+                                             : tr("The value %1 is fixed at in the plots (drag; the plots follow)").arg(name);
+        QWidget* w = _rows[i].combo ? static_cast<QWidget*>(_rows[i].combo) : static_cast<QWidget*>(_rows[i].slider);
+        w->setEnabled(on);
+        w->setToolTip(tip);
+        if (_rows[i].name) _rows[i].name->setEnabled(on || axis);
+        if (_rows[i].value) {
+            _rows[i].value->setEnabled(on);
+            if (axis) _rows[i].value->setText(int(i) == _xAxis ? tr("x axis") : tr("y axis"));
+            else if (!on) _rows[i].value->setText(tr("inactive"));
+            else showValue(i);
+            _rows[i].value->setToolTip(why);
+        }
+    }
+}
+
 void FixedValuesPanel::setValues(const space::SearchSpace& space, const std::vector<double>& values, int xAxis,
                                  int yAxis)
 {
@@ -161,19 +196,23 @@ void FixedValuesPanel::setValues(const space::SearchSpace& space, const std::vec
         while (_form->rowCount() > 0) _form->removeRow(0);
         _rows.assign(space.size(), Row{});
         _space = space;
+        _values.clear(); // another space: start from its centre
         for (size_t i = 0; i < space.size(); ++i) {
             const QString name = QString::fromStdString(space::nameOf(space[i]));
             if (const auto* c = std::get_if<space::CategoricalParam>(&space[i])) {
                 auto* combo = new QComboBox(this);
+                combo->setObjectName("fixed_" + name);
                 for (const auto& choice : c->choices) combo->addItem(QString::fromStdString(space::choiceToString(choice)));
                 combo->setToolTip(tr("The value %1 is fixed at in the plots").arg(name));
                 connect(combo, &QComboBox::currentIndexChanged, this, [this, i](int index) {
                     if (_updating || index < 0) return;
                     _values[i] = index;
+                    updateEnabled(); // a parent switches its children on or off
                     Q_EMIT valuesEdited(_values);
                 });
                 _rows[i].combo = combo;
-                _form->addRow(name, combo);
+                _rows[i].name = new QLabel(name, this);
+                _form->addRow(_rows[i].name, combo);
             } else {
                 auto* slider = new QSlider(Qt::Horizontal, this);
                 slider->setRange(0, kSteps);
@@ -193,24 +232,26 @@ void FixedValuesPanel::setValues(const space::SearchSpace& space, const std::vec
                 row->addWidget(label);
                 _rows[i].slider = slider;
                 _rows[i].value = label;
-                _form->addRow(name, row);
+                _rows[i].name = new QLabel(name, this);
+                _form->addRow(_rows[i].name, row);
             }
         }
     }
-    _values = values;
-    _values.resize(space.size(), 0.0);
-    for (size_t i = 0; i < _rows.size(); ++i) {
-        const bool axis = int(i) == xAxis || int(i) == yAxis;
-        if (_rows[i].combo) {
-            _rows[i].combo->setCurrentIndex(int(_values[i]));
-            _rows[i].combo->setEnabled(!axis);
-        } else {
-            _rows[i].slider->setValue(toSlider(i, _values[i]));
-            _rows[i].slider->setEnabled(!axis);
-            showValue(i);
-            if (axis) _rows[i].value->setText(int(i) == xAxis ? tr("x axis") : tr("y axis"));
-        }
+    // A NaN (a parameter inactive in the fixed trial's branch) keeps the
+    // value the row had, the centre of the range at first.
+    const std::vector<double> centre = space.fromUnitAll(Eigen::VectorXd::Constant(space.encodedDim(), 0.5));
+    if (_values.size() != space.size()) _values = centre;
+    for (size_t i = 0; i < space.size(); ++i) {
+        if (i < values.size() && std::isfinite(values[i])) _values[i] = values[i];
+        else if (!std::isfinite(_values[i])) _values[i] = centre[i];
     }
+    _xAxis = xAxis;
+    _yAxis = yAxis;
+    for (size_t i = 0; i < _rows.size(); ++i) {
+        if (_rows[i].combo) _rows[i].combo->setCurrentIndex(int(_values[i]));
+        else _rows[i].slider->setValue(toSlider(i, _values[i]));
+    }
+    updateEnabled();
     _updating = false;
 }
 

@@ -2,7 +2,9 @@
 // The parts of the contour view: a canvas that paints one contour plot (or a
 // message when there is none), and the panel of fixed values, one slider per
 // numeric parameter (log-scaled for log parameters, integer steps for ints)
-// and a combo box per categorical one.
+// and a combo box per categorical one. With conditional parameters the rows
+// of parameters inactive at the fixed values (for every value of the axes)
+// are disabled, their tooltip saying which condition fails.
 #include "plots/contour_renderer.h"
 #include "space/search_space.h"
 
@@ -54,9 +56,13 @@ class FixedValuesPanel : public QWidget {
 public:
     explicit FixedValuesPanel(QWidget* parent = nullptr);
     /// Rebuilds the rows when the space changed; shows `values`; the axes'
-    /// rows are disabled.
+    /// rows are disabled, and so are those of inactive parameters. A NaN
+    /// (inactive) value keeps the row's previous value (the centre at
+    /// first), so every parameter always has one: values() has no NaN.
     void setValues(const space::SearchSpace& space, const std::vector<double>& values, int xAxis, int yAxis);
     const std::vector<double>& values() const { return _values; }
+    /// Whether parameter i's row is enabled (not an axis, active somewhere on the plot).
+    bool rowEnabled(size_t i) const;
 
 Q_SIGNALS:
     /// The user moved a slider or chose a category.
@@ -67,14 +73,18 @@ private:
         QSlider* slider = nullptr;
         QComboBox* combo = nullptr;
         QLabel* value = nullptr;
+        QLabel* name = nullptr;
     };
     double fromSlider(size_t i, int position) const;
     int toSlider(size_t i, double value) const;
     void showValue(size_t i);
+    /// Enables the rows of the parameters that matter at the current values.
+    void updateEnabled();
 
     space::SearchSpace _space;
     std::vector<double> _values;
     std::vector<Row> _rows;
+    int _xAxis = -1, _yAxis = -1;
     QFormLayout* _form;
     bool _updating = false;
 };

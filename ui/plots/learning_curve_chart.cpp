@@ -244,14 +244,19 @@ void LearningCurveChart::updateAxes()
     _x->setTickInterval(span <= 10 ? 1.0 : span <= 25 ? 2.0 : span <= 60 ? 5.0 : span <= 150 ? 10.0 : 50.0);
 
     const auto loss = rangeOf(_curves, &Curve::trainLoss);
-    _yLoss->setRange(loss.first, loss.second);
-    _yLoss->applyNiceNumbers();
+    setBoundedRange(_yLoss, loss.first, loss.second, ValueBounds{0.0});
     const auto metric = rangeOf(_curves, &Curve::validation);
-    _yMetric->setRange(metric.first, metric.second);
-    _yMetric->applyNiceNumbers();
+    setBoundedRange(_yMetric, metric.first, metric.second, _metricBounds);
     _yMetric->setTitleText(tr("%1 (dashed)").arg(_metric.isEmpty() ? tr("validation metric") : _metric));
     _chart->setTitle(_curves.empty() ? tr("Learning curves: select trials to compare")
                                      : tr("Learning curves"));
+}
+
+void LearningCurveChart::setMetricBounds(const ValueBounds& bounds)
+{
+    if (bounds == _metricBounds) return;
+    _metricBounds = bounds;
+    updateAxes();
 }
 
 bool LearningCurveChart::exportImage(const QString& path, QString* error) const

@@ -4,6 +4,7 @@
 // colour per trial, legend "trial N". Calling setCurves again (a running
 // trial's curve grew) replaces the points of the existing series; only the
 // series of trials that appear or disappear are added or removed.
+#include "plots/axis_bounds.h"
 #include "study/trial.h"
 
 #include <QStringList>
@@ -42,6 +43,9 @@ public:
     /// Several trials overlaid, in distinct colours (a trial keeps its colour
     /// while it stays shown).
     void setCurves(std::vector<Curve> curves, const QString& metricName);
+    /// The validation metric's possible values (accuracy at most 1, ...);
+    /// the training-loss axis never goes below 0.
+    void setMetricBounds(const ValueBounds& bounds);
     int curveCount() const { return int(_curves.size()); }
     const std::vector<Curve>& curves() const { return _curves; }
     /// Line series created so far (both kinds): updates of the same trials
@@ -78,6 +82,7 @@ private:
     std::vector<Curve> _curves;
     std::map<int, Lines> _lines;  // by trial number
     QString _metric;
+    ValueBounds _metricBounds;
     int _seriesCreated = 0;
     bool _dark = false, _darkExplicit = false;
 };

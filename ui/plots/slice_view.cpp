@@ -365,7 +365,7 @@ void SliceView::addObserved(const analysis::Axis& axis, bool logX)
             size_t(axis.param) >= t.params.size())
             continue;
         double x = t.params[size_t(axis.param)];
-        if (logX && !(x > 0))
+        if (std::isnan(x) || (logX && !(x > 0))) // NaN: inactive in this trial's branch
             continue;
         if (axis.categorical)  // spread the points of a category a little (deterministic)
             x += 0.22 * (std::fmod(t.number * 0.618034, 1.0) - 0.5);
@@ -401,8 +401,7 @@ void SliceView::finishYAxis(double lo, double hi)
     if (!(lo <= hi))
         lo = 0.0, hi = 1.0;
     const double pad = hi > lo ? 0.05 * (hi - lo) : std::max(std::abs(hi) * 0.05, 1e-3);
-    _y->setRange(lo - pad, hi + pad);
-    _y->applyNiceNumbers();
+    setBoundedRange(_y, lo - pad, hi + pad, _bounds);
     _y->setTitleText(_objective);
     for (QAbstractSeries* s : _chart->series())
         s->attachAxis(_y);

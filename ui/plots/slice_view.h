@@ -7,6 +7,7 @@
 // says where the other parameters are fixed.
 #include "analysis/grid.h"
 #include "gp/surrogate.h"
+#include "plots/axis_bounds.h"
 #include "study/trial.h"
 
 #include <QWidget>
@@ -33,6 +34,9 @@ public:
 
     /// nullptr: not enough data yet (the view says why). Keeps the chosen
     /// parameter when the new surrogate's space has it.
+    /// The objective's possible values: the value axis (mean ± 2 SE band
+    /// included) stays within them.
+    void setValueBounds(const ValueBounds& bounds) { _bounds = bounds; }
     void setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate, const std::vector<study::Trial>& trials,
                       study::Direction direction, const QString& objectiveName);
     /// Values of every parameter (the sliced one's is ignored); empty: the
@@ -103,6 +107,7 @@ private:
     std::vector<study::Trial> _trials;
     study::Direction _direction = study::Direction::Minimize;
     QString _objective;
+    ValueBounds _bounds;
     std::vector<double> _fixedExplicit;
     QString _parameter;
     std::optional<analysis::Slice> _slice;

@@ -268,12 +268,12 @@ void TraceChart::updateAxes()
         std::vector<std::pair<QString, double>> ticks;
         for (double v : logTickValues(std::pow(10.0, bottom), std::pow(10.0, top)))
             ticks.emplace_back(formatNumber(v), std::log10(v));
+        if (std::isfinite(_bounds.highest) && _bounds.highest > 0) top = std::min(top, std::log10(_bounds.highest));
         setTickLabels(_yLog, ticks);
         _yLog->setStartValue(bottom);
         _yLog->setRange(bottom, top);
     } else {
-        _yLinear->setRange(bottom, top);
-        _yLinear->applyNiceNumbers();
+        setBoundedRange(_yLinear, bottom, top, _bounds);
         bottom = _yLinear->min();
         top = _yLinear->max();
     }
@@ -332,6 +332,13 @@ void TraceChart::updateAxes()
     updateSelection();
 }
 
+void TraceChart::setValueBounds(const ValueBounds& bounds)
+{
+    if (bounds == _bounds) return;
+    _bounds = bounds;
+    updateAxes();
+}
+
 void TraceChart::setLogScale(bool on)
 {
     _logRequested = on;
@@ -377,7 +384,8 @@ QString TraceChart::tooltipFor(int number) const
     if (!t.reason.empty())
         lines << tr("reason: %1").arg(QString::fromStdString(t.reason).left(200));
     for (size_t i = 0; i < _space.size() && i < t.params.size(); ++i)
-        lines << QString("  %1 = %2").arg(QString::fromStdString(space::nameOf(_space[i])),
+        if (!std::isnan(t.params[i])) // an inactive parameter is not shown
+            lines << QString("  %1 = %2").arg(QString::fromStdString(space::nameOf(_space[i])),
                                           formatParamValue(_space, i, t.params[i]));
     return lines.join('\n');
 }

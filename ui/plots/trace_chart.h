@@ -6,6 +6,7 @@
 // point shows the trial's number, value and parameters; clicking it emits
 // trialClicked. Updates replace the series' points (O(n) per update), so a
 // thousand trials stay fluid.
+#include "plots/axis_bounds.h"
 #include "space/search_space.h"
 #include "study/trial.h"
 
@@ -33,6 +34,10 @@ public:
 
     void setTrials(const std::vector<study::Trial>& trials, const space::SearchSpace& space,
                    study::Direction direction, const QString& objectiveName);
+
+    /// The objective's possible values (accuracy at most 1, a loss at least
+    /// 0): the value axis stays within them.
+    void setValueBounds(const ValueBounds& bounds);
 
     /// A logarithmic objective axis; it takes effect only while every plotted
     /// value is > 0 (otherwise the axis stays linear and the check box's
@@ -100,6 +105,7 @@ private:
     space::SearchSpace _space;
     study::Direction _direction = study::Direction::Minimize;
     QString _objective;
+    ValueBounds _bounds;
     double _bottom = 0.0;      // y of the markers along the bottom edge
     bool _logRequested = false, _logActive = false;
     bool _dark = false, _darkExplicit = false;

@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QThread>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -80,6 +81,7 @@ bool StudyController::newStudy(const train::StudySpec& spec, const QString& path
                 throw std::invalid_argument(
                     p + ": this study was created with another search space or direction than the setup; "
                         "choose a new study file");
+            train::recordSpec(*st, spec);
         } else {
             const study::StudyConfig config = train::studyConfigFor(spec);
             st = p.empty() ? std::shared_ptr<study::Study>(study::Study::createInMemory(config))
@@ -169,6 +171,13 @@ bool StudyController::updateSpec(const train::StudySpec& spec, QString* error)
         if (error)
             *error = running() ? tr("A study is running; stop it first.")
                                : tr("The setup's search space or direction differs from the open study's.");
+        return false;
+    }
+    try {
+        // Recorded in the study, so that reopening it runs with this setup.
+        train::recordSpec(*_study, spec);
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
         return false;
     }
     _spec = spec;
@@ -314,6 +323,13 @@ void StudyController::setState(State s)
 
 void StudyController::setTrials(TrialList trials)
 {
+    // A trial whose process died shows as abandoned at once; the file says so
+    // once the study is resumed (Tuner::failOrphans).
+    if (trials && std::any_of(trials->begin(), trials->end(), [](const auto& t) { return study::isOrphaned(t); })) {
+        std::vector<study::Trial> shown = *trials;
+        train::markOrphansAbandoned(shown);
+        trials = std::make_shared<const std::vector<study::Trial>>(std::move(shown));
+    }
     _trials = trials ? std::move(trials) : std::make_shared<const std::vector<study::Trial>>();
     Q_EMIT trialsChanged();
 }

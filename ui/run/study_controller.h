@@ -32,12 +32,13 @@ public:
     /// naming the file and the rule.
     bool newStudy(const train::StudySpec& spec, const QString& path, QString* error);
     /// Opens a study file written by the workbench or `tw tune` (the spec is
-    /// read from it). Trials left running by a dead process show as such until
-    /// the next run marks them failed.
+    /// read from it). Trials left running by a dead process show as failed
+    /// ("abandoned: ..."); the file records that when the study is resumed.
     bool openStudy(const QString& path, QString* error);
     /// Takes a changed setup for the open study (a larger budget, other fixed
-    /// settings) when its search space and direction are the study's; then
-    /// Run resumes it. False + error otherwise.
+    /// settings) when its search space and direction are the study's, and
+    /// records it in the study (a study_updated event) so that reopening the
+    /// study runs with it; then Run resumes it. False + error otherwise.
     bool updateSpec(const train::StudySpec& spec, QString* error);
     /// True when `spec` has the open study's search space and direction.
     bool matches(const train::StudySpec& spec) const;

@@ -1,5 +1,7 @@
 #include "run/trial_table_model.h"
 
+#include "train/metrics.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -62,6 +64,19 @@ void TrialTableModel::setTrials(const space::SearchSpace& space, std::vector<stu
     }
 }
 
+void TrialTableModel::setObjective(const std::string& metric, const std::string& positiveClass)
+{
+    if (metric == _objective && positiveClass == _positiveClass) return;
+    _objective = metric;
+    _positiveClass = positiveClass;
+    if (columnCount() > 0) Q_EMIT headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
+}
+
+QString TrialTableModel::metricLabel(const std::string& name) const
+{
+    return QString::fromStdString(train::Metrics::label(name, _positiveClass));
+}
+
 int TrialTableModel::rowOf(int number) const
 {
     const auto it = std::lower_bound(_trials.begin(), _trials.end(), number,
@@ -101,11 +116,11 @@ QVariant TrialTableModel::headerData(int section, Qt::Orientation o, int role) c
         switch (kind) {
         case Column::Trial: return tr("Trial");
         case Column::State: return tr("State");
-        case Column::Objective: return tr("Objective");
+        case Column::Objective: return _objective.empty() ? tr("Objective") : tr("Objective: %1").arg(metricLabel(_objective));
         case Column::Parameter: return QString::fromStdString(space::nameOf(_space[size_t(i)]));
         case Column::Duration: return tr("Duration (s)");
         case Column::Device: return tr("Device");
-        case Column::Metric: return QString::fromStdString(_metrics[size_t(i)]);
+        case Column::Metric: return metricLabel(_metrics[size_t(i)]);
         }
     }
     if (role == Qt::ToolTipRole) {
@@ -118,7 +133,8 @@ QVariant TrialTableModel::headerData(int section, Qt::Orientation o, int role) c
         case Column::Duration: return tr("Wall-clock seconds from proposal to result");
         case Column::Device: return tr("Where the trial trained");
         case Column::Metric:
-            return tr("Validation %1 at the trial's best epoch").arg(QString::fromStdString(_metrics[size_t(i)]));
+            return tr("%1 on the validation data at the trial's best epoch (%2)")
+                .arg(metricLabel(_metrics[size_t(i)]), QString::fromStdString(_metrics[size_t(i)]));
         }
     }
     return {};

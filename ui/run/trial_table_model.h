@@ -23,6 +23,9 @@ public:
 
     explicit TrialTableModel(QObject* parent = nullptr);
     void setTrials(const space::SearchSpace& space, std::vector<study::Trial> trials);
+    /// The objective metric and positive class: the headers name them
+    /// ("Objective: F1 (class 'spam')", "F1 (macro)", "validation loss").
+    void setObjective(const std::string& metric, const std::string& positiveClass);
     const std::vector<study::Trial>& trials() const { return _trials; }
     /// Row of trial `number`, or -1.
     int rowOf(int number) const;
@@ -41,9 +44,11 @@ public:
 private:
     static constexpr int kFixedColumns = 5;
     static std::vector<std::string> metricNames(const std::vector<study::Trial>& trials);
+    QString metricLabel(const std::string& name) const;
     space::SearchSpace _space;
     std::vector<study::Trial> _trials;
     std::vector<std::string> _metrics;   // keys of userAttrs["metrics"], sorted
+    std::string _objective, _positiveClass;
     std::vector<nlohmann::json> _values; // valuesToJson per trial, cached
 };
 

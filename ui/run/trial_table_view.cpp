@@ -1,5 +1,7 @@
 #include "run/trial_table_view.h"
 
+#include "util/number_text.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -72,6 +74,11 @@ TrialTableView::TrialTableView(QWidget* parent)
         _table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         Q_EMIT selectionChanged(selectedTrials());
     });
+    // New header texts (the objective's name) and the first rows: fit again, so no name is cut.
+    connect(_model, &QAbstractItemModel::headerDataChanged, this, [this] { _table->resizeColumnsToContents(); });
+    connect(_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first) {
+        if (first == 0) _table->resizeColumnsToContents();
+    });
     connect(_table, &QWidget::customContextMenuRequested, this, &TrialTableView::showMenu);
     connect(_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         const QList<int> numbers = selectedTrials();
@@ -126,7 +133,7 @@ QString TrialTableView::selectionText() const
         cells.clear();
         for (int c = 0; c < _proxy->columnCount(); ++c) {
             const QVariant v = _proxy->index(r, c).data();
-            cells << (v.typeId() == QMetaType::Double ? QString::number(v.toDouble(), 'g', 17) : v.toString());
+            cells << (v.typeId() == QMetaType::Double ? QString::fromStdString(shortestText(v.toDouble())) : v.toString());
         }
         lines << cells.join('\t');
     }

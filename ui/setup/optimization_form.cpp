@@ -65,13 +65,16 @@ OptimizationForm::OptimizationForm(QWidget* parent) : QWidget(parent)
     _samplerSeed = named(new QSpinBox, "samplerSeedSpin", tr("Seed of the sampler: the same seed proposes the same trials"));
     _samplerSeed->setRange(0, INT_MAX);
 
-    QStringList metrics;
-    for (const auto& m : train::Metrics::names()) metrics << q(m);
-    _metric = combo("metricCombo", metrics, tr("Validation metric the study optimizes (at each trial's best epoch)"));
+    _metric = named(new QComboBox, "metricCombo",
+                    tr("Validation metric the study optimizes (at each trial's best epoch); precision, recall and F1 "
+                       "of one positive class, or averaged over the classes (macro: each class alike; weighted: "
+                       "by its number of samples)"));
+    for (const auto& m : train::Metrics::names()) _metric->addItem(q(train::Metrics::label(m)), q(m));
     _direction = combo("directionCombo", {QStringLiteral("maximize"), QStringLiteral("minimize")},
                        tr("Whether larger or smaller is better; follows the metric when the metric changes"));
     _positiveClass = named(new QComboBox, "positiveClassCombo",
-                           tr("Class of precision, recall and F1 (default: the second class)"));
+                           tr("Class of precision, recall and F1 (default: the second class); the averaged "
+                              "metrics (macro, weighted) use every class"));
     _positiveClass->setEditable(true);
 
     _pruner = named(new QCheckBox(tr("Median pruning")), "prunerCheck",
@@ -134,11 +137,16 @@ OptimizationForm::OptimizationForm(QWidget* parent) : QWidget(parent)
     for (QSpinBox* s : {_trials, _initial, _samplerSeed, _warmupEpochs, _minTrials})
         connect(s, &QSpinBox::valueChanged, this, [this] { edited(); });
     for (NumberEdit* n : {_timeLimit, _ucbBeta}) connect(n, &NumberEdit::valueChanged, this, [this] { edited(); });
-    for (QComboBox* c : {_sampler, _acquisition, _kernel, _direction, _positiveClass})
+    for (QComboBox* c : {_sampler, _acquisition, _kernel, _direction})
         connect(c, &QComboBox::currentTextChanged, this, [this] { edited(); });
+    connect(_positiveClass, &QComboBox::currentTextChanged, this, [this] {
+        updateMetricLabels();
+        edited();
+    });
     connect(_pruner, &QCheckBox::toggled, this, [this] { edited(); });
-    connect(_metric, &QComboBox::currentTextChanged, this, [this](const QString& m) {
-        if (!_loading) _direction->setCurrentText(train::Metrics::minimizes(m.toStdString()) ? QStringLiteral("minimize") : QStringLiteral("maximize"));
+    connect(_metric, &QComboBox::currentIndexChanged, this, [this] {
+        const std::string m = metric().toStdString();
+        if (!_loading) _direction->setCurrentText(train::Metrics::minimizes(m) ? QStringLiteral("minimize") : QStringLiteral("maximize"));
         edited();
     });
     connect(_device, &QComboBox::currentIndexChanged, this, [this] {
@@ -148,6 +156,20 @@ OptimizationForm::OptimizationForm(QWidget* parent) : QWidget(parent)
 }
 
 QString OptimizationForm::device() const { return _device->currentData().toString(); }
+
+QString OptimizationForm::metric() const { return _metric->currentData().toString(); }
+
+QString OptimizationForm::objectiveLabel() const
+{
+    return q(train::Metrics::label(metric().toStdString(), _positiveClass->currentText().trimmed().toStdString()));
+}
+
+void OptimizationForm::updateMetricLabels()
+{
+    const std::string positive = _positiveClass->currentText().trimmed().toStdString();
+    for (int i = 0; i < _metric->count(); ++i)
+        _metric->setItemText(i, q(train::Metrics::label(_metric->itemData(i).toString().toStdString(), positive)));
+}
 
 void OptimizationForm::setSpec(const train::StudySpec& spec)
 {
@@ -161,9 +183,10 @@ void OptimizationForm::setSpec(const train::StudySpec& spec)
     _ucbBeta->setValue(spec.sampler.ucbBeta);
     _kernel->setCurrentText(q(spec.sampler.kernel));
     _samplerSeed->setValue(int(std::min<uint64_t>(spec.sampler.seed, INT_MAX)));
-    _metric->setCurrentText(q(spec.objective.metric));
+    _metric->setCurrentIndex(std::max(0, _metric->findData(q(spec.objective.metric))));
     _direction->setCurrentText(q(study::toString(spec.objective.direction)));
     _positiveClass->setCurrentText(q(spec.objective.positiveClass));
+    updateMetricLabels();
     _pruner->setChecked(spec.pruner.type == "median");
     _warmupEpochs->setValue(spec.pruner.warmupSteps);
     _minTrials->setValue(spec.pruner.minTrials);
@@ -176,7 +199,7 @@ void OptimizationForm::setSpec(const train::StudySpec& spec)
 void OptimizationForm::writeJson(nlohmann::json& spec) const
 {
     spec["name"] = _name->text().trimmed().toStdString();
-    nlohmann::json objective = {{"metric", _metric->currentText().toStdString()},
+    nlohmann::json objective = {{"metric", metric().toStdString()},
                                 {"direction", _direction->currentText().toStdString()}};
     if (!_positiveClass->currentText().trimmed().isEmpty())
         objective["positive_class"] = _positiveClass->currentText().trimmed().toStdString();
@@ -209,15 +232,16 @@ void OptimizationForm::setClassNames(const QStringList& names)
     _positiveClass->addItems(names);
     _positiveClass->setCurrentText(keep);
     _positiveClass->blockSignals(was);
+    updateMetricLabels();
 }
 
 void OptimizationForm::applyDefaultsFor(const QString& kind)
 {
     if (kind == QLatin1String("imbalanced")) {
-        _metric->setCurrentText(QStringLiteral("f1"));
+        _metric->setCurrentIndex(_metric->findData(QStringLiteral("f1")));
         _positiveClass->setCurrentText(QStringLiteral("1"));
     } else {
-        _metric->setCurrentText(QStringLiteral("accuracy"));
+        _metric->setCurrentIndex(_metric->findData(QStringLiteral("accuracy")));
         _positiveClass->setCurrentText(QString());
     }
 }
@@ -231,6 +255,7 @@ void OptimizationForm::updateEnabled()
     _acquisition->setEnabled(editable && gp);
     _kernel->setEnabled(editable && gp);
     _ucbBeta->setEnabled(editable && gp && ucb);
+    _positiveClass->setEnabled(editable && train::Metrics::usesPositiveClass(metric().toStdString()));
     _warmupEpochs->setEnabled(editable && _pruner->isChecked());
     _minTrials->setEnabled(editable && _pruner->isChecked());
 }

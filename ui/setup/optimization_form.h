@@ -27,6 +27,9 @@ public:
     void writeJson(nlohmann::json& spec) const;
     QString formError() const;
     QString device() const;
+    /// The objective metric's name ("f1_macro") and what people read ("F1 (macro)").
+    QString metric() const;
+    QString objectiveLabel() const;
     /// The classes of the data: the positive-class choices.
     void setClassNames(const QStringList& names);
     /// Defaults for a newly chosen data set (imbalanced: F1 of class 1).
@@ -47,6 +50,7 @@ private:
     bool _loading = false;
 
     void updateEnabled();
+    void updateMetricLabels();
     void edited();
 };
 

@@ -75,6 +75,7 @@ SearchSpaceEditor::SearchSpaceEditor(QWidget* parent) : QWidget(parent), _model(
     _view->setColumnWidth(SearchSpaceModel::HighColumn, 7 * em);
     _view->setColumnWidth(SearchSpaceModel::LogColumn, 4 * em);
     _view->setColumnWidth(SearchSpaceModel::StepColumn, 6 * em);
+    _view->setColumnWidth(SearchSpaceModel::ChoicesColumn, 14 * em); // "When" stretches
 
     _add = button(tr("Add"), QStringLiteral("addParameterButton"), tr("Add a parameter (a float range to edit)"), this);
     _duplicate = button(tr("Duplicate"), QStringLiteral("duplicateParameterButton"),

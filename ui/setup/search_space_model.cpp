@@ -95,7 +95,7 @@ int SearchSpaceModel::columnCount(const QModelIndex& parent) const { return pare
 
 QString SearchSpaceModel::columnName(int column)
 {
-    static const char* names[] = {"Name", "Type", "Low", "High", "Log", "Step", "Choices"};
+    static const char* names[] = {"Name", "Type", "Low", "High", "Log", "Step", "Choices", "When"};
     return column >= 0 && column < ColumnCount ? QString::fromLatin1(names[column]) : QString();
 }
 
@@ -131,6 +131,7 @@ QVariant SearchSpaceModel::data(const QModelIndex& index, int role) const
         case LogColumn: return role == Qt::EditRole ? QVariant(r.log) : QVariant();
         case StepColumn: return r.step;
         case ChoicesColumn: return r.choices;
+        case WhenColumn: return r.when;
         }
         return {};
     case Qt::CheckStateRole:
@@ -150,6 +151,9 @@ QVariant SearchSpaceModel::data(const QModelIndex& index, int role) const
         case ChoicesColumn: return used ? tr("Comma-separated choices: relu, tanh; numbers and true/false are typed; "
                                              "\"quote\" a text that looks like a number")
                                         : tr("Only categorical parameters take choices");
+        case WhenColumn: return tr("Empty: always searched. \"optimizer = sgd\": searched only when the categorical "
+                                   "parameter optimizer is sgd (several choices comma-separated; several "
+                                   "parents separated by ';', all must hold)");
         }
         return {};
     case Qt::BackgroundRole:
@@ -185,6 +189,7 @@ QVariant SearchSpaceModel::headerData(int section, Qt::Orientation orientation, 
         case LogColumn: return tr("Log scale (float and int; needs low > 0)");
         case StepColumn: return tr("Grid step (float only; optional)");
         case ChoicesColumn: return tr("Comma-separated choices (categorical only)");
+        case WhenColumn: return tr("Condition on a categorical parameter: parent = choice, choice (empty: always)");
         }
     }
     return {};
@@ -222,6 +227,7 @@ bool SearchSpaceModel::setData(const QModelIndex& index, const QVariant& value, 
         case HighColumn: r.high = text; break;
         case StepColumn: r.step = text; break;
         case ChoicesColumn: r.choices = value.toString(); break;
+        case WhenColumn: r.when = value.toString().trimmed(); break;
         default: return false;
         }
     }
@@ -315,6 +321,7 @@ SearchSpaceModel::Row SearchSpaceModel::rowFromParam(const space::Param& param)
     } else {
         r.choices = choicesToText(std::get<space::CategoricalParam>(param).choices);
     }
+    r.when = whenToText(space::conditionsOf(param));
     return r;
 }
 
@@ -340,6 +347,18 @@ json SearchSpaceModel::toJson() const
             o["high"] = num(r.high);
             if (r.log) o["log"] = true;
             if (r.type == QLatin1String("float") && !r.step.trimmed().isEmpty()) o["step"] = num(r.step);
+        }
+        if (!r.when.trimmed().isEmpty()) {
+            try {
+                o["when"] = json::object();
+                for (const auto& c : whenFromText(r.when)) {
+                    json values = json::array();
+                    for (const auto& v : c.values) values.push_back(choiceJson(v));
+                    o["when"][c.parent] = values;
+                }
+            } catch (const std::invalid_argument&) {
+                o["when"] = str(r.when); // core reports "'when' must be an object ..."
+            }
         }
         params.push_back(std::move(o));
     }
@@ -414,6 +433,7 @@ QVector<QString> SearchSpaceModel::rowErrors(int ri) const
     QVector<QString> e(ColumnCount);
     const Row& r = _rows[ri];
     const std::string name = str(r.name);
+    e[WhenColumn] = whenError(ri);
 
     if (r.name.trimmed().isEmpty()) e[NameColumn] = tr("name must not be empty");
     else if (const int first = indexOf(r.name); first >= 0 && first < ri)

@@ -1,6 +1,6 @@
 #pragma once
 // The search space as an editable table: one row per parameter, columns
-// name, type, low, high, log, step, choices. Cells hold what the user typed,
+// name, type, low, high, log, step, choices, when. Cells hold what the user typed,
 // so a half-edited row can be shown and marked: every invalid cell gets a red
 // background, a warning icon and its reason as Qt::ToolTipRole at once. The
 // rules of the whole space (and of each setting) stay in core; the model only
@@ -18,7 +18,17 @@ namespace tw::ui {
 class SearchSpaceModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { NameColumn, TypeColumn, LowColumn, HighColumn, LogColumn, StepColumn, ChoicesColumn, ColumnCount };
+    enum Column {
+        NameColumn,
+        TypeColumn,
+        LowColumn,
+        HighColumn,
+        LogColumn,
+        StepColumn,
+        ChoicesColumn,
+        WhenColumn,
+        ColumnCount
+    };
 
     /// One parameter as typed: numbers and choices are text.
     struct Row {
@@ -27,6 +37,7 @@ public:
         QString low, high, step;
         bool log = false;
         QString choices; // comma separated; "quoted" for a string that looks like a number
+        QString when;    // "optimizer = sgd, adamw; batch_norm = true"; empty: always active
     };
 
     explicit SearchSpaceModel(QObject* parent = nullptr);
@@ -80,6 +91,12 @@ public:
     static QString choicesToText(const std::vector<space::Choice>& choices);
     /// Throws std::invalid_argument naming the rule (unterminated quote, empty choice).
     static std::vector<space::Choice> choicesFromText(const QString& text);
+    /// Conditions <-> text: "family = random_forest, logistic_regression;
+    /// depth_kind = fixed" (one "parent = choices" per condition, separated by
+    /// ';'; the choices written as in the Choices column). Empty: none.
+    static QString whenToText(const std::vector<space::Condition>& when);
+    /// Throws std::invalid_argument naming the rule (no '=', no parent name).
+    static std::vector<space::Condition> whenFromText(const QString& text);
 
 Q_SIGNALS:
     /// Any edit, insert, removal or reset.
@@ -92,6 +109,7 @@ private:
 
     void revalidate();
     QVector<QString> rowErrors(int r) const;
+    QString whenError(int r) const;
     void changed();
 };
 

@@ -10,6 +10,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -165,8 +166,16 @@ void SetupPanel::revalidate()
 {
     if (_loading) return;
     QString reason;
+    QStringList warnings;
     try {
         const train::StudySpec s = spec();
+        for (const auto& w : s.warnings()) {
+            QString text = QString::fromStdString(w.message);
+            if (w.kind == train::SpecWarning::Kind::NoBayesianStep)
+                text += tr(" (raise Trials above %1 or lower Initial random trials in Optimization)")
+                            .arg(s.sampler.initialFor(s.space.size()));
+            warnings << text;
+        }
         if (!_data->dataError().isEmpty()) reason = tr("Data: %1").arg(_data->dataError());
         else if (!s.objective.positiveClass.empty() && !_data->classNames().isEmpty() &&
                  !_data->classNames().contains(QString::fromStdString(s.objective.positiveClass)))
@@ -184,8 +193,17 @@ void SetupPanel::revalidate()
         _tabs->setTabIcon(i, i == bad ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : QIcon());
     if (reason.isEmpty()) {
         const int n = _space->model()->rowCount();
-        _status->setText(tr("✔ Ready to run: %1 parameters searched, %2 trials.").arg(n).arg(specJson()["budget"]["trials"].get<int>()));
-        _status->setStyleSheet(QStringLiteral("QLabel { color: #1e6b2f; background: #e6f4ea; padding: 6px 10px; }"));
+        const QString ready = tr("Ready to run: %1 parameters searched, %2 trials.")
+                                  .arg(n)
+                                  .arg(specJson()["budget"]["trials"].get<int>());
+        if (warnings.isEmpty()) {
+            _status->setText(tr("✔ %1").arg(ready));
+            _status->setStyleSheet(QStringLiteral("QLabel { color: #1e6b2f; background: #e6f4ea; padding: 6px 10px; }"));
+        } else {
+            // Runnable, but probably not what was meant: say so where Run is.
+            _status->setText(tr("⚠ %1 Note: %2.").arg(ready, warnings.join(QStringLiteral("; "))));
+            _status->setStyleSheet(QStringLiteral("QLabel { color: #7a4b00; background: #fff4e0; padding: 6px 10px; }"));
+        }
     } else {
         _status->setText(tr("✖ %1").arg(reason));
         _status->setStyleSheet(QStringLiteral("QLabel { color: #b00020; background: #fdecea; padding: 6px 10px; }"));
@@ -225,10 +243,41 @@ void SetupPanel::updateSearched()
     _training->setSearched(keys);
 }
 
+void SetupPanel::locateMissingData(train::StudySpec& spec)
+{
+    auto ask = [this](const QString& missing, const QString& what) {
+        if (_askMissing) return _askMissing(missing, what);
+        const QString name = QFileInfo(missing).fileName();
+        return QFileDialog::getOpenFileName(
+            this, tr("Where is %1?").arg(name), QFileInfo(missing).absolutePath(),
+            tr("%1 (%2);;CSV files (*.csv *.tsv *.txt);;All files (*)").arg(what, name));
+    };
+    auto exists = [](const std::string& p) { return !p.empty() && QFileInfo::exists(QString::fromStdString(p)); };
+    QString chosenFolder;
+    for (auto [file, what] : {std::pair{&spec.dataset.csv, tr("training CSV")}, std::pair{&spec.dataset.testCsv, tr("test CSV")}}) {
+        if (file->empty() || exists(*file)) continue;
+        const QString missing = QString::fromStdString(*file);
+        // The talk's CSVs travel together: look next to the one just found first.
+        if (!chosenFolder.isEmpty()) {
+            const QString sibling = QDir(chosenFolder).filePath(QFileInfo(missing).fileName());
+            if (QFileInfo::exists(sibling)) {
+                *file = sibling.toStdString();
+                continue;
+            }
+        }
+        const QString answer = ask(missing, what);
+        if (answer.isEmpty()) continue;  // left missing: the data page says so
+        *file = QFileInfo(answer).absoluteFilePath().toStdString();
+        chosenFolder = QFileInfo(answer).absolutePath();
+    }
+}
+
 bool SetupPanel::loadSpecFile(const QString& path, QString* error)
 {
     try {
-        setSpec(train::StudySpec::load(path.toStdString()));
+        train::StudySpec spec = train::StudySpec::load(path.toStdString());
+        locateMissingData(spec);
+        setSpec(spec);
         return true;
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());

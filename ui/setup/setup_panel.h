@@ -8,6 +8,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 class QLabel;
@@ -39,8 +41,16 @@ public:
     /// "" when valid, e.g. "Search space, row 2 'lr', low: log scale needs low > 0 (low = 0)".
     QString invalidReason() const { return _reason; }
 
-    /// StudySpec::load + setSpec; on failure *error holds core's message.
+    /// StudySpec::load + setSpec; on failure *error holds core's message. A
+    /// data file the spec names that does not exist is asked for (the asker,
+    /// by default a file dialog naming it); a test CSV of the same name next
+    /// to the chosen training CSV is taken without asking.
     bool loadSpecFile(const QString& path, QString* error);
+    /// Where a missing data file is: `missing` is the path the spec names,
+    /// `what` says which file ("training CSV"); "" leaves it missing.
+    using MissingFileAsker = std::function<QString(const QString& missing, const QString& what)>;
+    /// Replaces the file dialog (tests answer without one).
+    void setMissingFileAsker(MissingFileAsker asker) { _askMissing = std::move(asker); }
     /// Writes spec().toJson(), data paths relative to the spec's folder where possible.
     bool saveSpecFile(const QString& path, QString* error);
     /// The file last loaded or saved ("" for a new setup).
@@ -78,6 +88,8 @@ private:
     train::StudySpec _base; // keeps the settings no form shows
     bool _readOnly = false;
     bool _loading = false;
+    MissingFileAsker _askMissing;
+    void locateMissingData(train::StudySpec& spec);
 
     void revalidate();
     void edited();

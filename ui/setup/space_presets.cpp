@@ -80,10 +80,19 @@ QVector<SpacePreset> spacePresets(const QString& family, bool imbalanced)
     }
     SpacePreset imputation = one(tr("Numeric imputation (mean, median)"), tr("How missing numbers of a CSV are filled"),
                                  CategoricalParam{"numeric_impute", {Choice{"mean"}, Choice{"median"}}});
+    SpacePreset categoricalImputation =
+        one(tr("Categorical imputation (most frequent, missing category)"),
+            tr("How missing categories of a CSV are filled: the most frequent one, or a category of their own"),
+            CategoricalParam{"categorical_impute", {Choice{"most_frequent"}, Choice{"missing_category"}}});
     SpacePreset standardize = one(tr("Standardize (true, false)"), tr("Scale numeric CSV columns to mean 0, std 1"),
                                   CategoricalParam{"standardize", {Choice{true}, Choice{false}}});
-    out << warmup << schedule;
-    if (!cnn) out << imputation << standardize;
+    const SpacePreset loss = one(tr("Loss function (cross-entropy, MSE)"),
+                                 tr("The training criterion (the setting 'loss'; not the validation loss the "
+                                    "study may optimize). bce fits binary tasks with one output only: add it to "
+                                    "the choices by hand for those"),
+                                 CategoricalParam{"loss", {Choice{"cross_entropy"}, Choice{"mse"}}});
+    out << warmup << schedule << loss;
+    if (!cnn) out << imputation << categoricalImputation << standardize;
     return out;
 }
 

@@ -21,6 +21,7 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QValueAxis>
 #include <QtTest>
 
 #include <cmath>
@@ -169,6 +170,7 @@ private Q_SLOTS:
     void importanceView();
     void darkTheme();
     void exportsAndScreenshots();
+    void axesStayWithinPossibleValues();
 };
 
 void TestCharts::traceSeriesAndBestSoFar_data()
@@ -524,6 +526,69 @@ void TestCharts::exportsAndScreenshots()
     saveScreenshot(importance, "importance");
     importance.setDark(true);
     saveScreenshot(importance, "importance_dark");
+}
+
+void TestCharts::axesStayWithinPossibleValues()
+{
+    // Accuracies close to 1 and training losses close to 0: rounded to nice
+    // numbers the axes would pass 1 and 0.
+    study::StudyConfig c;
+    c.name = "accuracy";
+    c.direction = study::Direction::Maximize;
+    c.space = space::SearchSpace({space::FloatParam{"learning_rate", 1e-4, 1e-1, true, std::nullopt},
+                                  space::FloatParam{"dropout", 0.0, 0.5, false, std::nullopt}});
+    c.sampler.name = "qmc";
+    c.sampler.seed = 5;
+    auto st = study::Study::createInMemory(c);
+    for (int i = 0; i < 12; ++i) {
+        auto t = st->ask();
+        const double acc = 0.999 - 0.02 * std::abs(std::log10(t.params[0]) + 2.5) - 0.01 * t.params[1];
+        nlohmann::json curve = nlohmann::json::array();
+        for (int e = 1; e <= 5; ++e)
+            curve.push_back({{"epoch", e}, {"train_loss", 0.002 + 0.3 / (e * e)},
+                             {"validation", {{"accuracy", std::min(0.9995, acc - 0.05 / e + 0.05)}}}});
+        st->setUserAttrs(t.number, {{"curve", curve}});
+        st->tell(t.number, study::Outcome::complete(i == 0 ? 0.9995 : acc));
+    }
+    const auto trials = st->trials();
+    const ui::ValueBounds accuracy{0.0, 1.0};
+    auto maxOf = [](QAbstractAxis* a) { return qobject_cast<QValueAxis*>(a)->max(); };
+    auto minOf = [](QAbstractAxis* a) { return qobject_cast<QValueAxis*>(a)->min(); };
+
+    ui::TraceChart trace;
+    trace.setTrials(trials, st->space(), st->direction(), "accuracy");
+    // Unbounded, the nice numbers pass 1.
+    QVERIFY2(maxOf(shownVerticalAxis(trace.chart())) > 1.0, qPrintable(QString::number(maxOf(shownVerticalAxis(trace.chart())))));
+    saveScreenshot(trace, "trace_accuracy_unbounded");
+    trace.setValueBounds(accuracy);
+    QVERIFY(maxOf(shownVerticalAxis(trace.chart())) <= 1.0);
+    QVERIFY(maxOf(shownVerticalAxis(trace.chart())) >= 0.999);
+    saveScreenshot(trace, "trace_accuracy_bounded");
+
+    ui::LearningCurveChart curves;
+    curves.setMetricBounds(accuracy);
+    curves.setCurves({ui::LearningCurveChart::curveOf(trials[0], "accuracy"),
+                      ui::LearningCurveChart::curveOf(trials[1], "accuracy")},
+                     "accuracy");
+    int checked = 0;
+    for (QAbstractAxis* a : curves.chart()->axes(Qt::Vertical)) {
+        if (a->titleText().contains("training loss")) {
+            QVERIFY(minOf(a) >= 0.0);
+            ++checked;
+        } else {
+            QVERIFY2(maxOf(a) <= 1.0, qPrintable(QString::number(maxOf(a))));
+            ++checked;
+        }
+    }
+    QCOMPARE(checked, 2);
+    saveScreenshot(curves, "learning_curves_bounded");
+
+    ui::SliceView slice;
+    slice.setValueBounds(accuracy);
+    slice.setSurrogate(surrogateOf(*st), trials, st->direction(), "accuracy");
+    QCOMPARE(slice.emptyReason(), QString());
+    QVERIFY(maxOf(shownVerticalAxis(slice.chart())) <= 1.0);
+    saveScreenshot(slice, "slice_accuracy_bounded");
 }
 
 QTEST_MAIN(TestCharts)

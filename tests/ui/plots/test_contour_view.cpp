@@ -12,6 +12,7 @@
 #include "study/study.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QImage>
 #include <QSlider>
@@ -20,6 +21,8 @@
 #include <QtTest>
 
 #include <cmath>
+
+#include <nlohmann/json.hpp>
 
 using namespace tw;
 
@@ -58,6 +61,7 @@ private Q_SLOTS:
     void darkPalette();
     void exports();
     void hoverReadsTheGrid();
+    void conditionalBranches();
 };
 
 void TestContourView::emptyStateSaysWhy()
@@ -102,6 +106,17 @@ void TestContourView::onePairAndAllPairs()
     QCOMPARE(v.panelCount(), 6);
     QTest::qWait(50);
     shoot(v, "contour_view_all_pairs");
+    // A long objective name in a narrower window: the colour-bar titles
+    // shorten to what fits instead of being cut.
+    v.resize(1000, 560);
+    v.setStudy(st->space(), st->trials(), st->direction(), "validation loss", "contour-view");
+    v.setSurrogate(s);
+    v.waitForGrids();
+    QTest::qWait(50);
+    shoot(v, "contour_view_all_pairs_narrow");
+    v.resize(1400, 640);
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "contour-view");
+    v.setSurrogate(s);
     v.setAllPairs(false);
     v.waitForGrids();
     QCOMPARE(v.panelCount(), 2);
@@ -263,8 +278,11 @@ void TestContourView::exports()
     QVERIFY2(v.exportAllPairs(dir.path(), "png", &error), qPrintable(error));
     QCOMPARE(QDir(dir.path()).entryList({"*_vs_*.png"}).size(), 3);
     QVERIFY(QFile::exists(dir.filePath("learning_rate_vs_dropout.png")));
-    QVERIFY(!v.exportAllPairs(dir.filePath("missing"), "png", &error));
-    QVERIFY(error.contains("missing"));
+    // A new folder (even nested) is created; a file is refused.
+    QVERIFY2(v.exportAllPairs(dir.filePath("new/pairs"), "svg", &error), qPrintable(error));
+    QCOMPARE(QDir(dir.filePath("new/pairs")).entryList({"*_vs_*.svg"}).size(), 3);
+    QVERIFY(!v.exportAllPairs(dir.filePath("a.png"), "png", &error));
+    QVERIFY2(error.contains("a.png") && error.contains("not a folder"), qPrintable(error));
 
     QVERIFY2(v.exportGridCsv(dir.filePath("grid.csv"), &error), qPrintable(error));
     QFile csv(dir.filePath("grid.csv"));
@@ -273,6 +291,81 @@ void TestContourView::exports()
     for (const QByteArray& line : csv.readAll().split('\n'))
         rows += !line.isEmpty() && !line.startsWith('#') && !line.startsWith("x,");
     QCOMPARE(rows, 50 * 50);
+}
+
+void TestContourView::conditionalBranches()
+{
+    // Two families, each with its own parameters: the panel greys the other
+    // family's sliders, all pairs lists the active branch's pairs only, and a
+    // pair across branches draws nothing and says why.
+    study::StudyConfig c;
+    c.name = "families";
+    c.space = space::SearchSpace::fromJson(nlohmann::json::parse(R"({"parameters": [
+        {"name": "family", "type": "categorical", "choices": ["linear", "forest"]},
+        {"name": "C", "type": "float", "low": 0.001, "high": 100, "log": true, "when": {"family": ["linear"]}},
+        {"name": "l1_ratio", "type": "float", "low": 0, "high": 1, "when": {"family": ["linear"]}},
+        {"name": "trees", "type": "int", "low": 10, "high": 300, "when": {"family": ["forest"]}},
+        {"name": "depth", "type": "int", "low": 2, "high": 30, "when": {"family": ["forest"]}}
+    ]})"));
+    c.sampler.name = "qmc";
+    c.sampler.seed = 2;
+    auto st = study::Study::createInMemory(c);
+    for (int i = 0; i < 20; ++i) {
+        const auto t = st->ask();
+        const auto& p = t.params;
+        const double loss = p[0] == 0.0 ? 0.3 + 0.02 * std::pow(std::log10(p[1]), 2) + 0.05 * p[2]
+                                        : 0.2 + 1e-6 * std::pow(p[3] - 200, 2) + 0.002 * std::abs(p[4] - 12);
+        st->tell(t.number, study::Outcome::complete(loss));
+    }
+    ui::SurrogateFitter f;
+    ui::ContourView v;
+    v.resize(1400, 700);
+    v.show();
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "families");
+    v.setSurrogate(fitNow(f, *st));
+    v.setPair("trees", "depth");
+    auto* family = v.findChild<QComboBox*>("fixed_family");
+    auto* cSlider = v.findChild<QSlider*>("fixed_C");
+    auto* l1 = v.findChild<QSlider*>("fixed_l1_ratio");
+    QVERIFY(family && cSlider && l1);
+    family->setCurrentIndex(1); // forest
+    v.waitForGrids();
+    QVERIFY2(v.emptyReason().isEmpty(), qPrintable(v.emptyReason()));
+    QCOMPARE(v.panelCount(), 2);
+    QVERIFY(!cSlider->isEnabled());
+    QVERIFY(!l1->isEnabled());
+    QVERIFY2(l1->toolTip().contains("family in [linear] (family = forest)"), qPrintable(l1->toolTip()));
+    QTest::qWait(50);
+    shoot(v, "contour_view_conditional");
+
+    // Within the forest: family x trees, family x depth, trees x depth.
+    v.setAllPairs(true);
+    v.waitForGrids();
+    QCOMPARE(v.panelCount(), 6);
+    QStringList tips;
+    for (auto* tile : v.findChildren<QWidget*>("contourSmallMultiple")) tips << tile->toolTip();
+    QCOMPARE(tips.size(), 3);
+    for (const QString& tip : tips) QVERIFY2(!tip.contains("C ") && !tip.contains("l1_ratio"), qPrintable(tip));
+    QTest::qWait(50);
+    shoot(v, "contour_view_conditional_all_pairs");
+    // The linear branch: its sliders come back, the forest's grey out.
+    family->setCurrentIndex(0);
+    v.waitForGrids();
+    QCOMPARE(v.panelCount(), 6);
+    QVERIFY(cSlider->isEnabled());
+    QVERIFY(!v.findChild<QSlider*>("fixed_trees")->isEnabled());
+    v.setAllPairs(false);
+
+    // A pair across the branches draws nothing and says why.
+    v.setPair("C", "trees");
+    v.waitForGrids();
+    QCOMPARE(v.panelCount(), 0);
+    QVERIFY2(v.emptyReason().contains("parameter 'trees' is inactive at the fixed values"), qPrintable(v.emptyReason()));
+    // The parent on an axis: every child of a branch is live somewhere.
+    v.setPair("family", "C");
+    v.waitForGrids();
+    QCOMPARE(v.panelCount(), 2);
+    QVERIFY(v.findChild<QSlider*>("fixed_trees")->isEnabled());
 }
 
 QTEST_MAIN(TestContourView)

@@ -16,6 +16,7 @@
 #include <QtTest>
 
 #include <csignal>
+#include <limits>
 
 using namespace tw;
 using nlohmann::json;
@@ -44,7 +45,9 @@ private Q_SLOTS:
     void stopEndsTheRunningTrial();
     void killedStudyReopensAndResumes();
     void mismatchedStudyFileIsRefused();
+    void changedSetupSurvivesReopening();
     void tableUpdatesInPlaceAndFilters();
+    void inactiveParameterCellsAreEmpty();
 };
 
 void TestStudyController::runRecordsEveryTrialAndEpoch()
@@ -172,6 +175,18 @@ void TestStudyController::killedStudyReopensAndResumes()
     for (const auto& t : *c.trials()) complete += t.state == study::TrialState::Complete;
     QVERIFY(complete >= 2);
     QCOMPARE(c.spec().budget.trials, 50);
+    // The trial the killed process was running shows as abandoned at once,
+    // while the file is left as it is until the study is resumed.
+    int abandoned = 0;
+    for (const auto& t : *c.trials()) {
+        QVERIFY(t.state != study::TrialState::Running);
+        abandoned += t.reason.rfind("abandoned", 0) == 0;
+    }
+    int runningInFile = 0;
+    for (const auto& t : study::Study::openFile(studyPath.toStdString())->trials())
+        runningInFile += t.state == study::TrialState::Running;
+    QCOMPARE(abandoned, runningInFile);
+    QCOMPARE(c.countedTrials(), complete);
     // Resume for two more trials: left-over running trials are marked abandoned.
     train::StudySpec spec = c.spec();
     spec.budget.trials = complete + 2;
@@ -200,6 +215,55 @@ void TestStudyController::mismatchedStudyFileIsRefused()
     QVERIFY(error.contains("search space"));
     QVERIFY(!d.openStudy(dir.filePath("missing.study"), &error));
     QVERIFY(error.contains("missing.study"));
+}
+
+void TestStudyController::changedSetupSurvivesReopening()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("raised.study");
+    QString error;
+    {
+        ui::StudyController c;
+        QVERIFY2(c.newStudy(spiralsSpec(1, 2), path, &error), qPrintable(error));
+        QSignalSpy done(&c, &ui::StudyController::runFinished);
+        QVERIFY2(c.start("cpu", &error), qPrintable(error));
+        QVERIFY(done.wait(60000));
+        // Raise the budget and change a fixed setting, then resume.
+        train::StudySpec raised = c.spec();
+        raised.budget.trials = 3;
+        raised.training.epochs = 2;
+        QVERIFY2(c.updateSpec(raised, &error), qPrintable(error));
+        QVERIFY2(c.start("cpu", &error), qPrintable(error));
+        QVERIFY(done.wait(60000));
+        QCOMPARE(c.countedTrials(), 3);
+    }
+    ui::StudyController reopened;
+    QVERIFY2(reopened.openStudy(path, &error), qPrintable(error));
+    QCOMPARE(reopened.spec().budget.trials, 3);
+    QCOMPARE(reopened.spec().training.epochs, 2);
+    QCOMPARE(reopened.countedTrials(), 3);
+    // Each trial says what it ran with.
+    const auto& trials = *reopened.trials();
+    QCOMPARE(trials.size(), size_t(3));
+    const int epochs[] = {1, 1, 2};
+    for (size_t i = 0; i < 3; ++i) {
+        QVERIFY(trials[i].userAttrs.contains("settings"));
+        QCOMPARE(trials[i].userAttrs["settings"]["training"]["epochs"].get<int>(), epochs[i]);
+        QVERIFY(trials[i].userAttrs["settings"]["model"].is_object());
+    }
+    // Raising it again through a new run in the same file records it as well,
+    // and an unchanged setup writes nothing.
+    train::StudySpec more = reopened.spec();
+    more.budget.trials = 5;
+    QVERIFY2(reopened.newStudy(more, path, &error), qPrintable(error));
+    const auto st = study::Study::openFile(path.toStdString());
+    QCOMPARE(st->revision(), 2);
+    QCOMPARE(st->config().userAttrs["spec"]["budget"]["trials"].get<int>(), 5);
+    QVERIFY(!train::recordSpec(*st, more));
+    QCOMPARE(st->revision(), 2);
+    more.budget.trials = 4;
+    QVERIFY(train::recordSpec(*st, more));
+    QCOMPARE(st->revision(), 3);
 }
 
 void TestStudyController::tableUpdatesInPlaceAndFilters()
@@ -251,6 +315,38 @@ void TestStudyController::tableUpdatesInPlaceAndFilters()
     QVERIFY(!selection.isEmpty());
     QCOMPARE(selection.last().at(0).value<QList<int>>(), QList<int>{2});
     QVERIFY(view.selectionText().startsWith("Trial\tState\tObjective\tlearning_rate"));
+    // Copied numbers are the shortest text that reads back as the same value.
+    view.selectTrial(0);
+    const QString copied = view.selectionText();
+    QVERIFY2(copied.contains("\t0.9\t") && copied.contains("\t0.01\t"), qPrintable(copied));
+    QVERIFY2(!copied.contains("0000000"), qPrintable(copied));
+}
+
+void TestStudyController::inactiveParameterCellsAreEmpty()
+{
+    // momentum only for sgd, beta1 only for adam: the other one's cell is empty.
+    const auto s = space::SearchSpace::fromJson(json::parse(R"({"parameters": [
+        {"name": "optimizer", "type": "categorical", "choices": ["sgd", "adam"]},
+        {"name": "momentum", "type": "float", "low": 0.1, "high": 0.99, "when": {"optimizer": ["sgd"]}},
+        {"name": "beta1", "type": "float", "low": 0.7, "high": 0.99, "when": {"optimizer": ["adam"]}}
+    ]})"));
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<study::Trial> trials(2);
+    trials[0].number = 0;
+    trials[0].params = {0, 0.9, nan};
+    trials[1].number = 1;
+    trials[1].params = {1, nan, 0.8};
+    ui::TrialTableModel m;
+    m.setTrials(s, trials);
+    QCOMPARE(m.data(m.index(0, m.parameterColumn(0))).toString(), QString("sgd"));
+    QCOMPARE(m.data(m.index(0, m.parameterColumn(1))).toDouble(), 0.9);
+    QVERIFY(!m.data(m.index(0, m.parameterColumn(2))).isValid());
+    QVERIFY(!m.data(m.index(1, m.parameterColumn(1))).isValid());
+    QCOMPARE(m.data(m.index(1, m.parameterColumn(2))).toDouble(), 0.8);
+    ui::TrialTableView view;
+    view.model()->setTrials(s, trials);
+    view.selectTrial(1);
+    QVERIFY2(view.selectionText().contains("adam\t\t0.8"), qPrintable(view.selectionText()));
 }
 
 QTEST_MAIN(TestStudyController)

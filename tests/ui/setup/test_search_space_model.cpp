@@ -4,6 +4,7 @@
 #include "setup/search_space_model.h"
 #include "setup/space_presets.h"
 
+#include <QDir>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -171,6 +172,17 @@ private Q_SLOTS:
             QCOMPARE(m.rowCount(), before);
             QCOMPARE(m.space().size(), size_t(before));
         }
+        // The loss function and both imputations have presets.
+        for (const char* id : {"loss", "categorical_impute", "numeric_impute"}) {
+            const auto p = ui::spacePreset(QStringLiteral("mlp"), QString::fromLatin1(id));
+            QVERIFY2(p.params.size() == 1, id);
+            QCOMPARE(space::nameOf(p.params.front()), std::string(id));
+            QVERIFY(std::holds_alternative<space::CategoricalParam>(p.params.front()));
+        }
+        QCOMPARE(std::get<space::CategoricalParam>(ui::spacePreset("mlp", "categorical_impute").params.front()).choices.size(),
+                 size_t(2));
+        QVERIFY(ui::spacePreset(QStringLiteral("cnn"), QStringLiteral("loss")).params.size() == 1);
+        QVERIFY(ui::spacePreset(QStringLiteral("mlp"), QStringLiteral("loss")).title.contains("Loss function"));
         ui::SearchSpaceEditor editor;
         QCOMPARE(editor.applyPreset(QStringLiteral("space:mlp")), 5);
         QVERIFY(editor.model()->indexOf("hidden_layers") >= 0);
@@ -198,6 +210,74 @@ private Q_SLOTS:
         bad.close();
         QVERIFY(!m.loadFile(bad.fileName(), &error));
         QVERIFY2(error.contains("bad.json") && error.contains("log scale needs low > 0"), qPrintable(error));
+    }
+
+    void whenColumn()
+    {
+        // momentum for sgd only; beta1 for adam and adamw.
+        SearchSpaceModel m;
+        m.setSpace(space::SearchSpace::fromJson(nlohmann::json::parse(R"({"parameters": [
+            {"name": "optimizer", "type": "categorical", "choices": ["sgd", "adam", "adamw"]},
+            {"name": "momentum", "type": "float", "low": 0.1, "high": 0.99, "when": {"optimizer": ["sgd"]}},
+            {"name": "beta1", "type": "float", "low": 0.7, "high": 0.99, "when": {"optimizer": ["adam", "adamw"]}}
+        ]})")));
+        QCOMPARE(m.columnCount(), int(SearchSpaceModel::ColumnCount));
+        QCOMPARE(m.headerData(SearchSpaceModel::WhenColumn, Qt::Horizontal).toString(), QStringLiteral("When"));
+        QCOMPARE(m.data(m.index(0, SearchSpaceModel::WhenColumn)).toString(), QString());
+        QCOMPARE(m.data(m.index(1, SearchSpaceModel::WhenColumn)).toString(), QStringLiteral("optimizer = sgd"));
+        QCOMPARE(m.data(m.index(2, SearchSpaceModel::WhenColumn)).toString(), QStringLiteral("optimizer = adam, adamw"));
+        QVERIFY(!m.hasCellErrors());
+        QCOMPARE(m.space().toJson()["parameters"][2]["when"], nlohmann::json::parse(R"({"optimizer": ["adam", "adamw"]})"));
+
+        // Each rule, on the When cell, with the reason as its tooltip.
+        const auto whenError = [&](const char* text) {
+            set(m, 1, SearchSpaceModel::WhenColumn, text);
+            const QString e = m.cellError(1, SearchSpaceModel::WhenColumn);
+            if (!e.isEmpty()) {
+                if (tip(m, 1, SearchSpaceModel::WhenColumn) != e) return QStringLiteral("tooltip differs");
+                if (!m.data(m.index(1, SearchSpaceModel::WhenColumn), Qt::BackgroundRole).isValid())
+                    return QStringLiteral("no background");
+            }
+            return e;
+        };
+        QCOMPARE(whenError("optimiser = sgd"),
+                 QStringLiteral("'when' names an unknown parameter 'optimiser' (the space has optimizer, momentum, beta1)"));
+        QCOMPARE(whenError("beta1 = 0.9"), QStringLiteral("'when': parent 'beta1' must be categorical (it is float)"));
+        QCOMPARE(whenError("optimizer = rmsprop"),
+                 QStringLiteral("'when': \"rmsprop\" is not one of the choices of 'optimizer' (\"sgd\", \"adam\", \"adamw\")"));
+        QCOMPARE(whenError("optimizer ="), QStringLiteral("'when': the list of values for 'optimizer' must not be empty"));
+        QCOMPARE(whenError("momentum = 1"), QStringLiteral("'when' cannot name the parameter itself"));
+        QCOMPARE(whenError("optimizer sgd"), QStringLiteral("'optimizer sgd' needs '=' (write parent = choice, choice)"));
+        QVERIFY(m.firstCellError().contains("row 2 'momentum', when:"));
+        QVERIFY(whenError("optimizer = sgd").isEmpty());
+        QVERIFY(!m.hasCellErrors());
+
+        // A cycle: optimizer conditioned on a categorical that depends on it.
+        set(m, 2, SearchSpaceModel::TypeColumn, "categorical");
+        set(m, 2, SearchSpaceModel::ChoicesColumn, "0.9, 0.95");
+        set(m, 2, SearchSpaceModel::NameColumn, "beta1");
+        set(m, 0, SearchSpaceModel::WhenColumn, "beta1 = 0.9");
+        QVERIFY2(m.cellError(0, SearchSpaceModel::WhenColumn).contains("form a cycle (optimizer -> beta1 -> optimizer)"),
+                 qPrintable(m.cellError(0, SearchSpaceModel::WhenColumn)));
+        set(m, 0, SearchSpaceModel::WhenColumn, "");
+        QVERIFY2(!m.hasCellErrors(), qPrintable(m.firstCellError()));
+        // Changing the parent's choices re-checks its children.
+        set(m, 0, SearchSpaceModel::ChoicesColumn, "adam, adamw");
+        QVERIFY(m.cellError(1, SearchSpaceModel::WhenColumn).contains("\"sgd\" is not one of the choices"));
+
+        // In the editor: the When column shows the conditions; a bad one is marked.
+        ui::SearchSpaceEditor editor;
+        editor.resize(1100, 260);
+        editor.model()->setSpace(space::SearchSpace::fromJson(nlohmann::json::parse(R"({"parameters": [
+            {"name": "optimizer", "type": "categorical", "choices": ["sgd", "adam", "adamw"]},
+            {"name": "momentum", "type": "float", "low": 0.1, "high": 0.99, "when": {"optimizer": ["sgd"]}},
+            {"name": "beta1", "type": "float", "low": 0.7, "high": 0.99, "when": {"optimizer": ["adam", "adamw"]}}
+        ]})")));
+        set(*editor.model(), 1, SearchSpaceModel::WhenColumn, "optimizer = rmsprop");
+        editor.show();
+        QTest::qWait(50);
+        QDir().mkpath(TW_BUILD_DIR "/screenshots");
+        QVERIFY(editor.grab().save(TW_BUILD_DIR "/screenshots/search_space_when_column.png"));
     }
 };
 

@@ -133,9 +133,10 @@ private Q_SLOTS:
         QCOMPARE(panel.spec().budget.trials, 7);
         // The metric sets the direction; beta only with UCB.
         auto* metric = panel.findChild<QComboBox*>("metricCombo");
-        metric->setCurrentText("loss");
+        metric->setCurrentIndex(metric->findData("loss"));
+        QCOMPARE(metric->currentText(), QString("validation loss"));
         QVERIFY(panel.spec().objective.direction == study::Direction::Minimize);
-        metric->setCurrentText("f1");
+        metric->setCurrentIndex(metric->findData("f1"));
         QVERIFY(panel.spec().objective.direction == study::Direction::Maximize);
         auto* acquisition = panel.findChild<QComboBox*>("acquisitionCombo");
         auto* beta = panel.findChild<QLineEdit*>("ucbBetaEdit");
@@ -152,6 +153,15 @@ private Q_SLOTS:
         QVERIFY2(panel.invalidReason().contains("positive class"), qPrintable(panel.invalidReason()));
         positive->setCurrentText("1");
         QVERIFY(panel.isValid());
+        // The metric names its class; averaged metrics need none.
+        QCOMPARE(metric->currentText(), QString("F1 (class '1')"));
+        QVERIFY(positive->isEnabled());
+        metric->setCurrentIndex(metric->findData("f1_weighted"));
+        QCOMPARE(metric->currentText(), QString("F1 (weighted)"));
+        QCOMPARE(panel.spec().objective.metric, std::string("f1_weighted"));
+        QVERIFY(!positive->isEnabled());
+        QVERIFY(metric->findData("precision_macro") >= 0 && metric->findData("recall_macro") >= 0);
+        metric->setCurrentIndex(metric->findData("f1"));
         // cuda is offered only when present.
         auto* device = panel.findChild<QComboBox*>("deviceCombo");
         QCOMPARE(device->count(), 3);
@@ -277,6 +287,72 @@ private Q_SLOTS:
         QApplication::processEvents();
         QVERIFY(QDir().mkpath(TW_BUILD_DIR "/screenshots"));
         panel.grab().save(TW_BUILD_DIR "/screenshots/setup_data_titanic.png");
+    }
+
+    void missingDataFileIsAskedFor()
+    {
+        // titanic.json names data-train-large.csv next to itself, where it is not.
+        if (!QFileInfo::exists(kTitanic + "/data-train-large.csv")) QSKIP("../shared/datasets/titanic is absent");
+        SetupPanel panel;
+        QStringList asked;
+        panel.setMissingFileAsker([&](const QString& missing, const QString& what) {
+            asked << QFileInfo(missing).fileName() + " (" + what + ")";
+            return kTitanic + "/" + QFileInfo(missing).fileName();
+        });
+        QString error;
+        QVERIFY2(panel.loadSpecFile(kExamples + "titanic.json", &error), qPrintable(error));
+        // Asked once, naming the file; the test CSV next to it is found without asking.
+        QCOMPARE(asked, QStringList{"data-train-large.csv (training CSV)"});
+        const auto spec = panel.spec();
+        QCOMPARE(QFileInfo(QString::fromStdString(spec.dataset.csv)).canonicalFilePath(),
+                 QFileInfo(kTitanic + "/data-train-large.csv").canonicalFilePath());
+        QCOMPARE(QFileInfo(QString::fromStdString(spec.dataset.testCsv)).canonicalFilePath(),
+                 QFileInfo(kTitanic + "/data-test-large.csv").canonicalFilePath());
+        QVERIFY2(panel.isValid(), qPrintable(panel.invalidReason()));
+        QCOMPARE(balance(panel).size(), 2); // Survived: 0 and 1
+        // No answer: loading goes on and the data page names the missing file.
+        SetupPanel unanswered;
+        unanswered.setMissingFileAsker([](const QString&, const QString&) { return QString(); });
+        QVERIFY2(unanswered.loadSpecFile(kExamples + "titanic.json", &error), qPrintable(error));
+        QVERIFY(!unanswered.isValid());
+        QVERIFY2(unanswered.invalidReason().contains("data-train-large.csv"), qPrintable(unanswered.invalidReason()));
+    }
+
+    void warnsWhenInitialTrialsUseTheBudget()
+    {
+        SetupPanel panel;
+        auto spec = train::StudySpec::load((kExamples + "spirals.json").toStdString());
+        spec.sampler.name = "gp";
+        spec.sampler.initialTrials = -1; // auto: max(5, 2 x parameters)
+        panel.setSpec(spec);
+        auto* trials = panel.findChild<QSpinBox*>("trialsSpin");
+        auto* initial = panel.findChild<QSpinBox*>("initialSpin");
+        const int automatic = spec.sampler.initialFor(spec.space.size());
+        trials->setValue(automatic);
+        QVERIFY(panel.isValid()); // a warning, not an error: Run stays enabled
+        QVERIFY2(label(panel, "validityLabel").contains("no Bayesian step"), qPrintable(label(panel, "validityLabel")));
+        trials->setValue(automatic + 1);
+        QVERIFY2(label(panel, "validityLabel").startsWith("✔"), qPrintable(label(panel, "validityLabel")));
+        initial->setValue(automatic + 1);
+        QVERIFY(label(panel, "validityLabel").contains("no Bayesian step"));
+        auto* metric = panel.findChild<QComboBox*>("metricCombo");
+        metric->setCurrentIndex(metric->findData("f1"));
+        panel.findChild<QComboBox*>("positiveClassCombo")->setCurrentText("1");
+        panel.resize(1100, 560);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.showSection(SetupPanel::OptimizationSection);
+        QApplication::processEvents();
+        QVERIFY(QDir().mkpath(TW_BUILD_DIR "/screenshots"));
+        panel.grab().save(TW_BUILD_DIR "/screenshots/setup_budget_warning.png");
+        initial->setValue(2);
+        QVERIFY(label(panel, "validityLabel").startsWith("✔"));
+        // Without the Gaussian process there is nothing to warn about.
+        trials->setValue(2);
+        QVERIFY(label(panel, "validityLabel").contains("no Bayesian step"));
+        auto* sampler = panel.findChild<QComboBox*>("samplerCombo");
+        sampler->setCurrentIndex(sampler->findData("random"));
+        QVERIFY(label(panel, "validityLabel").startsWith("✔"));
     }
 
     void readOnlyWhileRunning()
