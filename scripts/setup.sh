@@ -11,6 +11,7 @@ TW_PACKAGES=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libtorch-dev libopenblas0-pthread libopenblas-dev
   libeigen3-dev libnlopt-cxx-dev zlib1g-dev nlohmann-json3-dev
+  libxgboost-dev
   dataset-fashion-mnist
 )
 

@@ -9,5 +9,8 @@ namespace tw::train {
 
 std::unique_ptr<ModelFamily> makeMlpFamily(); // neural_families.cpp
 std::unique_ptr<ModelFamily> makeCnnFamily(); // neural_families.cpp
+std::unique_ptr<ModelFamily> makeLogisticRegressionFamily(); // classic_families.cpp
+std::unique_ptr<ModelFamily> makeRandomForestFamily();       // classic_families.cpp
+std::unique_ptr<ModelFamily> makeGradientBoostingFamily();   // classic_families.cpp
 
 } // namespace tw::train
