@@ -197,8 +197,10 @@ public:
         mf.help = "Features each split considers: a fraction in (0, 1], sqrt or log2 (XGBoost's colsample_bynode).";
         _settings.push_back(mf);
         if (!forest)
-            _settings.push_back(rangeSetting("eta", SettingType::Float, d.learningRate, 0, 1, 0.01, 0.3, true,
-                                       "Shrinkage of each round (XGBoost's eta, scikit-learn's learning_rate)."));
+            // scikit-learn's and XGBoost's name: a model setting of this
+            // family, so it does not reach the optimizer's training.learning_rate.
+            _settings.push_back(rangeSetting("learning_rate", SettingType::Float, d.learningRate, 0, 1, 0.01, 0.3, true,
+                                       "Shrinkage of each round (XGBoost's eta)."));
         _settings.push_back(rangeSetting("subsample", SettingType::Float, d.subsample, 0, 1, 0.5, 1, false,
                                    forest ? "Rows each tree sees (0.632: as many distinct rows as a bootstrap sample)."
                                           : "Rows each round sees."));
@@ -317,8 +319,6 @@ private:
                 double v = 0;
                 if (text != "sqrt" && text != "log2" && data::parseNumber(text, v)) j["max_features"] = v;
                 else j["max_features"] = text;
-            } else if (s.key == "eta") {
-                j["learning_rate"] = m.number("eta");
             } else if (s.type == SettingType::Int) {
                 j[s.key] = m.integer(s.key);
             } else {

@@ -64,7 +64,7 @@ void TestClassicFamilies::registered()
     QVERIFY(modelFamily("random_forest").setting("n_estimators"));
     QVERIFY(!modelFamily("random_forest").setting("early_stopping_rounds"));
     QVERIFY(modelFamily("gradient_boosting").setting("early_stopping_rounds"));
-    QVERIFY(modelFamily("gradient_boosting").setting("eta"));
+    QVERIFY(modelFamily("gradient_boosting").setting("learning_rate"));
     QVERIFY(modelFamily("random_forest").usesTrainingSetting("seed"));
     EXPECT_CONTAINS(modelFamilyNames(), "logistic_regression, random_forest, gradient_boosting");
 }
@@ -79,7 +79,7 @@ void TestClassicFamilies::trainOnTitanic()
     const std::vector<std::pair<nlohmann::json, int>> runs{
         {{{"family", "logistic_regression"}, {"C", 1.0}}, 10},
         {{{"family", "random_forest"}, {"n_estimators", 100}, {"max_depth", 5}, {"min_samples_split", 10}}, 10},
-        {{{"family", "gradient_boosting"}, {"n_estimators", 60}, {"max_depth", 3}, {"eta", 0.1}}, 60}};
+        {{{"family", "gradient_boosting"}, {"n_estimators", 60}, {"max_depth", 3}, {"learning_rate", 0.1}}, 60}};
     for (const auto& [model, maxEpochs] : runs) {
         TrainOptions o = optionsFor(model);
         int seen = 0;
@@ -117,7 +117,7 @@ void TestClassicFamilies::trainOnMoons()
         QVERIFY(std::isfinite(r.best.f1) && std::isfinite(r.best.loss));
     }
     // An objective to minimize: the best epoch has the lowest validation loss.
-    TrainOptions o = optionsFor({{"family", "gradient_boosting"}, {"n_estimators", 40}, {"eta", 1.0}, {"max_depth", 8}});
+    TrainOptions o = optionsFor({{"family", "gradient_boosting"}, {"n_estimators", 40}, {"learning_rate", 1.0}, {"max_depth", 8}});
     o.objectiveMetric = "loss";
     const TrainResult r = trainModel(b.train, *b.validation, o);
     for (const auto& e : r.epochs) QVERIFY(e.validation.loss >= r.best.loss);
@@ -152,7 +152,7 @@ void TestClassicFamilies::pruningAndStopFlag()
 void TestClassicFamilies::earlyStoppingStatus()
 {
     const data::Dataset train = data::moons(400, 0.45, 5), valid = data::moons(400, 0.45, 6);
-    TrainOptions o = optionsFor({{"family", "gradient_boosting"}, {"n_estimators", 500}, {"eta", 0.5},
+    TrainOptions o = optionsFor({{"family", "gradient_boosting"}, {"n_estimators", 500}, {"learning_rate", 0.5},
                                  {"max_depth", 8}, {"min_child_weight", 0.0}, {"early_stopping_rounds", 10}});
     const TrainResult r = trainModel(train, valid, o);
     QCOMPARE(toString(r.status), std::string("early_stopped"));

@@ -1,5 +1,7 @@
 #include "setup/space_presets.h"
 
+#include "train/model_family.h"
+
 #include <QCoreApplication>
 
 namespace tw::ui {
@@ -20,11 +22,67 @@ SpacePreset one(const QString& title, const QString& tooltip, space::Param p)
 
 FloatParam logFloat(const char* name, double low, double high) { return {name, low, high, true, std::nullopt}; }
 
+/// A search over one setting of a family's schema, over its usual range.
+space::Param fromSchema(const train::SettingInfo& s)
+{
+    switch (s.type) {
+    case train::SettingType::Int: return IntParam{s.key, s.searchLow, s.searchHigh, s.searchLog};
+    case train::SettingType::Float: return FloatParam{s.key, s.searchLow, s.searchHigh, s.searchLog, std::nullopt};
+    case train::SettingType::Bool: return CategoricalParam{s.key, {Choice{true}, Choice{false}}};
+    case train::SettingType::Choice:
+    case train::SettingType::Text: break;
+    }
+    std::vector<Choice> choices;
+    for (const auto& c : s.choices) choices.emplace_back(c);
+    return CategoricalParam{s.key, choices};
+}
+
+/// The Hydra + Optuna talk's search in one study: the imputations, and the
+/// family, logistic regression (C, fit_intercept) or a random forest
+/// (n_estimators, max_depth, min_samples_split), each with its own ranges.
+SpacePreset modelFamilyPreset()
+{
+    const std::vector<space::Condition> lr{{"family", {Choice{"logistic_regression"}}}};
+    const std::vector<space::Condition> rf{{"family", {Choice{"random_forest"}}}};
+    SpacePreset p{QStringLiteral("space:model_family"),
+                  tr("Model family: logistic regression or random forest (Hydra + Optuna talk)"),
+                  tr("One study over the imputations and the model family, each family with its own parameters "
+                     "(C and fit_intercept; n_estimators, max_depth and min_samples_split), as the talk's "
+                     "Titanic search"),
+                  {}};
+    p.params.push_back(CategoricalParam{"numeric_impute", {Choice{"mean"}, Choice{"median"}}});
+    p.params.push_back(CategoricalParam{"categorical_impute", {Choice{"most_frequent"}, Choice{"missing_category"}}});
+    p.params.push_back(CategoricalParam{"family", {Choice{"logistic_regression"}, Choice{"random_forest"}}});
+    p.params.push_back(FloatParam{"C", 1e-3, 100, true, std::nullopt, lr});
+    p.params.push_back(CategoricalParam{"fit_intercept", {Choice{false}, Choice{true}}, lr});
+    p.params.push_back(IntParam{"n_estimators", 10, 600, false, rf});
+    p.params.push_back(IntParam{"max_depth", 1, 10, false, rf});
+    p.params.push_back(FloatParam{"min_samples_split", 0.1, 1.0, false, 0.1, rf});
+    return p;
+}
+
 } // namespace
 
 QVector<SpacePreset> spacePresets(const QString& family, bool imbalanced)
 {
     const bool cnn = family == QLatin1String("cnn");
+    const train::ModelFamily* f = train::findModelFamily(family.toStdString());
+    if (f && !f->usesTrainingSetting("optimizer")) {
+        // Not a network: the family's own settings over their usual ranges.
+        QVector<SpacePreset> out;
+        out << modelFamilyPreset();
+        for (const auto& s : f->settings()) {
+            if (s.defaultValue.is_null()) continue; // derived from another setting
+            const space::Param p = fromSchema(s);
+            out << one(QString::fromStdString(s.key), QString::fromStdString(s.help), p);
+        }
+        out << one(tr("Numeric imputation (mean, median)"), tr("How missing numbers of a CSV are filled"),
+                   CategoricalParam{"numeric_impute", {Choice{"mean"}, Choice{"median"}}});
+        out << one(tr("Categorical imputation (most frequent, missing category)"),
+                   tr("How missing categories of a CSV are filled: the most frequent one, or a category of their own"),
+                   CategoricalParam{"categorical_impute", {Choice{"most_frequent"}, Choice{"missing_category"}}});
+        return out;
+    }
     const SpacePreset lr = one(tr("Learning rate (log 1e-4 … 1e-1)"),
                                tr("The most important setting: search it on a log scale"),
                                logFloat("learning_rate", 1e-4, 1e-1));
@@ -92,7 +150,7 @@ QVector<SpacePreset> spacePresets(const QString& family, bool imbalanced)
                                     "the choices by hand for those"),
                                  CategoricalParam{"loss", {Choice{"cross_entropy"}, Choice{"mse"}}});
     out << warmup << schedule << loss;
-    if (!cnn) out << imputation << categoricalImputation << standardize;
+    if (!cnn) out << imputation << categoricalImputation << standardize << modelFamilyPreset();
     return out;
 }
 

@@ -3,6 +3,7 @@
 // setting's type and usual range.
 #include "setup/search_space_editor.h"
 #include "setup/search_space_model.h"
+#include "setup/space_presets.h"
 #include "train/study_spec.h"
 
 #include <QAbstractItemDelegate>
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void listsTheFamilysSettings();
     void pickingFillsTheRow();
     void aSettingNotOfTheListStaysShown();
+    void modelFamilyPresetIsTheTalksSearch();
 };
 
 void TestSettingPicker::listsTheFamilysSettings()
@@ -113,6 +115,33 @@ void TestSettingPicker::aSettingNotOfTheListStaysShown()
     delegate->setModelData(combo, m, index); // unchanged: the row keeps its range
     QCOMPARE(m->row(r).low, QStringLiteral("0.001"));
     delete combo;
+}
+
+void TestSettingPicker::modelFamilyPresetIsTheTalksSearch()
+{
+    // The Hydra + Optuna talk's search in one click, from a tabular family's presets.
+    for (const char* family : {"mlp", "logistic_regression", "random_forest"}) {
+        ui::SearchSpaceEditor editor;
+        editor.setFamily(QString::fromLatin1(family), false);
+        QCOMPARE(editor.applyPreset(QStringLiteral("space:model_family")), 8);
+        const space::SearchSpace space = editor.model()->space();
+        QVERIFY(space.conditional());
+        QCOMPARE(space.indexOf("family") >= 0, true);
+        const int c = space.indexOf("C"), trees = space.indexOf("n_estimators");
+        QCOMPARE(space::conditionsOf(space[size_t(c)]).front().parent, std::string("family"));
+        QCOMPARE(space::conditionsOf(space[size_t(trees)]).front().parent, std::string("family"));
+        QVERIFY2(!editor.model()->hasCellErrors(), qPrintable(editor.model()->firstCellError()));
+        // Every parameter names a setting of a family the study can run.
+        nlohmann::json spec = nlohmann::json::parse(R"({"dataset": {"builtin": "moons"}, "model": {"family": "mlp"}})");
+        spec["search_space"] = editor.model()->toJson();
+        const auto loaded = train::StudySpec::fromJson(spec);
+        QVERIFY(loaded.warnings().empty());
+    }
+    // A classic family's presets are its own settings.
+    QStringList ids;
+    for (const auto& p : ui::spacePresets(QStringLiteral("random_forest"))) ids << p.id;
+    QVERIFY2(ids.contains(QStringLiteral("max_depth")), qPrintable(ids.join(QStringLiteral(", "))));
+    QVERIFY(!ids.contains(QStringLiteral("optimizer")));
 }
 
 QTEST_MAIN(TestSettingPicker)
