@@ -52,23 +52,51 @@ std::string resolve(const std::string& path, const std::string& baseDir)
     return (std::filesystem::path(baseDir) / path).lexically_normal().string();
 }
 
-const std::set<std::string> kPreprocessingKeys{"numeric_impute", "categorical_impute", "standardize"};
+const std::set<std::string> kPreprocessingKeys{"numeric_impute",  "categorical_impute", "standardize",
+                                                "text_lowercase",  "text_punctuation",   "text_ngrams",
+                                                "text_min_count",  "text_max_vocab",     "text_max_length"};
+
+bool boolOf(const json& value, const std::string& key, const std::string& ctx)
+{
+    if (value.is_boolean()) return value.get<bool>();
+    if (value.is_number() && (value.get<double>() == 0 || value.get<double>() == 1)) return value.get<double>() != 0;
+    throw std::invalid_argument(ctx + "'" + key + "' must be true or false");
+}
+
+int64_t integerOf(const json& value, const std::string& key, const std::string& ctx)
+{
+    if (value.is_number_integer()) return value.get<int64_t>();
+    if (value.is_number_float() && value.get<double>() == std::trunc(value.get<double>()) &&
+        std::abs(value.get<double>()) < 1e15)
+        return int64_t(value.get<double>());
+    throw std::invalid_argument(ctx + "'" + key + "' must be an integer");
+}
 
 void setPreprocessing(data::PreprocessOptions& p, const std::string& key, const json& value)
 {
     const std::string ctx = "preprocessing: ";
     if (key == "numeric_impute") p.numericImpute = stringOf(value, "numeric_impute", ctx);
     else if (key == "categorical_impute") p.categoricalImpute = stringOf(value, "categorical_impute", ctx);
-    else if (key == "standardize") {
-        if (value.is_boolean()) p.standardize = value.get<bool>();
-        else if (value.is_number() && (value.get<double>() == 0 || value.get<double>() == 1)) p.standardize = value.get<double>() != 0;
-        else throw std::invalid_argument(ctx + "'standardize' must be true or false");
-    } else throw std::invalid_argument(ctx + "unknown key '" + key + "'");
+    else if (key == "standardize") p.standardize = boolOf(value, key, ctx);
+    else if (key == "text_lowercase") p.text.lowercase = boolOf(value, key, ctx);
+    else if (key == "text_punctuation") {
+        try {
+            p.text.punctuation = data::punctuationFromString(stringOf(value, "text_punctuation", ctx));
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(ctx + "'text_punctuation': " + e.what());
+        }
+    } else if (key == "text_ngrams") p.text.ngrams = int(integerOf(value, key, ctx));
+    else if (key == "text_min_count") p.text.minCount = integerOf(value, key, ctx);
+    else if (key == "text_max_vocab") p.text.maxVocab = integerOf(value, key, ctx);
+    else if (key == "text_max_length") p.text.maxLength = integerOf(value, key, ctx);
+    else throw std::invalid_argument(ctx + "unknown key '" + key + "'");
 }
 
 data::PreprocessOptions preprocessingFromJson(const json& j, const std::string& ctx)
 {
-    checkKeys(j, {"numeric_impute", "categorical_impute", "standardize", "drop", "column_types"}, ctx);
+    std::set<std::string> allowed = kPreprocessingKeys;
+    allowed.insert({"drop", "column_types"});
+    checkKeys(j, allowed, ctx);
     data::PreprocessOptions p;
     for (const auto& [key, value] : j.items()) {
         if (kPreprocessingKeys.count(key)) {
@@ -77,7 +105,8 @@ data::PreprocessOptions preprocessingFromJson(const json& j, const std::string& 
             if (!value.is_array()) throw std::invalid_argument(ctx + "'drop' must be an array of column names");
             for (const auto& c : value) p.drop.push_back(stringOf(c, "drop", ctx));
         } else {
-            if (!value.is_object()) throw std::invalid_argument(ctx + "'column_types' must be an object {column: numeric|categorical}");
+            if (!value.is_object())
+                throw std::invalid_argument(ctx + "'column_types' must be an object {column: numeric|categorical|text}");
             for (const auto& [col, type] : value.items()) p.columnTypes[col] = stringOf(type, "column_types", ctx);
         }
     }
@@ -91,6 +120,13 @@ json preprocessingToJson(const data::PreprocessOptions& p)
               {"standardize", p.standardize}};
     if (!p.drop.empty()) j["drop"] = p.drop;
     if (!p.columnTypes.empty()) j["column_types"] = p.columnTypes;
+    const data::TextOptions t = p.text, d;
+    if (t.lowercase != d.lowercase) j["text_lowercase"] = t.lowercase;
+    if (t.punctuation != d.punctuation) j["text_punctuation"] = data::toString(t.punctuation);
+    if (t.ngrams != d.ngrams) j["text_ngrams"] = t.ngrams;
+    if (t.minCount != d.minCount) j["text_min_count"] = t.minCount;
+    if (t.maxVocab != d.maxVocab) j["text_max_vocab"] = t.maxVocab;
+    if (t.maxLength != d.maxLength) j["text_max_length"] = t.maxLength;
     return j;
 }
 

@@ -77,7 +77,7 @@ struct StudySpec {
     void configure(const std::vector<double>& values, ModelConfig& model, TrainConfig& training,
                    data::PreprocessOptions& preprocessing) const;
     /// Overrides one setting by key: a model or training key, or
-    /// numeric_impute / categorical_impute / standardize. Throws
+    /// numeric_impute / categorical_impute / standardize / text_*. Throws
     /// invalid_argument naming the key when it is unknown or the value's type
     /// is wrong; does not validate.
     static void setSetting(ModelConfig& model, TrainConfig& training, data::PreprocessOptions& preprocessing,

@@ -17,7 +17,10 @@ namespace {
 
 std::string cacheKey(const data::PreprocessOptions& p)
 {
-    return p.numericImpute + "|" + p.categoricalImpute + "|" + (p.standardize ? "1" : "0");
+    const data::TextOptions& t = p.text;
+    return p.numericImpute + "|" + p.categoricalImpute + "|" + (p.standardize ? "1" : "0") + "|" + (t.lowercase ? "1" : "0") +
+           "|" + data::toString(t.punctuation) + "|" + std::to_string(t.ngrams) + "|" + std::to_string(t.minCount) + "|" +
+           std::to_string(t.maxVocab) + "|" + std::to_string(t.maxLength);
 }
 
 data::Dataset concat(const data::Dataset& a, const data::Dataset& b)
