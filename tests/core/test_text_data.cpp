@@ -6,6 +6,7 @@
 #include "data/preprocess.h"
 #include "data/split.h"
 #include "data/text.h"
+#include "data/word_vectors.h"
 #include "train/study_spec.h"
 #include "util/errors.h"
 
@@ -13,6 +14,9 @@
 #include "test_support.h"
 
 #include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -63,6 +67,7 @@ private Q_SLOTS:
     void jsonRoundTrip();
     void specKeys();
     void fortunesQuotes();
+    void wordVectors();
 };
 
 void TestTextData::unicodeWords()
@@ -343,6 +348,60 @@ void TestTextData::fortunesQuotes()
     QVERIFY(stats.unknownTokens > 0);                   // words only in validation quotes
     QVERIFY(stats.unknownTokens < stats.tokens / 5);    // but most words were seen in training
     QVERIFY(stats.truncated > 0);                       // some quotes are longer than 64 words
+}
+
+void TestTextData::wordVectors()
+{
+    QTemporaryDir dir;
+    const auto write = [&](const std::string& name, const std::string& text) {
+        const std::string path = dir.filePath(QString::fromStdString(name)).toStdString();
+        std::ofstream(path, std::ios::binary) << text;
+        return path;
+    };
+    // GloVe: no header.
+    const WordVectors glove = readWordVectors(write("g.txt", "the 0.1 0.2 0.3\ncat -1 0 1.5\nñandú 2 2 2\r\n\nthe 9 9 9\n"));
+    QCOMPARE(glove.dim, int64_t(3));
+    QCOMPARE(glove.size(), int64_t(3));
+    QCOMPARE(glove.find("cat")[2], 1.5f);
+    QCOMPARE(glove.find("the")[0], 0.1f); // the first occurrence wins
+    QVERIFY(glove.find("dog") == nullptr);
+    // word2vec: a "N D" header.
+    const WordVectors w2v = readWordVectors(write("w.txt", "2 2\nRed 1 2\nblue 3 4\n"));
+    QCOMPARE(w2v.dim, int64_t(2));
+    QCOMPARE(w2v.size(), int64_t(2));
+
+    // Messages name file:line and the rule.
+    const std::string ragged = write("r.txt", "a 1 2 3\nb 1 2\n");
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readWordVectors(ragged); }),
+                    ragged + ":2: word 'b' has 2 values; expected 3 (the first vector's, line 1)");
+    const std::string header = write("h.txt", "2 3\na 1 2\n");
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readWordVectors(header); }),
+                    header + ":2: word 'a' has 2 values; expected 3 (the header's dimension)");
+    const std::string count = write("c.txt", "3 2\na 1 2\n");
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readWordVectors(count); }), count + ": header says 3 vectors; the file has 1");
+    const std::string bad = write("b.txt", "a 1 x\n");
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readWordVectors(bad); }), bad + ":1: word 'a': value 2 'x' is not a finite number");
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readWordVectors(write("e.txt", "\n")); }), "no word vectors");
+    EXPECT_CONTAINS(errorOf<tw::IoError>([&] { readWordVectors(dir.filePath("none.txt").toStdString()); }),
+                    "none.txt: cannot open word vectors");
+
+    // The matrix of a vocabulary: padding zeros, known words their vectors
+    // (lower-cased when needed), others small noise.
+    EmbeddingMatch match;
+    const std::vector<std::string> vocab{"<pad>", "<unk>", "red", "blue", "green"};
+    const std::vector<float> m = embeddingMatrix(w2v, vocab, 3, &match);
+    QCOMPARE(m.size(), size_t(10));
+    QCOMPARE(m[0], 0.0f);
+    QCOMPARE(m[1], 0.0f);
+    QCOMPARE(m[4], 1.0f); // "red" matches the file's "Red"
+    QCOMPARE(m[5], 2.0f);
+    QCOMPARE(m[6], 3.0f);
+    QCOMPARE(m[7], 4.0f);
+    QVERIFY(m[8] != 0.0f && std::abs(m[8]) < 1.0f);
+    QVERIFY(m[2] != 0.0f); // unknown: noise
+    QCOMPARE(match.matched, int64_t(2));
+    QCOMPARE(match.total, int64_t(3));
+    QCOMPARE(embeddingMatrix(w2v, vocab, 3), m); // seeded
 }
 
 QTEST_GUILESS_MAIN(TestTextData)
