@@ -57,7 +57,8 @@ public:
     /// `source` (a file name) prefixes every message when given.
     void validate(const std::string& source = {}) const;
 
-    // JSON (DESIGN.md): {"parameters": [{"name":..., "type":..., ...}]}
+    // JSON (DESIGN.md): {"parameters": [{"name":..., "type":..., ...}]}; also
+    // Ax's parameter lists (space/ax_format.h).
     static SearchSpace fromJson(const nlohmann::json& j, const std::string& source = {});
     nlohmann::json toJson() const;
     static SearchSpace load(const std::string& path); // IoError / ParseError / invalid_argument

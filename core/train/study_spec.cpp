@@ -1,6 +1,7 @@
 #include "train/study_spec.h"
 
 #include "train/metrics.h"
+#include "train/setting_aliases.h"
 #include "util/errors.h"
 
 #include <algorithm>
@@ -172,10 +173,16 @@ std::vector<std::string> StudySpec::settingKeys()
     return keys;
 }
 
+std::string StudySpec::settingFor(const std::string& parameter) const
+{
+    auto it = parameterSettings.find(parameter);
+    return it == parameterSettings.end() ? parameter : it->second;
+}
+
 bool StudySpec::searchesPreprocessing() const
 {
     for (const auto& p : space.params())
-        if (kPreprocessingKeys.count(space::nameOf(p))) return true;
+        if (kPreprocessingKeys.count(settingFor(space::nameOf(p)))) return true;
     return false;
 }
 
@@ -197,7 +204,7 @@ void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, Tra
         const std::string& key = space::nameOf(param);
         const json& value = v[key];
         try {
-            setSetting(m, t, p, key, value);
+            setSetting(m, t, p, settingFor(key), value);
         } catch (const std::invalid_argument& e) {
             throw std::invalid_argument("search parameter '" + key + "' = " + value.dump() + ": " + e.what());
         }
@@ -329,7 +336,23 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
 
     // search space, sampler, pruner, budget
     if (!j.contains("search_space")) throw std::invalid_argument(top + "missing 'search_space'");
-    s.space = space::SearchSpace::fromJson(j["search_space"], top.empty() ? "search_space" : source + ": search_space");
+    // A parameter's "setting" belongs to the spec, not to the space: taken out first.
+    json spaceJson = j["search_space"];
+    json* list = spaceJson.is_array() ? &spaceJson
+                 : spaceJson.is_object() && spaceJson.contains("parameters") && spaceJson["parameters"].is_array()
+                     ? &spaceJson["parameters"]
+                     : nullptr;
+    if (list)
+        for (json& param : *list)
+            if (param.is_object() && param.contains("setting")) {
+                const std::string name = param.value("name", std::string());
+                if (!param["setting"].is_string())
+                    throw std::invalid_argument(where(source, "search_space") + "parameter '" + name +
+                                                "': 'setting' must be a string (a setting key)");
+                if (param["setting"].get<std::string>() != name) s.parameterSettings[name] = param["setting"].get<std::string>();
+                param.erase("setting");
+            }
+    s.space = space::SearchSpace::fromJson(spaceJson, top.empty() ? "search_space" : source + ": search_space");
     if (j.contains("sampler")) s.sampler = sampler::SamplerConfig::fromJson(j["sampler"], top + "sampler");
     if (j.contains("pruner")) s.pruner = study::PrunerConfig::fromJson(j["pruner"], source);
     if (j.contains("budget")) {
@@ -350,15 +373,30 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
     // Every search parameter must name a setting, and every value of its
     // range must be a legal value of that setting.
     const auto keys = settingKeys();
+    const auto isSetting = [&](const std::string& key) {
+        return key.rfind("class_weight_", 0) == 0 || std::find(keys.begin(), keys.end(), key) != keys.end();
+    };
+    for (const auto& [param, setting] : s.parameterSettings)
+        if (s.space.indexOf(param) < 0)
+            throw std::invalid_argument(where(source, "search_space") + "'setting' given for parameter '" + param +
+                                        "', which is not in the space");
     for (size_t i = 0; i < s.space.size(); ++i) {
         const std::string& name = space::nameOf(s.space[i]);
-        const bool classWeight = name.rfind("class_weight_", 0) == 0;
-        if (!classWeight && std::find(keys.begin(), keys.end(), name) == keys.end()) {
+        if (!s.parameterSettings.count(name) && !isSetting(name))
+            if (const auto alias = settingAlias(name)) s.parameterSettings[name] = *alias;
+        const std::string setting = s.settingFor(name);
+        if (!isSetting(setting)) {
             std::string list;
             for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
-            throw std::invalid_argument(where(source, "search_space") + "parameter '" + name +
-                                        "' is not a setting (settings: " + list + ")");
+            throw std::invalid_argument(where(source, "search_space") + "parameter '" + name + "'" +
+                                        (setting != name ? ": setting '" + setting + "'" : std::string()) +
+                                        " is not a setting (settings: " + list +
+                                        "; a parameter of another name sets one with \"setting\": KEY)");
         }
+        for (size_t k = 0; k < i; ++k)
+            if (s.settingFor(space::nameOf(s.space[k])) == setting)
+                throw std::invalid_argument(where(source, "search_space") + "parameters '" + space::nameOf(s.space[k]) +
+                                            "' and '" + name + "' both set '" + setting + "'");
     }
     const std::vector<double> centre = s.space.fromUnit(Eigen::VectorXd::Constant(s.space.encodedDim(), 0.5));
     for (size_t i = 0; i < s.space.size(); ++i) {
@@ -393,6 +431,15 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
     return s;
 }
 
+json StudySpec::spaceToJson() const
+{
+    json j = space.toJson();
+    for (json& param : j["parameters"])
+        if (auto it = parameterSettings.find(param["name"].get<std::string>()); it != parameterSettings.end())
+            param["setting"] = it->second;
+    return j;
+}
+
 json StudySpec::toJson() const
 {
     return {{"name", name},
@@ -402,7 +449,7 @@ json StudySpec::toJson() const
             {"model", model.toJson()},
             {"training", training.toJson()},
             {"objective", objective.toJson()},
-            {"search_space", space.toJson()},
+            {"search_space", spaceToJson()},
             {"sampler", sampler.toJson()},
             {"pruner", pruner.toJson()},
             {"budget", budget.toJson()}};

@@ -264,7 +264,7 @@ TrainResult trainOnce(const StudySpec& spec, DataSource& data, const json& param
     pre = spec.preprocessing;
     for (const auto& [key, value] : p.items()) {
         try {
-            StudySpec::setSetting(options.model, options.training, pre, key, value);
+            StudySpec::setSetting(options.model, options.training, pre, spec.settingFor(key), value);
         } catch (const std::invalid_argument& e) {
             throw std::invalid_argument(std::string("params: ") + e.what());
         }
