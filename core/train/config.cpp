@@ -1,9 +1,11 @@
 #include "train/config.h"
 
 #include "train/metrics.h"
+#include "train/model_family.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -16,8 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> kModelKeys{"family",  "hidden_layers", "units",   "activation",  "dropout",
-                                          "batch_norm", "conv_blocks", "filters", "kernel_size", "dense_units"};
 const std::vector<std::string> kTrainKeys{
     "optimizer", "learning_rate", "weight_decay", "momentum", "nesterov", "beta1",     "beta2",
     "epsilon",   "batch_size",    "epochs",       "warmup_ratio", "schedule", "loss",  "class_weights",
@@ -88,11 +88,6 @@ void requireChoice(const std::string& pre, const std::string& key, const std::st
                                 "')");
 }
 
-void requireRange(const std::string& pre, const std::string& key, int v, int lo, int hi)
-{
-    require(v >= lo && v <= hi, pre, key, "be in " + std::to_string(lo) + ".." + std::to_string(hi), std::to_string(v));
-}
-
 /// Parses "1,5" into numbers; throws naming class_weights.
 std::vector<double> parseWeightList(const std::string& text)
 {
@@ -146,49 +141,96 @@ std::string sourcePrefix(const std::string& source, const char* section)
 
 // ---------------------------------------------------------------- ModelConfig
 
+namespace {
+
+const SettingInfo& familySetting(const std::string& family, const std::string& key)
+{
+    const ModelFamily& f = modelFamily(family);
+    if (const SettingInfo* info = f.setting(key)) return *info;
+    throw std::logic_error("model family '" + family + "' has no setting '" + key + "'");
+}
+
+std::vector<std::string> allModelKeys()
+{
+    std::vector<std::string> keys{"family"};
+    for (const ModelFamily* f : modelFamilies())
+        for (const auto& s : f->settings())
+            if (std::find(keys.begin(), keys.end(), s.key) == keys.end()) keys.push_back(s.key);
+    return keys;
+}
+
+json valueOf(const ModelConfig& m, const std::string& key)
+{
+    const SettingInfo& info = familySetting(m.family, key);
+    const json& v = m.values.contains(key) ? m.values[key] : info.defaultValue;
+    if (v.is_null()) throw std::logic_error("model: '" + key + "' of family '" + m.family + "' has no value");
+    return v;
+}
+
+} // namespace
+
+int ModelConfig::integer(const std::string& key) const
+{
+    return valueOf(*this, key).get<int>();
+}
+
+double ModelConfig::number(const std::string& key) const
+{
+    return valueOf(*this, key).get<double>();
+}
+
+bool ModelConfig::flag(const std::string& key) const
+{
+    return valueOf(*this, key).get<bool>();
+}
+
+std::string ModelConfig::text(const std::string& key) const
+{
+    return valueOf(*this, key).get<std::string>();
+}
+
+bool ModelConfig::has(const std::string& key) const
+{
+    return values.contains(key) && !values[key].is_null();
+}
+
 bool ModelConfig::hasKey(const std::string& key)
 {
-    for (const auto& k : kModelKeys)
-        if (k == key) return true;
-    return false;
+    return key == "family" || modelSettingInfo(key) != nullptr;
 }
 
 void ModelConfig::set(const std::string& key, const json& v)
 {
     const std::string pre = "model: ";
-    if (key == "family") family = stringValue(pre, key, v);
-    else if (key == "hidden_layers") hiddenLayers = intValue(pre, key, v);
-    else if (key == "units") units = intValue(pre, key, v);
-    else if (key == "activation") activation = stringValue(pre, key, v);
-    else if (key == "dropout") dropout = doubleValue(pre, key, v);
-    else if (key == "batch_norm") batchNorm = boolValue(pre, key, v);
-    else if (key == "conv_blocks") convBlocks = intValue(pre, key, v);
-    else if (key == "filters") filters = intValue(pre, key, v);
-    else if (key == "kernel_size") kernelSize = intValue(pre, key, v);
-    else if (key == "dense_units") denseUnits = intValue(pre, key, v);
-    else throw std::invalid_argument(pre + "unknown key '" + key + "' (expected " + joined(kModelKeys) + ")");
+    if (key == "family") {
+        family = stringValue(pre, key, v);
+        return;
+    }
+    const SettingInfo* info = modelSettingInfo(key, family);
+    if (!info) throw std::invalid_argument(pre + "unknown key '" + key + "' (expected " + joined(allModelKeys()) + ")");
+    values[key] = info->coerce(v, "model");
 }
 
 void ModelConfig::validate() const
 {
-    const std::string pre = "model: ";
-    requireChoice(pre, "family", family, {"mlp", "cnn"});
-    requireRange(pre, "hidden_layers", hiddenLayers, 0, 8);
-    requireRange(pre, "units", units, 1, 1 << 20);
-    requireChoice(pre, "activation", activation, {"relu", "tanh", "sigmoid", "gelu"});
-    require(std::isfinite(dropout) && dropout >= 0 && dropout < 1, pre, "dropout", "be in [0, 1)", numberText(dropout));
-    requireRange(pre, "conv_blocks", convBlocks, 1, 6);
-    requireRange(pre, "filters", filters, 1, 4096);
-    requireRange(pre, "kernel_size", kernelSize, 1, 15);
-    requireRange(pre, "dense_units", denseUnits, 1, 1 << 20);
+    const ModelFamily& f = modelFamily(family);
+    for (const auto& [key, value] : values.items()) {
+        const SettingInfo* info = modelSettingInfo(key, family);
+        if (!info)
+            throw std::invalid_argument("model: unknown key '" + key + "' (expected " + joined(allModelKeys()) + ")");
+        info->check(value, "model");
+    }
+    f.validate(*this);
 }
 
 json ModelConfig::toJson() const
 {
-    return json{{"family", family},         {"hidden_layers", hiddenLayers}, {"units", units},
-                {"activation", activation}, {"dropout", dropout},            {"batch_norm", batchNorm},
-                {"conv_blocks", convBlocks}, {"filters", filters},          {"kernel_size", kernelSize},
-                {"dense_units", denseUnits}};
+    json j{{"family", family}};
+    if (const ModelFamily* f = findModelFamily(family))
+        for (const auto& s : f->settings())
+            if (!s.defaultValue.is_null()) j[s.key] = s.defaultValue;
+    for (const auto& [key, value] : values.items()) j[key] = value;
+    return j;
 }
 
 namespace {
@@ -348,10 +390,16 @@ double TrainConfig::learningRateFactor(int64_t step, int64_t totalSteps) const
 
 void setOption(ModelConfig& model, TrainConfig& training, const std::string& key, const json& value)
 {
-    if (ModelConfig::hasKey(key)) model.set(key, value);
+    // A key of the model's own family first (gradient boosting's
+    // learning_rate is the shrinkage of its trees, not the optimizer's), then
+    // a training key, then a key of another family (for a study that
+    // searches over the family).
+    const ModelFamily* family = findModelFamily(model.family);
+    if (key == "family" || (family && family->setting(key))) model.set(key, value);
     else if (TrainConfig::hasKey(key)) training.set(key, value);
+    else if (ModelConfig::hasKey(key)) model.set(key, value);
     else
-        throw std::invalid_argument("unknown setting '" + key + "' (model: " + joined(kModelKeys) +
+        throw std::invalid_argument("unknown setting '" + key + "' (model: " + joined(allModelKeys()) +
                                     "; training: " + joined(kTrainKeys) + ", " + kClassWeightPrefix + "K)");
 }
 

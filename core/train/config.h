@@ -2,7 +2,7 @@
 // Plain configuration of a model and of its training; round-trips through
 // JSON with snake_case keys, and any single setting can be overridden by name
 // (a study's search parameters map onto these keys). No LibTorch here.
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <string>
@@ -10,35 +10,43 @@
 
 namespace tw::train {
 
-/// The network. "mlp": flatten -> hiddenLayers x [Linear(units) -> BatchNorm1d
-/// (if batchNorm) -> activation -> Dropout(dropout)] -> Linear(out).
-/// "cnn" (samples {C,H,W}): convBlocks x [Conv2d(filters * 2^i, kernelSize,
-/// padding same) -> ReLU -> BatchNorm2d (if batchNorm) -> MaxPool2d(2)] ->
-/// flatten -> Dropout -> Linear(denseUnits) -> ReLU -> Dropout -> Linear(out).
+/// The model: its family (a name in the registry of core/train/model_family.h)
+/// and the values of settings given for it. A family reads its own keys and
+/// takes its schema's defaults for the ones not given; values given for
+/// another family's keys are kept (a study that searches over the family
+/// sets each family's own settings) and checked against that family's
+/// schema. The families and their keys are listed in README ("The spec format").
 struct ModelConfig {
-    std::string family = "mlp";     // mlp | cnn
-    int hiddenLayers = 2;           // mlp: 0..8
-    int units = 64;                 // mlp: width of every hidden layer
-    std::string activation = "relu"; // mlp: relu | tanh | sigmoid | gelu
-    double dropout = 0.0;           // [0, 1)
-    bool batchNorm = false;
-    int convBlocks = 2;             // cnn: 1..6 (each halves H and W)
-    int filters = 32;               // cnn: filters of the first block, doubled per block
-    int kernelSize = 3;             // cnn
-    int denseUnits = 128;           // cnn
+    std::string family = "mlp";
+    /// Setting values by key, as given (coerced to the schema's type).
+    nlohmann::json values = nlohmann::json::object();
+
+    /// A setting of the family: the given value or the schema's default.
+    /// Throws std::logic_error when the family has no such setting or the
+    /// value is null (a derived default: check has() first).
+    int integer(const std::string& key) const;
+    double number(const std::string& key) const;
+    bool flag(const std::string& key) const;
+    std::string text(const std::string& key) const;
+    /// True when a value was given for the key.
+    bool has(const std::string& key) const;
 
     /// Throws std::invalid_argument naming the field and the rule:
-    /// "model: 'hidden_layers' must be in 0..8 (hidden_layers = 9)".
+    /// "model: 'hidden_layers' must be in 0..8 (hidden_layers = 9)", an
+    /// unknown family, or a rule of the family's (ModelFamily::validate).
     void validate() const;
+    /// {"family": ..., every setting of the family (given or default), and
+    /// the values given for other families' keys}.
     nlohmann::json toJson() const;
     /// Unknown keys and wrong types are errors naming the key; validates.
     static ModelConfig fromJson(const nlohmann::json& j, const std::string& source = {});
-    /// Overrides one setting by its snake_case key. An int accepts an
-    /// integral number (64.0), a bool accepts true/false or 0/1. Throws
-    /// std::invalid_argument naming the key when it is unknown or the type is
-    /// wrong; does not validate (call validate() after the last set()).
+    /// Overrides one setting by its snake_case key: `family`, or a key of any
+    /// family (an int accepts an integral number (64.0), a bool true/false or
+    /// 0/1). Throws std::invalid_argument naming the key when no family has it
+    /// or the type is wrong; does not validate (call validate() after the
+    /// last set()).
     void set(const std::string& key, const nlohmann::json& value);
-    /// True when `key` names a setting of this struct.
+    /// True when `key` is `family` or a setting of some family.
     static bool hasKey(const std::string& key);
 };
 

@@ -1,6 +1,7 @@
 #include "train/study_spec.h"
 
 #include "train/metrics.h"
+#include "train/model_family.h"
 #include "train/setting_aliases.h"
 #include "util/errors.h"
 
@@ -164,11 +165,16 @@ json BudgetSpec::toJson() const
 
 std::vector<std::string> StudySpec::settingKeys()
 {
-    std::vector<std::string> keys{"hidden_layers", "units", "activation", "dropout", "batch_norm", "conv_blocks",
-                                  "filters", "kernel_size", "dense_units", "optimizer", "learning_rate",
-                                  "weight_decay", "momentum", "nesterov", "beta1", "beta2", "epsilon",
-                                  "batch_size", "epochs", "warmup_ratio", "schedule", "loss", "class_weights",
-                                  "class_weight_K", "patience", "clip_norm"};
+    // The model family and every family's own settings (the registry's
+    // schemas), then the training settings, then the preprocessing.
+    std::vector<std::string> keys{"family"};
+    for (const ModelFamily* f : modelFamilies())
+        for (const auto& setting : f->settings())
+            if (std::find(keys.begin(), keys.end(), setting.key) == keys.end()) keys.push_back(setting.key);
+    for (const char* k : {"optimizer", "learning_rate", "weight_decay", "momentum", "nesterov", "beta1", "beta2",
+                          "epsilon", "batch_size", "epochs", "warmup_ratio", "schedule", "loss", "class_weights",
+                          "class_weight_K", "patience", "clip_norm"})
+        if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
     keys.insert(keys.end(), kPreprocessingKeys.begin(), kPreprocessingKeys.end());
     return keys;
 }

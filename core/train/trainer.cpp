@@ -1,9 +1,12 @@
-// The only file of core/train that includes LibTorch (compiling it takes
-// ~30 s): the network builder, the criterion, the training loop, evaluation
-// and saving. Configuration checks, schedules and metrics are plain C++
-// (config.cpp, metrics.cpp, trainer_setup.cpp).
+// The training loop of the network families (NeuralFamily): the criterion,
+// the optimizer, epochs, evaluation and saving; and the entry points of
+// trainer.h, which hand each call to the model's family. One of the few files
+// that include LibTorch (compiling it takes ~30 s): configuration checks,
+// schedules and metrics are plain C++ (config.cpp, metrics.cpp,
+// trainer_setup.cpp), the networks are built in each family's file.
 #include "train/trainer.h"
 
+#include "train/neural_family.h"
 #include "train/trainer_setup.h"
 #include "util/errors.h"
 
@@ -51,47 +54,10 @@ torch::Device deviceFor(const std::string& name)
     return torch::Device(torch::kCPU);
 }
 
-nn::Sequential buildNetwork(const ModelConfig& m, const std::vector<int64_t>& shape, int outputs)
-{
-    nn::Sequential net;
-    if (m.family == "mlp") {
-        int64_t in = std::accumulate(shape.begin(), shape.end(), int64_t(1), std::multiplies<>());
-        for (int l = 0; l < m.hiddenLayers; ++l) {
-            net->push_back(nn::Linear(in, m.units));
-            if (m.batchNorm) net->push_back(nn::BatchNorm1d(m.units));
-            if (m.activation == "relu") net->push_back(nn::ReLU());
-            else if (m.activation == "tanh") net->push_back(nn::Tanh());
-            else if (m.activation == "sigmoid") net->push_back(nn::Sigmoid());
-            else net->push_back(nn::GELU());
-            if (m.dropout > 0) net->push_back(nn::Dropout(m.dropout));
-            in = m.units;
-        }
-        net->push_back(nn::Linear(in, outputs));
-        return net;
-    }
-    int64_t channels = shape[0], h = shape[1], w = shape[2];
-    for (int b = 0; b < m.convBlocks; ++b) {
-        const int64_t f = int64_t(m.filters) << b;
-        net->push_back(nn::Conv2d(nn::Conv2dOptions(channels, f, m.kernelSize).padding(torch::kSame)));
-        net->push_back(nn::ReLU());
-        if (m.batchNorm) net->push_back(nn::BatchNorm2d(f));
-        net->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(2)));
-        channels = f;
-        h /= 2;
-        w /= 2;
-    }
-    net->push_back(nn::Flatten());
-    if (m.dropout > 0) net->push_back(nn::Dropout(m.dropout));
-    net->push_back(nn::Linear(channels * h * w, m.denseUnits));
-    net->push_back(nn::ReLU());
-    if (m.dropout > 0) net->push_back(nn::Dropout(m.dropout));
-    net->push_back(nn::Linear(m.denseUnits, outputs));
-    return net;
-}
-
-/// A data set as tensors on the device: x is {N, D} for an MLP (images
-/// flattened by a view) or {N, C, H, W} for a CNN; y holds labels (int64) or
-/// targets (float). On the CPU both alias the Dataset's buffers.
+/// A data set as tensors on the device: x is {N, D} for rows (images
+/// flattened by a view), {N, C, H, W} for shaped input, or int64 token ids
+/// {N, L}; y holds labels (int64) or targets (float). On the CPU x (but for
+/// token ids) and y alias the Dataset's buffers.
 struct Tensors {
     Tensor x, y;
     int64_t n = 0;
@@ -102,9 +68,10 @@ Tensors wrap(const data::Dataset& d, const Plan& plan, torch::Device device)
     Tensors t;
     t.n = d.size();
     std::vector<int64_t> shape{t.n};
-    if (plan.flattenInput) shape.push_back(d.sampleSize());
-    else shape.insert(shape.end(), d.sampleShape.begin(), d.sampleShape.end());
+    if (plan.input == InputKind::Shaped) shape.insert(shape.end(), d.sampleShape.begin(), d.sampleShape.end());
+    else shape.push_back(d.sampleSize());
     t.x = torch::from_blob(const_cast<float*>(d.features.data()), shape, torch::kFloat);
+    if (plan.input == InputKind::Tokens) t.x = t.x.to(torch::kLong); // ids stored as exact floats
     if (plan.classification) t.y = torch::from_blob(const_cast<int64_t*>(d.labels.data()), {t.n}, torch::kLong);
     else t.y = torch::from_blob(const_cast<float*>(d.targets.data()), {t.n}, torch::kFloat);
     if (!device.is_cpu()) {
@@ -220,7 +187,7 @@ struct Session {
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     std::vector<Tensor> params;
 
-    Session(const Plan& p, const TrainOptions& o) : plan(p), device(deviceFor(p.device))
+    Session(const NeuralFamily& family, const Plan& p, const TrainOptions& o) : plan(p), device(deviceFor(p.device))
     {
         {
             // The global generator seeds the initial weights (and dropout);
@@ -229,7 +196,7 @@ struct Session {
             static std::mutex seedMutex;
             std::lock_guard lock(seedMutex);
             torch::manual_seed(o.training.seed);
-            net = buildNetwork(o.model, plan.sampleShape, plan.outputs);
+            net = family.buildNetwork(o.model, plan);
         }
         net->to(device);
         criterion = makeCriterion(plan, device);
@@ -408,15 +375,20 @@ void saveModel(Session& s, const TrainOptions& o, const data::Dataset& trainFull
 
 } // namespace
 
-TrainResult trainModel(const data::Dataset& train, const data::Dataset& validation, const TrainOptions& options,
-                       const TrainCallbacks& callbacks)
+bool NeuralFamily::batchNorm(const ModelConfig& m) const
+{
+    return setting("batch_norm") && m.flag("batch_norm");
+}
+
+TrainResult NeuralFamily::train(const data::Dataset& train, const data::Dataset& validation,
+                                const TrainOptions& options, const TrainCallbacks& callbacks) const
 {
     const auto started = Clock::now();
-    const Plan plan = makePlan(train, &validation, options, "validation");
+    const Plan plan = makePlan(train, &validation, options, "validation", input(), batchNorm(options.model));
     TrainResult r;
     r.device = deviceFor(plan.device).str();
     guarded(r, [&] {
-        Session s(plan, options);
+        Session s(*this, plan, options);
         r.parameters = s.parameterCount();
         const Tensors t = wrap(train, plan, s.device), v = wrap(validation, plan, s.device);
         runEpochs(s, t, &v, &validation, options, callbacks, r, started);
@@ -426,17 +398,18 @@ TrainResult trainModel(const data::Dataset& train, const data::Dataset& validati
     return r;
 }
 
-TrainResult trainAndTest(const data::Dataset& trainFull, const data::Dataset& test, const TrainOptions& options,
-                         const TrainCallbacks& callbacks, const std::string& savePath)
+TrainResult NeuralFamily::trainAndTest(const data::Dataset& trainFull, const data::Dataset& test,
+                                       const TrainOptions& options, const TrainCallbacks& callbacks,
+                                       const std::string& savePath) const
 {
     const auto started = Clock::now();
     TrainOptions o = options;
     o.training.patience = 0; // no validation set to stop on
-    const Plan plan = makePlan(trainFull, &test, o, "test");
+    const Plan plan = makePlan(trainFull, &test, o, "test", input(), batchNorm(o.model));
     TrainResult r;
     r.device = deviceFor(plan.device).str();
     guarded(r, [&] {
-        Session s(plan, o);
+        Session s(*this, plan, o);
         r.parameters = s.parameterCount();
         const Tensors t = wrap(trainFull, plan, s.device), te = wrap(test, plan, s.device);
         runEpochs(s, t, nullptr, nullptr, o, callbacks, r, started);
@@ -450,10 +423,11 @@ TrainResult trainAndTest(const data::Dataset& trainFull, const data::Dataset& te
     return r;
 }
 
-Metrics evaluateSaved(const std::string& savePath, const data::Dataset& data, int positiveClass)
+Metrics NeuralFamily::evaluateSaved(const std::string& savePath, const nlohmann::json& card,
+                                    const data::Dataset& data, int positiveClass) const
 {
-    const SavedModel saved = readModelCard(savePath + ".json", data);
-    Session s(saved.plan, saved.options);
+    const SavedModel saved = savedModelFromCard(savePath + ".json", card, data, input());
+    Session s(*this, saved.plan, saved.options);
     try {
         torch::load(s.net, savePath);
     } catch (const c10::Error& e) {
@@ -462,6 +436,30 @@ Metrics evaluateSaved(const std::string& savePath, const data::Dataset& data, in
     s.net->to(s.device);
     const Tensors t = wrap(data, saved.plan, s.device);
     return s.evaluate(t, data, positiveClass, {});
+}
+
+TrainResult trainModel(const data::Dataset& train, const data::Dataset& validation, const TrainOptions& options,
+                       const TrainCallbacks& callbacks)
+{
+    return modelFamily(options.model.family).train(train, validation, options, callbacks);
+}
+
+TrainResult trainAndTest(const data::Dataset& trainFull, const data::Dataset& test, const TrainOptions& options,
+                         const TrainCallbacks& callbacks, const std::string& savePath)
+{
+    return modelFamily(options.model.family).trainAndTest(trainFull, test, options, callbacks, savePath);
+}
+
+Metrics evaluateSaved(const std::string& savePath, const data::Dataset& data, int positiveClass)
+{
+    const nlohmann::json card = readModelCardJson(savePath + ".json");
+    std::string family;
+    try {
+        family = card.at("model").at("family").get<std::string>();
+    } catch (const nlohmann::json::exception& e) {
+        throw ParseError(savePath + ".json: " + e.what());
+    }
+    return modelFamily(family).evaluateSaved(savePath, card, data, positiveClass);
 }
 
 double lossValue(const std::string& loss, const std::vector<float>& outputs, int outputsPerSample,

@@ -1,5 +1,6 @@
 #include "train/trainer_setup.h"
 
+#include "train/model_family.h"
 #include "util/errors.h"
 
 #include <nlohmann/json.hpp>
@@ -12,8 +13,6 @@ namespace tw::train {
 
 using nlohmann::json;
 
-namespace {
-
 std::string shapeText(const std::vector<int64_t>& s)
 {
     std::string t = "{";
@@ -23,6 +22,8 @@ std::string shapeText(const std::vector<int64_t>& s)
     }
     return t + "}";
 }
+
+namespace {
 
 void checkOther(const data::Dataset& train, const data::Dataset& other, const std::string& name)
 {
@@ -44,8 +45,8 @@ void checkOther(const data::Dataset& train, const data::Dataset& other, const st
 
 } // namespace
 
-Plan makePlan(const data::Dataset& train, const data::Dataset* other, const TrainOptions& o,
-              const std::string& otherName)
+void checkCommon(const data::Dataset& train, const data::Dataset* other, const TrainOptions& o,
+                 const std::string& otherName)
 {
     o.model.validate();
     o.training.validate();
@@ -56,17 +57,12 @@ Plan makePlan(const data::Dataset& train, const data::Dataset* other, const Trai
     }
     if (train.size() == 0) throw std::invalid_argument("training data: no samples");
     if (other) checkOther(train, *other, otherName);
-
-    Plan p;
-    p.classification = train.isClassification();
-    p.numClasses = p.classification ? train.numClasses() : 0;
-    p.sampleShape = train.sampleShape;
-    p.batchNorm = o.model.batchNorm;
+    const bool classification = train.isClassification();
+    const int numClasses = classification ? train.numClasses() : 0;
     const std::string task = data::toString(train.task);
-    if (p.classification && p.numClasses < 2)
+    if (classification && numClasses < 2)
         throw std::invalid_argument("training data: a classification task needs at least 2 classes (" +
-                                    std::to_string(p.numClasses) + ")");
-
+                                    std::to_string(numClasses) + ")");
     if (!Metrics::isName(o.objectiveMetric)) {
         try {
             Metrics().get(o.objectiveMetric);
@@ -74,12 +70,26 @@ Plan makePlan(const data::Dataset& train, const data::Dataset* other, const Trai
             throw std::invalid_argument(std::string("objective: ") + e.what());
         }
     }
-    if (!Metrics::appliesTo(o.objectiveMetric, p.classification))
+    if (!Metrics::appliesTo(o.objectiveMetric, classification))
         throw std::invalid_argument("objective: metric '" + o.objectiveMetric + "' does not apply to a " + task +
                                     " task");
-    if (p.classification && (o.positiveClass < 0 || o.positiveClass >= p.numClasses))
-        throw std::invalid_argument("objective: 'positive_class' must be in 0.." + std::to_string(p.numClasses - 1) +
+    if (classification && (o.positiveClass < 0 || o.positiveClass >= numClasses))
+        throw std::invalid_argument("objective: 'positive_class' must be in 0.." + std::to_string(numClasses - 1) +
                                     " (positive_class = " + std::to_string(o.positiveClass) + ")");
+    modelFamily(o.model.family).checkData(o.model, train);
+}
+
+Plan makePlan(const data::Dataset& train, const data::Dataset* other, const TrainOptions& o,
+              const std::string& otherName, InputKind input, bool batchNorm)
+{
+    checkCommon(train, other, o, otherName);
+    Plan p;
+    p.input = input;
+    p.batchNorm = batchNorm;
+    p.classification = train.isClassification();
+    p.numClasses = p.classification ? train.numClasses() : 0;
+    p.sampleShape = train.sampleShape;
+    const std::string task = data::toString(train.task);
 
     const std::string& loss = o.training.loss;
     if (loss == "auto") p.lossName = p.classification ? "cross_entropy" : "mse";
@@ -95,19 +105,6 @@ Plan makePlan(const data::Dataset& train, const data::Dataset* other, const Trai
     if (o.training.classWeights != "none" && !p.classification)
         throw std::invalid_argument("training: 'class_weights' needs a classification task (task = " + task + ")");
     if (p.classification) p.classWeights = o.training.classWeightValues(train.classCounts());
-
-    if (o.model.family == "cnn") {
-        const auto& s = train.sampleShape;
-        if (s.size() != 3)
-            throw std::invalid_argument("model: 'family' cnn needs image samples {C,H,W} (sample shape " +
-                                        shapeText(s) + ")");
-        const int64_t minSide = int64_t(1) << o.model.convBlocks;
-        if (s[1] < minSide || s[2] < minSide)
-            throw std::invalid_argument("model: 'conv_blocks' of " + std::to_string(o.model.convBlocks) +
-                                        " needs images of at least " + std::to_string(minSide) + "x" +
-                                        std::to_string(minSide) + " (sample shape " + shapeText(s) + ")");
-        p.flattenInput = false;
-    }
 
     if (o.training.device == "cuda" && !cudaAvailable())
         throw std::invalid_argument("training: 'device' cuda is not available here (device = 'cuda')");
@@ -141,6 +138,7 @@ json modelCard(const Plan& plan, const TrainOptions& o, const data::Dataset& tra
                 {"model", o.model.toJson()},
                 {"training", o.training.toJson()},
                 {"loss", plan.lossName},
+                {"batch_norm", plan.batchNorm},
                 {"outputs", plan.outputs},
                 {"class_weight_values", plan.classWeights},
                 {"objective_metric", o.objectiveMetric},
@@ -150,7 +148,7 @@ json modelCard(const Plan& plan, const TrainOptions& o, const data::Dataset& tra
                 {"test_metrics", test.toJson()}};
 }
 
-SavedModel readModelCard(const std::string& path, const data::Dataset& data)
+json readModelCardJson(const std::string& path)
 {
     std::ifstream in(path);
     if (!in) throw IoError(path + ": cannot open");
@@ -162,9 +160,37 @@ SavedModel readModelCard(const std::string& path, const data::Dataset& data)
     } catch (const json::exception& e) {
         throw ParseError(path + ": not JSON: " + e.what());
     }
+    if (!j.is_object() || j.value("format", "") != "tw-model")
+        throw ParseError(path + ": not a model card (format != tw-model)");
+    return j;
+}
+
+void checkCardData(const std::string& path, const json& card, const data::Dataset& data)
+{
+    std::vector<int64_t> shape;
+    bool classification = true;
+    int numClasses = 0;
+    try {
+        shape = card.at("sample_shape").get<std::vector<int64_t>>();
+        classification = data::taskFromString(card.at("task").get<std::string>()) != data::Task::Regression;
+        numClasses = int(card.at("class_names").size());
+    } catch (const json::exception& e) {
+        throw ParseError(path + ": " + e.what());
+    }
+    if (data.sampleShape != shape)
+        throw std::invalid_argument(path + ": the model takes samples of shape " + shapeText(shape) +
+                                    ", the data has " + shapeText(data.sampleShape));
+    if (data.isClassification() != classification || (classification && data.numClasses() != numClasses))
+        throw std::invalid_argument(path + ": the model was trained for a " + std::to_string(numClasses) +
+                                    "-class task, the data has task " + data::toString(data.task) + " with " +
+                                    std::to_string(data.numClasses()) + " classes");
+    data.validate();
+}
+
+SavedModel savedModelFromCard(const std::string& path, const json& j, const data::Dataset& data, InputKind input)
+{
     SavedModel s;
     try {
-        if (j.value("format", "") != "tw-model") throw ParseError(path + ": not a model card (format != tw-model)");
         s.options.model = ModelConfig::fromJson(j.at("model"), path);
         s.options.training = TrainConfig::fromJson(j.at("training"), path);
         s.options.training.device = "cpu";
@@ -178,20 +204,12 @@ SavedModel readModelCard(const std::string& path, const data::Dataset& data)
         p.classWeights = j.at("class_weight_values").get<std::vector<double>>();
         p.classification = data::taskFromString(j.at("task").get<std::string>()) != data::Task::Regression;
         p.numClasses = int(j.at("class_names").size());
-        p.flattenInput = s.options.model.family != "cnn";
-        p.batchNorm = s.options.model.batchNorm;
+        p.input = input;
+        p.batchNorm = j.value("batch_norm", false);
     } catch (const json::exception& e) {
         throw ParseError(path + ": " + e.what());
     }
-    if (data.sampleShape != s.plan.sampleShape)
-        throw std::invalid_argument(path + ": the model takes samples of shape " + shapeText(s.plan.sampleShape) +
-                                    ", the data has " + shapeText(data.sampleShape));
-    if (data.isClassification() != s.plan.classification ||
-        (s.plan.classification && data.numClasses() != s.plan.numClasses))
-        throw std::invalid_argument(path + ": the model was trained for a " + std::to_string(s.plan.numClasses) +
-                                    "-class task, the data has task " + data::toString(data.task) + " with " +
-                                    std::to_string(data.numClasses()) + " classes");
-    data.validate();
+    checkCardData(path, j, data);
     return s;
 }
 

@@ -16,6 +16,11 @@ namespace tw::train {
 
 enum class LossKind { CrossEntropy, Bce, Mse };
 
+/// How a network takes its samples: rows {N, D} (images flattened), the
+/// sample shape {N, C, H, W}, or token ids (int64 {N, L}; the features hold
+/// the ids as floats).
+enum class InputKind { Rows, Shaped, Tokens };
+
 /// A checked, resolved training setup.
 struct Plan {
     LossKind loss = LossKind::CrossEntropy;
@@ -26,16 +31,26 @@ struct Plan {
     std::vector<double> classWeights;   // empty: none
     std::string device = "cpu";         // "cpu" or "cuda"
     std::vector<int64_t> sampleShape;
-    bool flattenInput = true;           // mlp: samples as {D} rows
-    bool batchNorm = false;
+    InputKind input = InputKind::Rows;
+    bool batchNorm = false;             // a last batch of one sample is skipped
     int64_t batchesPerEpoch = 0;
 };
 
 /// Checks the options against the training data and `other` (validation or
-/// test data, named `otherName` in messages); throws std::invalid_argument
-/// naming the field and the rule.
+/// test data, named `otherName` in messages), the family's rules included,
+/// for a network that takes `input` and has batch-norm layers or not;
+/// throws std::invalid_argument naming the field and the rule.
 Plan makePlan(const data::Dataset& train, const data::Dataset* other, const TrainOptions& options,
-              const std::string& otherName);
+              const std::string& otherName, InputKind input, bool batchNorm);
+
+/// The checks of makePlan that every family shares: the model and training
+/// settings, the data (non-empty, `other` like `train`), the objective
+/// metric and the positive class. Throws std::invalid_argument.
+void checkCommon(const data::Dataset& train, const data::Dataset* other, const TrainOptions& options,
+                 const std::string& otherName);
+
+/// "{1,28,28}".
+std::string shapeText(const std::vector<int64_t>& shape);
 
 /// Fisher-Yates with `rng() % (i + 1)`: the same order on every platform.
 void shuffleInPlace(std::vector<int64_t>& v, std::mt19937_64& rng);
@@ -48,8 +63,15 @@ struct SavedModel {
     Plan plan;
     TrainOptions options;
 };
-/// Reads a model card and checks that `data` fits it (IoError, ParseError,
-/// std::invalid_argument). The plan runs on the CPU.
-SavedModel readModelCard(const std::string& path, const data::Dataset& data);
+/// Reads a model card (the JSON file beside a saved model). IoError / ParseError.
+nlohmann::json readModelCardJson(const std::string& path);
+/// A network's plan and options from its card (`path` names it in
+/// messages), checked against `data` (ParseError, std::invalid_argument).
+/// The plan runs on the CPU.
+SavedModel savedModelFromCard(const std::string& path, const nlohmann::json& card, const data::Dataset& data,
+                              InputKind input);
+/// That `data` fits a model card's task, classes and sample shape.
+/// Throws std::invalid_argument naming the card.
+void checkCardData(const std::string& path, const nlohmann::json& card, const data::Dataset& data);
 
 } // namespace tw::train

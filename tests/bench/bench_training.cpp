@@ -37,12 +37,12 @@ std::vector<Workload> workloads(bool quick)
 {
     const int64_t q = quick ? 4 : 1;
     train::ModelConfig spirals, tabular, fashionMlp, cnn;
-    spirals.hiddenLayers = 2;
-    spirals.units = 32;
-    tabular.hiddenLayers = 2;
-    tabular.units = 64;
-    fashionMlp.hiddenLayers = 1;
-    fashionMlp.units = 256;
+    spirals.set("hidden_layers", 2);
+    spirals.set("units", 32);
+    tabular.set("hidden_layers", 2);
+    tabular.set("units", 64);
+    fashionMlp.set("hidden_layers", 1);
+    fashionMlp.set("units", 256);
     cnn.family = "cnn"; // 2 blocks of 32 and 64 filters, 3x3, dense 128
     return {{"spirals", {2}, 2, 20000 / q, 4, spirals, 64},
             {"tabular", {30}, 2, 40000 / q, 4, tabular, 128},

@@ -98,8 +98,8 @@ void TestStudySpec::searchParametersOverrideSettings()
     s.configure({0.01, 1.0, 3.0, 1.0, 4.0}, m, t, p);
     QCOMPARE(t.learningRate, 0.01);
     QCOMPARE(t.epochs, 7); // fixed setting kept
-    QCOMPARE(QString::fromStdString(m.activation), QString("tanh"));
-    QCOMPARE(m.hiddenLayers, 3);
+    QCOMPARE(QString::fromStdString(m.text("activation")), QString("tanh"));
+    QCOMPARE(m.integer("hidden_layers"), 3);
     QVERIFY(!p.standardize);
     QCOMPARE(t.classWeightValues({50, 50}), (std::vector<double>{1.0, 4.0}));
 }

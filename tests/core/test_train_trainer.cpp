@@ -64,8 +64,8 @@ data::Dataset blobs(int64_t n, uint64_t seed, int dim = 4, double positiveShare 
 TrainOptions smallMlp()
 {
     TrainOptions o;
-    o.model.hiddenLayers = 1;
-    o.model.units = 16;
+    o.model.set("hidden_layers", 1);
+    o.model.set("units", 16);
     o.training.learningRate = 0.01;
     o.training.batchSize = 32;
     o.training.epochs = 5;
@@ -120,7 +120,7 @@ void TestTrainTrainer::learnsTwoBlobs()
     QVERIFY(r.best.f1 > 0.9 && !std::isnan(r.best.loss) && std::isnan(r.best.mse));
     // No hidden layer: logistic regression.
     TrainOptions linear = smallMlp();
-    linear.model.hiddenLayers = 0;
+    linear.model.set("hidden_layers", 0);
     const TrainResult l = trainModel(train, val, linear);
     QCOMPARE(l.parameters, int64_t(4 * 2 + 2));
     QVERIFY2(l.best.accuracy > 0.9, std::to_string(l.best.accuracy).c_str());
@@ -130,8 +130,8 @@ void TestTrainTrainer::sameSeedSameWeights()
 {
     const auto train = blobs(300, 3), val = blobs(100, 4);
     TrainOptions o = smallMlp();
-    o.model.dropout = 0.3; // dropout follows the seeded global generator
-    o.model.batchNorm = true;
+    o.model.set("dropout", 0.3); // dropout follows the seeded global generator
+    o.model.set("batch_norm", true);
     o.training.epochs = 3;
     o.training.seed = 42;
     o.returnWeights = true;
@@ -228,7 +228,7 @@ void TestTrainTrainer::invalidConfigurationsNameTheField()
         change(o);
         return errorOf([&] { trainModel(t ? *t : train, v ? *v : val, o); });
     };
-    std::string e = run([](TrainOptions& o) { o.model.activation = "swish"; });
+    std::string e = run([](TrainOptions& o) { o.model.set("activation", "swish"); });
     QVERIFY2(contains(e, "'activation'"), e.c_str());
     e = run([](TrainOptions& o) { o.training.batchSize = 0; });
     QVERIFY2(contains(e, "training: 'batch_size' must be >= 1 (batch_size = 0)"), e.c_str());
@@ -270,10 +270,10 @@ void TestTrainTrainer::cnnOnTinyImages()
     }
     TrainOptions o;
     o.model.family = "cnn";
-    o.model.filters = 4;
-    o.model.denseUnits = 16;
-    o.model.dropout = 0.2;
-    o.model.batchNorm = true;
+    o.model.set("filters", 4);
+    o.model.set("dense_units", 16);
+    o.model.set("dropout", 0.2);
+    o.model.set("batch_norm", true);
     o.training.epochs = 1;
     o.training.batchSize = 8;
     o.training.device = "cpu";
@@ -288,7 +288,7 @@ void TestTrainTrainer::cnnOnTinyImages()
     QVERIFY2(m.status == TrainResult::Status::Completed, m.reason.c_str());
     // Too many blocks for 28x28 (2^5 = 32 > 28).
     o.model.family = "cnn";
-    o.model.convBlocks = 5;
+    o.model.set("conv_blocks", 5);
     const std::string e = errorOf([&] { trainModel(d, d, o); });
     QVERIFY2(contains(e, "'conv_blocks'"), e.c_str());
 }
@@ -318,7 +318,7 @@ void TestTrainTrainer::bceMseAndClassWeights()
         o.training.optimizer = opt;
         o.training.nesterov = std::string(opt) == "sgd";
         o.training.schedule = "step";
-        o.model.activation = std::string(opt) == "sgd" ? "tanh" : "gelu";
+        o.model.set("activation", std::string(opt) == "sgd" ? "tanh" : "gelu");
         const TrainResult r = trainModel(train, val, o);
         QVERIFY2(r.status == TrainResult::Status::Completed, r.reason.c_str());
         QVERIFY2(r.best.accuracy > 0.9, opt);

@@ -22,7 +22,7 @@ void NumberEdit::setValue(double value)
 QString NumberEdit::error() const
 {
     double v = 0;
-    if (text().trimmed().isEmpty()) return tr("a number is required");
+    if (text().trimmed().isEmpty()) return _optional ? QString() : tr("a number is required");
     if (!data::parseNumber(text().trimmed().toStdString(), v)) return tr("'%1' is not a number").arg(text());
     return {};
 }
@@ -39,10 +39,30 @@ void NumberEdit::setSearched(bool searched)
     showState();
 }
 
+void NumberEdit::setOptional(bool optional, const QString& placeholder)
+{
+    _optional = optional;
+    setPlaceholderText(placeholder);
+    showState();
+}
+
+bool NumberEdit::hasValue() const
+{
+    return !text().trimmed().isEmpty();
+}
+
+void NumberEdit::clearValue()
+{
+    if (!text().isEmpty()) setText(QString()); // textChanged -> onTextEdited
+    showState();
+}
+
 void NumberEdit::onTextEdited(const QString& text)
 {
     double v = 0;
-    if (data::parseNumber(text.trimmed().toStdString(), v) && v != _value) {
+    if (_optional && text.trimmed().isEmpty()) {
+        Q_EMIT valueChanged(_value); // "not given" is a change too
+    } else if (data::parseNumber(text.trimmed().toStdString(), v) && v != _value) {
         _value = v;
         Q_EMIT valueChanged(v);
     } else if (!isValid()) {

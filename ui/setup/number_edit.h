@@ -21,6 +21,13 @@ public:
     void setHelp(const QString& help);
     /// Shown as a setting the search space overrides (blue italics, a note in the tooltip).
     void setSearched(bool searched);
+    /// An optional number: empty text is valid and means "not given"
+    /// (`placeholder` says what applies then, e.g. "auto").
+    void setOptional(bool optional, const QString& placeholder = {});
+    /// False while an optional edit is empty.
+    bool hasValue() const;
+    /// Empties an optional edit.
+    void clearValue();
 
 Q_SIGNALS:
     void valueChanged(double value);
@@ -29,6 +36,7 @@ private:
     double _value = 0;
     QString _help;
     bool _searched = false;
+    bool _optional = false;
     void onTextEdited(const QString& text);
     void showState();
 };

@@ -1,5 +1,6 @@
 #include "setup/training_form.h"
 
+#include "setup/model_form.h"
 #include "setup/number_edit.h"
 
 #include <QCheckBox>
@@ -9,7 +10,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSpinBox>
-#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 #include <climits>
@@ -52,20 +52,7 @@ std::string s(const QString& q) { return q.toStdString(); }
 
 TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent)
 {
-    _family = combo("modelFamily", {QStringLiteral("mlp"), QStringLiteral("cnn")},
-                    tr("mlp: fully connected layers (any data); cnn: convolution blocks (images only)"));
-    _hiddenLayers = spin("hiddenLayersSpin", 0, 8, tr("Hidden layers of the MLP (0: a linear model)"));
-    _units = spin("unitsSpin", 1, 65536, tr("Units of every hidden layer"));
-    _activation = combo("activationCombo", {QStringLiteral("relu"), QStringLiteral("tanh"), QStringLiteral("sigmoid"), QStringLiteral("gelu")},
-                        tr("Activation of the hidden layers"));
-    _convBlocks = spin("convBlocksSpin", 1, 6, tr("Conv → ReLU → (BatchNorm) → MaxPool blocks; each halves the image"));
-    _filters = spin("filtersSpin", 1, 4096, tr("Filters of the first block, doubled per block"));
-    _kernelSize = spin("kernelSizeSpin", 1, 15, tr("Convolution kernel size (padding keeps the size)"));
-    _denseUnits = spin("denseUnitsSpin", 1, 65536, tr("Units of the dense layer after the convolutions"));
-    _dropout = number("dropoutEdit", tr("Dropout probability after each hidden layer, in [0, 1)"));
-    _batchNorm = new QCheckBox(tr("Batch normalization"));
-    _batchNorm->setObjectName(QStringLiteral("batchNormCheck"));
-    _batchNorm->setToolTip(tr("Normalize each hidden layer's outputs over the batch"));
+    _model = new ModelForm;
 
     _optimizer = combo("optimizerCombo", {QStringLiteral("sgd"), QStringLiteral("adam"), QStringLiteral("adamw"), QStringLiteral("rmsprop")},
                        tr("The update rule"));
@@ -95,16 +82,7 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent)
 
     auto* modelBox = new QGroupBox(tr("Model"));
     _modelForm = new QFormLayout(modelBox);
-    _modelForm->addRow(tr("Family"), _family);
-    _modelForm->addRow(tr("Hidden layers"), _hiddenLayers);
-    _modelForm->addRow(tr("Units"), _units);
-    _modelForm->addRow(tr("Activation"), _activation);
-    _modelForm->addRow(tr("Conv blocks"), _convBlocks);
-    _modelForm->addRow(tr("Filters"), _filters);
-    _modelForm->addRow(tr("Kernel size"), _kernelSize);
-    _modelForm->addRow(tr("Dense units"), _denseUnits);
-    _modelForm->addRow(tr("Dropout"), _dropout);
-    _modelForm->addRow(QString(), _batchNorm);
+    _modelForm->addRow(_model);
 
     auto* trainBox = new QGroupBox(tr("Training"));
     _trainForm = new QFormLayout(trainBox);
@@ -149,9 +127,7 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent)
     layout->addWidget(note);
     layout->addLayout(columns);
 
-    _byKey = {{"hidden_layers", _hiddenLayers}, {"units", _units}, {"activation", _activation}, {"dropout", _dropout},
-              {"batch_norm", _batchNorm}, {"conv_blocks", _convBlocks}, {"filters", _filters}, {"kernel_size", _kernelSize},
-              {"dense_units", _denseUnits}, {"optimizer", _optimizer}, {"learning_rate", _learningRate},
+    _byKey = {{"optimizer", _optimizer}, {"learning_rate", _learningRate},
               {"weight_decay", _weightDecay}, {"momentum", _momentum}, {"nesterov", _nesterov}, {"beta1", _beta1},
               {"beta2", _beta2}, {"epsilon", _epsilon}, {"batch_size", _batchSize}, {"epochs", _epochs},
               {"warmup_ratio", _warmup}, {"schedule", _schedule}, {"loss", _loss}, {"class_weights", _classWeights},
@@ -169,22 +145,18 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent)
         }
     }
     connect(_seed, &QSpinBox::valueChanged, this, [this] { edited(); });
-    connect(_family, &QComboBox::currentTextChanged, this, [this](const QString& f) {
-        updateVisibility();
+    connect(_model, &ModelForm::changed, this, [this] { edited(); });
+    connect(_model, &ModelForm::familyChanged, this, [this](const QString& f) {
         if (!_loading) Q_EMIT familyChanged(f);
-        edited();
     });
     connect(_optimizer, &QComboBox::currentTextChanged, this, [this] { updateVisibility(); });
     setConfig({}, {});
 }
 
-QString TrainingForm::family() const { return _family->currentText(); }
+QString TrainingForm::family() const { return _model->family(); }
 
 void TrainingForm::updateVisibility()
 {
-    const bool cnn = family() == QLatin1String("cnn");
-    for (QWidget* w : std::initializer_list<QWidget*>{_hiddenLayers, _units, _activation}) _modelForm->setRowVisible(w, !cnn);
-    for (QWidget* w : std::initializer_list<QWidget*>{_convBlocks, _filters, _kernelSize, _denseUnits}) _modelForm->setRowVisible(w, cnn);
     const QString o = _optimizer->currentText();
     const bool sgd = o == QLatin1String("sgd"), adam = o.startsWith(QLatin1String("adam"));
     _optimizerForm->setRowVisible(_momentum, sgd);
@@ -197,16 +169,7 @@ void TrainingForm::updateVisibility()
 void TrainingForm::setConfig(const train::ModelConfig& m, const train::TrainConfig& t)
 {
     _loading = true;
-    _family->setCurrentText(q(m.family));
-    _hiddenLayers->setValue(m.hiddenLayers);
-    _units->setValue(m.units);
-    _activation->setCurrentText(q(m.activation));
-    _convBlocks->setValue(m.convBlocks);
-    _filters->setValue(m.filters);
-    _kernelSize->setValue(m.kernelSize);
-    _denseUnits->setValue(m.denseUnits);
-    _dropout->setValue(m.dropout);
-    _batchNorm->setChecked(m.batchNorm);
+    _model->setConfig(m);
     _optimizer->setCurrentText(q(t.optimizer));
     _learningRate->setValue(t.learningRate);
     _weightDecay->setValue(t.weightDecay);
@@ -231,16 +194,7 @@ void TrainingForm::setConfig(const train::ModelConfig& m, const train::TrainConf
 
 void TrainingForm::writeJson(nlohmann::json& spec) const
 {
-    spec["model"] = {{"family", s(family())},
-                     {"hidden_layers", _hiddenLayers->value()},
-                     {"units", _units->value()},
-                     {"activation", s(_activation->currentText())},
-                     {"dropout", _dropout->value()},
-                     {"batch_norm", _batchNorm->isChecked()},
-                     {"conv_blocks", _convBlocks->value()},
-                     {"filters", _filters->value()},
-                     {"kernel_size", _kernelSize->value()},
-                     {"dense_units", _denseUnits->value()}};
+    spec["model"] = _model->toJson();
     spec["training"] = {{"optimizer", s(_optimizer->currentText())},
                         {"learning_rate", _learningRate->value()},
                         {"weight_decay", _weightDecay->value()},
@@ -263,6 +217,7 @@ void TrainingForm::writeJson(nlohmann::json& spec) const
 
 QString TrainingForm::formError() const
 {
+    if (const QString e = _model->formError(); !e.isEmpty()) return e;
     for (auto it = _byKey.begin(); it != _byKey.end(); ++it)
         if (auto* n = qobject_cast<NumberEdit*>(it.value()); n && !n->isValid())
             return tr("Model and training, %1: %2").arg(it.key(), n->error());
@@ -271,6 +226,7 @@ QString TrainingForm::formError() const
 
 void TrainingForm::setSearched(const QSet<QString>& keys)
 {
+    _model->setSearched(keys);
     for (auto it = _byKey.begin(); it != _byKey.end(); ++it) {
         QWidget* w = it.value();
         const bool searched = keys.contains(it.key());
@@ -288,11 +244,7 @@ void TrainingForm::setSearched(const QSet<QString>& keys)
 
 void TrainingForm::setImageData(bool images)
 {
-    auto* model = qobject_cast<QStandardItemModel*>(_family->model());
-    if (!model) return;
-    QStandardItem* cnn = model->item(1);
-    cnn->setEnabled(images || family() == QLatin1String("cnn"));
-    cnn->setToolTip(images ? tr("Convolutional network for images") : tr("A CNN needs image data (Fashion-MNIST or IDX files)"));
+    _model->setFamilyEnabled(QStringLiteral("cnn"), images, tr("a CNN needs image data (Fashion-MNIST or IDX files)"));
 }
 
 void TrainingForm::applyDefaultsFor(const QString& kind)
@@ -302,7 +254,7 @@ void TrainingForm::applyDefaultsFor(const QString& kind)
         _batchSize->setValue(128);
         _learningRate->setValue(1e-3);
     } else {
-        _family->setCurrentText(QStringLiteral("mlp"));
+        if (family() == QLatin1String("cnn")) _model->setFamily(QStringLiteral("mlp"));
         _epochs->setValue(kind == QLatin1String("csv") ? 40 : 30);
         _batchSize->setValue(kind == QLatin1String("csv") ? 32 : 64);
         if (kind == QLatin1String("imbalanced")) _schedule->setCurrentText(QStringLiteral("linear"));
@@ -319,7 +271,7 @@ void TrainingForm::setDevice(const QString& device)
 void TrainingForm::setReadOnly(bool readOnly)
 {
     for (QWidget* w : _byKey) w->setEnabled(!readOnly);
-    _family->setEnabled(!readOnly);
+    _model->setReadOnly(readOnly);
     _seed->setEnabled(!readOnly);
 }
 

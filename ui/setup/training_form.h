@@ -17,6 +17,7 @@ class QSpinBox;
 
 namespace tw::ui {
 
+class ModelForm;
 class NumberEdit;
 
 class TrainingForm : public QWidget {
@@ -45,11 +46,11 @@ Q_SIGNALS:
     void familyChanged(const QString& family);
 
 private:
-    QComboBox *_family, *_activation, *_optimizer, *_schedule, *_loss, *_classWeights;
-    QSpinBox *_hiddenLayers, *_units, *_convBlocks, *_filters, *_kernelSize, *_denseUnits;
+    ModelForm* _model;
+    QComboBox *_optimizer, *_schedule, *_loss, *_classWeights;
     QSpinBox *_batchSize, *_epochs, *_patience, *_seed;
-    NumberEdit *_dropout, *_learningRate, *_weightDecay, *_momentum, *_beta1, *_beta2, *_epsilon, *_warmup, *_clipNorm;
-    QCheckBox *_batchNorm, *_nesterov;
+    NumberEdit *_learningRate, *_weightDecay, *_momentum, *_beta1, *_beta2, *_epsilon, *_warmup, *_clipNorm;
+    QCheckBox* _nesterov;
     QFormLayout *_modelForm, *_trainForm, *_optimizerForm;
     QString _device = QStringLiteral("auto");
     QMap<QString, QWidget*> _byKey;

@@ -1,0 +1,13 @@
+#pragma once
+// Internal to core/train: the factories of the registered model families
+// (model_family.cpp lists them). Each family lives in its own .cpp.
+#include "train/model_family.h"
+
+#include <memory>
+
+namespace tw::train {
+
+std::unique_ptr<ModelFamily> makeMlpFamily(); // neural_families.cpp
+std::unique_ptr<ModelFamily> makeCnnFamily(); // neural_families.cpp
+
+} // namespace tw::train
