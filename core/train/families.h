@@ -9,5 +9,8 @@ namespace tw::train {
 
 std::unique_ptr<ModelFamily> makeMlpFamily(); // neural_families.cpp
 std::unique_ptr<ModelFamily> makeCnnFamily(); // neural_families.cpp
+std::unique_ptr<ModelFamily> makeTextBagFamily();         // text_families.cpp
+std::unique_ptr<ModelFamily> makeTextCnnFamily();         // text_families.cpp
+std::unique_ptr<ModelFamily> makeTextTransformerFamily(); // text_families.cpp
 
 } // namespace tw::train

@@ -123,6 +123,9 @@ const std::vector<const ModelFamily*>& modelFamilies()
         std::vector<std::unique_ptr<ModelFamily>> v;
         v.push_back(makeMlpFamily());
         v.push_back(makeCnnFamily());
+        v.push_back(makeTextBagFamily());
+        v.push_back(makeTextCnnFamily());
+        v.push_back(makeTextTransformerFamily());
         return v;
     }();
     static const std::vector<const ModelFamily*> all = [] {
