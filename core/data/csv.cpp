@@ -2,6 +2,7 @@
 // missing-value tokens and column type detection.
 #include "data/csv.h"
 
+#include "data/text.h"
 #include "util/errors.h"
 
 #include <algorithm>
@@ -169,14 +170,20 @@ std::string lower(std::string_view s)
 
 std::string toString(ColumnType t)
 {
-    return t == ColumnType::Numeric ? "numeric" : "categorical";
+    switch (t) {
+    case ColumnType::Numeric: return "numeric";
+    case ColumnType::Categorical: return "categorical";
+    case ColumnType::Text: return "text";
+    }
+    return "categorical";
 }
 
 ColumnType columnTypeFromString(const std::string& s)
 {
     if (s == "numeric") return ColumnType::Numeric;
     if (s == "categorical") return ColumnType::Categorical;
-    throw std::invalid_argument("column type '" + s + "' is not one of numeric, categorical");
+    if (s == "text") return ColumnType::Text;
+    throw std::invalid_argument("column type '" + s + "' is not one of numeric, categorical, text");
 }
 
 int64_t Column::missingCount() const
@@ -336,7 +343,8 @@ Table parseCsv(std::string_view text, const std::string& source, const CsvOption
     if (table.lines.empty())
         throw ParseError(source + ": no data rows after the header (columns: " + table.columnList() + ")");
 
-    // Detect the types: numeric when every non-missing cell is a number.
+    // Detect the types: numeric when every non-missing cell is a number, text
+    // when the cells look like free text (looksLikeText), categorical otherwise.
     for (Column& col : table.columns) {
         std::vector<double> numbers(col.text.size(), std::numeric_limits<double>::quiet_NaN());
         bool numeric = true;
@@ -345,6 +353,8 @@ Table parseCsv(std::string_view text, const std::string& source, const CsvOption
         if (numeric) {
             col.type = ColumnType::Numeric;
             col.numbers = std::move(numbers);
+        } else if (looksLikeText(col.text, col.missing)) {
+            col.type = ColumnType::Text;
         }
     }
 

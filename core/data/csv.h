@@ -10,8 +10,10 @@
 
 namespace tw::data {
 
-enum class ColumnType { Numeric, Categorical };
-std::string toString(ColumnType t);                  // "numeric", "categorical"
+/// Text: free text (one document per cell), tokenized by the preprocessing;
+/// detected by data::looksLikeText (core/data/text.h) when not numeric.
+enum class ColumnType { Numeric, Categorical, Text };
+std::string toString(ColumnType t);                  // "numeric", "categorical", "text"
 ColumnType columnTypeFromString(const std::string& s); // throws invalid_argument
 
 struct Column {
@@ -21,7 +23,7 @@ struct Column {
     /// tabs); "" for a missing cell.
     std::vector<std::string> text;
     /// Numeric columns: the value per row, NaN when missing. Empty for a
-    /// categorical column.
+    /// categorical or text column.
     std::vector<double> numbers;
     /// 1 where the cell is missing (empty, NA, NaN, nan, ?, N/A, null).
     std::vector<uint8_t> missing;
@@ -50,7 +52,7 @@ struct Table {
 struct CsvOptions {
     /// ',', ';' or '\t'; 0 detects it from the first lines.
     char delimiter = 0;
-    /// Column name -> "numeric" | "categorical", overriding the detection.
+    /// Column name -> "numeric" | "categorical" | "text", overriding the detection.
     /// A name that is not a column is an error; forcing "numeric" on a cell
     /// that is not a number is an error naming the line and column.
     std::map<std::string, std::string> columnTypes;
@@ -73,7 +75,7 @@ std::vector<double> numericValues(const Table& table, int column, const std::str
 Table selectRows(const Table& table, const std::vector<int64_t>& rows);
 
 /// Sets a column's type: numeric parses every non-missing cell (errors as
-/// numericValues); categorical drops the numbers.
+/// numericValues); categorical and text drop the numbers.
 void setColumnType(Table& table, int column, ColumnType type, const std::string& why = "column type forced to numeric");
 
 /// Empty, NA, NaN, nan, ?, N/A, null (case-insensitive, after trimming).

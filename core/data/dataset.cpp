@@ -47,6 +47,7 @@ Dataset Dataset::subset(const std::vector<int64_t>& indices) const
     out.sampleShape = sampleShape;
     out.classNames = classNames;
     out.featureNames = featureNames;
+    out.vocabulary = vocabulary;
     out.provenance = provenance;
     const int64_t n = size(), s = sampleSize();
     const bool hasLabels = int64_t(labels.size()) == n, hasTargets = int64_t(targets.size()) == n;
@@ -99,6 +100,12 @@ void Dataset::validate() const
     if (!featureNames.empty() && int64_t(featureNames.size()) != s)
         throw std::invalid_argument(what + std::to_string(featureNames.size()) + " feature names for samples of " +
                                     std::to_string(s) + " values");
+    if (!vocabulary.empty())
+        for (size_t i = 0; i < features.size(); ++i)
+            if (features[i] < 0 || features[i] >= float(vocabulary.size()) || features[i] != std::trunc(features[i]))
+                throw std::invalid_argument(what + "sample " + std::to_string(int64_t(i) / s) + ": token id " +
+                                            std::to_string(features[i]) + " is not an id of the " +
+                                            std::to_string(vocabulary.size()) + "-token vocabulary");
     if (isClassification()) {
         if (int64_t(labels.size()) != n)
             throw std::invalid_argument(what + std::to_string(labels.size()) + " labels for " + std::to_string(n) + " samples");

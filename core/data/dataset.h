@@ -34,6 +34,9 @@ struct Dataset {
     std::vector<float> targets;
     std::vector<std::string> classNames;   // classification only
     std::vector<std::string> featureNames; // tabular only (after one-hot encoding)
+    /// Text data: the token of each id (0 "<pad>", 1 "<unk>"); the features
+    /// are then token ids (exact as floats up to 2^24). Empty otherwise.
+    std::vector<std::string> vocabulary;
     Provenance provenance;
 
     int64_t size() const;          // number of samples

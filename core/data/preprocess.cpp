@@ -70,9 +70,10 @@ void PreprocessOptions::validate() const
     checkChoice("categoricalImpute", categoricalImpute, {"most_frequent", "missing_category"});
     checkChoice("task", task, {"auto", "binary", "multiclass", "regression"});
     for (const auto& [column, type] : columnTypes)
-        if (type != "numeric" && type != "categorical")
+        if (type != "numeric" && type != "categorical" && type != "text")
             throw std::invalid_argument("preprocessing option 'columnTypes': column '" + column + "': '" + type +
-                                        "' is not one of numeric, categorical");
+                                        "' is not one of numeric, categorical, text");
+    text.validate();
     std::set<std::string> seen;
     for (const std::string& d : drop)
         if (!seen.insert(d).second) throw std::invalid_argument("preprocessing option 'drop': column '" + d + "' listed twice");
@@ -80,6 +81,7 @@ void PreprocessOptions::validate() const
 
 int64_t Preprocessor::FittedColumn::width() const
 {
+    if (type == ColumnType::Text) return maxLength;
     return type == ColumnType::Numeric ? 1 : int64_t(categories.size()) + (missingCategory ? 1 : 0);
 }
 
@@ -144,6 +146,14 @@ Preprocessor Preprocessor::fit(const Table& train, const std::string& target, co
                 if (!(f.stddev > 0) || !std::isfinite(f.stddev)) f.stddev = 1;
             }
             p._featureNames.push_back(f.name);
+        } else if (f.type == ColumnType::Text) {
+            std::vector<std::vector<std::string>> documents;
+            documents.reserve(c.text.size());
+            for (size_t r = 0; r < c.text.size(); ++r)
+                if (!c.missing[r]) documents.push_back(tokenize(c.text[r], options.text));
+            f.vocabulary = Vocabulary::build(documents, options.text.minCount, options.text.maxVocab);
+            f.maxLength = options.text.maxLength;
+            for (int64_t k = 0; k < f.maxLength; ++k) p._featureNames.push_back(f.name + "[" + std::to_string(k) + "]");
         } else {
             std::map<std::string, int64_t> counts;
             for (size_t r = 0; r < c.text.size(); ++r)
@@ -161,6 +171,7 @@ Preprocessor Preprocessor::fit(const Table& train, const std::string& target, co
     }
     if (p._columns.empty())
         throw std::invalid_argument(train.source + ": no feature column left besides the target '" + target + "'");
+    p.checkTextAlone(train.source);
 
     // Target.
     const Column& t = train.columns[size_t(targetIndex)];
@@ -168,7 +179,8 @@ Preprocessor Preprocessor::fit(const Table& train, const std::string& target, co
         if (t.missing[r])
             throw ParseError(train.where(int64_t(r)) + ": target '" + target +
                              "' is missing (every row needs a target: fill it in or remove the row)");
-    const ColumnType targetType = typeOf(t);
+    ColumnType targetType = typeOf(t);
+    if (targetType == ColumnType::Text) targetType = ColumnType::Categorical; // a label, however long
     const std::string& taskOption = options.task;
     if (targetType == ColumnType::Categorical) {
         if (taskOption == "regression")
@@ -270,6 +282,18 @@ Dataset Preprocessor::transform(const Table& table, TransformStats* statsOut) co
                 out[r * width] = float((v - f.mean) / f.stddev);
             }
             if (missing[f.name] > 0) stats.imputed[f.name] = missing[f.name];
+        } else if (f.type == ColumnType::Text) {
+            for (int64_t r = 0; r < n; ++r) {
+                float* row = out + r * width;
+                if (c.missing[size_t(r)]) {
+                    std::fill(row, row + f.maxLength, float(Vocabulary::kPadding));
+                    continue;
+                }
+                const std::vector<std::string> tokens = tokenize(c.text[size_t(r)], _options.text);
+                stats.tokens += int64_t(tokens.size());
+                if (f.vocabulary.encode(tokens, f.maxLength, row, &stats.unknownTokens)) ++stats.truncated;
+            }
+            d.vocabulary = f.vocabulary.tokens();
         } else {
             std::unordered_map<std::string, int64_t> slot;
             for (size_t k = 0; k < f.categories.size(); ++k) slot.emplace(f.categories[k], int64_t(k));
@@ -320,8 +344,11 @@ std::string Preprocessor::describe(const TransformStats* stats, const std::map<s
 {
     std::vector<std::string> numeric, categorical;
     int64_t oneHotWidth = 0;
+    const FittedColumn* text = nullptr;
     for (const FittedColumn& f : _columns) {
-        if (f.type == ColumnType::Numeric) {
+        if (f.type == ColumnType::Text) {
+            text = &f;
+        } else if (f.type == ColumnType::Numeric) {
             numeric.push_back(f.name);
         } else {
             categorical.push_back(f.name);
@@ -334,11 +361,23 @@ std::string Preprocessor::describe(const TransformStats* stats, const std::map<s
         target += _classNames.size() <= 10 ? ": " + join(_classNames) : ", " + std::to_string(_classNames.size()) + " classes";
     parts.push_back(target + ")");
     if (!_options.drop.empty()) parts.push_back("drop " + join(_options.drop));
+    if (text) {
+        const TextOptions& o = _options.text;
+        std::string t = "text " + text->name + ": " + std::to_string(text->vocabulary.size()) + "-token vocabulary (" +
+                        (o.lowercase ? "lower-cased, " : "") + "punctuation " + toString(o.punctuation) +
+                        (o.ngrams > 0 ? ", character " + std::to_string(o.ngrams) + "-grams" : "") + ", min_count " +
+                        std::to_string(o.minCount) + (o.maxVocab > 0 ? ", max_vocab " + std::to_string(o.maxVocab) : "") +
+                        "), " + std::to_string(text->maxLength) + " ids per sample";
+        if (stats && stats->tokens > 0)
+            t += "; " + std::to_string(stats->unknownTokens) + " unknown of " + std::to_string(stats->tokens) + " tokens, " +
+                 std::to_string(stats->truncated) + " cells truncated";
+        parts.push_back(t);
+    }
     std::vector<std::string> impute;
     if (!numeric.empty()) impute.push_back("numeric " + _options.numericImpute + " (" + listCounts(missing, numeric, " missing") + ")");
     if (!categorical.empty())
         impute.push_back("categorical " + _options.categoricalImpute + " (" + listCounts(missing, categorical, " missing") + ")");
-    parts.push_back("impute " + join(impute));
+    if (!impute.empty()) parts.push_back("impute " + join(impute));
     if (!categorical.empty())
         parts.push_back("one-hot " + join(categorical) + " (" + columnCount(oneHotWidth) + ")");
     if (!numeric.empty())
@@ -348,6 +387,18 @@ std::string Preprocessor::describe(const TransformStats* stats, const std::map<s
         parts.push_back(std::to_string(stats->unseenCategories) + " unseen categories encoded as zeros (" +
                         listCounts(stats->unseenByColumn, categorical, "") + ")");
     return join(parts, "; ");
+}
+
+void Preprocessor::checkTextAlone(const std::string& source) const
+{
+    std::vector<std::string> texts, others;
+    for (const FittedColumn& f : _columns) (f.type == ColumnType::Text ? texts : others).push_back(f.name);
+    if (texts.size() > 1)
+        throw std::invalid_argument(source + ": " + std::to_string(texts.size()) + " text columns (" + join(texts) +
+                                    "); a model reads one: drop the others or set their type (column_types)");
+    if (!texts.empty() && !others.empty())
+        throw std::invalid_argument(source + ": text column '" + texts[0] + "' must be the only feature column (also: " +
+                                    join(others) + "); drop the others (preprocessing 'drop') or set their type");
 }
 
 } // namespace tw::data

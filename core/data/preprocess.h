@@ -1,9 +1,11 @@
 #pragma once
 // Tabular preprocessing fitted on the training Table only and applied to any
 // Table with the same columns: imputation, one-hot encoding, standardization,
-// and the target as class labels or regression values.
+// and the target as class labels or regression values. A text column is
+// tokenized into a fixed number of token ids (core/data/text.h).
 #include "data/csv.h"
 #include "data/dataset.h"
+#include "data/text.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -20,7 +22,12 @@ struct PreprocessOptions {
     std::string categoricalImpute = "most_frequent"; // most_frequent | missing_category
     bool standardize = true;                         // numeric columns, with the training mean and std
     std::vector<std::string> drop;                   // columns left out of the features
-    std::map<std::string, std::string> columnTypes;  // column -> numeric | categorical (the target too)
+    std::map<std::string, std::string> columnTypes;  // column -> numeric | categorical | text (the target too)
+    /// A text column: tokenizer, vocabulary and sequence length
+    /// (keys text_lowercase, text_punctuation, text_ngrams, text_min_count,
+    /// text_max_vocab, text_max_length). A text column must be the only
+    /// feature column: drop the others.
+    TextOptions text;
     /// auto | binary | multiclass | regression. auto: classification when the
     /// target is categorical, or integer-valued numbers with at most 20
     /// distinct values (binary for 2 classes); regression otherwise.
@@ -35,6 +42,9 @@ struct TransformStats {
     std::map<std::string, int64_t> imputed;        // column -> missing cells filled
     int64_t unseenCategories = 0;                  // cells whose category training never saw: all zeros
     std::map<std::string, int64_t> unseenByColumn; // column -> such cells
+    int64_t tokens = 0;                            // text: tokens read (before truncation)
+    int64_t unknownTokens = 0;                     // text: kept tokens not in the vocabulary (id 1)
+    int64_t truncated = 0;                         // text: cells with more than max_length tokens
 };
 
 class Preprocessor {
@@ -51,6 +61,9 @@ public:
         std::vector<std::string> categories; // training categories, sorted; one output column each
         std::string fillCategory;            // most frequent training value (most_frequent)
         bool missingCategory = false;        // an extra "NAME=(missing)" column (missing_category, when training had missing cells)
+        // text: the training vocabulary and the ids per sample (a missing cell is all padding)
+        Vocabulary vocabulary;
+        int64_t maxLength = 0;
 
         int64_t width() const;               // output columns
     };
@@ -58,14 +71,17 @@ public:
     /// Fits on `train`: `target` names the target column (excluded from the
     /// features). Throws invalid_argument for a bad option, an unknown target,
     /// drop or column-type name (listing the columns), a feature column with no
-    /// value at all; ParseError naming the line for a missing target value or a
+    /// value at all, a text column next to other feature columns; ParseError naming the line for a missing target value or a
     /// forced numeric cell that is not a number.
     static Preprocessor fit(const Table& train, const std::string& target, const PreprocessOptions& options = {});
 
     /// Applies the fitted preprocessing to a table with the fitted feature
     /// columns and the target (any order, extra columns ignored). A category
     /// unseen in training encodes as zeros and is counted in `stats`; a
-    /// target class unseen in training is a ParseError naming the line.
+    /// target class unseen in training is a ParseError naming the line. A
+    /// text column becomes options.text.maxLength token ids per sample
+    /// (sampleShape {max_length}; Dataset::vocabulary holds the tokens);
+    /// a token unseen in training is id 1 (unknown).
     Dataset transform(const Table& table, TransformStats* stats = nullptr) const;
 
     const std::string& target() const { return _target; }
@@ -88,6 +104,8 @@ public:
 private:
     std::string describe(const TransformStats* stats, const std::map<std::string, int64_t>& missing, bool otherTable) const;
     std::vector<int64_t> labelsOf(const Table& table, int column) const;
+    /// Throws invalid_argument when a text column is not the only feature.
+    void checkTextAlone(const std::string& source) const;
 
     PreprocessOptions _options;
     std::string _source;

@@ -19,6 +19,9 @@ json Preprocessor::toJson() const
             c["fill"] = f.fill;
             c["mean"] = f.mean;
             c["std"] = f.stddev;
+        } else if (f.type == ColumnType::Text) {
+            c["vocabulary"] = f.vocabulary.tokens();
+            c["max_length"] = f.maxLength;
         } else {
             c["categories"] = f.categories;
             c["fill_category"] = f.fillCategory;
@@ -39,7 +42,13 @@ json Preprocessor::toJson() const
           {"standardize", _options.standardize},
           {"drop", _options.drop},
           {"column_types", _options.columnTypes},
-          {"task", _options.task}}},
+          {"task", _options.task},
+          {"text_lowercase", _options.text.lowercase},
+          {"text_punctuation", toString(_options.text.punctuation)},
+          {"text_ngrams", _options.text.ngrams},
+          {"text_min_count", _options.text.minCount},
+          {"text_max_vocab", _options.text.maxVocab},
+          {"text_max_length", _options.text.maxLength}}},
         {"columns", std::move(columns)},
     };
     return j;
@@ -56,6 +65,14 @@ Preprocessor Preprocessor::fromJson(const json& j)
         p._options.drop = o.at("drop").get<std::vector<std::string>>();
         p._options.columnTypes = o.at("column_types").get<std::map<std::string, std::string>>();
         p._options.task = o.at("task").get<std::string>();
+        // Text settings: absent in files written before text columns existed.
+        TextOptions& t = p._options.text;
+        t.lowercase = o.value("text_lowercase", t.lowercase);
+        if (o.contains("text_punctuation")) t.punctuation = punctuationFromString(o.at("text_punctuation").get<std::string>());
+        t.ngrams = o.value("text_ngrams", t.ngrams);
+        t.minCount = o.value("text_min_count", t.minCount);
+        t.maxVocab = o.value("text_max_vocab", t.maxVocab);
+        t.maxLength = o.value("text_max_length", t.maxLength);
         p._options.validate();
         p._source = j.at("source").get<std::string>();
         p._target = j.at("target").get<std::string>();
@@ -79,6 +96,11 @@ Preprocessor Preprocessor::fromJson(const json& j)
                 f.stddev = c.at("std").get<double>();
                 if (!(f.stddev > 0)) throw std::invalid_argument("column '" + f.name + "': 'std' must be > 0");
                 p._featureNames.push_back(f.name);
+            } else if (f.type == ColumnType::Text) {
+                f.vocabulary = Vocabulary::fromTokens(c.at("vocabulary").get<std::vector<std::string>>());
+                f.maxLength = c.at("max_length").get<int64_t>();
+                if (f.maxLength < 1) throw std::invalid_argument("column '" + f.name + "': 'max_length' must be >= 1");
+                for (int64_t k = 0; k < f.maxLength; ++k) p._featureNames.push_back(f.name + "[" + std::to_string(k) + "]");
             } else {
                 f.categories = c.at("categories").get<std::vector<std::string>>();
                 f.fillCategory = c.at("fill_category").get<std::string>();
@@ -91,6 +113,7 @@ Preprocessor Preprocessor::fromJson(const json& j)
             p._columns.push_back(std::move(f));
         }
         if (p._columns.empty()) throw std::invalid_argument("'columns': no feature column");
+        p.checkTextAlone("'columns'");
         return p;
     } catch (const json::exception& e) {
         throw std::invalid_argument(std::string("preprocessor JSON: ") + e.what());

@@ -2,6 +2,8 @@
 // conversions and the unit-cube transform are in search_space_values.cpp.
 #include "space/search_space.h"
 
+#include "space/ax_format.h"
+
 #include "space/search_space_detail.h"
 #include "util/errors.h"
 
@@ -300,6 +302,7 @@ Param paramFromJson(const json& p, size_t i, const std::string& source)
 
 SearchSpace SearchSpace::fromJson(const json& j, const std::string& source)
 {
+    if (isAxFormat(j)) return fromAxJson(j, source); // Ax's parameter lists (ax_format.h)
     if (!j.is_object())
         throw std::invalid_argument(prefix(source) + "a search space must be a JSON object {\"parameters\": [...]}");
     for (const auto& item : j.items())

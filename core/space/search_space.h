@@ -102,7 +102,8 @@ public:
     /// [random_forest] (family = logistic_regression)"; empty when active.
     std::string inactiveReason(size_t i, const std::vector<double>& values) const;
 
-    // JSON (DESIGN.md): {"parameters": [{"name":..., "type":..., ...}]}
+    // JSON (DESIGN.md): {"parameters": [{"name":..., "type":..., ...}]}; also
+    // Ax's parameter lists (space/ax_format.h).
     static SearchSpace fromJson(const nlohmann::json& j, const std::string& source = {});
     nlohmann::json toJson() const;
     static SearchSpace load(const std::string& path); // IoError / ParseError / invalid_argument

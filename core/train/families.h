@@ -12,5 +12,8 @@ std::unique_ptr<ModelFamily> makeCnnFamily(); // neural_families.cpp
 std::unique_ptr<ModelFamily> makeLogisticRegressionFamily(); // classic_families.cpp
 std::unique_ptr<ModelFamily> makeRandomForestFamily();       // classic_families.cpp
 std::unique_ptr<ModelFamily> makeGradientBoostingFamily();   // classic_families.cpp
+std::unique_ptr<ModelFamily> makeTextBagFamily();         // text_families.cpp
+std::unique_ptr<ModelFamily> makeTextCnnFamily();         // text_families.cpp
+std::unique_ptr<ModelFamily> makeTextTransformerFamily(); // text_families.cpp
 
 } // namespace tw::train

@@ -126,6 +126,9 @@ const std::vector<const ModelFamily*>& modelFamilies()
         v.push_back(makeLogisticRegressionFamily());
         v.push_back(makeRandomForestFamily());
         v.push_back(makeGradientBoostingFamily());
+        v.push_back(makeTextBagFamily());
+        v.push_back(makeTextCnnFamily());
+        v.push_back(makeTextTransformerFamily());
         return v;
     }();
     static const std::vector<const ModelFamily*> all = [] {

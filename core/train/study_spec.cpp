@@ -2,6 +2,7 @@
 
 #include "train/metrics.h"
 #include "train/model_family.h"
+#include "train/setting_aliases.h"
 #include "util/errors.h"
 
 #include <algorithm>
@@ -53,23 +54,51 @@ std::string resolve(const std::string& path, const std::string& baseDir)
     return (std::filesystem::path(baseDir) / path).lexically_normal().string();
 }
 
-const std::set<std::string> kPreprocessingKeys{"numeric_impute", "categorical_impute", "standardize"};
+const std::set<std::string> kPreprocessingKeys{"numeric_impute",  "categorical_impute", "standardize",
+                                                "text_lowercase",  "text_punctuation",   "text_ngrams",
+                                                "text_min_count",  "text_max_vocab",     "text_max_length"};
+
+bool boolOf(const json& value, const std::string& key, const std::string& ctx)
+{
+    if (value.is_boolean()) return value.get<bool>();
+    if (value.is_number() && (value.get<double>() == 0 || value.get<double>() == 1)) return value.get<double>() != 0;
+    throw std::invalid_argument(ctx + "'" + key + "' must be true or false");
+}
+
+int64_t integerOf(const json& value, const std::string& key, const std::string& ctx)
+{
+    if (value.is_number_integer()) return value.get<int64_t>();
+    if (value.is_number_float() && value.get<double>() == std::trunc(value.get<double>()) &&
+        std::abs(value.get<double>()) < 1e15)
+        return int64_t(value.get<double>());
+    throw std::invalid_argument(ctx + "'" + key + "' must be an integer");
+}
 
 void setPreprocessing(data::PreprocessOptions& p, const std::string& key, const json& value)
 {
     const std::string ctx = "preprocessing: ";
     if (key == "numeric_impute") p.numericImpute = stringOf(value, "numeric_impute", ctx);
     else if (key == "categorical_impute") p.categoricalImpute = stringOf(value, "categorical_impute", ctx);
-    else if (key == "standardize") {
-        if (value.is_boolean()) p.standardize = value.get<bool>();
-        else if (value.is_number() && (value.get<double>() == 0 || value.get<double>() == 1)) p.standardize = value.get<double>() != 0;
-        else throw std::invalid_argument(ctx + "'standardize' must be true or false");
-    } else throw std::invalid_argument(ctx + "unknown key '" + key + "'");
+    else if (key == "standardize") p.standardize = boolOf(value, key, ctx);
+    else if (key == "text_lowercase") p.text.lowercase = boolOf(value, key, ctx);
+    else if (key == "text_punctuation") {
+        try {
+            p.text.punctuation = data::punctuationFromString(stringOf(value, "text_punctuation", ctx));
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(ctx + "'text_punctuation': " + e.what());
+        }
+    } else if (key == "text_ngrams") p.text.ngrams = int(integerOf(value, key, ctx));
+    else if (key == "text_min_count") p.text.minCount = integerOf(value, key, ctx);
+    else if (key == "text_max_vocab") p.text.maxVocab = integerOf(value, key, ctx);
+    else if (key == "text_max_length") p.text.maxLength = integerOf(value, key, ctx);
+    else throw std::invalid_argument(ctx + "unknown key '" + key + "'");
 }
 
 data::PreprocessOptions preprocessingFromJson(const json& j, const std::string& ctx)
 {
-    checkKeys(j, {"numeric_impute", "categorical_impute", "standardize", "drop", "column_types"}, ctx);
+    std::set<std::string> allowed = kPreprocessingKeys;
+    allowed.insert({"drop", "column_types"});
+    checkKeys(j, allowed, ctx);
     data::PreprocessOptions p;
     for (const auto& [key, value] : j.items()) {
         if (kPreprocessingKeys.count(key)) {
@@ -78,7 +107,8 @@ data::PreprocessOptions preprocessingFromJson(const json& j, const std::string& 
             if (!value.is_array()) throw std::invalid_argument(ctx + "'drop' must be an array of column names");
             for (const auto& c : value) p.drop.push_back(stringOf(c, "drop", ctx));
         } else {
-            if (!value.is_object()) throw std::invalid_argument(ctx + "'column_types' must be an object {column: numeric|categorical}");
+            if (!value.is_object())
+                throw std::invalid_argument(ctx + "'column_types' must be an object {column: numeric|categorical|text}");
             for (const auto& [col, type] : value.items()) p.columnTypes[col] = stringOf(type, "column_types", ctx);
         }
     }
@@ -92,6 +122,13 @@ json preprocessingToJson(const data::PreprocessOptions& p)
               {"standardize", p.standardize}};
     if (!p.drop.empty()) j["drop"] = p.drop;
     if (!p.columnTypes.empty()) j["column_types"] = p.columnTypes;
+    const data::TextOptions t = p.text, d;
+    if (t.lowercase != d.lowercase) j["text_lowercase"] = t.lowercase;
+    if (t.punctuation != d.punctuation) j["text_punctuation"] = data::toString(t.punctuation);
+    if (t.ngrams != d.ngrams) j["text_ngrams"] = t.ngrams;
+    if (t.minCount != d.minCount) j["text_min_count"] = t.minCount;
+    if (t.maxVocab != d.maxVocab) j["text_max_vocab"] = t.maxVocab;
+    if (t.maxLength != d.maxLength) j["text_max_length"] = t.maxLength;
     return j;
 }
 
@@ -142,10 +179,16 @@ std::vector<std::string> StudySpec::settingKeys()
     return keys;
 }
 
+std::string StudySpec::settingFor(const std::string& parameter) const
+{
+    auto it = parameterSettings.find(parameter);
+    return it == parameterSettings.end() ? parameter : it->second;
+}
+
 bool StudySpec::searchesPreprocessing() const
 {
     for (const auto& p : space.params())
-        if (kPreprocessingKeys.count(space::nameOf(p))) return true;
+        if (kPreprocessingKeys.count(settingFor(space::nameOf(p)))) return true;
     return false;
 }
 
@@ -171,7 +214,7 @@ void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, Tra
         if (it == v.end()) continue;
         const json& value = *it;
         try {
-            setSetting(m, t, p, key, value);
+            setSetting(m, t, p, settingFor(key), value);
         } catch (const std::invalid_argument& e) {
             throw std::invalid_argument("search parameter '" + key + "' = " + value.dump() + ": " + e.what());
         }
@@ -395,7 +438,23 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
 
     // search space, sampler, pruner, budget
     if (!j.contains("search_space")) throw std::invalid_argument(top + "missing 'search_space'");
-    s.space = space::SearchSpace::fromJson(j["search_space"], top.empty() ? "search_space" : source + ": search_space");
+    // A parameter's "setting" belongs to the spec, not to the space: taken out first.
+    json spaceJson = j["search_space"];
+    json* list = spaceJson.is_array() ? &spaceJson
+                 : spaceJson.is_object() && spaceJson.contains("parameters") && spaceJson["parameters"].is_array()
+                     ? &spaceJson["parameters"]
+                     : nullptr;
+    if (list)
+        for (json& param : *list)
+            if (param.is_object() && param.contains("setting")) {
+                const std::string name = param.value("name", std::string());
+                if (!param["setting"].is_string())
+                    throw std::invalid_argument(where(source, "search_space") + "parameter '" + name +
+                                                "': 'setting' must be a string (a setting key)");
+                if (param["setting"].get<std::string>() != name) s.parameterSettings[name] = param["setting"].get<std::string>();
+                param.erase("setting");
+            }
+    s.space = space::SearchSpace::fromJson(spaceJson, top.empty() ? "search_space" : source + ": search_space");
     if (j.contains("sampler")) s.sampler = sampler::SamplerConfig::fromJson(j["sampler"], top + "sampler");
     if (j.contains("pruner")) s.pruner = study::PrunerConfig::fromJson(j["pruner"], source);
     if (j.contains("budget")) {
@@ -416,15 +475,30 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
     // Every search parameter must name a setting, and every value of its
     // range must be a legal value of that setting.
     const auto keys = settingKeys();
+    const auto isSetting = [&](const std::string& key) {
+        return key.rfind("class_weight_", 0) == 0 || std::find(keys.begin(), keys.end(), key) != keys.end();
+    };
+    for (const auto& [param, setting] : s.parameterSettings)
+        if (s.space.indexOf(param) < 0)
+            throw std::invalid_argument(where(source, "search_space") + "'setting' given for parameter '" + param +
+                                        "', which is not in the space");
     for (size_t i = 0; i < s.space.size(); ++i) {
         const std::string& name = space::nameOf(s.space[i]);
-        const bool classWeight = name.rfind("class_weight_", 0) == 0;
-        if (!classWeight && std::find(keys.begin(), keys.end(), name) == keys.end()) {
+        if (!s.parameterSettings.count(name) && !isSetting(name))
+            if (const auto alias = settingAlias(name)) s.parameterSettings[name] = *alias;
+        const std::string setting = s.settingFor(name);
+        if (!isSetting(setting)) {
             std::string list;
             for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
-            throw std::invalid_argument(where(source, "search_space") + "parameter '" + name +
-                                        "' is not a setting (settings: " + list + ")");
+            throw std::invalid_argument(where(source, "search_space") + "parameter '" + name + "'" +
+                                        (setting != name ? ": setting '" + setting + "'" : std::string()) +
+                                        " is not a setting (settings: " + list +
+                                        "; a parameter of another name sets one with \"setting\": KEY)");
         }
+        for (size_t k = 0; k < i; ++k)
+            if (s.settingFor(space::nameOf(s.space[k])) == setting)
+                throw std::invalid_argument(where(source, "search_space") + "parameters '" + space::nameOf(s.space[k]) +
+                                            "' and '" + name + "' both set '" + setting + "'");
     }
     // Every parameter decoded (fromUnitAll): a probe that switches a parent
     // finds its children's values there; deactivate() masks the others.
@@ -462,6 +536,15 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
     return s;
 }
 
+json StudySpec::spaceToJson() const
+{
+    json j = space.toJson();
+    for (json& param : j["parameters"])
+        if (auto it = parameterSettings.find(param["name"].get<std::string>()); it != parameterSettings.end())
+            param["setting"] = it->second;
+    return j;
+}
+
 json StudySpec::toJson() const
 {
     return {{"name", name},
@@ -471,7 +554,7 @@ json StudySpec::toJson() const
             {"model", model.toJson()},
             {"training", training.toJson()},
             {"objective", objective.toJson()},
-            {"search_space", space.toJson()},
+            {"search_space", spaceToJson()},
             {"sampler", sampler.toJson()},
             {"pruner", pruner.toJson()},
             {"budget", budget.toJson()}};

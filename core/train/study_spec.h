@@ -3,7 +3,9 @@
 // the model family, the fixed training settings, the search space, the
 // objective metric and direction, the sampler, the pruner and the budget.
 // Search parameters override the setting of the same name (model, training
-// or preprocessing key).
+// or preprocessing key), or the setting a parameter names with "setting"
+// ({"name": "lr", ..., "setting": "learning_rate"}), or the setting a known
+// alias stands for (train/setting_aliases.h; recorded as "setting" on load).
 #include "data/preprocess.h"
 #include "sampler/sampler_config.h"
 #include "space/search_space.h"
@@ -84,6 +86,12 @@ struct StudySpec {
     sampler::SamplerConfig sampler;
     study::PrunerConfig pruner;
     BudgetSpec budget;
+    /// Search parameter -> the setting it sets, where the two names differ
+    /// (a parameter's "setting" key in the spec's search_space).
+    std::map<std::string, std::string> parameterSettings;
+
+    /// The setting key a search parameter sets: its "setting", else its name.
+    std::string settingFor(const std::string& parameter) const;
 
     /// Reads and validates a spec file; relative data paths are resolved
     /// against the spec's folder. IoError / ParseError / invalid_argument
@@ -92,6 +100,8 @@ struct StudySpec {
     static StudySpec fromJson(const nlohmann::json& j, const std::string& source = {},
                               const std::string& baseDir = {});
     nlohmann::json toJson() const;
+    /// The search space as the spec writes it: with each parameter's "setting".
+    nlohmann::json spaceToJson() const;
 
     /// The settings of one trial: the fixed ones overridden by the search
     /// parameters' values (one per parameter of `space`; parents applied
@@ -99,7 +109,7 @@ struct StudySpec {
     void configure(const std::vector<double>& values, ModelConfig& model, TrainConfig& training,
                    data::PreprocessOptions& preprocessing) const;
     /// Overrides one setting by key: a model or training key, or
-    /// numeric_impute / categorical_impute / standardize. Throws
+    /// numeric_impute / categorical_impute / standardize / text_*. Throws
     /// invalid_argument naming the key when it is unknown or the value's type
     /// is wrong; does not validate.
     static void setSetting(ModelConfig& model, TrainConfig& training, data::PreprocessOptions& preprocessing,

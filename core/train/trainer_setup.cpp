@@ -89,6 +89,8 @@ Plan makePlan(const data::Dataset& train, const data::Dataset* other, const Trai
     p.classification = train.isClassification();
     p.numClasses = p.classification ? train.numClasses() : 0;
     p.sampleShape = train.sampleShape;
+    p.vocabulary = train.vocabulary;
+    p.vocabularySize = int64_t(train.vocabulary.size());
     const std::string task = data::toString(train.task);
 
     const std::string& loss = o.training.loss;
@@ -135,6 +137,7 @@ json modelCard(const Plan& plan, const TrainOptions& o, const data::Dataset& tra
                 {"sample_shape", trainFull.sampleShape},
                 {"class_names", trainFull.classNames},
                 {"feature_names", trainFull.featureNames},
+                {"vocabulary_size", int64_t(trainFull.vocabulary.size())},
                 {"model", o.model.toJson()},
                 {"training", o.training.toJson()},
                 {"loss", plan.lossName},
@@ -177,6 +180,11 @@ void checkCardData(const std::string& path, const json& card, const data::Datase
     } catch (const json::exception& e) {
         throw ParseError(path + ": " + e.what());
     }
+    const int64_t vocabulary = card.value("vocabulary_size", int64_t(0));
+    if (vocabulary > 0 && int64_t(data.vocabulary.size()) != vocabulary)
+        throw std::invalid_argument(path + ": the model reads token ids of a " + std::to_string(vocabulary) +
+                                    "-token vocabulary; the data has " + std::to_string(data.vocabulary.size()) +
+                                    " tokens (preprocess it with the model's fitted preprocessing)");
     if (data.sampleShape != shape)
         throw std::invalid_argument(path + ": the model takes samples of shape " + shapeText(shape) +
                                     ", the data has " + shapeText(data.sampleShape));
@@ -206,6 +214,7 @@ SavedModel savedModelFromCard(const std::string& path, const json& j, const data
         p.numClasses = int(j.at("class_names").size());
         p.input = input;
         p.batchNorm = j.value("batch_norm", false);
+        p.vocabularySize = j.value("vocabulary_size", int64_t(0));
     } catch (const json::exception& e) {
         throw ParseError(path + ": " + e.what());
     }

@@ -34,6 +34,10 @@ struct Plan {
     InputKind input = InputKind::Rows;
     bool batchNorm = false;             // a last batch of one sample is skipped
     int64_t batchesPerEpoch = 0;
+    /// Text data: the training vocabulary (ids 0 padding, 1 unknown); a
+    /// saved model's card keeps only its size.
+    std::vector<std::string> vocabulary;
+    int64_t vocabularySize = 0;
 };
 
 /// Checks the options against the training data and `other` (validation or

@@ -17,7 +17,10 @@ namespace {
 
 std::string cacheKey(const data::PreprocessOptions& p)
 {
-    return p.numericImpute + "|" + p.categoricalImpute + "|" + (p.standardize ? "1" : "0");
+    const data::TextOptions& t = p.text;
+    return p.numericImpute + "|" + p.categoricalImpute + "|" + (p.standardize ? "1" : "0") + "|" + (t.lowercase ? "1" : "0") +
+           "|" + data::toString(t.punctuation) + "|" + std::to_string(t.ngrams) + "|" + std::to_string(t.minCount) + "|" +
+           std::to_string(t.maxVocab) + "|" + std::to_string(t.maxLength);
 }
 
 data::Dataset concat(const data::Dataset& a, const data::Dataset& b)
@@ -294,7 +297,7 @@ TrainResult trainOnce(const StudySpec& spec, DataSource& data, const json& param
     pre = spec.preprocessing;
     for (const auto& [key, value] : p.items()) {
         try {
-            StudySpec::setSetting(options.model, options.training, pre, key, value);
+            StudySpec::setSetting(options.model, options.training, pre, spec.settingFor(key), value);
         } catch (const std::invalid_argument& e) {
             throw std::invalid_argument(std::string("params: ") + e.what());
         }

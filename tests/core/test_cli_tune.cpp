@@ -179,10 +179,10 @@ void TestCliTune::trainOneConfiguration()
 void TestCliTune::badInput()
 {
     writeFile(path("bad.json"), R"({"dataset": {"builtin": "spirals"}, "search_space": {"parameters": [
-        {"name": "lr", "type": "float", "low": 0.001, "high": 0.1}]}})");
+        {"name": "speed", "type": "float", "low": 0.001, "high": 0.1}]}})");
     const Result r = tw({"tune", path("bad.json"), "--trials", "1"});
     QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains("bad.json") && r.err.contains("parameter 'lr' is not a setting"), r.err.constData());
+    QVERIFY2(r.err.contains("bad.json") && r.err.contains("parameter 'speed' is not a setting"), r.err.constData());
     QCOMPARE(tw({"tune"}).code, 2);
     QCOMPARE(tw({"tune", path("missing.json")}).code, 1);
     writeFile(path("spec.json"), spec(2));

@@ -227,8 +227,8 @@ void TestDataPreprocess::optionChecks()
                     "preprocessing option 'categoricalImpute': 'frequent' is not one of most_frequent, missing_category");
     EXPECT_CONTAINS(fitWith([](auto& o) { o.task = "classification"; }),
                     "preprocessing option 'task': 'classification' is not one of auto, binary, multiclass, regression");
-    EXPECT_CONTAINS(fitWith([](auto& o) { o.columnTypes = {{"x", "text"}}; }),
-                    "preprocessing option 'columnTypes': column 'x': 'text' is not one of numeric, categorical");
+    EXPECT_CONTAINS(fitWith([](auto& o) { o.columnTypes = {{"x", "words"}}; }),
+                    "preprocessing option 'columnTypes': column 'x': 'words' is not one of numeric, categorical, text");
     EXPECT_CONTAINS(fitWith([](auto& o) { o.drop = {"x", "x"}; }), "preprocessing option 'drop': column 'x' listed twice");
     EXPECT_CONTAINS(fitWith([](auto& o) { o.drop = {"z"}; }), "t.csv: column 'z' to drop not found (columns: x, y)");
     EXPECT_CONTAINS(fitWith([](auto& o) { o.drop = {"y"}; }), "t.csv: cannot drop the target column 'y'");

@@ -122,8 +122,8 @@ void TestStudySpec::errors()
     VERIFY_CONTAINS(errorOf(j), "'csv' needs 'target'");
 
     j = minimal();
-    j["search_space"]["parameters"][0]["name"] = "lr";
-    VERIFY_CONTAINS(errorOf(j), "spec.json: search_space: parameter 'lr' is not a setting");
+    j["search_space"]["parameters"][0]["name"] = "speed";
+    VERIFY_CONTAINS(errorOf(j), "spec.json: search_space: parameter 'speed' is not a setting");
 
     j = minimal();
     j["search_space"]["parameters"] = json::parse(R"([{"name": "activation", "type": "categorical", "choices": ["relu", "swish"]}])");

@@ -154,8 +154,8 @@ void TestTrainConfig::unknownKeysAndWrongTypes()
 {
     std::string err = errorOf([] { TrainConfig::fromJson(json{{"batchsize", 32}}, "spec.json"); });
     QVERIFY2(contains(err, "spec.json: training: unknown key 'batchsize'") && contains(err, "batch_size"), err.c_str());
-    err = errorOf([] { ModelConfig::fromJson(json{{"layers", 2}}); });
-    QVERIFY2(contains(err, "model: unknown key 'layers'") && contains(err, "hidden_layers"), err.c_str());
+    err = errorOf([] { ModelConfig::fromJson(json{{"hidden_layer", 2}}); });
+    QVERIFY2(contains(err, "model: unknown key 'hidden_layer'") && contains(err, "hidden_layers"), err.c_str());
     err = errorOf([] { TrainConfig::fromJson(json{{"batch_size", "32"}}); });
     QVERIFY2(contains(err, "'batch_size' must be an integer"), err.c_str());
     err = errorOf([] { TrainConfig::fromJson(json{{"batch_size", 32.5}}); });

@@ -8,6 +8,17 @@
 
 namespace tw::ui {
 
+namespace {
+
+/// A text cell on one line, cut after 120 characters (the tooltip shows it whole).
+QString oneLine(QString text)
+{
+    text = text.simplified();
+    return text.size() > 120 ? text.left(119) + QChar(0x2026) : text;
+}
+
+} // namespace
+
 DataPreviewModel::DataPreviewModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void DataPreviewModel::setTable(std::shared_ptr<const data::Table> table)
@@ -74,7 +85,10 @@ QVariant DataPreviewModel::data(const QModelIndex& index, int role) const
         const data::Column& col = _table->columns[c];
         const bool missing = col.missing[r] != 0;
         switch (role) {
-        case Qt::DisplayRole: return missing ? QStringLiteral("NA") : QString::fromStdString(col.text[r]);
+        case Qt::DisplayRole:
+            if (missing) return QStringLiteral("NA");
+            if (col.type == data::ColumnType::Text) return oneLine(QString::fromStdString(col.text[r]));
+            return QString::fromStdString(col.text[r]);
         case Qt::ForegroundRole: return missing ? QVariant(QBrush(QColor(180, 60, 60))) : QVariant();
         case Qt::FontRole:
             if (missing) {
@@ -87,7 +101,8 @@ QVariant DataPreviewModel::data(const QModelIndex& index, int role) const
         case Qt::TextAlignmentRole:
             return col.type == data::ColumnType::Numeric ? int(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
         case Qt::ToolTipRole:
-            return missing ? tr("Missing value (%1)").arg(QString::fromStdString(_table->where(int64_t(r)))) : QVariant();
+            if (missing) return tr("Missing value (%1)").arg(QString::fromStdString(_table->where(int64_t(r))));
+            return col.type == data::ColumnType::Text ? QVariant(QString::fromStdString(col.text[r])) : QVariant();
         }
         return {};
     }
@@ -134,9 +149,12 @@ QVariant DataPreviewModel::headerData(int section, Qt::Orientation orientation, 
         case Qt::DisplayRole:
             return missing > 0 ? tr("%1\n%2 · %3 missing").arg(name, type).arg(missing) : QStringLiteral("%1\n%2").arg(name, type);
         case Qt::ToolTipRole:
-            return tr("%1: %2 column, %3 missing of %4 rows%5")
+            return tr("%1: %2 column, %3 missing of %4 rows%5%6")
                 .arg(name, type).arg(missing).arg(_table->rows())
-                .arg(section == _target ? tr(" (the target)") : QString());
+                .arg(section == _target ? tr(" (the target)") : QString())
+                .arg(col.type == data::ColumnType::Text
+                         ? tr("; free text, tokenized into word ids for the text models (text_bag, text_cnn, text_transformer)")
+                         : QString());
         case Qt::FontRole:
             if (section == _target) {
                 QFont f;

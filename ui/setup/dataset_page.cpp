@@ -171,8 +171,9 @@ QWidget* DatasetPage::buildPreprocessBox()
     _drop = named(new QLineEdit, "dropColumnsEdit", tr("Columns left out of the features, comma separated (e.g. an id)"));
     _drop->setPlaceholderText(tr("e.g. PassengerId"));
     _columnTypes = named(new QLineEdit, "columnTypesEdit",
-                         tr("Override detected column types: Pclass=categorical, Age=numeric"));
-    _columnTypes->setPlaceholderText(tr("e.g. Pclass=categorical"));
+                         tr("Override detected column types (numeric, categorical or text): Pclass=categorical, "
+                            "Age=numeric, tweet=text. A text column is tokenized into word ids for the text models"));
+    _columnTypes->setPlaceholderText(tr("e.g. Pclass=categorical, tweet=text"));
     auto* form = new QFormLayout(box);
     form->addRow(tr("Numeric imputation"), _numericImpute);
     form->addRow(tr("Categorical imputation"), _categoricalImpute);
@@ -271,6 +272,11 @@ void DatasetPage::setSpec(const train::StudySpec& spec)
     for (const auto& [c, t] : p.columnTypes) types << q(c) + QLatin1Char('=') + q(t);
     _drop->setText(drop.join(QStringLiteral(", ")));
     _columnTypes->setText(types.join(QStringLiteral(", ")));
+    // The text settings have no fields here: kept as loaded.
+    _textSettings = nlohmann::json::object();
+    const nlohmann::json written = spec.toJson();
+    for (const auto& [key, value] : written.at("preprocessing").items())
+        if (key.rfind("text_", 0) == 0) _textSettings[key] = value;
     _loading = false;
     updateVisibility();
     refresh();
@@ -304,6 +310,7 @@ void DatasetPage::writeJson(nlohmann::json& spec) const
         if (kv.size() == 2) types[kv[0].trimmed().toStdString()] = kv[1].trimmed().toStdString();
     }
     if (!types.empty()) p["column_types"] = types;
+    for (const auto& [key, value] : _textSettings.items()) p[key] = value;
     spec["preprocessing"] = p;
 }
 
@@ -311,9 +318,12 @@ QString DatasetPage::formError() const
 {
     if (!_validation->isValid()) return tr("Data, validation share: %1").arg(_validation->error());
     if (!_test->isValid()) return tr("Data, test share: %1").arg(_test->error());
+    static const QStringList kTypes{QStringLiteral("numeric"), QStringLiteral("categorical"), QStringLiteral("text")};
     for (const QString& item : _columnTypes->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
-        if (item.split(QLatin1Char('=')).size() != 2 || item.section(QLatin1Char('='), 0, 0).trimmed().isEmpty())
-            return tr("Data, column types: '%1' must read COLUMN=numeric or COLUMN=categorical").arg(item.trimmed());
+        if (item.split(QLatin1Char('=')).size() != 2 || item.section(QLatin1Char('='), 0, 0).trimmed().isEmpty() ||
+            !kTypes.contains(item.section(QLatin1Char('='), 1, 1).trimmed()))
+            return tr("Data, column types: '%1' must read COLUMN=numeric, COLUMN=categorical or COLUMN=text")
+                .arg(item.trimmed());
     if (kind() == QLatin1String("csv") && _csv->text().trimmed().isEmpty())
         return tr("Data: choose a CSV file (or a built-in data set)");
     return {};
@@ -371,7 +381,9 @@ void DatasetPage::refresh()
             int w = 80;
             for (const QString& line : _preview->headerData(c, Qt::Horizontal).toString().split(QLatin1Char('\n')))
                 w = std::max(w, fm.horizontalAdvance(line) + 28);
-            _previewView->setColumnWidth(c, std::min(w, 260));
+            // A text column: wide enough to read the start of each document.
+            if (s.table->columns[size_t(c)].type == data::ColumnType::Text) w = std::max(w, 360);
+            _previewView->setColumnWidth(c, std::min(w, 360));
         }
     } else if (s.preview) {
         _preview->setDataset(s.preview);

@@ -67,6 +67,7 @@ Q_SIGNALS:
 private:
     QComboBox* _source;
     QLineEdit *_csv, *_testCsv, *_idxDir, *_drop, *_columnTypes;
+    nlohmann::json _textSettings = nlohmann::json::object(); // the spec's text_* preprocessing keys
     QPushButton *_browseCsv, *_browseTestCsv, *_browseIdx;
     QComboBox* _target;
     QSpinBox* _limit;
