@@ -207,8 +207,15 @@ void StudySpec::configure(const std::vector<double>& values, ModelConfig& m, Tra
     p = preprocessing;
     // Parents before children; an inactive (NaN) parameter is left out of
     // the values and keeps the spec's setting.
+    // The family goes first in any case: where a key goes (gradient
+    // boosting's learning_rate is its own, a network's is the optimizer's)
+    // depends on it.
     const json v = space.valuesToJson(values);
-    for (size_t i : space.order()) {
+    std::vector<size_t> order;
+    for (size_t i : space.order())
+        if (settingFor(space::nameOf(space[i])) == "family") order.insert(order.begin(), i);
+        else order.push_back(i);
+    for (size_t i : order) {
         const std::string& key = space::nameOf(space[i]);
         const auto it = v.find(key);
         if (it == v.end()) continue;
@@ -247,6 +254,36 @@ const std::vector<SettingInfo>& preprocessingSettings()
         standardize.defaultValue = d.standardize;
         standardize.help = "Scale numeric columns with the training mean and standard deviation.";
         v.push_back(standardize);
+        // A text column's tokenizer and vocabulary (data::TextOptions).
+        SettingInfo lower;
+        lower.key = "text_lowercase";
+        lower.type = SettingType::Bool;
+        lower.defaultValue = d.text.lowercase;
+        lower.help = "Lower-case a text column before splitting it into words.";
+        v.push_back(lower);
+        choice("text_punctuation", "drop", {"drop", "split"}, "Punctuation of a text column: dropped, or tokens of its own.");
+        auto integer = [&v](std::string key, int64_t def, double min, double max, double lo, double hi, bool log,
+                            std::string help) {
+            SettingInfo s;
+            s.key = std::move(key);
+            s.type = SettingType::Int;
+            s.defaultValue = def;
+            s.min = min;
+            s.max = max;
+            s.searchLow = lo;
+            s.searchHigh = hi;
+            s.searchLog = log;
+            s.help = std::move(help);
+            v.push_back(std::move(s));
+        };
+        integer("text_ngrams", d.text.ngrams, 0, 5, 2, 4, false,
+                "Character n-grams of this length added to the words (0: none; 2..5).");
+        integer("text_min_count", d.text.minCount, 1, 1e9, 1, 5, false,
+                "Training occurrences a token needs to enter the vocabulary.");
+        integer("text_max_vocab", d.text.maxVocab, 0, 1e9, 1000, 50000, true,
+                "Most frequent tokens kept in the vocabulary (0: all).");
+        integer("text_max_length", d.text.maxLength, 1, 4096, 16, 256, true,
+                "Token ids per sample: longer texts are cut, shorter ones padded.");
         return v;
     }();
     return all;

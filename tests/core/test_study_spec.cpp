@@ -64,7 +64,7 @@ void TestStudySpec::shippedExamplesLoad()
             QFAIL(qPrintable(f + ": " + e.what()));
         }
     }
-    QCOMPARE(specs, 5);
+    QCOMPARE(specs, 6);
     const auto cw = train::StudySpec::load(dir.filePath("class-weights.json").toStdString());
     QCOMPARE(QString::fromStdString(cw.objective.metric), QString("f1"));
     QCOMPARE(QString::fromStdString(cw.objective.positiveClass), QString("1"));

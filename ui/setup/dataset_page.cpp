@@ -355,6 +355,7 @@ void DatasetPage::refresh()
         _error = q(e.what());
     }
     warning = q(s.warning);
+    _text = false;
     // The target list follows the CSV's columns.
     if (s.table) {
         const QString keep = _target->currentText();
@@ -382,7 +383,10 @@ void DatasetPage::refresh()
             for (const QString& line : _preview->headerData(c, Qt::Horizontal).toString().split(QLatin1Char('\n')))
                 w = std::max(w, fm.horizontalAdvance(line) + 28);
             // A text column: wide enough to read the start of each document.
-            if (s.table->columns[size_t(c)].type == data::ColumnType::Text) w = std::max(w, 360);
+            if (s.table->columns[size_t(c)].type == data::ColumnType::Text) {
+                w = std::max(w, 360);
+                if (q(s.table->columns[size_t(c)].name) != _target->currentText()) _text = true;
+            }
             _previewView->setColumnWidth(c, std::min(w, 360));
         }
     } else if (s.preview) {

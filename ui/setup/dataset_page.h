@@ -47,6 +47,8 @@ public:
     QString kind() const;
     QStringList classNames() const { return _classNames; }
     bool isImages() const { return kind() == QLatin1String("fashion-mnist"); }
+    /// True when a feature column of the CSV is text (the text families apply).
+    bool isText() const { return _text; }
     /// True when the rarest class has under a quarter of the samples of the largest.
     bool isImbalanced() const { return _imbalanced; }
     bool isRegression() const { return _regression; }
@@ -67,6 +69,7 @@ Q_SIGNALS:
 private:
     QComboBox* _source;
     QLineEdit *_csv, *_testCsv, *_idxDir, *_drop, *_columnTypes;
+    bool _text = false;
     nlohmann::json _textSettings = nlohmann::json::object(); // the spec's text_* preprocessing keys
     QPushButton *_browseCsv, *_browseTestCsv, *_browseIdx;
     QComboBox* _target;

@@ -231,7 +231,7 @@ void SetupPanel::datasetChosen(const QString& kind)
 void SetupPanel::dataLoaded()
 {
     _optimization->setClassNames(_data->classNames());
-    _training->setImageData(_data->isImages());
+    _training->setDataKind(_data->isImages(), _data->isText());
     _space->setClassCount(int(_data->classNames().size()));
     _space->setFamily(_training->family(), _data->isImbalanced());
     edited();

@@ -2,6 +2,7 @@
 
 #include "setup/model_form.h"
 #include "setup/number_edit.h"
+#include "train/model_family.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -242,9 +243,17 @@ void TrainingForm::setSearched(const QSet<QString>& keys)
     }
 }
 
-void TrainingForm::setImageData(bool images)
+void TrainingForm::setDataKind(bool images, bool text)
 {
-    _model->setFamilyEnabled(QStringLiteral("cnn"), images, tr("a CNN needs image data (Fashion-MNIST or IDX files)"));
+    for (const train::ModelFamily* f : train::modelFamilies()) {
+        const QString name = QString::fromStdString(f->name());
+        if (name == QLatin1String("cnn"))
+            _model->setFamilyEnabled(name, images, tr("a CNN needs image data (Fashion-MNIST or IDX files)"));
+        else if (name.startsWith(QLatin1String("text_")))
+            _model->setFamilyEnabled(name, text, tr("a text model needs a CSV with a text column"));
+        else
+            _model->setFamilyEnabled(name, !text, tr("the data are text: choose a text model"));
+    }
 }
 
 void TrainingForm::applyDefaultsFor(const QString& kind)

@@ -33,8 +33,9 @@ public:
     QString family() const;
     /// Marks the settings the search space overrides.
     void setSearched(const QSet<QString>& keys);
-    /// Whether the data are images: cnn is offered only then.
-    void setImageData(bool images);
+    /// What the data are: cnn is offered for images only, the text families
+    /// for a text column only, the others for anything but a text column.
+    void setDataKind(bool images, bool text);
     /// Defaults for a newly chosen data set ("fashion-mnist", "csv", "imbalanced"...).
     void applyDefaultsFor(const QString& kind);
     void setDevice(const QString& device);
