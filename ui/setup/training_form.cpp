@@ -148,6 +148,7 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent)
     connect(_seed, &QSpinBox::valueChanged, this, [this] { edited(); });
     connect(_model, &ModelForm::changed, this, [this] { edited(); });
     connect(_model, &ModelForm::familyChanged, this, [this](const QString& f) {
+        updateApplicable();
         if (!_loading) Q_EMIT familyChanged(f);
     });
     connect(_optimizer, &QComboBox::currentTextChanged, this, [this] { updateVisibility(); });
@@ -171,6 +172,7 @@ void TrainingForm::setConfig(const train::ModelConfig& m, const train::TrainConf
 {
     _loading = true;
     _model->setConfig(m);
+    updateApplicable();
     _optimizer->setCurrentText(q(t.optimizer));
     _learningRate->setValue(t.learningRate);
     _weightDecay->setValue(t.weightDecay);
@@ -279,9 +281,24 @@ void TrainingForm::setDevice(const QString& device)
 
 void TrainingForm::setReadOnly(bool readOnly)
 {
-    for (QWidget* w : _byKey) w->setEnabled(!readOnly);
+    _readOnly = readOnly;
     _model->setReadOnly(readOnly);
-    _seed->setEnabled(!readOnly);
+    updateApplicable();
+}
+
+void TrainingForm::updateApplicable()
+{
+    // A training setting the family does not read (the optimizer of a
+    // random forest) is greyed, saying why.
+    const train::ModelFamily* f = train::findModelFamily(family().toStdString());
+    for (auto it = _byKey.begin(); it != _byKey.end(); ++it) {
+        const bool used = !f || f->usesTrainingSetting(it.key().toStdString());
+        it.value()->setEnabled(!_readOnly && used);
+        const QString note = tr("\n\nNot used by %1.").arg(family());
+        QString tip = it.value()->toolTip().remove(note);
+        it.value()->setToolTip(used ? tip : tip + note);
+    }
+    _seed->setEnabled(!_readOnly && (!f || f->usesTrainingSetting("seed")));
 }
 
 void TrainingForm::edited()

@@ -58,7 +58,9 @@ private:
     QMap<QString, QString> _labels;
     bool _loading = false;
 
+    bool _readOnly = false;
     void updateVisibility();
+    void updateApplicable();
     void edited();
 };
 

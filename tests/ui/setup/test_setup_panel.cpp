@@ -5,6 +5,7 @@
 #include "data/idx.h"
 #include "setup/data_preview_model.h"
 #include "setup/dataset_page.h"
+#include "setup/search_space_editor.h"
 #include "setup/search_space_model.h"
 #include "setup/setup_panel.h"
 
@@ -18,6 +19,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QStandardItemModel>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -287,6 +289,48 @@ private Q_SLOTS:
         QApplication::processEvents();
         QVERIFY(QDir().mkpath(TW_BUILD_DIR "/screenshots"));
         panel.grab().save(TW_BUILD_DIR "/screenshots/setup_data_titanic.png");
+    }
+
+    void hydraModelFamilyStudyFromTheForms()
+    {
+        // The Hydra + Optuna talk's search, clicked together: the Titanic CSV,
+        // the "Model family" preset, logistic regression as the fixed family.
+        if (!QFileInfo::exists(kTitanic + "/data-train-large.csv")) QSKIP("../shared/datasets/titanic is absent");
+        SetupPanel panel;
+        panel.datasetPage()->openCsv(kTitanic + "/data-train-large.csv");
+        QCOMPARE(panel.findChild<QComboBox*>("targetCombo")->currentText(), QStringLiteral("Survived"));
+        auto* family = panel.findChild<QComboBox*>("modelFamily");
+        family->setCurrentIndex(family->findText(QStringLiteral("logistic_regression")));
+        SearchSpaceModel* m = panel.searchSpaceModel();
+        while (m->rowCount() > 0) m->removeRows(0, 1);
+        QCOMPARE(panel.searchSpaceEditor()->applyPreset(QStringLiteral("space:model_family")), 8);
+        QVERIFY2(panel.isValid(), qPrintable(panel.invalidReason()));
+        const train::StudySpec spec = panel.spec();
+        QCOMPARE(spec.model.family, std::string("logistic_regression"));
+        const int trees = spec.space.indexOf("n_estimators");
+        QVERIFY(trees >= 0);
+        QCOMPARE(space::conditionsOf(spec.space[size_t(trees)]).front().parent, std::string("family"));
+        QVERIFY(spec.warnings().empty());
+        QVERIFY2(label(panel, "validityLabel").startsWith(QStringLiteral("✔")), qPrintable(label(panel, "validityLabel")));
+        // Text families are offered for text data only.
+        auto* items = qobject_cast<QStandardItemModel*>(family->model());
+        QVERIFY(items && !items->item(family->findText(QStringLiteral("text_cnn")))->isEnabled());
+        QVERIFY(items->item(family->findText(QStringLiteral("random_forest")))->isEnabled());
+        // The optimizer does not train a logistic regression: greyed; a network's is not.
+        QVERIFY(!panel.findChild<QComboBox*>("optimizerCombo")->isEnabled());
+        family->setCurrentIndex(family->findText(QStringLiteral("mlp")));
+        QVERIFY(panel.findChild<QComboBox*>("optimizerCombo")->isEnabled());
+        family->setCurrentIndex(family->findText(QStringLiteral("logistic_regression")));
+        panel.resize(1280, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(QDir().mkpath(TW_BUILD_DIR "/screenshots"));
+        panel.showSection(SetupPanel::SearchSpaceSection);
+        QApplication::processEvents();
+        QVERIFY(panel.grab().save(TW_BUILD_DIR "/screenshots/setup_model_family_space.png"));
+        panel.showSection(SetupPanel::ModelSection);
+        QApplication::processEvents();
+        QVERIFY(panel.grab().save(TW_BUILD_DIR "/screenshots/setup_model_family_model.png"));
     }
 
     void missingDataFileIsAskedFor()
