@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace tw::space {
 
@@ -27,10 +28,30 @@ double stepCount(const FloatParam& p)
     return std::round((p.high - p.low) / *p.step) + 1.0;
 }
 
-/// Grid point k of a stepped float; the last one is exactly `high`.
+/// Digits after the decimal point in the shortest form of x: 0.25 -> 2, 1e-05 -> 5.
+int decimalsOf(double x)
+{
+    const std::string t = formatNumber(x);
+    const size_t e = t.find_first_of("eE");
+    const std::string mantissa = t.substr(0, e);
+    const size_t dot = mantissa.find('.');
+    int d = dot == std::string::npos ? 0 : int(mantissa.size() - dot - 1);
+    if (e != std::string::npos) d -= std::atoi(t.c_str() + e + 1);
+    return std::max(d, 0);
+}
+
+/// Grid point k of a stepped float; the last one is exactly `high`. The
+/// sum low + k * step is rounded to the decimals low and step are written
+/// with: in binary floating point 0.1 + 6 * 0.1 is 0.7000000000000001, and
+/// users (and the trial table) should read 0.7.
 double stepValue(const FloatParam& p, double k)
 {
-    return k >= stepCount(p) - 1.0 ? p.high : p.low + k * *p.step;
+    if (k >= stepCount(p) - 1.0) return p.high;
+    const double v = p.low + k * *p.step;
+    const int d = std::max(decimalsOf(p.low), decimalsOf(*p.step));
+    if (d > 12 || std::fabs(v) > 1e6) return v;
+    const double scale = std::pow(10.0, d);
+    return std::round(v * scale) / scale;
 }
 
 std::string jsonText(const json& v)

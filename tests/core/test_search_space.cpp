@@ -69,6 +69,7 @@ class TestSearchSpace : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void steppedValuesAreTheirDecimals();
     void validationMessages_data();
     void validationMessages();
     void validateDirect();
@@ -458,6 +459,21 @@ void TestSearchSpace::shippedExamplesAreValid()
         } catch (const std::exception& e) {
             QFAIL(e.what());
         }
+    }
+}
+
+void TestSearchSpace::steppedValuesAreTheirDecimals()
+{
+    // 0.1 + 6 * 0.1 is 0.7000000000000001 in binary: the grid reads 0.7.
+    const SearchSpace space({FloatParam{"split", 0.1, 1.0, false, 0.1}, FloatParam{"w", 0.0, 0.5, false, 0.05}});
+    for (int k = 0; k <= 9; ++k) {
+        Eigen::VectorXd u(2);
+        u << (k + 0.5) / 10.0, (k + 0.5) / 11.0;
+        const auto v = space.fromUnit(u);
+        QCOMPARE(v[0], double(k + 1) / 10.0);
+        QCOMPARE(v[1], double(k) * 5.0 / 100.0);
+        QVERIFY(space.contains(0, v[0]));
+        QCOMPARE(space.valuesToJson(v)["split"].dump().size() <= 3, true);
     }
 }
 
