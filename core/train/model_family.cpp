@@ -77,7 +77,11 @@ json SettingInfo::coerce(const json& v, const std::string& section) const
         if (v.is_number() && (v.get<double>() == 0.0 || v.get<double>() == 1.0)) return v.get<double>() != 0.0;
         throw wrong("true or false");
     case SettingType::Choice:
+        if (!v.is_string()) throw wrong("a string");
+        return v;
     case SettingType::Text:
+        // A number where text is read (max_features: 0.5 or "sqrt") is its shortest text.
+        if (v.is_number()) return v.is_number_integer() ? std::to_string(v.get<long long>()) : json(v.get<double>()).dump();
         if (!v.is_string()) throw wrong("a string");
         return v;
     }

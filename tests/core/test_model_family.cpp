@@ -117,6 +117,11 @@ void TestModelFamily::settingChecksNameTheRule()
     // A key of another family is checked by that family's rules.
     e = errorOf([] { ModelConfig::fromJson(json{{"family", "mlp"}, {"filters_2", 0}}); });
     QVERIFY2(contains(e, "'filters_2' must be in 1..4096"), e.c_str());
+    // A number where a text setting is read is its text: max_features 0.5 or "sqrt".
+    const ModelConfig forest = ModelConfig::fromJson(json{{"family", "random_forest"}, {"max_features", 0.5}});
+    QCOMPARE(forest.text("max_features"), std::string("0.5"));
+    e = errorOf([] { ModelConfig::fromJson(json{{"family", "random_forest"}, {"max_features", true}}); });
+    QVERIFY2(contains(e, "'max_features' must be a string"), e.c_str());
 }
 
 void TestModelFamily::configReadsDefaultsAndKeepsOtherFamiliesKeys()
