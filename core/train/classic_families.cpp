@@ -27,22 +27,6 @@ double secondsSince(Clock::time_point t)
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-SettingInfo rangeSetting(std::string key, SettingType type, json def, double lo, double hi, double searchLow,
-                   double searchHigh, bool searchLog, std::string help)
-{
-    SettingInfo s;
-    s.key = std::move(key);
-    s.type = type;
-    s.defaultValue = std::move(def);
-    s.min = lo;
-    s.max = hi;
-    s.searchLow = searchLow;
-    s.searchHigh = searchHigh;
-    s.searchLog = searchLog;
-    s.help = std::move(help);
-    return s;
-}
-
 /// The predicted class of each row of probabilities.
 std::vector<int64_t> argmax(const std::vector<float>& p, int k)
 {

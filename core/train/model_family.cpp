@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 
 namespace tw::train {
 
@@ -86,6 +87,40 @@ json SettingInfo::coerce(const json& v, const std::string& section) const
         return v;
     }
     return v;
+}
+
+SettingInfo rangeSetting(std::string key, SettingType type, json defaultValue, double min, double max,
+                         double searchLow, double searchHigh, bool searchLog, std::string help)
+{
+    SettingInfo s;
+    s.key = std::move(key);
+    s.type = type;
+    s.defaultValue = std::move(defaultValue);
+    s.min = min;
+    s.max = max;
+    s.searchLow = searchLow;
+    s.searchHigh = searchHigh;
+    s.searchLog = searchLog;
+    s.help = std::move(help);
+    return s;
+}
+
+SettingInfo boolSetting(std::string key, bool defaultValue, std::string help)
+{
+    SettingInfo s;
+    s.key = std::move(key);
+    s.type = SettingType::Bool;
+    s.defaultValue = defaultValue;
+    s.help = std::move(help);
+    return s;
+}
+
+SettingInfo dropoutSetting(std::string key, json defaultValue, std::string help)
+{
+    SettingInfo s = rangeSetting(std::move(key), SettingType::Float, std::move(defaultValue), 0, 1, 0, 0.5, false,
+                                 std::move(help));
+    s.maxExclusive = true;
+    return s;
 }
 
 void SettingInfo::check(const json& value, const std::string& section) const

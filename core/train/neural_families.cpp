@@ -14,55 +14,14 @@ using nlohmann::json;
 
 constexpr int kMaxConvBlocks = 6;
 
-SettingInfo intSetting(std::string key, int def, double lo, double hi, double searchLow, double searchHigh,
-                       bool searchLog, std::string help)
-{
-    SettingInfo s;
-    s.key = std::move(key);
-    s.type = SettingType::Int;
-    s.defaultValue = def;
-    s.min = lo;
-    s.max = hi;
-    s.searchLow = searchLow;
-    s.searchHigh = searchHigh;
-    s.searchLog = searchLog;
-    s.help = std::move(help);
-    return s;
-}
-
-SettingInfo dropoutSetting(std::string key, json def, std::string help)
-{
-    SettingInfo s;
-    s.key = std::move(key);
-    s.type = SettingType::Float;
-    s.defaultValue = std::move(def);
-    s.min = 0;
-    s.max = 1;
-    s.maxExclusive = true;
-    s.searchLow = 0;
-    s.searchHigh = 0.5;
-    s.help = std::move(help);
-    return s;
-}
-
-SettingInfo boolSetting(std::string key, bool def, std::string help)
-{
-    SettingInfo s;
-    s.key = std::move(key);
-    s.type = SettingType::Bool;
-    s.defaultValue = def;
-    s.help = std::move(help);
-    return s;
-}
-
 /// mlp: flatten -> hidden_layers x [Linear(units) -> BatchNorm1d (if
 /// batch_norm) -> activation -> Dropout(dropout)] -> Linear(outputs).
 class MlpFamily final : public NeuralFamily {
 public:
     MlpFamily()
     {
-        _settings.push_back(intSetting("hidden_layers", 2, 0, 8, 0, 4, false, "Hidden layers (0: a linear model)."));
-        _settings.push_back(intSetting("units", 64, 1, 1 << 20, 16, 512, true, "Width of every hidden layer."));
+        _settings.push_back(rangeSetting("hidden_layers", SettingType::Int, 2, 0, 8, 0, 4, false, "Hidden layers (0: a linear model)."));
+        _settings.push_back(rangeSetting("units", SettingType::Int, 64, 1, 1 << 20, 16, 512, true, "Width of every hidden layer."));
         SettingInfo act;
         act.key = "activation";
         act.type = SettingType::Choice;
@@ -115,18 +74,18 @@ public:
     CnnFamily()
     {
         _settings.push_back(
-            intSetting("conv_blocks", 2, 1, kMaxConvBlocks, 1, 3, false, "Convolution blocks (each halves H and W)."));
+            rangeSetting("conv_blocks", SettingType::Int, 2, 1, kMaxConvBlocks, 1, 3, false, "Convolution blocks (each halves H and W)."));
         _settings.push_back(
-            intSetting("filters", 32, 1, 4096, 8, 128, true, "Filters of the first block, doubled in each next one."));
+            rangeSetting("filters", SettingType::Int, 32, 1, 4096, 8, 128, true, "Filters of the first block, doubled in each next one."));
         for (int k = 1; k <= kMaxConvBlocks; ++k) {
-            SettingInfo f = intSetting("filters_" + std::to_string(k), 0, 1, 4096, 8, 256, true,
+            SettingInfo f = rangeSetting("filters_" + std::to_string(k), SettingType::Int, 0, 1, 4096, 8, 256, true,
                                        "Filters of block " + std::to_string(k) + " (default: filters x 2^" +
                                            std::to_string(k - 1) + ").");
             f.defaultValue = nullptr;
             _settings.push_back(f);
         }
-        _settings.push_back(intSetting("kernel_size", 3, 1, 15, 3, 7, false, "Side of the convolution kernels."));
-        _settings.push_back(intSetting("dense_units", 128, 1, 1 << 20, 32, 512, true, "Units of the dense layer."));
+        _settings.push_back(rangeSetting("kernel_size", SettingType::Int, 3, 1, 15, 3, 7, false, "Side of the convolution kernels."));
+        _settings.push_back(rangeSetting("dense_units", SettingType::Int, 128, 1, 1 << 20, 32, 512, true, "Units of the dense layer."));
         _settings.push_back(dropoutSetting("dropout", 0.0, "Dropout of both dropout layers, unless set one by one."));
         _settings.push_back(dropoutSetting("dropout_1", nullptr, "Dropout after the convolutions (default: dropout)."));
         _settings.push_back(dropoutSetting("dropout_2", nullptr, "Dropout after the dense layer (default: dropout)."));

@@ -41,6 +41,14 @@ struct SettingInfo {
 
 std::string toString(SettingType t); // "int", "float", "bool", "choice", "text"
 
+/// A number setting (Int or Float): legal values [min, max], the picker's
+/// range [searchLow, searchHigh] (log-scaled or not).
+SettingInfo rangeSetting(std::string key, SettingType type, nlohmann::json defaultValue, double min, double max,
+                         double searchLow, double searchHigh, bool searchLog, std::string help);
+SettingInfo boolSetting(std::string key, bool defaultValue, std::string help);
+/// A dropout rate: [0, 1), searched over [0, 0.5]; a null default is derived.
+SettingInfo dropoutSetting(std::string key, nlohmann::json defaultValue, std::string help);
+
 /// The training settings (TrainConfig keys) a search may override, as a
 /// schema for the search-space picker: `class_weight_K` stands for
 /// class_weight_0, class_weight_1, ... TrainConfig::validate() stays the

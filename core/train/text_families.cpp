@@ -35,35 +35,9 @@ using torch::Tensor;
 
 constexpr int kMaxKernel = 15;
 
-SettingInfo intSetting(std::string key, int def, double lo, double hi, double searchLow, double searchHigh,
-                       bool searchLog, std::string help)
+SettingInfo textDropout(double def)
 {
-    SettingInfo s;
-    s.key = std::move(key);
-    s.type = SettingType::Int;
-    s.defaultValue = def;
-    s.min = lo;
-    s.max = hi;
-    s.searchLow = searchLow;
-    s.searchHigh = searchHigh;
-    s.searchLog = searchLog;
-    s.help = std::move(help);
-    return s;
-}
-
-SettingInfo dropoutSetting(double def)
-{
-    SettingInfo s;
-    s.key = "dropout";
-    s.type = SettingType::Float;
-    s.defaultValue = def;
-    s.min = 0;
-    s.max = 1;
-    s.maxExclusive = true;
-    s.searchLow = 0;
-    s.searchHigh = 0.5;
-    s.help = "Dropout rate.";
-    return s;
+    return dropoutSetting("dropout", def, "Dropout rate.");
 }
 
 SettingInfo textSetting(std::string key, std::string def, std::string help)
@@ -84,7 +58,7 @@ SettingInfo embeddingFileSetting()
 
 SettingInfo embeddingDimSetting(int def)
 {
-    return intSetting("embedding_dim", def, 1, 4096, 16, 256, true,
+    return rangeSetting("embedding_dim", SettingType::Int, def, 1, 4096, 16, 256, true,
                       "Width of the token embeddings (the embeddings file's dimension when one is given).");
 }
 
@@ -292,9 +266,9 @@ public:
     TextBagFamily()
     {
         _settings.push_back(embeddingDimSetting(64));
-        _settings.push_back(intSetting("hidden_layers", 1, 0, 8, 0, 2, false, "Hidden layers of the head (0: linear)."));
-        _settings.push_back(intSetting("units", 64, 1, 1 << 20, 16, 512, true, "Width of the head's hidden layers."));
-        _settings.push_back(dropoutSetting(0.0));
+        _settings.push_back(rangeSetting("hidden_layers", SettingType::Int, 1, 0, 8, 0, 2, false, "Hidden layers of the head (0: linear)."));
+        _settings.push_back(rangeSetting("units", SettingType::Int, 64, 1, 1 << 20, 16, 512, true, "Width of the head's hidden layers."));
+        _settings.push_back(textDropout(0.0));
         _settings.push_back(embeddingFileSetting());
     }
     std::string name() const override { return "text_bag"; }
@@ -313,8 +287,8 @@ public:
     {
         _settings.push_back(embeddingDimSetting(64));
         _settings.push_back(textSetting("kernel_sizes", "3,4,5", "Widths of the 1-D convolutions, comma separated."));
-        _settings.push_back(intSetting("filters", 64, 1, 4096, 16, 256, true, "Filters per convolution width."));
-        _settings.push_back(dropoutSetting(0.5));
+        _settings.push_back(rangeSetting("filters", SettingType::Int, 64, 1, 4096, 16, 256, true, "Filters per convolution width."));
+        _settings.push_back(textDropout(0.5));
         _settings.push_back(embeddingFileSetting());
     }
     std::string name() const override { return "text_cnn"; }
@@ -343,10 +317,10 @@ public:
     TextTransformerFamily()
     {
         _settings.push_back(embeddingDimSetting(64));
-        _settings.push_back(intSetting("model_dim", 64, 8, 4096, 32, 256, true, "Width of the encoder (divisible by heads)."));
-        _settings.push_back(intSetting("layers", 2, 1, 12, 1, 4, false, "Encoder layers."));
-        _settings.push_back(intSetting("heads", 4, 1, 64, 1, 8, false, "Attention heads per layer."));
-        _settings.push_back(intSetting("ff_dim", 128, 8, 16384, 64, 512, true, "Width of each layer's feed-forward part."));
+        _settings.push_back(rangeSetting("model_dim", SettingType::Int, 64, 8, 4096, 32, 256, true, "Width of the encoder (divisible by heads)."));
+        _settings.push_back(rangeSetting("layers", SettingType::Int, 2, 1, 12, 1, 4, false, "Encoder layers."));
+        _settings.push_back(rangeSetting("heads", SettingType::Int, 4, 1, 64, 1, 8, false, "Attention heads per layer."));
+        _settings.push_back(rangeSetting("ff_dim", SettingType::Int, 128, 8, 16384, 64, 512, true, "Width of each layer's feed-forward part."));
         SettingInfo pooling;
         pooling.key = "pooling";
         pooling.type = SettingType::Choice;
@@ -354,7 +328,7 @@ public:
         pooling.choices = {"cls", "mean"};
         pooling.help = "What the classifier reads: a learned [CLS] token, or the mean of the tokens.";
         _settings.push_back(pooling);
-        _settings.push_back(dropoutSetting(0.1));
+        _settings.push_back(textDropout(0.1));
         _settings.push_back(embeddingFileSetting());
     }
     std::string name() const override { return "text_transformer"; }
