@@ -8,5 +8,6 @@ int main(int argc, char** argv)
 {
     tw::cli::registerCommand("tune", tw::cli::cmdTune);
     tw::cli::registerCommand("train", tw::cli::cmdTrain);
+    tw::cli::registerCommand("evaluate", tw::cli::cmdEvaluate);
     return tw::cli::main(argc, argv);
 }

@@ -39,13 +39,15 @@ int cmdOptimize(Context& ctx);
 int cmdContour(Context& ctx);
 int cmdSlice(Context& ctx);
 int cmdBench(Context& ctx);
+int cmdModels(Context& ctx);
 int cmdTune(Context& ctx);   // in tw-train (commands_tune.cpp)
 int cmdTrain(Context& ctx);  // in tw-train
+int cmdEvaluate(Context& ctx); // in tw-train
 
 using CommandFn = int (*)(Context&);
 /// Adds a command to the dispatch (tw-train registers tune and train).
 void registerCommand(const std::string& name, CommandFn fn);
-/// tune and train: run by tw-train, which tw executes for them.
+/// tune, train and evaluate: run by tw-train, which tw executes for them.
 bool isTrainingCommand(const std::string& name);
 /// The sibling executable that runs `command args` when this process cannot:
 /// "tw-train" for tune / train, "tw-plot" for contour with an .svg / .png /

@@ -3,8 +3,10 @@
 
 #include "sampler/sampler_config.h"
 #include "space/search_space.h"
+#include "study/model_store.h"
 #include "study/study.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <ostream>
@@ -140,7 +142,38 @@ int cmdBest(Context& ctx)
     printWarnings(ctx, *study);
     if (!best)
         throw failure(path + ": no completed trial yet");
-    printLine(ctx.out, bestJson(study->space(), *best));
+    ordered_json out = bestJson(study->space(), *best);
+    const study::ModelStore models(study::modelFolderFor(path), 1);
+    if (models.has(best->number)) out["model"] = models.modelPath(best->number);
+    printLine(ctx.out, out);
+    return 0;
+}
+
+int cmdModels(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}});
+    if (a.help())
+        return 0;
+    const std::string path = a.required("study");
+    auto study = openStudy(path);
+    printWarnings(ctx, *study);
+    const study::ModelStore models(study::modelFolderFor(path), 1);
+    const auto trials = study->trials();
+    std::vector<int> kept = models.kept();
+    // Best first, as the study ranks them; a model whose trial is unknown last.
+    const auto ranked = study::bestTrialNumbers(trials, study->direction(), trials.size());
+    std::stable_sort(kept.begin(), kept.end(), [&](int x, int y) {
+        const auto rank = [&](int n) { return std::find(ranked.begin(), ranked.end(), n) - ranked.begin(); };
+        return rank(x) < rank(y);
+    });
+    for (int n : kept) {
+        ordered_json o;
+        o["number"] = n;
+        if (n >= 0 && size_t(n) < trials.size() && trials[size_t(n)].value) o["value"] = *trials[size_t(n)].value;
+        if (n >= 0 && size_t(n) < trials.size()) o["params"] = paramsJson(study->space(), trials[size_t(n)].params);
+        o["model"] = models.modelPath(n);
+        printLine(ctx.out, o);
+    }
     return 0;
 }
 

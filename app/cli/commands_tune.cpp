@@ -4,6 +4,7 @@
 
 #include "study/study.h"
 #include "train/study_spec.h"
+#include "train/trial_evaluation.h"
 #include "train/tune.h"
 
 #include <chrono>
@@ -93,6 +94,7 @@ int cmdTune(Context& ctx)
 
     train::DataSource data(spec);
     train::Tuner tuner(spec, *st, data);
+    if (studyPath) tuner.keepModelsIn(study::modelFolderFor(*studyPath));
     SignalGuard guard;
     if (const int n = tuner.failOrphans())
         ctx.err << "tw: warning: " << n << " trial(s) left running by a process that died were marked failed\n";
@@ -106,6 +108,7 @@ int cmdTune(Context& ctx)
     head["direction"] = study::toString(spec.objective.direction);
     head["budget"] = spec.budget.trials;
     head["done"] = tuner.countedTrials();
+    if (tuner.models()) head["models"] = tuner.models()->folder();
     printLine(ctx.out, head);
 
     const auto start = std::chrono::steady_clock::now();
@@ -128,6 +131,7 @@ int cmdTune(Context& ctx)
     tail["trials"] = tuner.countedTrials();
     if (const auto best = st->bestTrial()) tail["best"] = bestJson(st->space(), *best);
     else tail["best"] = nullptr;
+    if (tuner.models()) tail["kept_models"] = tuner.models()->kept();
     if (stopSignal()) tail["interrupted"] = true;
     printLine(ctx.out, tail);
     return stopSignal() ? 130 : 0;
@@ -170,6 +174,62 @@ int cmdTrain(Context& ctx)
     printLine(ctx.out, out);
     if (r.status == train::TrainResult::Status::Stopped) return 130;
     return r.status == train::TrainResult::Status::Failed ? 1 : 0;
+}
+
+int cmdEvaluate(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"trial"}, {"data"}, {"out"}, {"report", false}});
+    if (a.help()) return 0;
+    const std::string path = a.required("study");
+    auto st = openStudy(path);
+    printWarnings(ctx, *st);
+    const train::StudySpec spec = train::specOfStudy(*st, path);
+    const study::ModelStore models(study::modelFolderFor(path), spec.keepModels);
+    std::optional<study::Trial> trial;
+    if (a.has("trial")) {
+        const int n = a.integer("trial", 0, 0);
+        trial = st->trial(n);
+        if (!trial) throw failure(path + ": no trial " + std::to_string(n));
+    } else {
+        trial = st->bestTrial();
+        if (!trial) throw failure(path + ": no completed trial yet");
+    }
+    train::EvaluationData on = train::EvaluationData::Validation;
+    if (auto d = a.get("data")) {
+        if (*d != "validation" && *d != "test") throw usageError(expected("data", "validation|test", *d));
+        on = train::evaluationDataFromString(*d);
+    }
+    train::DataSource data(spec);
+    train::TrialEvaluation e;
+    try {
+        e = train::evaluateTrial(spec, data, models, *trial, on, a.has("out") ? 120 : 0);
+    } catch (const train::NoTestDataError& err) {
+        throw failure(std::string(err.what()) + " (--data test)");
+    }
+    ordered_json out;
+    out["trial"] = e.trial;
+    out["model"] = e.modelPath;
+    out["data"] = e.dataName;
+    out["report"] = ordered_json::parse(e.report.toJson().dump());
+    if (auto file = a.get("out")) {
+        nlohmann::json j = e.report.toJson();
+        j["trial"] = e.trial;
+        j["model"] = e.modelPath;
+        j["data"] = e.dataName;
+        if (e.regions) {
+            const auto& r = *e.regions;
+            j["decision_regions"] = {{"x", r.xName}, {"y", r.yName}, {"x_range", {r.xMin, r.xMax}},
+                                     {"y_range", {r.yMin, r.yMax}}, {"resolution", r.resolution},
+                                     {"predicted", r.predicted}, {"confidence", r.confidence}};
+        }
+        std::ofstream f(*file);
+        f << j.dump(1) << '\n';
+        if (!f.flush()) throw failure(*file + ": cannot write");
+        out["written"] = *file;
+    }
+    if (a.has("report") && e.report.task != data::Task::Regression) ctx.err << e.report.classificationReportText();
+    printLine(ctx.out, out);
+    return 0;
 }
 
 } // namespace tw::cli

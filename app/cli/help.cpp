@@ -23,6 +23,8 @@ commands:
   bench     run a sampler on a synthetic test function
   tune      tune a network: run a study spec's trials with LibTorch training
   train     train one configuration of a study spec (--final: and test it)
+  models    list the trained models a study keeps (its best trials')
+  evaluate  a kept model's confusion matrix, per-class scores, ROC / PR curves
 
 Output is JSON on stdout; errors go to stderr as "tw COMMAND: message".
 Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted (optimize, tune, train).
@@ -172,6 +174,32 @@ prints {"status","reason"?,"device","epochs","best_epoch","metrics",
 exit code 1 when training failed, 130 when interrupted.
 )";
 
+const char* const kModels = R"(usage: tw models --study FILE
+
+Lists the trained models the study keeps: tw tune and the workbench keep the
+model of each of the best "keep_models" (spec, default 3) complete trials in
+the folder beside the study file (runs/a.jsonl -> runs/a.models), at its best
+epoch, with a model card (.json) beside it. Best first.
+
+prints one line per model: {"number": N, "value": V, "params": {...}, "model": PATH}
+)";
+
+const char* const kEvaluate = R"(usage: tw evaluate --study FILE [--trial N] [--data validation|test] [--out REPORT.json] [--report]
+
+Looks at a kept model again without retraining: it predicts the trial's
+validation split (default) or the study's test data, preprocessed as the
+trial was, and reports the metrics, the confusion matrix, precision / recall /
+F1 per class and, for two classes, the ROC and precision-recall curves.
+
+  --trial N         the trial (default: the best); it must have a kept model
+  --data D          validation (default) or test
+  --out FILE        also write the whole report as JSON, with the decision
+                    regions over the data when the model takes two features
+  --report          print scikit-learn's classification_report text to stderr
+
+prints {"trial": N, "model": PATH, "data": ..., "report": {...}}
+)";
+
 const char* const kBench = R"(usage: tw bench --function F --trials N [--seeds K] [--sampler S] [FLAGS]
 
 Runs a sampler on a synthetic test function (minimized, in memory) for
@@ -205,7 +233,7 @@ const char* helpText(const std::string& command)
     static const std::pair<const char*, const char*> kTexts[] = {
         {"create", kCreate}, {"ask", kAsk},         {"tell", kTell},       {"optimize", kOptimize},
         {"best", kBest},     {"trials", kTrials},   {"export", kExport},   {"contour", kContour},
-        {"slice", kSlice},   {"bench", kBench},     {"tune", kTune},       {"train", kTrain},     {"help", kHelp},
+        {"slice", kSlice},   {"bench", kBench},     {"tune", kTune},       {"train", kTrain},     {"models", kModels},   {"evaluate", kEvaluate},     {"help", kHelp},
     };
     for (const auto& [name, text] : kTexts)
         if (command == name)

@@ -32,7 +32,7 @@ CommandFn findCommand(const std::string& name)
         {"create", cmdCreate},   {"ask", cmdAsk},         {"tell", cmdTell},
         {"optimize", cmdOptimize}, {"best", cmdBest},     {"trials", cmdTrials},
         {"export", cmdExport},   {"contour", cmdContour}, {"slice", cmdSlice},
-        {"bench", cmdBench},
+        {"bench", cmdBench},     {"models", cmdModels},
     };
     for (const auto& [n, fn] : kCommands)
         if (name == n)
@@ -96,7 +96,7 @@ void ensureStandardDescriptors()
 
 bool isTrainingCommand(const std::string& name)
 {
-    return name == "tune" || name == "train";
+    return name == "tune" || name == "train" || name == "evaluate";
 }
 
 std::string helperFor(const std::string& command, const std::vector<std::string>& args)

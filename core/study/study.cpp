@@ -263,11 +263,9 @@ std::optional<Trial> Study::bestTrial()
 {
     std::lock_guard lock(_mutex);
     sync(false, {});
-    const Trial* best = nullptr;
-    for (const Trial& t : _trials) // in number order: ties keep the lowest number
-        if (t.state == TrialState::Complete && t.value && (!best || better(*t.value, *best->value))) best = &t;
-    if (!best) return std::nullopt;
-    return *best;
+    const auto best = bestTrialNumbers(_trials, _config.direction, 1);
+    if (best.empty()) return std::nullopt;
+    return _trials[size_t(best.front())];
 }
 
 bool Study::better(double a, double b) const

@@ -50,4 +50,10 @@ struct Outcome {
     static Outcome pruned(std::string why = {}) { return {TrialState::Pruned, 0.0, std::move(why)}; }
 };
 
+/// The best-trial rule every layer uses: the numbers of the `k` best
+/// Complete trials (with a value) of `trials`, best first; better means
+/// higher when maximizing, lower when minimizing, and ties keep the lower
+/// number first. Fewer when fewer trials are complete.
+std::vector<int> bestTrialNumbers(const std::vector<Trial>& trials, Direction direction, size_t k);
+
 } // namespace tw::study

@@ -160,6 +160,37 @@ void writeCard(const std::string& path, const json& card)
     if (!out.flush()) throw IoError(path + ": cannot write");
 }
 
+/// TrainOptions::saveBestPath after train(): `save` writes the model file;
+/// the card follows. A failed save is reported in r.saveError.
+template <class Save>
+void saveTuningModel(TrainResult& r, const TrainOptions& o, const data::Dataset& train, const std::string& loss,
+                     int outputs, Save&& save)
+{
+    if (o.saveBestPath.empty() ||
+        !(r.status == TrainResult::Status::Completed || r.status == TrainResult::Status::EarlyStopped))
+        return;
+    try {
+        save(o.saveBestPath);
+        json card = cardOf(o, train, r, loss, outputs,
+                           o.training.classWeightValues(train.isClassification() ? train.classCounts()
+                                                                                 : std::vector<int64_t>{}));
+        markAsTuningModel(card, r.bestEpoch);
+        writeCard(o.saveBestPath + ".json", card);
+        r.saved = true;
+    } catch (const std::exception& e) {
+        r.saveError = e.what();
+    }
+}
+
+/// Class probabilities (or values) as Predictions.
+Predictions predictionsOf(std::vector<float> values, const data::Dataset& d)
+{
+    Predictions p;
+    p.outputs = d.isClassification() ? d.numClasses() : 1;
+    p.values = std::move(values);
+    return p;
+}
+
 // ---- trees --------------------------------------------------------------------
 
 class TreeFamily final : public ModelFamily {
@@ -237,6 +268,11 @@ public:
                 r.reason = "no lower validation loss in " + std::to_string(p.earlyStoppingRounds) + " rounds";
             }
             r.parameters = model.numTrees();
+            saveTuningModel(r, options, train, train.isClassification() ? "log_loss" : "mse", model.outputs(),
+                            [&](const std::string& path) {
+                                // The rounds of the best epoch: the model that scored r.best.
+                                model.save(path, std::min(r.bestEpoch, model.rounds()));
+                            });
         });
     }
 
@@ -271,16 +307,27 @@ public:
     Metrics evaluateSaved(const std::string& savePath, const json& card, const data::Dataset& data,
                           int positiveClass) const override
     {
-        checkCardData(savePath + ".json", card, data);
-        const auto model = trees::TreeModel::load(savePath);
+        const auto model = loadFor(savePath, card, data);
         const trees::Samples s = samplesOf(data, {});
-        if (s.columns != model.numFeatures())
-            throw std::invalid_argument(savePath + ": the model takes " + std::to_string(model.numFeatures()) +
-                                        " features, the data has " + std::to_string(s.columns));
         return metricsOf(model.predict(s.features, s.columns), data, positiveClass, model.loss(s));
     }
 
+    Predictions predictSaved(const std::string& savePath, const json& card, const data::Dataset& data) const override
+    {
+        return predictionsOf(loadFor(savePath, card, data).predict(data.features, data.sampleSize()), data);
+    }
+
 private:
+    /// The saved model, checked against `data`.
+    static trees::TreeModel loadFor(const std::string& savePath, const json& card, const data::Dataset& data)
+    {
+        checkCardData(savePath + ".json", card, data);
+        auto model = trees::TreeModel::load(savePath);
+        if (data.sampleSize() != model.numFeatures())
+            throw std::invalid_argument(savePath + ": the model takes " + std::to_string(model.numFeatures()) +
+                                        " features, the data has " + std::to_string(data.sampleSize()));
+        return model;
+    }
     static trees::TreeTask taskOf(const data::Dataset& d) { return {d.task, d.isClassification() ? d.numClasses() : 1}; }
     /// Any sample shape: the values of a sample are its features.
     static trees::Samples samplesOf(const data::Dataset& d, std::span<const float> weights)
@@ -370,6 +417,8 @@ public:
                 },
                 kSteps, &info);
             r.parameters = int64_t(m.coef.size() + (p.fitIntercept ? m.intercept.size() : 0));
+            saveTuningModel(r, options, train, "log_loss", train.numClasses(),
+                            [&](const std::string& path) { m.save(path); });
         });
     }
 
@@ -402,17 +451,28 @@ public:
     Metrics evaluateSaved(const std::string& savePath, const json& card, const data::Dataset& data,
                           int positiveClass) const override
     {
-        checkCardData(savePath + ".json", card, data);
-        const LogisticModel m = LogisticModel::load(savePath);
-        if (m.numFeatures != data.sampleSize())
-            throw std::invalid_argument(savePath + ": the model takes " + std::to_string(m.numFeatures) +
-                                        " features, the data has " + std::to_string(data.sampleSize()));
-        const auto proba = m.predictProba(data.features);
+        const auto proba = loadFor(savePath, card, data).predictProba(data.features);
         return metricsOf(proba, data, positiveClass, logLoss(proba, data));
+    }
+
+    Predictions predictSaved(const std::string& savePath, const json& card, const data::Dataset& data) const override
+    {
+        return predictionsOf(loadFor(savePath, card, data).predictProba(data.features), data);
     }
 
 private:
     static constexpr int kSteps = 10;
+
+    /// The saved model, checked against `data`.
+    static LogisticModel loadFor(const std::string& savePath, const json& card, const data::Dataset& data)
+    {
+        checkCardData(savePath + ".json", card, data);
+        LogisticModel m = LogisticModel::load(savePath);
+        if (m.numFeatures != data.sampleSize())
+            throw std::invalid_argument(savePath + ": the model takes " + std::to_string(m.numFeatures) +
+                                        " features, the data has " + std::to_string(data.sampleSize()));
+        return m;
+    }
 
     static LogisticData dataOf(const data::Dataset& d, std::span<const float> weights)
     {

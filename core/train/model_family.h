@@ -51,6 +51,9 @@ public:
     /// (the JSON beside it) is `card`. IoError / ParseError / invalid_argument.
     virtual Metrics evaluateSaved(const std::string& savePath, const nlohmann::json& card, const data::Dataset& data,
                                   int positiveClass) const = 0;
+    /// The predictions of a model this family saved (as train::predictSaved).
+    virtual Predictions predictSaved(const std::string& savePath, const nlohmann::json& card,
+                                     const data::Dataset& data) const = 0;
 
     /// The schema entry of one of its settings, or nullptr.
     const SettingInfo* setting(const std::string& key) const;

@@ -30,6 +30,8 @@ public:
                              const TrainCallbacks& callbacks, const std::string& savePath) const override;
     Metrics evaluateSaved(const std::string& savePath, const nlohmann::json& card, const data::Dataset& data,
                           int positiveClass) const override;
+    Predictions predictSaved(const std::string& savePath, const nlohmann::json& card,
+                             const data::Dataset& data) const override;
 };
 
 } // namespace tw::train

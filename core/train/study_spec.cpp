@@ -383,7 +383,7 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
 {
     const std::string top = source.empty() ? std::string() : source + ": ";
     checkKeys(j, {"name", "dataset", "split", "preprocessing", "model", "training", "objective", "search_space",
-                  "sampler", "pruner", "budget"},
+                  "sampler", "pruner", "budget", "keep_models"},
               top.empty() ? "spec: " : top);
     StudySpec s;
     if (j.contains("name")) s.name = stringOf(j["name"], "name", top);
@@ -509,6 +509,14 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
         }
     }
 
+    if (j.contains("keep_models")) {
+        const json& k = j["keep_models"];
+        if (!k.is_number_integer() || k.get<int64_t>() < 0 || k.get<int64_t>() > kMaxKeptModels)
+            throw std::invalid_argument(top + "'keep_models' must be an integer from 0 to " +
+                                        std::to_string(kMaxKeptModels) + " (keep_models = " + k.dump() + ")");
+        s.keepModels = k.get<int>();
+    }
+
     // Every search parameter must name a setting, and every value of its
     // range must be a legal value of that setting.
     const auto keys = settingKeys();
@@ -594,7 +602,8 @@ json StudySpec::toJson() const
             {"search_space", spaceToJson()},
             {"sampler", sampler.toJson()},
             {"pruner", pruner.toJson()},
-            {"budget", budget.toJson()}};
+            {"budget", budget.toJson()},
+            {"keep_models", keepModels}};
 }
 
 } // namespace tw::train

@@ -86,6 +86,11 @@ struct StudySpec {
     sampler::SamplerConfig sampler;
     study::PrunerConfig pruner;
     BudgetSpec budget;
+    /// The trained models of the best `keepModels` complete trials stay in
+    /// the study's model folder (study::ModelStore), so they can be
+    /// evaluated, exported and compared without retraining; 0: none.
+    int keepModels = 3;
+    static constexpr int kMaxKeptModels = 1000;
     /// Search parameter -> the setting it sets, where the two names differ
     /// (a parameter's "setting" key in the spec's search_space).
     std::map<std::string, std::string> parameterSettings;

@@ -273,6 +273,49 @@ struct Session {
         return seen ? lossSum / double(seen) : Metrics::kNaN;
     }
 
+    /// A copy of every parameter and buffer on the CPU (the best epoch's
+    /// model, kept while training goes on), and back.
+    std::vector<Tensor> state() const
+    {
+        std::vector<Tensor> out;
+        for (const auto& p : net->parameters()) out.push_back(p.detach().to(torch::kCPU).clone());
+        for (const auto& b : net->buffers()) out.push_back(b.detach().to(torch::kCPU).clone());
+        return out;
+    }
+    void setState(const std::vector<Tensor>& st)
+    {
+        torch::NoGradGuard noGrad;
+        size_t i = 0;
+        for (auto& p : net->parameters()) p.copy_(st.at(i++));
+        for (auto& b : net->buffers()) b.copy_(st.at(i++));
+    }
+
+    /// Class probabilities (softmax; bce: the sigmoid as two columns) or
+    /// values, in eval mode, without gradients.
+    Predictions predict(const Tensors& d)
+    {
+        torch::NoGradGuard noGrad;
+        net->eval();
+        std::vector<Tensor> outs;
+        for (int64_t start = 0; start < d.n; start += kEvalBatch)
+            outs.push_back(net->forward(d.x.narrow(0, start, std::min(kEvalBatch, d.n - start))));
+        net->train();
+        Tensor out = outs.empty() ? torch::empty({0, plan.outputs}) : torch::cat(outs);
+        if (plan.classification) {
+            if (criterion.kind == LossKind::Bce) {
+                const Tensor p1 = torch::sigmoid(out.squeeze(1));
+                out = torch::stack({1 - p1, p1}, 1);
+            } else {
+                out = torch::softmax(out, 1);
+            }
+        }
+        out = out.to(torch::kCPU, torch::kFloat).contiguous();
+        Predictions p;
+        p.outputs = plan.classification ? int(plan.numClasses) : 1;
+        p.values.assign(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+        return p;
+    }
+
     std::vector<float> weights() const
     {
         std::vector<float> out;
@@ -290,7 +333,8 @@ struct Session {
 /// tracks the best epoch and stops early; returns normally when done (status
 /// Completed, EarlyStopped or Pruned), throws StopRequested / failures.
 void runEpochs(Session& s, const Tensors& train, const Tensors* val, const data::Dataset* valSet,
-               const TrainOptions& o, const TrainCallbacks& cb, TrainResult& r, Clock::time_point started)
+               const TrainOptions& o, const TrainCallbacks& cb, TrainResult& r, Clock::time_point started,
+               std::vector<Tensor>* bestState = nullptr)
 {
     const TrainConfig& cfg = o.training;
     const int64_t totalSteps = int64_t(cfg.epochs) * s.plan.batchesPerEpoch;
@@ -322,6 +366,7 @@ void runEpochs(Session& s, const Tensors& train, const Tensors* val, const data:
                 bestValue = v;
                 r.bestEpoch = epoch;
                 r.best = rep.validation;
+                if (bestState) *bestState = s.state();
             }
         }
         rep.elapsedSeconds = secondsSince(started);
@@ -358,8 +403,10 @@ void guarded(TrainResult& r, Body&& body)
     }
 }
 
+/// `validation`: the model of a tuning trial, whose metrics are the
+/// validation metrics of its best epoch (else the test metrics of a final fit).
 void saveModel(Session& s, const TrainOptions& o, const data::Dataset& trainFull, const TrainResult& r,
-               const std::string& path)
+               const std::string& path, bool validation = false)
 {
     s.net->to(torch::kCPU);
     try {
@@ -368,6 +415,7 @@ void saveModel(Session& s, const TrainOptions& o, const data::Dataset& trainFull
         throw IoError(path + ": cannot save the model: " + e.what_without_backtrace());
     }
     nlohmann::json j = modelCard(s.plan, o, trainFull, r.best, r.parameters);
+    if (validation) markAsTuningModel(j, r.bestEpoch);
     std::ofstream out(path + ".json");
     out << j.dump(2) << '\n';
     if (!out.flush()) throw IoError(path + ".json: cannot write");
@@ -391,8 +439,20 @@ TrainResult NeuralFamily::train(const data::Dataset& train, const data::Dataset&
         Session s(*this, plan, options);
         r.parameters = s.parameterCount();
         const Tensors t = wrap(train, plan, s.device), v = wrap(validation, plan, s.device);
-        runEpochs(s, t, &v, &validation, options, callbacks, r, started);
+        std::vector<Tensor> best;
+        const bool keep = !options.saveBestPath.empty();
+        runEpochs(s, t, &v, &validation, options, callbacks, r, started, keep ? &best : nullptr);
         if (options.returnWeights) r.weights = s.weights();
+        if (keep && !best.empty() &&
+            (r.status == TrainResult::Status::Completed || r.status == TrainResult::Status::EarlyStopped)) {
+            try {
+                s.setState(best);
+                saveModel(s, options, train, r, options.saveBestPath, true);
+                r.saved = true;
+            } catch (const std::exception& e) {
+                r.saveError = e.what();
+            }
+        }
     });
     r.seconds = secondsSince(started);
     return r;
@@ -423,19 +483,48 @@ TrainResult NeuralFamily::trainAndTest(const data::Dataset& trainFull, const dat
     return r;
 }
 
-Metrics NeuralFamily::evaluateSaved(const std::string& savePath, const nlohmann::json& card,
-                                    const data::Dataset& data, int positiveClass) const
+namespace {
+
+/// The network saved at `savePath`, ready to evaluate `data`.
+std::unique_ptr<Session> loadSaved(const NeuralFamily& family, const std::string& savePath, const nlohmann::json& card,
+                                   const data::Dataset& data)
 {
-    const SavedModel saved = savedModelFromCard(savePath + ".json", card, data, input());
-    Session s(*this, saved.plan, saved.options);
+    const SavedModel saved = savedModelFromCard(savePath + ".json", card, data, family.input());
+    auto s = std::make_unique<Session>(family, saved.plan, saved.options);
     try {
-        torch::load(s.net, savePath);
+        torch::load(s->net, savePath);
     } catch (const c10::Error& e) {
         throw IoError(savePath + ": cannot load the model: " + e.what_without_backtrace());
     }
-    s.net->to(s.device);
-    const Tensors t = wrap(data, saved.plan, s.device);
-    return s.evaluate(t, data, positiveClass, {});
+    s->net->to(s->device);
+    return s;
+}
+
+/// The family that saved the model at `savePath`, by its card; and the card.
+std::pair<const ModelFamily*, nlohmann::json> savedFamily(const std::string& savePath)
+{
+    nlohmann::json card = readModelCardJson(savePath + ".json");
+    try {
+        return {&modelFamily(card.at("model").at("family").get<std::string>()), std::move(card)};
+    } catch (const nlohmann::json::exception& e) {
+        throw ParseError(savePath + ".json: " + e.what());
+    }
+}
+
+} // namespace
+
+Metrics NeuralFamily::evaluateSaved(const std::string& savePath, const nlohmann::json& card,
+                                    const data::Dataset& data, int positiveClass) const
+{
+    const auto s = loadSaved(*this, savePath, card, data);
+    return s->evaluate(wrap(data, s->plan, s->device), data, positiveClass, {});
+}
+
+Predictions NeuralFamily::predictSaved(const std::string& savePath, const nlohmann::json& card,
+                                      const data::Dataset& data) const
+{
+    const auto s = loadSaved(*this, savePath, card, data);
+    return s->predict(wrap(data, s->plan, s->device));
 }
 
 TrainResult trainModel(const data::Dataset& train, const data::Dataset& validation, const TrainOptions& options,
@@ -452,14 +541,20 @@ TrainResult trainAndTest(const data::Dataset& trainFull, const data::Dataset& te
 
 Metrics evaluateSaved(const std::string& savePath, const data::Dataset& data, int positiveClass)
 {
-    const nlohmann::json card = readModelCardJson(savePath + ".json");
-    std::string family;
-    try {
-        family = card.at("model").at("family").get<std::string>();
-    } catch (const nlohmann::json::exception& e) {
-        throw ParseError(savePath + ".json: " + e.what());
-    }
-    return modelFamily(family).evaluateSaved(savePath, card, data, positiveClass);
+    const auto [family, card] = savedFamily(savePath);
+    return family->evaluateSaved(savePath, card, data, positiveClass);
+}
+
+int64_t Predictions::predictedClass(int64_t i) const
+{
+    const auto row = values.begin() + i * outputs;
+    return std::max_element(row, row + outputs) - row;
+}
+
+Predictions predictSaved(const std::string& savePath, const data::Dataset& data)
+{
+    const auto [family, card] = savedFamily(savePath);
+    return family->predictSaved(savePath, card, data);
 }
 
 double lossValue(const std::string& loss, const std::vector<float>& outputs, int outputsPerSample,

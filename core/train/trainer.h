@@ -32,6 +32,12 @@ struct TrainOptions {
     /// Copy the trained parameters and buffers into TrainResult::weights
     /// (reproducibility tests); off by default.
     bool returnWeights = false;
+    /// trainModel: where to save the model as it was at its best epoch, with
+    /// its model card (validation_metrics, best_epoch) at saveBestPath +
+    /// ".json", when training completes or stops early; "" saves nothing.
+    /// A failed save leaves the result as it is and says why in
+    /// TrainResult::saveError.
+    std::string saveBestPath;
 };
 
 struct TrainCallbacks {
@@ -56,6 +62,19 @@ struct TrainResult {
     double samplesPerSecond = 0;   // training samples per second of training steps
     int64_t parameters = 0;        // trainable parameters
     std::vector<float> weights;    // with TrainOptions::returnWeights
+    bool saved = false;            // TrainOptions::saveBestPath written
+    std::string saveError;         // why it could not be written
+};
+
+/// What a model outputs for each sample, row-major: the class probabilities
+/// (classification: `outputs` = the number of classes) or the predicted
+/// value (regression: `outputs` = 1).
+struct Predictions {
+    int outputs = 0;
+    std::vector<float> values;
+    int64_t size() const { return outputs > 0 ? int64_t(values.size()) / outputs : 0; }
+    /// The most probable class of sample i (classification).
+    int64_t predictedClass(int64_t i) const;
 };
 
 std::string toString(TrainResult::Status s); // "completed", "early_stopped", "pruned", "stopped", "failed"
@@ -82,6 +101,12 @@ TrainResult trainAndTest(const data::Dataset& trainFull, const data::Dataset& te
 /// Loads a network saved by trainAndTest and evaluates it on `data` (same
 /// sample shape and classes). Throws tw::IoError / std::invalid_argument.
 Metrics evaluateSaved(const std::string& savePath, const data::Dataset& data, int positiveClass = 1);
+
+/// Loads a model saved by trainAndTest (or TrainOptions::saveBestPath) and
+/// predicts every sample of `data` (same sample shape and classes; its
+/// labels are not read). Throws tw::IoError / tw::ParseError /
+/// std::invalid_argument naming the model file.
+Predictions predictSaved(const std::string& savePath, const data::Dataset& data);
 
 /// The training criterion of TrainConfig::loss on plain values, as the
 /// trainer computes it: `outputs` row-major (labels.size() x outputsPerSample),

@@ -151,6 +151,13 @@ json modelCard(const Plan& plan, const TrainOptions& o, const data::Dataset& tra
                 {"test_metrics", test.toJson()}};
 }
 
+void markAsTuningModel(json& card, int bestEpoch)
+{
+    card["validation_metrics"] = card.value("test_metrics", json::object());
+    card.erase("test_metrics");
+    card["best_epoch"] = bestEpoch;
+}
+
 json readModelCardJson(const std::string& path)
 {
     std::ifstream in(path);

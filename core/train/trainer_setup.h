@@ -63,6 +63,11 @@ void shuffleInPlace(std::vector<int64_t>& v, std::mt19937_64& rng);
 nlohmann::json modelCard(const Plan& plan, const TrainOptions& options, const data::Dataset& trainFull,
                          const Metrics& test, int64_t parameters);
 
+/// Turns a model card written for a final fit into one of a tuning trial's
+/// model: its metrics are the validation metrics ("validation_metrics") of
+/// the best epoch `bestEpoch`, the epoch it was saved at.
+void markAsTuningModel(nlohmann::json& card, int bestEpoch);
+
 struct SavedModel {
     Plan plan;
     TrainOptions options;

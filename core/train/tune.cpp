@@ -132,6 +132,12 @@ int positiveClassIndex(const StudySpec& spec, const data::Dataset& d)
                                 "' is not a class of the data (classes: " + list + ")");
 }
 
+void Tuner::keepModelsIn(const std::string& folder)
+{
+    if (folder.empty() || _spec.keepModels <= 0) _models.reset();
+    else _models.emplace(folder, _spec.keepModels);
+}
+
 TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& device)
 {
     const study::Trial trial = _study.ask();
@@ -143,6 +149,7 @@ TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& d
         out.state = study::TrialState::Failed;
         out.reason = why;
         _study.tell(trial.number, study::Outcome::failed(why));
+        if (_models) _models->discard(trial.number);
         return out;
     };
     TrainOptions options;
@@ -154,6 +161,7 @@ TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& d
         data = &_data.splits(pre);
         options.objectiveMetric = _spec.objective.metric;
         options.positiveClass = positiveClassIndex(_spec, data->train);
+        if (_models) options.saveBestPath = _models->stagingPath(trial.number);
         // What this trial ran with: the spec's fixed settings may change
         // between runs of the study (a study_updated event).
         _study.setUserAttrs(trial.number, {{"settings", {{"model", options.model.toJson()},
@@ -191,6 +199,7 @@ TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& d
                                        {"samples_per_second", r.samplesPerSecond},
                                        {"parameters", r.parameters},
                                        {"status", toString(r.status)}});
+    if (!r.saveError.empty()) _study.setUserAttrs(trial.number, {{"model_error", r.saveError}});
     using S = TrainResult::Status;
     switch (r.status) {
     case S::Stopped:
@@ -201,6 +210,7 @@ TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& d
         out.state = study::TrialState::Pruned;
         out.reason = "pruned at epoch " + std::to_string(r.epochs.size()) + ": below the median of earlier trials";
         _study.tell(trial.number, study::Outcome::pruned(out.reason));
+        if (_models) _models->discard(trial.number);
         return out;
     case S::Completed:
     case S::EarlyStopped:
@@ -212,6 +222,13 @@ TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& d
     out.state = study::TrialState::Complete;
     out.value = value;
     _study.tell(trial.number, study::Outcome::complete(value));
+    if (_models && r.saved) {
+        try {
+            _models->settle(trial.number, _study.trials(), direction);
+        } catch (const std::exception& e) {
+            _study.setUserAttrs(trial.number, {{"model_error", e.what()}}); // the trial itself stays recorded
+        }
+    }
     return out;
 }
 

@@ -3,6 +3,7 @@
 // configuration, train it (reporting every epoch, pruning, honouring a stop
 // request), tell the result. `tw tune` and the workbench's worker both run
 // this code. Plain types only: LibTorch stays in trainer.cpp.
+#include "study/model_store.h"
 #include "study/study.h"
 #include "train/study_spec.h"
 #include "train/trainer.h"
@@ -62,6 +63,13 @@ public:
     std::function<void(const study::Trial&)> onTrialStarted;
     std::function<void(int number, const EpochReport&)> onEpoch;
 
+    /// Keeps the trained models of the best spec.keepModels complete trials
+    /// in `folder` (study::ModelStore; study::modelFolderFor(study file) for
+    /// a study file). Without it no model is saved.
+    void keepModelsIn(const std::string& folder);
+    /// The store keepModelsIn set up, or nullptr.
+    const study::ModelStore* models() const { return _models ? &*_models : nullptr; }
+
     /// Asks, trains and tells one trial. A stop request ends it within a
     /// second and records it as failed with reason "stopped"; a failure in
     /// training fails the trial with its reason and the study goes on.
@@ -77,6 +85,7 @@ private:
     const StudySpec& _spec;
     study::Study& _study;
     DataSource& _data;
+    std::optional<study::ModelStore> _models;
 };
 
 /// The configuration of a new study for a spec: its name, search space,

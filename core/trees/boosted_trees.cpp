@@ -427,11 +427,18 @@ double TreeModel::loss(const Samples& s) const
     return meanLoss(predict(s.features, s.columns), s, _impl->task, false);
 }
 
-void TreeModel::save(const std::string& path) const
+void TreeModel::save(const std::string& path, int rounds) const
 {
+    if (rounds < 0 || rounds > _impl->rounds)
+        throw std::invalid_argument("save: rounds must be in [0, " + std::to_string(_impl->rounds) + "] (rounds = " +
+                                    std::to_string(rounds) + ")");
     std::lock_guard lock(_impl->mutex);
-    if (XGBoosterSaveModel(_impl->booster, path.c_str()) != 0)
-        throw IoError(path + ": cannot save the model: " + XGBGetLastError());
+    // The rounds to predict with are an attribute of the file, set for the save only.
+    if (rounds > 0) _impl->setAttr("tw_rounds", std::to_string(rounds));
+    const bool ok = XGBoosterSaveModel(_impl->booster, path.c_str()) == 0;
+    const std::string why = ok ? std::string() : XGBGetLastError();
+    if (rounds > 0) _impl->setAttr("tw_rounds", std::to_string(_impl->rounds));
+    if (!ok) throw IoError(path + ": cannot save the model: " + why);
     if (!std::filesystem::exists(path)) throw IoError(path + ": cannot save the model");
 }
 

@@ -85,8 +85,11 @@ public:
     double loss(const Samples& s) const;
 
     /// XGBoost's model format by the extension: ".json" JSON, otherwise UBJSON
-    /// (".ubj"), with this model's task and rounds as attributes. Throws tw::IoError.
-    void save(const std::string& path) const;
+    /// (".ubj"), with this model's task and rounds as attributes. `rounds` >
+    /// 0: the saved model predicts with its first `rounds` rounds (the best
+    /// epoch of a trial). Throws tw::IoError, std::invalid_argument for
+    /// rounds outside [0, rounds()].
+    void save(const std::string& path, int rounds = 0) const;
     /// Throws tw::IoError (unreadable, or not a model saved by save()).
     static TreeModel load(const std::string& path);
 
