@@ -420,6 +420,7 @@ void TestTrees::minSamplesSplitOfHalfStillSplits()
     const data::Dataset train = d.subset(idx.train), valid = d.subset(idx.validation);
     TreeParams p = TreeParams::randomForest();
     p.minSamplesSplit = 0.5;
+    p.threads = 1;
     const TreeModel m = TreeModel::fit(Ensemble::RandomForest, p, taskOf(train), samplesOf(train));
     const double acc = accuracy(m, valid);
     qInfo("30%% positives, min_samples_split 0.5: validation accuracy %.4f", acc);
@@ -456,6 +457,7 @@ void TestTrees::minSamplesSplitTracksScikitLearnOnTitanic()
             p.maxDepth = 5;
             p.minSamplesSplit = r.fraction;
             p.seed = uint64_t(seed);
+            p.threads = 1; // small forests: more threads would wait on each other
             mean += accuracy(TreeModel::fit(Ensemble::RandomForest, p, taskOf(s.train), train), s.validation) / seeds;
         }
         qInfo("min_samples_split %.1f: validation accuracy %.4f (scikit-learn %.4f)", r.fraction, mean, r.sklearn);
