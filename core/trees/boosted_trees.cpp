@@ -312,9 +312,13 @@ TreeModel TreeModel::fit(Ensemble ensemble, const TreeParams& params, const Tree
     set("colsample_bynode", number(params.maxFeatures.resolve(train.columns)));
     double minChildWeight = params.minChildWeight;
     if (params.minSamplesSplit > 0) {
+        // See TreeParams::minSamplesSplit: children of a quarter of the
+        // split size, or of half of it (no split) when a tree's rows
+        // (subsample x n) are fewer than the split size.
         const double count = params.minSamplesSplit <= 1 ? std::ceil(params.minSamplesSplit * double(n))
                                                          : params.minSamplesSplit;
-        minChildWeight = std::max(minChildWeight, baseHessian(task) * (weightSum / double(n)) * count / 2.0);
+        const double childRows = count > params.subsample * double(n) ? count / 2.0 : count / 4.0;
+        minChildWeight = std::max(minChildWeight, baseHessian(task) * (weightSum / double(n)) * childRows);
     }
     set("min_child_weight", number(minChildWeight));
     set("reg_lambda", number(params.regLambda));
