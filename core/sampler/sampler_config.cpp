@@ -81,7 +81,8 @@ SamplerConfig SamplerConfig::fromJson(const json& j, const std::string& source)
         if (key == "name") {
             c.name = stringField(v, "name", pre);
         } else if (key == "seed") {
-            if (!v.is_number_unsigned())
+            // A seed written in code (json{{"seed", 1}}) is a signed integer; one parsed from text is unsigned.
+            if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<long long>() < 0))
                 throw std::invalid_argument(pre + "'seed' must be a non-negative integer (got " + v.dump() + ")");
             c.seed = v.get<uint64_t>();
         } else if (key == "initial") {

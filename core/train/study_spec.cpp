@@ -492,7 +492,7 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
                 param.erase("setting");
             }
     s.space = space::SearchSpace::fromJson(spaceJson, top.empty() ? "search_space" : source + ": search_space");
-    if (j.contains("sampler")) s.sampler = sampler::SamplerConfig::fromJson(j["sampler"], top + "sampler");
+    if (j.contains("sampler")) s.sampler = sampler::SamplerConfig::fromJson(j["sampler"], source);
     if (j.contains("pruner")) s.pruner = study::PrunerConfig::fromJson(j["pruner"], source);
     if (j.contains("budget")) {
         const std::string ctx = where(source, "budget");

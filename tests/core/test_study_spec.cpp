@@ -113,6 +113,14 @@ void TestStudySpec::errors()
     j.erase("dataset");
     VERIFY_CONTAINS(errorOf(j), "spec.json: missing 'dataset'");
 
+    // The sampler's rules name the section once; a seed written in code (a signed integer) is a seed.
+    j = minimal();
+    j["sampler"] = {{"seed", -2}};
+    VERIFY_CONTAINS(errorOf(j), "spec.json: sampler: 'seed' must be a non-negative integer (got -2)");
+    QVERIFY(errorOf(j).find("sampler: sampler") == std::string::npos);
+    j["sampler"] = {{"seed", 4}};
+    QCOMPARE(train::StudySpec::fromJson(j).sampler.seed, uint64_t(4));
+
     j = minimal();
     j["dataset"]["csv"] = "train.csv";
     VERIFY_CONTAINS(errorOf(j), "exactly one of 'builtin'");
