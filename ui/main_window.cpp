@@ -6,6 +6,7 @@
 #include "plots/slice_view.h"
 #include "plots/surrogate_fitter.h"
 #include "plots/trace_chart.h"
+#include "result/result_view.h"
 #include "run/study_controller.h"
 #include "run/trial_table_view.h"
 #include "run_status.h"
@@ -122,6 +123,10 @@ void MainWindow::buildPanels()
     _importance = new ImportanceView(this);
     _tabs->addTab(_importance, tr("Importance"));
     _tabs->setTabToolTip(ImportanceTab, tr("How much of the objective's variation each parameter explains"));
+    _result = new ResultView(this);
+    _tabs->addTab(_result, tr("Result"));
+    _tabs->setTabToolTip(ResultTab, tr("A kept model of the best (or selected) trial: confusion matrix, per-class "
+                                       "scores, ROC and precision-recall curves, decision regions"));
     setCentralWidget(_tabs);
 
     _status = new RunStatus(_controller, this);
@@ -143,6 +148,8 @@ void MainWindow::connectController()
     connect(_setup, &SetupPanel::validityChanged, this, [this] { updateActions(); });
     connect(_trace, &TraceChart::trialClicked, this, [this](int number) { _table->selectTrial(number); });
     connect(_table, &TrialTableView::selectionChanged, this, [this](const QList<int>& numbers) {
+        // A table refresh re-announces the same selection: only a new one moves the Result page.
+        if (numbers.size() == 1 && numbers != _selected) _result->showTrial(numbers.front());
         _selected = numbers;
         _curvesDirty = true;
         if (!numbers.isEmpty()) _trace->setSelectedTrial(numbers.front());
@@ -182,6 +189,7 @@ void MainWindow::onTrialsChanged()
     _trace->setValueBounds(objectiveBounds(_controller->spec()));
     _trace->setTrials(*trials, space, direction, objective);
     _contours->setStudy(space, *trials, direction, objective, _controller->studyName());
+    _result->setStudy(_controller->spec(), _controller->canTrain(), _controller->modelsFolder(), trials);
     int complete = 0;
     for (const auto& t : *trials) complete += t.state == study::TrialState::Complete;
     if (complete != _fittedOn) {

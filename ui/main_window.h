@@ -24,6 +24,7 @@ namespace tw::ui {
 class ContourView;
 class ImportanceView;
 class LearningCurveChart;
+class ResultView;
 class RetrainDialog;
 class RunStatus;
 class SetupPanel;
@@ -36,7 +37,7 @@ class TrialTableView;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Tab { SetupTab, MonitorTab, ContoursTab, SliceTab, ImportanceTab };
+    enum Tab { SetupTab, MonitorTab, ContoursTab, SliceTab, ImportanceTab, ResultTab };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -78,6 +79,7 @@ public:
     ContourView* contourView() const { return _contours; }
     SliceView* sliceView() const { return _slice; }
     ImportanceView* importanceView() const { return _importance; }
+    ResultView* resultView() const { return _result; }
     RunStatus* runStatus() const { return _status; }
     QTabWidget* tabs() const { return _tabs; }
     QAction* runAction() const { return _runAction; }
@@ -139,6 +141,7 @@ private:
     ContourView* _contours = nullptr;
     SliceView* _slice = nullptr;
     ImportanceView* _importance = nullptr;
+    ResultView* _result = nullptr;
     RunStatus* _status = nullptr;
     QSplitter* _monitorSplit = nullptr;
     QSplitter* _chartSplit = nullptr;

@@ -1,12 +1,15 @@
 // MainWindow: menus, toolbar, settings, file dialogs and exports.
 #include "main_window.h"
 
+#include "result/result_view.h"
+
 #include "app_style.h"
 #include "plots/contour_view.h"
 #include "plots/importance_view.h"
 #include "plots/learning_curve_chart.h"
 #include "plots/slice_view.h"
 #include "plots/trace_chart.h"
+#include "result/result_view.h"
 #include "retrain_dialog.h"
 #include "run/study_controller.h"
 #include "run/trial_table_view.h"
@@ -206,6 +209,7 @@ void MainWindow::setDarkTheme(bool dark)
     // Plots read the palette when they paint; charts take their theme from it.
     _trialsDirty = true;
     if (_surrogate) onSurrogate(_surrogate);
+    _result->setDark(dark);
     refreshViews();
 }
 
@@ -439,6 +443,7 @@ bool MainWindow::exportCurrentPlot(const QString& path)
     case ContoursTab: ok = _contours->exportImage(path, &error); break;
     case SliceTab: ok = _slice->exportImage(path, &error); break;
     case ImportanceTab: ok = _importance->exportImage(path, &error); break;
+    case ResultTab: ok = _result->exportImage(path, &error); break;
     default: ok = _trace->exportImage(path, &error); break;
     }
     setLastFolder("export", path);

@@ -9,6 +9,7 @@
 #include "plots/contour_view.h"
 #include "plots/learning_curve_chart.h"
 #include "plots/trace_chart.h"
+#include "result/result_view.h"
 #include "retrain_dialog.h"
 #include "run_status.h"
 #include "run/study_controller.h"
@@ -177,6 +178,43 @@ void TestMainWindow::fiveTrialStudyFillsEveryView()
     w.tabs()->setCurrentIndex(ui::MainWindow::ImportanceTab);
     QTest::qWait(1000);
     shoot(w, "window_importance");
+
+    // The Result page: the kept models of the best 3 trials, the best first,
+    // looked at without retraining on the validation and the test data.
+    auto* result = w.resultView();
+    QTRY_COMPARE_WITH_TIMEOUT(result->currentTrial(), 2, 30000); // the trial selected in the table above
+    result->showTrial(-1);              // back to following the best
+    w.tabs()->setCurrentIndex(ui::MainWindow::ResultTab);
+    QTRY_VERIFY_WITH_TIMEOUT(result->evaluation().has_value() && !result->isEvaluating(), 60000);
+    QCOMPARE(result->offeredTrials().size(), 3);
+    QCOMPARE(result->offeredTrials().front(), w.controller()->bestTrial()->number);
+    QCOMPARE(result->currentTrial(), w.controller()->bestTrial()->number);
+    QVERIFY(std::abs(result->evaluation()->report.metrics.accuracy - *w.controller()->bestTrial()->value) < 1e-9);
+    QVERIFY(result->evaluation()->regions.has_value()); // spirals: two features
+    QVERIFY(result->findChild<QWidget*>("rocChart")->isVisible());
+    QVERIFY(result->findChild<QWidget*>("decisionRegions")->isVisible());
+    QTest::qWait(200);
+    shoot(w, "window_result");
+    result->setEvaluationData(train::EvaluationData::Test);
+    QTRY_VERIFY_WITH_TIMEOUT(!result->isEvaluating() && result->evaluation() &&
+                                 result->evaluation()->on == train::EvaluationData::Test,
+                             60000);
+    QVERIFY(result->emptyReason().isEmpty());
+    QVERIFY(result->findChild<QLabel*>("resultSummary")->text().contains("test"));
+    const QString resultPng = _dir.filePath("result.png");
+    QVERIFY2(w.exportCurrentPlot(resultPng), qPrintable(w.lastError()));
+    QVERIFY(nonTrivialImage(resultPng));
+    QFile::remove(TW_BUILD_DIR "/screenshots/window_result_export.png");
+    QFile::copy(resultPng, TW_BUILD_DIR "/screenshots/window_result_export.png");
+    // A trial whose model was not kept says so.
+    int dropped = -1;
+    for (const auto& t : *w.controller()->trials())
+        if (!result->offeredTrials().contains(t.number)) dropped = t.number;
+    QVERIFY(dropped >= 0);
+    result->showTrial(dropped);
+    QTRY_VERIFY_WITH_TIMEOUT(!result->isEvaluating(), 30000);
+    QVERIFY2(result->emptyReason().contains("was not kept"), qPrintable(result->emptyReason()));
+    result->showTrial(-1);
     w.tabs()->setCurrentIndex(ui::MainWindow::ContoursTab);
 
     const QString svg = _dir.filePath("contour.svg"), png = _dir.filePath("contour.png");

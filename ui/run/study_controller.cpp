@@ -1,5 +1,7 @@
 #include "run/study_controller.h"
 
+#include "study/model_store.h"
+
 #include "train/tune.h"
 
 #include <QCoreApplication>
@@ -57,13 +59,11 @@ study::Direction StudyController::direction() const
 
 std::optional<study::Trial> StudyController::bestTrial() const
 {
-    std::optional<study::Trial> best;
-    for (const auto& t : *_trials) {
-        if (t.state != study::TrialState::Complete || !t.value) continue;
-        if (!best || (direction() == study::Direction::Minimize ? *t.value < *best->value : *t.value > *best->value))
-            best = t;
-    }
-    return best;
+    const auto best = study::bestTrialNumbers(*_trials, direction(), 1);
+    if (best.empty()) return std::nullopt;
+    for (const auto& t : *_trials)
+        if (t.number == best.front()) return t;
+    return std::nullopt;
 }
 
 bool StudyController::newStudy(const train::StudySpec& spec, const QString& path, QString* error)
@@ -136,12 +136,21 @@ bool StudyController::openStudy(const QString& path, QString* error)
     return true;
 }
 
+QString StudyController::modelsFolder() const
+{
+    if (!_study) return {};
+    if (!_path.isEmpty()) return QString::fromStdString(study::modelFolderFor(_path.toStdString()));
+    if (!_memoryModels) _memoryModels = std::make_unique<QTemporaryDir>();
+    return _memoryModels->isValid() ? _memoryModels->filePath("models") : QString();
+}
+
 void StudyController::adopt(std::shared_ptr<study::Study> study, train::StudySpec spec, const QString& path,
                             QStringList warnings)
 {
     _study = std::move(study);
     _spec = std::move(spec);
     _path = path;
+    _memoryModels.reset();
     for (const auto& w : _study->warnings()) warnings << QString::fromStdString(w);
     _warnings = warnings;
     setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
@@ -153,6 +162,7 @@ void StudyController::close()
     _study.reset();
     _spec = train::StudySpec{};
     _path.clear();
+    _memoryModels.reset();
     _warnings.clear();
     _dataDescription.clear();
     _device.clear();
@@ -237,7 +247,7 @@ bool StudyController::start(const QString& device, QString* error)
         return fail(tr("The budget of %1 trials is spent; raise it to continue.").arg(_spec.budget.trials));
 
     _thread = new QThread(this);
-    _worker = new StudyWorker(_spec, _study, device.toStdString());
+    _worker = new StudyWorker(_spec, _study, device.toStdString(), modelsFolder().toStdString());
     _worker->moveToThread(_thread);
     connect(_thread, &QThread::started, _worker, &StudyWorker::run);
     connect(_worker, &StudyWorker::started, this, [this](const QString& data, const QString& dev, int) {

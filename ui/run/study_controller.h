@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <QTemporaryDir>
 
 #include <memory>
 #include <optional>
@@ -72,6 +73,10 @@ public:
     TrialList trials() const { return _trials; }
     std::optional<study::Trial> bestTrial() const;
     QStringList warnings() const { return _warnings; }
+    /// Where the study keeps the trained models of its best trials: the
+    /// folder beside its file, or for a study in memory a temporary folder
+    /// that lives as long as the study is open. "" without a study.
+    QString modelsFolder() const;
 
     // ---- progress ----
     int budget() const { return _spec.budget.trials; }
@@ -121,6 +126,7 @@ private:
     std::vector<EpochEvent> _epochs;
     QElapsedTimer _trialClock;
     QString _dataDescription, _device;
+    mutable std::unique_ptr<QTemporaryDir> _memoryModels; // the models of a study in memory
 };
 
 } // namespace tw::ui

@@ -17,8 +17,10 @@ TrialList snapshot(study::Study& s)
 
 } // namespace
 
-StudyWorker::StudyWorker(train::StudySpec spec, std::shared_ptr<study::Study> study, std::string device)
-    : _spec(std::move(spec)), _study(std::move(study)), _device(std::move(device))
+StudyWorker::StudyWorker(train::StudySpec spec, std::shared_ptr<study::Study> study, std::string device,
+                         std::string modelsFolder)
+    : _spec(std::move(spec)), _study(std::move(study)), _device(std::move(device)),
+      _modelsFolder(std::move(modelsFolder))
 {
 }
 
@@ -30,6 +32,7 @@ void StudyWorker::run()
     try {
         train::DataSource data(_spec);
         train::Tuner tuner(_spec, *_study, data);
+        tuner.keepModelsIn(_modelsFolder);
         const int orphans = tuner.failOrphans();
         const QString device = QString::fromStdString(
             _device.empty() || _device == "auto" ? train::deviceDescription() : _device);

@@ -42,7 +42,9 @@ class StudyWorker : public QObject {
     Q_OBJECT
 public:
     /// `study` is shared with the controller, which keeps it between runs.
-    StudyWorker(train::StudySpec spec, std::shared_ptr<study::Study> study, std::string device);
+    /// The trained models of the best trials go to `modelsFolder` ("": none).
+    StudyWorker(train::StudySpec spec, std::shared_ptr<study::Study> study, std::string device,
+                std::string modelsFolder = {});
 
     /// Set from any thread: `stop` ends the running trial within a second
     /// (recorded as failed, reason "stopped") and the loop; `pause` ends the
@@ -66,6 +68,7 @@ private:
     train::StudySpec _spec;
     std::shared_ptr<study::Study> _study;
     std::string _device;
+    std::string _modelsFolder;
     std::atomic<bool> _stop{false}, _pause{false};
 };
 

@@ -44,6 +44,11 @@ OptimizationForm::OptimizationForm(QWidget* parent) : QWidget(parent)
     _name = named(new QLineEdit, "studyNameEdit", tr("Name of the study (shown in the window title and exports)"));
     _trials = named(new QSpinBox, "trialsSpin", tr("Number of trials (configurations trained) in the study"));
     _trials->setRange(1, 100000);
+    _keepModels = named(new QSpinBox, "keepModelsSpin",
+                        tr("The trained models of this many best trials stay with the study, to look at on the "
+                           "Result page (confusion matrix, ROC, decision regions) without retraining; 0 keeps none"));
+    _keepModels->setRange(0, train::StudySpec::kMaxKeptModels);
+    _keepModels->setValue(3);
     _timeLimit = named(new NumberEdit, "timeLimitEdit", QString());
     _timeLimit->setHelp(tr("Stop starting trials after this many seconds; 0 = no limit"));
 
@@ -100,6 +105,7 @@ OptimizationForm::OptimizationForm(QWidget* parent) : QWidget(parent)
     f1->addRow(tr("Name"), _name);
     f1->addRow(tr("Trials"), _trials);
     f1->addRow(tr("Time limit (s)"), _timeLimit);
+    f1->addRow(tr("Keep best models"), _keepModels);
     f1->addRow(tr("Device"), _device);
     auto* objective = new QGroupBox(tr("Objective"));
     auto* f2 = new QFormLayout(objective);
@@ -134,7 +140,7 @@ OptimizationForm::OptimizationForm(QWidget* parent) : QWidget(parent)
     layout->addLayout(right, 1);
 
     connect(_name, &QLineEdit::textChanged, this, [this] { edited(); });
-    for (QSpinBox* s : {_trials, _initial, _samplerSeed, _warmupEpochs, _minTrials})
+    for (QSpinBox* s : {_trials, _keepModels, _initial, _samplerSeed, _warmupEpochs, _minTrials})
         connect(s, &QSpinBox::valueChanged, this, [this] { edited(); });
     for (NumberEdit* n : {_timeLimit, _ucbBeta}) connect(n, &NumberEdit::valueChanged, this, [this] { edited(); });
     for (QComboBox* c : {_sampler, _acquisition, _kernel, _direction})
@@ -177,6 +183,7 @@ void OptimizationForm::setSpec(const train::StudySpec& spec)
     _name->setText(q(spec.name));
     _trials->setValue(spec.budget.trials);
     _timeLimit->setValue(spec.budget.timeLimitSeconds);
+    _keepModels->setValue(spec.keepModels);
     _sampler->setCurrentIndex(std::max(0, _sampler->findData(q(spec.sampler.name))));
     _initial->setValue(spec.sampler.initialTrials);
     _acquisition->setCurrentIndex(std::max(0, _acquisition->findData(q(spec.sampler.acquisition))));
@@ -214,6 +221,7 @@ void OptimizationForm::writeJson(nlohmann::json& spec) const
                       {"warmup_epochs", _warmupEpochs->value()},
                       {"min_trials", _minTrials->value()}};
     spec["budget"] = {{"trials", _trials->value()}, {"time_limit_s", _timeLimit->value()}};
+    spec["keep_models"] = _keepModels->value();
     if (spec.contains("training")) spec["training"]["device"] = device().toStdString();
 }
 

@@ -42,7 +42,7 @@ Q_SIGNALS:
 
 private:
     QLineEdit* _name;
-    QSpinBox *_trials, *_initial, *_samplerSeed, *_warmupEpochs, *_minTrials;
+    QSpinBox *_trials, *_keepModels, *_initial, *_samplerSeed, *_warmupEpochs, *_minTrials;
     NumberEdit *_timeLimit, *_ucbBeta;
     QComboBox *_sampler, *_acquisition, *_kernel, *_metric, *_direction, *_positiveClass, *_device;
     QCheckBox* _pruner;
