@@ -29,24 +29,15 @@
 #include <iostream>
 #include <string>
 
+#include "bench/dataset_csv.h"
+
 using namespace tw;
 
 namespace {
 
 void writeCsv(const data::Dataset& d, const std::string& path)
 {
-    std::ofstream f(path);
-    const int64_t k = d.sampleSize();
-    for (int64_t j = 0; j < k; ++j) f << "x" << j << ',';
-    f << "y\n";
-    char buf[32];
-    for (int64_t i = 0; i < d.size(); ++i) {
-        for (int64_t j = 0; j < k; ++j) {
-            std::snprintf(buf, sizeof buf, "%.9g,", double(d.features[size_t(i * k + j)]));
-            f << buf;
-        }
-        f << d.labels[size_t(i)] << '\n';
-    }
+    bench::writeDatasetCsv(d, path, false);
 }
 
 double medianSeconds(int repetitions, const std::function<void()>& run)

@@ -22,25 +22,15 @@
 #include <string>
 #include <vector>
 
+#include "bench/dataset_csv.h"
+
 using namespace tw;
 
 namespace {
 
 void writeCsv(const data::Dataset& d, const std::string& path)
 {
-    std::ofstream f(path);
-    const int64_t k = d.sampleSize();
-    for (int64_t j = 0; j < k; ++j) f << d.featureNames[size_t(j)] << ',';
-    f << "y\n";
-    char buf[32];
-    for (int64_t i = 0; i < d.size(); ++i) {
-        for (int64_t j = 0; j < k; ++j) {
-            std::snprintf(buf, sizeof buf, "%.9g,", double(d.features[size_t(i * k + j)]));
-            f << buf;
-        }
-        f << d.labels[size_t(i)] << '\n';
-    }
-    if (!f) throw std::runtime_error("cannot write " + path);
+    bench::writeDatasetCsv(d, path, true);
 }
 
 /// The choices the search space gives `name`, or the spec's fixed value.
