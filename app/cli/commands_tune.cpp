@@ -185,6 +185,34 @@ int cmdEvaluate(Context& ctx)
     printWarnings(ctx, *st);
     const train::StudySpec spec = train::specOfStudy(*st, path);
     const study::ModelStore models(study::modelFolderFor(path), spec.keepModels);
+    train::EvaluationData on = train::EvaluationData::Validation;
+    if (auto d = a.get("data")) {
+        if (*d != "validation" && *d != "test") throw usageError(expected("data", "validation|test", *d));
+        on = train::evaluationDataFromString(*d);
+    }
+    if (a.get("trial") == std::optional<std::string>("all")) {
+        // Every kept model side by side, best first: one line each.
+        if (a.has("out") || a.has("report")) throw usageError("--trial all prints one line per model; --out and --report take one trial");
+        train::DataSource data(spec);
+        const auto trials = st->trials();
+        for (int n : study::bestTrialNumbers(trials, st->direction(), trials.size())) {
+            if (!models.has(n)) continue;
+            train::TrialEvaluation e;
+            try {
+                e = train::evaluateTrial(spec, data, models, trials[size_t(n)], on);
+            } catch (const train::NoTestDataError& err) {
+                throw failure(std::string(err.what()) + " (--data test)");
+            }
+            ordered_json line;
+            line["trial"] = n;
+            line["value"] = *trials[size_t(n)].value;
+            line["data"] = e.dataName;
+            line["metrics"] = ordered_json::parse(e.report.metrics.toJson().dump());
+            if (e.report.positiveClass >= 0) line["roc_auc"] = e.report.rocAuc;
+            printLine(ctx.out, line);
+        }
+        return 0;
+    }
     std::optional<study::Trial> trial;
     if (a.has("trial")) {
         const int n = a.integer("trial", 0, 0);
@@ -193,11 +221,6 @@ int cmdEvaluate(Context& ctx)
     } else {
         trial = st->bestTrial();
         if (!trial) throw failure(path + ": no completed trial yet");
-    }
-    train::EvaluationData on = train::EvaluationData::Validation;
-    if (auto d = a.get("data")) {
-        if (*d != "validation" && *d != "test") throw usageError(expected("data", "validation|test", *d));
-        on = train::evaluationDataFromString(*d);
     }
     train::DataSource data(spec);
     train::TrialEvaluation e;

@@ -191,7 +191,9 @@ validation split (default) or the study's test data, preprocessed as the
 trial was, and reports the metrics, the confusion matrix, precision / recall /
 F1 per class and, for two classes, the ROC and precision-recall curves.
 
-  --trial N         the trial (default: the best); it must have a kept model
+  --trial N         the trial (default: the best); it must have a kept model;
+                    "all": every kept model, best first, one line each
+                    {"trial", "value", "data", "metrics", "roc_auc"} to compare them
   --data D          validation (default) or test
   --out FILE        also write the whole report as JSON, with the decision
                     regions over the data when the model takes two features

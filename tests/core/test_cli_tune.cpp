@@ -2,6 +2,7 @@
 // spec, killed and resumed, interrupted, and given bad input.
 #include "cli_support.h"
 
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void tuneKilledAndRerunContinues();
     void tuneInterruptedStopsTheTrial();
     void trainOneConfiguration();
+    void keptModelsAreListedAndEvaluated();
     void badInput();
 
 private:
@@ -57,6 +59,52 @@ void TestCliTune::init()
 {
     _dir.reset(new QTemporaryDir);
     QVERIFY(_dir->isValid());
+}
+
+void TestCliTune::keptModelsAreListedAndEvaluated()
+{
+    QByteArray text = spec(3);
+    text.replace("\"name\": \"spirals-cli\",", "\"name\": \"spirals-cli\", \"keep_models\": 2, \"split\": {\"test\": 0.2},");
+    writeFile(path("spec.json"), text);
+    const Result r = tw({"tune", path("spec.json"), "--study", path("k.jsonl"), "--trials", "4"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto lines = jsonLines(r.out);
+    QCOMPARE(lines.front()["models"].toString(), path("k.models"));
+    QCOMPARE(lines.back()["kept_models"].toArray().size(), 2);
+    // tw models: the two best, best first, with their files.
+    const auto models = jsonLines(tw({"models", "--study", path("k.jsonl")}).out);
+    QCOMPARE(models.size(), 2);
+    QVERIFY(models[0]["value"].toDouble() >= models[1]["value"].toDouble());
+    QVERIFY(QFile::exists(models[0]["model"].toString()) && QFile::exists(models[0]["model"].toString() + ".json"));
+    const QJsonObject best = object(tw({"best", "--study", path("k.jsonl")}).out.trimmed());
+    QCOMPARE(best["model"].toString(), models[0]["model"].toString());
+    // tw evaluate: the best by default, on the validation split: its own value again.
+    const Result e = tw({"evaluate", "--study", path("k.jsonl"), "--report", "--out", path("report.json")});
+    QVERIFY2(e.code == 0, e.err.constData());
+    const QJsonObject rep = object(e.out.trimmed());
+    QCOMPARE(rep["trial"].toInt(), best["number"].toInt());
+    QCOMPARE(rep["report"].toObject()["metrics"].toObject()["accuracy"].toDouble(), best["value"].toDouble());
+    QCOMPARE(rep["report"].toObject()["confusion_matrix"].toArray().size(), 2);
+    QVERIFY(rep["report"].toObject().contains("roc_auc"));
+    QVERIFY2(e.err.contains("precision    recall  f1-score   support"), e.err.constData());
+    const QJsonObject file = object(readFile(path("report.json")));
+    QCOMPARE(file["decision_regions"].toObject()["resolution"].toInt(), 120); // spirals: two features
+    // On the test data, and every kept model side by side.
+    const Result t = tw({"evaluate", "--study", path("k.jsonl"), "--data", "test"});
+    QVERIFY2(t.code == 0, t.err.constData());
+    QVERIFY(object(t.out.trimmed())["data"].toString().contains("test"));
+    const auto all = jsonLines(tw({"evaluate", "--study", path("k.jsonl"), "--trial", "all"}).out);
+    QCOMPARE(all.size(), 2);
+    QCOMPARE(all[0]["trial"].toInt(), models[0]["number"].toInt());
+    // A trial whose model was not kept is named.
+    int dropped = -1;
+    for (const auto& trial : trialsOf(path("k.jsonl")))
+        if (trial["number"].toInt() != models[0]["number"].toInt() && trial["number"].toInt() != models[1]["number"].toInt())
+            dropped = trial["number"].toInt();
+    const Result bad = tw({"evaluate", "--study", path("k.jsonl"), "--trial", QString::number(dropped)});
+    QCOMPARE(bad.code, 1);
+    QVERIFY2(bad.err.contains("has no kept model"), bad.err.constData());
+    QCOMPARE(tw({"evaluate", "--study", path("k.jsonl"), "--data", "train"}).code, 2);
 }
 
 void TestCliTune::tuneRecordsEveryTrial()

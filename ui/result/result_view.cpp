@@ -9,6 +9,10 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -150,6 +154,18 @@ ResultView::ResultView(QWidget* parent) : QWidget(parent)
     bar->addWidget(new QLabel(tr("on"), this));
     bar->addWidget(_dataBox);
     bar->addWidget(_summary, 1);
+    _exportModel = new QPushButton(tr("Export model…"), this);
+    _exportModel->setObjectName("exportModel");
+    _exportModel->setToolTip(tr("Save a copy of this trained model and its model card (.json) to use elsewhere"));
+    _exportModel->setEnabled(false);
+    bar->addWidget(_exportModel);
+    connect(_exportModel, &QPushButton::clicked, this, [this] {
+        if (!_result) return;
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export the model"),
+                                                          QStringLiteral("trial-%1.model").arg(_result->trial));
+        QString error;
+        if (!path.isEmpty() && !exportModel(path, &error)) QMessageBox::warning(this, tr("Export failed"), error);
+    });
 
     _page = new QWidget(this);
     _page->setAutoFillBackground(true);
@@ -377,9 +393,27 @@ void ResultView::onFinished()
     Q_EMIT evaluated();
 }
 
+bool ResultView::exportModel(const QString& path, QString* error) const
+{
+    if (!_result) {
+        if (error) *error = tr("%1: no model shown to export").arg(path);
+        return false;
+    }
+    const QString from = QString::fromStdString(_result->modelPath);
+    for (const QString& ext : {QString(), QStringLiteral(".json")}) {
+        QFile::remove(path + ext);
+        if (!QFile::copy(from + ext, path + ext)) {
+            if (error) *error = tr("%1: cannot copy the model there from %2").arg(path + ext, from + ext);
+            return false;
+        }
+    }
+    return true;
+}
+
 void ResultView::showEmpty(const QString& why)
 {
     _emptyReason = why;
+    _exportModel->setEnabled(false);
     _emptyLabel->setText(why);
     _stack->setCurrentWidget(_emptyLabel);
     _summary->clear();
@@ -499,6 +533,7 @@ void ResultView::showResult()
         });
     }
     _stack->setCurrentWidget(_page);
+    _exportModel->setEnabled(true);
 }
 
 bool ResultView::exportImage(const QString& path, QString* error) const

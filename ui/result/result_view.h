@@ -53,6 +53,10 @@ public:
     /// The numbers offered in the trial picker (kept models, best first).
     QList<int> offeredTrials() const;
 
+    /// Copies the model shown (its file and its model card, PATH.json) to
+    /// `path`; false with `*error` naming the file when it cannot.
+    bool exportModel(const QString& path, QString* error = nullptr) const;
+
     /// The page (plots, table and caption) as .png (2x), .svg or .pdf; false
     /// with `*error` set on failure or while nothing is shown.
     bool exportImage(const QString& path, QString* error = nullptr) const;
@@ -75,6 +79,7 @@ private:
     QComboBox* _trialBox = nullptr;
     QComboBox* _dataBox = nullptr;
     QLabel* _summary = nullptr;
+    QPushButton* _exportModel = nullptr;
     QStackedWidget* _stack = nullptr;
     QLabel* _emptyLabel = nullptr;
     QWidget* _page = nullptr;

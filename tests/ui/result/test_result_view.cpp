@@ -129,6 +129,14 @@ void TestResultView::threeClassesShowMatrixTableAndRegions()
     QVERIFY2(view.exportImage(svg, &error), qPrintable(error));
     QFile f(svg);
     QVERIFY(f.open(QIODevice::ReadOnly) && f.readAll().contains("<svg"));
+    // The model itself exports with its card, and predicts as the kept one does.
+    const QString copy = dir.filePath("best.model");
+    QVERIFY2(view.exportModel(copy, &error), qPrintable(error));
+    QVERIFY(QFile::exists(copy) && QFile::exists(copy + ".json"));
+    train::DataSource data(t.spec);
+    const auto& validation = data.splits(t.spec.preprocessing).validation;
+    const auto again = train::predictSaved(copy.toStdString(), validation);
+    QCOMPARE(train::modelReport(validation, again, 1).metrics.accuracy, r.metrics.accuracy);
 }
 
 void TestResultView::regressionShowsPredictedAgainstTrue()
