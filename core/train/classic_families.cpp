@@ -205,12 +205,9 @@ public:
         _settings.push_back(rangeSetting("min_samples_split", SettingType::Float, d.minSamplesSplit, 0, 1e9, 0.1, 1, false,
                                    "As scikit-learn: a fraction of the training samples (or a count >= 2) a node "
                                    "needs to be split; XGBoost gets it as min_child_weight (README)."));
-        SettingInfo mf;
-        mf.key = "max_features";
-        mf.type = SettingType::Text;
-        mf.defaultValue = forest ? "sqrt" : "1.0";
-        mf.help = "Features each split considers: a fraction in (0, 1], sqrt or log2 (XGBoost's colsample_bynode).";
-        _settings.push_back(mf);
+        _settings.push_back(textSetting("max_features", forest ? "sqrt" : "1.0",
+                                        "Features each split considers: a fraction in (0, 1], sqrt or log2 (XGBoost's "
+                                        "colsample_bynode)."));
         if (!forest)
             // scikit-learn's and XGBoost's name: a model setting of this
             // family, so it does not reach the optimizer's training.learning_rate.
@@ -373,12 +370,7 @@ public:
         const LogisticParams d;
         _settings.push_back(rangeSetting("C", SettingType::Float, d.c, 0, std::numeric_limits<double>::infinity(), 1e-3, 100, true,
                                    "Inverse L2 penalty, as scikit-learn: loss + ||W||^2 / (2C)."));
-        SettingInfo fi;
-        fi.key = "fit_intercept";
-        fi.type = SettingType::Bool;
-        fi.defaultValue = d.fitIntercept;
-        fi.help = "Fit an intercept (not penalized).";
-        _settings.push_back(fi);
+        _settings.push_back(boolSetting("fit_intercept", d.fitIntercept, "Fit an intercept (not penalized)."));
         _settings.push_back(rangeSetting("max_iter", SettingType::Int, d.maxIter, 1, 100000, 50, 1000, true,
                                    "L-BFGS iterations at most (reported in 10 steps)."));
         _settings.push_back(rangeSetting("tol", SettingType::Float, d.tol, 0, 1, 1e-6, 1e-2, true,

@@ -395,51 +395,43 @@ const std::vector<SettingInfo>& trainingSettings()
     static const std::vector<SettingInfo> all = [] {
         constexpr double inf = std::numeric_limits<double>::infinity();
         std::vector<SettingInfo> v;
-        auto add = [&v](std::string key, SettingType type, json def, double min, double max, double lo, double hi,
-                        bool log, std::string help) -> SettingInfo& {
-            SettingInfo s;
-            s.key = std::move(key);
-            s.type = type;
-            s.defaultValue = std::move(def);
-            s.min = min;
-            s.max = max;
-            s.searchLow = lo;
-            s.searchHigh = hi;
-            s.searchLog = log;
-            s.help = std::move(help);
-            v.push_back(std::move(s));
-            return v.back();
+        const auto exclusive = [](SettingInfo s, bool lowEnd) {
+            (lowEnd ? s.minExclusive : s.maxExclusive) = true;
+            return s;
         };
         const TrainConfig d;
-        add("optimizer", SettingType::Choice, d.optimizer, 0, 0, 0, 1, false, "The update rule.").choices = {
-            "sgd", "adam", "adamw", "rmsprop"};
-        add("learning_rate", SettingType::Float, d.learningRate, 0, inf, 1e-5, 1e-1, true,
-            "Step size of the optimizer.").minExclusive = true;
-        add("weight_decay", SettingType::Float, d.weightDecay, 0, inf, 1e-6, 1e-2, true,
-            "L2 penalty (decoupled for adamw).");
-        add("momentum", SettingType::Float, d.momentum, 0, 1, 0.5, 0.99, false, "SGD momentum.").maxExclusive = true;
-        add("nesterov", SettingType::Bool, d.nesterov, 0, 1, 0, 1, false, "Nesterov momentum (SGD).");
-        add("beta1", SettingType::Float, d.beta1, 0, 1, 0.8, 0.99, false, "Adam first-moment decay.").maxExclusive =
-            true;
-        add("beta2", SettingType::Float, d.beta2, 0, 1, 0.9, 0.9999, false, "Adam second-moment decay.")
-            .maxExclusive = true;
-        add("epsilon", SettingType::Float, d.epsilon, 0, inf, 1e-9, 1e-6, true, "Denominator term of Adam and RMSprop.")
-            .minExclusive = true;
-        add("batch_size", SettingType::Int, d.batchSize, 1, inf, 16, 512, true, "Samples per optimizer step.");
-        add("epochs", SettingType::Int, d.epochs, 1, inf, 5, 50, false, "Passes over the training data.");
-        add("warmup_ratio", SettingType::Float, d.warmupRatio, 0, 1, 0, 0.3, false,
-            "Share of all steps with a linear learning-rate warm-up.");
-        add("schedule", SettingType::Choice, d.schedule, 0, 0, 0, 1, false, "Learning rate after the warm-up.")
-            .choices = {"constant", "linear", "cosine", "step"};
-        add("loss", SettingType::Choice, d.loss, 0, 0, 0, 1, false, "The loss function.").choices = {
-            "auto", "cross_entropy", "bce", "mse"};
-        add("class_weights", SettingType::Text, d.classWeights, 0, 0, 0, 1, false,
-            "none, balanced, or one weight per class (1,5).");
-        add("class_weight_K", SettingType::Float, 1.0, 0, inf, 0.5, 10, true,
-            "Loss weight of class K alone (class_weight_0, class_weight_1, ...).").minExclusive = true;
-        add("patience", SettingType::Int, d.patience, 0, inf, 0, 10, false,
-            "Early stopping: epochs without improvement (0 = off).");
-        add("clip_norm", SettingType::Float, d.clipNorm, 0, inf, 0.1, 10, true, "Gradient norm clipping (0 = off).");
+        v.push_back(choiceSetting("optimizer", d.optimizer, {"sgd", "adam", "adamw", "rmsprop"}, "The update rule."));
+        v.push_back(exclusive(rangeSetting("learning_rate", SettingType::Float, d.learningRate, 0, inf, 1e-5, 1e-1, true,
+                                    "Step size of the optimizer."),
+                              true));
+        v.push_back(rangeSetting("weight_decay", SettingType::Float, d.weightDecay, 0, inf, 1e-6, 1e-2, true,
+                          "L2 penalty (decoupled for adamw)."));
+        v.push_back(exclusive(rangeSetting("momentum", SettingType::Float, d.momentum, 0, 1, 0.5, 0.99, false, "SGD momentum."),
+                              false));
+        v.push_back(boolSetting("nesterov", d.nesterov, "Nesterov momentum (SGD)."));
+        v.push_back(exclusive(rangeSetting("beta1", SettingType::Float, d.beta1, 0, 1, 0.8, 0.99, false, "Adam first-moment decay."),
+                              false));
+        v.push_back(exclusive(rangeSetting("beta2", SettingType::Float, d.beta2, 0, 1, 0.9, 0.9999, false,
+                                    "Adam second-moment decay."),
+                              false));
+        v.push_back(exclusive(rangeSetting("epsilon", SettingType::Float, d.epsilon, 0, inf, 1e-9, 1e-6, true,
+                                    "Denominator term of Adam and RMSprop."),
+                              true));
+        v.push_back(rangeSetting("batch_size", SettingType::Int, d.batchSize, 1, inf, 16, 512, true, "Samples per optimizer step."));
+        v.push_back(rangeSetting("epochs", SettingType::Int, d.epochs, 1, inf, 5, 50, false, "Passes over the training data."));
+        v.push_back(rangeSetting("warmup_ratio", SettingType::Float, d.warmupRatio, 0, 1, 0, 0.3, false,
+                          "Share of all steps with a linear learning-rate warm-up."));
+        v.push_back(choiceSetting("schedule", d.schedule, {"constant", "linear", "cosine", "step"},
+                                  "Learning rate after the warm-up."));
+        v.push_back(choiceSetting("loss", d.loss, {"auto", "cross_entropy", "bce", "mse"}, "The loss function."));
+        v.push_back(textSetting("class_weights", d.classWeights, "none, balanced, or one weight per class (1,5)."));
+        v.push_back(exclusive(rangeSetting("class_weight_K", SettingType::Float, 1.0, 0, inf, 0.5, 10, true,
+                                    "Loss weight of class K alone (class_weight_0, class_weight_1, ...)."),
+                              true));
+        v.push_back(rangeSetting("patience", SettingType::Int, d.patience, 0, inf, 0, 10, false,
+                          "Early stopping: epochs without improvement (0 = off)."));
+        v.push_back(rangeSetting("clip_norm", SettingType::Float, d.clipNorm, 0, inf, 0.1, 10, true,
+                          "Gradient norm clipping (0 = off)."));
         return v;
     }();
     return all;

@@ -115,6 +115,27 @@ SettingInfo boolSetting(std::string key, bool defaultValue, std::string help)
     return s;
 }
 
+SettingInfo choiceSetting(std::string key, std::string defaultValue, std::vector<std::string> choices, std::string help)
+{
+    SettingInfo s;
+    s.key = std::move(key);
+    s.type = SettingType::Choice;
+    s.defaultValue = std::move(defaultValue);
+    s.choices = std::move(choices);
+    s.help = std::move(help);
+    return s;
+}
+
+SettingInfo textSetting(std::string key, std::string defaultValue, std::string help)
+{
+    SettingInfo s;
+    s.key = std::move(key);
+    s.type = SettingType::Text;
+    s.defaultValue = std::move(defaultValue);
+    s.help = std::move(help);
+    return s;
+}
+
 SettingInfo dropoutSetting(std::string key, json defaultValue, std::string help)
 {
     SettingInfo s = rangeSetting(std::move(key), SettingType::Float, std::move(defaultValue), 0, 1, 0, 0.5, false,

@@ -22,13 +22,8 @@ public:
     {
         _settings.push_back(rangeSetting("hidden_layers", SettingType::Int, 2, 0, 8, 0, 4, false, "Hidden layers (0: a linear model)."));
         _settings.push_back(rangeSetting("units", SettingType::Int, 64, 1, 1 << 20, 16, 512, true, "Width of every hidden layer."));
-        SettingInfo act;
-        act.key = "activation";
-        act.type = SettingType::Choice;
-        act.defaultValue = "relu";
-        act.choices = {"relu", "tanh", "sigmoid", "gelu"};
-        act.help = "Activation after each hidden layer.";
-        _settings.push_back(act);
+        _settings.push_back(choiceSetting("activation", "relu", {"relu", "tanh", "sigmoid", "gelu"},
+                                          "Activation after each hidden layer."));
         _settings.push_back(dropoutSetting("dropout", 0.0, "Dropout after each hidden layer."));
         _settings.push_back(boolSetting("batch_norm", false, "Batch normalization after each hidden layer."));
     }

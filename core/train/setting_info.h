@@ -46,6 +46,10 @@ std::string toString(SettingType t); // "int", "float", "bool", "choice", "text"
 SettingInfo rangeSetting(std::string key, SettingType type, nlohmann::json defaultValue, double min, double max,
                          double searchLow, double searchHigh, bool searchLog, std::string help);
 SettingInfo boolSetting(std::string key, bool defaultValue, std::string help);
+/// One of `choices` (text values).
+SettingInfo choiceSetting(std::string key, std::string defaultValue, std::vector<std::string> choices, std::string help);
+/// Free text, checked by the setting's owner.
+SettingInfo textSetting(std::string key, std::string defaultValue, std::string help);
 /// A dropout rate: [0, 1), searched over [0, 0.5]; a null default is derived.
 SettingInfo dropoutSetting(std::string key, nlohmann::json defaultValue, std::string help);
 

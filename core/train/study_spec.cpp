@@ -236,54 +236,25 @@ const std::vector<SettingInfo>& preprocessingSettings()
     static const std::vector<SettingInfo> all = [] {
         const data::PreprocessOptions d;
         std::vector<SettingInfo> v;
-        auto choice = [&v](std::string key, std::string def, std::vector<std::string> choices, std::string help) {
-            SettingInfo s;
-            s.key = std::move(key);
-            s.type = SettingType::Choice;
-            s.defaultValue = std::move(def);
-            s.choices = std::move(choices);
-            s.help = std::move(help);
-            v.push_back(std::move(s));
-        };
-        choice("numeric_impute", d.numericImpute, {"mean", "median"}, "How missing numbers are filled in.");
-        choice("categorical_impute", d.categoricalImpute, {"most_frequent", "missing_category"},
-               "How missing categories are filled in.");
-        SettingInfo standardize;
-        standardize.key = "standardize";
-        standardize.type = SettingType::Bool;
-        standardize.defaultValue = d.standardize;
-        standardize.help = "Scale numeric columns with the training mean and standard deviation.";
-        v.push_back(standardize);
+        v.push_back(choiceSetting("numeric_impute", d.numericImpute, {"mean", "median"},
+                                  "How missing numbers are filled in."));
+        v.push_back(choiceSetting("categorical_impute", d.categoricalImpute, {"most_frequent", "missing_category"},
+                                  "How missing categories are filled in."));
+        v.push_back(boolSetting("standardize", d.standardize,
+                                "Scale numeric columns with the training mean and standard deviation."));
         // A text column's tokenizer and vocabulary (data::TextOptions).
-        SettingInfo lower;
-        lower.key = "text_lowercase";
-        lower.type = SettingType::Bool;
-        lower.defaultValue = d.text.lowercase;
-        lower.help = "Lower-case a text column before splitting it into words.";
-        v.push_back(lower);
-        choice("text_punctuation", "drop", {"drop", "split"}, "Punctuation of a text column: dropped, or tokens of its own.");
-        auto integer = [&v](std::string key, int64_t def, double min, double max, double lo, double hi, bool log,
-                            std::string help) {
-            SettingInfo s;
-            s.key = std::move(key);
-            s.type = SettingType::Int;
-            s.defaultValue = def;
-            s.min = min;
-            s.max = max;
-            s.searchLow = lo;
-            s.searchHigh = hi;
-            s.searchLog = log;
-            s.help = std::move(help);
-            v.push_back(std::move(s));
-        };
-        integer("text_ngrams", d.text.ngrams, 0, 5, 2, 4, false,
-                "Character n-grams of this length added to the words (0: none; 2..5).");
-        integer("text_min_count", d.text.minCount, 1, 1e9, 1, 5, false,
-                "Training occurrences a token needs to enter the vocabulary.");
-        integer("text_max_vocab", d.text.maxVocab, 0, 1e9, 1000, 50000, true,
-                "Most frequent tokens kept in the vocabulary (0: all).");
-        integer("text_max_length", d.text.maxLength, 1, 4096, 16, 256, true,
-                "Token ids per sample: longer texts are cut, shorter ones padded.");
+        v.push_back(boolSetting("text_lowercase", d.text.lowercase,
+                                "Lower-case a text column before splitting it into words."));
+        v.push_back(choiceSetting("text_punctuation", "drop", {"drop", "split"},
+                                  "Punctuation of a text column: dropped, or tokens of its own."));
+        v.push_back(rangeSetting("text_ngrams", SettingType::Int, d.text.ngrams, 0, 5, 2, 4, false,
+                                 "Character n-grams of this length added to the words (0: none; 2..5)."));
+        v.push_back(rangeSetting("text_min_count", SettingType::Int, d.text.minCount, 1, 1e9, 1, 5, false,
+                                 "Training occurrences a token needs to enter the vocabulary."));
+        v.push_back(rangeSetting("text_max_vocab", SettingType::Int, d.text.maxVocab, 0, 1e9, 1000, 50000, true,
+                                 "Most frequent tokens kept in the vocabulary (0: all)."));
+        v.push_back(rangeSetting("text_max_length", SettingType::Int, d.text.maxLength, 1, 4096, 16, 256, true,
+                                 "Token ids per sample: longer texts are cut, shorter ones padded."));
         return v;
     }();
     return all;
@@ -293,13 +264,9 @@ std::vector<SettingInfo> tunableSettings(const std::string& familyName, int numC
 {
     const ModelFamily& family = modelFamily(familyName);
     std::vector<SettingInfo> out;
-    SettingInfo f;
-    f.key = "family";
-    f.type = SettingType::Choice;
-    f.defaultValue = familyName;
-    for (const ModelFamily* m : modelFamilies()) f.choices.push_back(m->name());
-    f.help = "The model family of each trial (its own settings then apply).";
-    out.push_back(f);
+    std::vector<std::string> names;
+    for (const ModelFamily* m : modelFamilies()) names.push_back(m->name());
+    out.push_back(choiceSetting("family", familyName, names, "The model family of each trial (its own settings then apply)."));
     for (const auto& s : family.settings()) out.push_back(s);
     for (const auto& s : trainingSettings()) {
         if (s.key == "class_weight_K") {

@@ -40,16 +40,6 @@ SettingInfo textDropout(double def)
     return dropoutSetting("dropout", def, "Dropout rate.");
 }
 
-SettingInfo textSetting(std::string key, std::string def, std::string help)
-{
-    SettingInfo s;
-    s.key = std::move(key);
-    s.type = SettingType::Text;
-    s.defaultValue = std::move(def);
-    s.help = std::move(help);
-    return s;
-}
-
 SettingInfo embeddingFileSetting()
 {
     return textSetting("embeddings_file", "",
@@ -321,13 +311,8 @@ public:
         _settings.push_back(rangeSetting("layers", SettingType::Int, 2, 1, 12, 1, 4, false, "Encoder layers."));
         _settings.push_back(rangeSetting("heads", SettingType::Int, 4, 1, 64, 1, 8, false, "Attention heads per layer."));
         _settings.push_back(rangeSetting("ff_dim", SettingType::Int, 128, 8, 16384, 64, 512, true, "Width of each layer's feed-forward part."));
-        SettingInfo pooling;
-        pooling.key = "pooling";
-        pooling.type = SettingType::Choice;
-        pooling.defaultValue = "cls";
-        pooling.choices = {"cls", "mean"};
-        pooling.help = "What the classifier reads: a learned [CLS] token, or the mean of the tokens.";
-        _settings.push_back(pooling);
+        _settings.push_back(choiceSetting("pooling", "cls", {"cls", "mean"},
+                                          "What the classifier reads: a learned [CLS] token, or the mean of the tokens."));
         _settings.push_back(textDropout(0.1));
         _settings.push_back(embeddingFileSetting());
     }
