@@ -3,6 +3,7 @@
 #include "train/metrics.h"
 #include "train/model_family.h"
 #include "train/setting_info.h"
+#include "util/json_values.h"
 
 #include <nlohmann/json.hpp>
 
@@ -47,26 +48,19 @@ std::string typeError(const std::string& pre, const std::string& key, const char
 
 int intValue(const std::string& pre, const std::string& key, const json& v)
 {
-    if (v.is_number_integer()) {
-        const auto n = v.get<long long>();
-        if (n >= std::numeric_limits<int>::min() && n <= std::numeric_limits<int>::max()) return int(n);
-    } else if (v.is_number_float()) {
-        const double d = v.get<double>();
-        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) <= std::numeric_limits<int>::max()) return int(d);
-    }
+    if (const auto n = jsonInteger(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max())) return int(*n);
     throw std::invalid_argument(typeError(pre, key, "an integer", v));
 }
 
 double doubleValue(const std::string& pre, const std::string& key, const json& v)
 {
-    if (!v.is_number()) throw std::invalid_argument(typeError(pre, key, "a number", v));
-    return v.get<double>();
+    if (const auto d = jsonNumber(v)) return *d;
+    throw std::invalid_argument(typeError(pre, key, "a number", v));
 }
 
 bool boolValue(const std::string& pre, const std::string& key, const json& v)
 {
-    if (v.is_boolean()) return v.get<bool>();
-    if (v.is_number() && (v.get<double>() == 0.0 || v.get<double>() == 1.0)) return v.get<double>() != 0.0;
+    if (const auto b = jsonFlag(v)) return *b;
     throw std::invalid_argument(typeError(pre, key, "true or false", v));
 }
 

@@ -1,6 +1,7 @@
 #include "train/logistic_regression.h"
 
 #include "util/errors.h"
+#include "util/json_values.h"
 
 #include "data/csv.h"
 
@@ -114,20 +115,18 @@ LogisticParams LogisticParams::fromJson(const json& j, const std::string& source
 
 void LogisticParams::set(const std::string& key, const json& v)
 {
-    if (key == "C") {
-        if (!v.is_number()) typeError(key, "a number", v);
-        c = v.get<double>();
+    if (key == "C" || key == "tol") {
+        const auto d = jsonNumber(v);
+        if (!d) typeError(key, "a number", v);
+        (key == "C" ? c : tol) = *d;
     } else if (key == "fit_intercept") {
-        if (v.is_boolean()) fitIntercept = v.get<bool>();
-        else if (v.is_number() && (v.get<double>() == 0.0 || v.get<double>() == 1.0)) fitIntercept = v.get<double>() != 0;
-        else typeError(key, "true or false", v);
+        const auto b = jsonFlag(v);
+        if (!b) typeError(key, "true or false", v);
+        fitIntercept = *b;
     } else if (key == "max_iter") {
-        const double d = v.is_number() ? v.get<double>() : std::nan("");
-        if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 1e9) typeError(key, "an integer", v);
-        maxIter = int(d);
-    } else if (key == "tol") {
-        if (!v.is_number()) typeError(key, "a number", v);
-        tol = v.get<double>();
+        const auto n = jsonInteger(v, -1000000000, 1000000000);
+        if (!n) typeError(key, "an integer", v);
+        maxIter = int(*n);
     } else {
         throw std::invalid_argument(kPre + "unknown setting '" + key + "' (settings: C, fit_intercept, max_iter, tol)");
     }

@@ -1,6 +1,7 @@
 #include "trees/tree_params.h"
 
 #include "data/csv.h"
+#include "util/json_values.h"
 
 #include <nlohmann/json.hpp>
 
@@ -36,15 +37,7 @@ std::string numberText(double v)
 
 long long integerValue(const std::string& key, const json& v, long long lo, long long hi)
 {
-    if (v.is_number_integer()) {
-        if (v.is_number_unsigned() && v.get<unsigned long long>() > static_cast<unsigned long long>(hi))
-            typeError(key, "an integer", v);
-        const auto n = v.get<long long>();
-        if (n >= lo && n <= hi) return n;
-    } else if (v.is_number_float()) {
-        const double d = v.get<double>();
-        if (std::isfinite(d) && d == std::floor(d) && d >= double(lo) && d <= double(hi)) return (long long)d;
-    }
+    if (const auto n = jsonInteger(v, lo, hi)) return *n;
     typeError(key, "an integer", v);
 }
 
@@ -55,8 +48,8 @@ int intValue(const std::string& key, const json& v)
 
 double doubleValue(const std::string& key, const json& v)
 {
-    if (!v.is_number()) typeError(key, "a number", v);
-    return v.get<double>();
+    if (const auto d = jsonNumber(v)) return *d;
+    typeError(key, "a number", v);
 }
 
 void require(bool ok, const std::string& key, const std::string& rule, const std::string& value)
