@@ -170,6 +170,15 @@ int cmdContour(Context& ctx)
     const int resolution = a.integer("resolution", 50, 2);
     Fitted f = fitStudy(ctx, a);
     analysis::Grid2D grid = analysis::contour(*f.surrogate, x, y, f.fixed, resolution);
+    // The acquisition of the model that chooses the next trial, on the same points.
+    const auto& config = f.study->config();
+    if (config.sampler.name == "gp") {
+        const auto trials = f.study->trials();
+        const sampler::History h{config.space, config.direction, trials};
+        if (int(trials.size()) >= config.sampler.initialFor(config.space.size()))
+            if (const auto model = sampler::AcquisitionModel::build(h, config.sampler, int(trials.size())))
+                analysis::addAcquisition(grid, config.space, *model);
+    }
     if (isImagePath(out))
         contourImageWriter()(*f.study, grid, out);
     else

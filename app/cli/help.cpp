@@ -122,7 +122,9 @@ and standard error on a grid over parameters P and Q. The other parameters are
 fixed at the best trial's values unless --fix says otherwise.
 
   --x P, --y Q          the two parameters
-  --out OUT             OUT.csv: rows "x,y,mean,se" after '#' comment lines;
+  --out OUT             OUT.csv: rows "x,y,mean,se" after '#' comment lines (a GP
+                        study past its initial trials adds "acquisition": that of
+                        the model that chooses the next trial);
                         OUT.svg, OUT.png, OUT.pdf: the contour plots of the mean and
                         standard error with the observed trials (drawn by tw-plot)
   --resolution R        points per axis (default 50)

@@ -193,6 +193,7 @@ Grid2D contour(const gp::Surrogate& surrogate, const std::string& x, const std::
         }
     Eigen::VectorXd mean, se;
     surrogate.predict(configs, mean, se);
+    g.points = std::move(configs);
     const auto nx = Eigen::Index(g.x.values.size()), ny = Eigen::Index(g.y.values.size());
     g.mean = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(mean.data(), ny, nx);
     g.se = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(se.data(), ny, nx);
@@ -221,6 +222,15 @@ Slice slice(const gp::Surrogate& surrogate, const std::string& x, const std::vec
     return s;
 }
 
+void addAcquisition(Grid2D& g, const space::SearchSpace& space, const sampler::AcquisitionModel& model)
+{
+    const auto nx = Eigen::Index(g.x.values.size()), ny = Eigen::Index(g.y.values.size());
+    Eigen::MatrixXd units(Eigen::Index(g.points.size()), space.encodedDim());
+    for (size_t i = 0; i < g.points.size(); ++i) units.row(Eigen::Index(i)) = space.toUnit(g.points[i]).transpose();
+    Eigen::VectorXd a = model.acquisition(units);
+    g.acquisition = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(a.data(), ny, nx);
+}
+
 void writeContourCsv(const Grid2D& g, const std::string& path, const std::string& studyName)
 {
     std::ofstream out(path);
@@ -228,7 +238,8 @@ void writeContourCsv(const Grid2D& g, const std::string& path, const std::string
     out << std::setprecision(10);
     out << "# contour of the GP posterior of study " << studyName << " (" << g.observations << " observations)\n";
     out << "# fixed: " << g.fixedJson.dump() << "\n";
-    out << "x,y,mean,se\n";
+    const bool acq = g.acquisition.size() == g.mean.size() && g.acquisition.size() > 0;
+    out << (acq ? "x,y,mean,se,acquisition\n" : "x,y,mean,se\n");
     auto label = [](const Axis& a, size_t k) {
         if (!a.categorical) {
             std::ostringstream os;
@@ -241,8 +252,12 @@ void writeContourCsv(const Grid2D& g, const std::string& path, const std::string
     };
     for (size_t r = 0; r < g.y.values.size(); ++r)
         for (size_t c = 0; c < g.x.values.size(); ++c)
+        {
             out << label(g.x, c) << ',' << label(g.y, r) << ',' << g.mean(Eigen::Index(r), Eigen::Index(c)) << ','
-                << g.se(Eigen::Index(r), Eigen::Index(c)) << '\n';
+                << g.se(Eigen::Index(r), Eigen::Index(c));
+            if (acq) out << ',' << g.acquisition(Eigen::Index(r), Eigen::Index(c));
+            out << '\n';
+        }
     if (!out) throw IoError("cannot write " + path);
 }
 

@@ -2,6 +2,7 @@
 // Contour and slice grids of the GP posterior mean and standard error, in the
 // parameters' own scales, with the values the other parameters are fixed at.
 #include "gp/surrogate.h"
+#include "sampler/acquisition_model.h"
 #include "study/trial.h"
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,10 @@ struct Axis {
 struct Grid2D {
     Axis x, y;
     Eigen::MatrixXd mean, se;         // rows follow y.values, columns x.values
+    /// The acquisition of the model that chooses the next trial
+    /// (sampler::AcquisitionModel), same layout; empty unless addAcquisition ran.
+    Eigen::MatrixXd acquisition;
+    std::vector<std::vector<double>> points; // each grid point's parameter values, row after row
     std::vector<double> fixed;        // every parameter's value (x and y entries are placeholders)
     nlohmann::json fixedJson;         // the other parameters only, by name
     int observations = 0;
@@ -76,7 +81,10 @@ Grid2D contour(const gp::Surrogate& surrogate, const std::string& x, const std::
 Slice slice(const gp::Surrogate& surrogate, const std::string& x,
             const std::vector<double>& fixed, int resolution = 50);
 
-/// Writes "x,y,mean,se" rows, preceded by '#' comment lines giving the study,
+/// Fills g.acquisition from the model that chooses the next trial.
+void addAcquisition(Grid2D& g, const space::SearchSpace& space, const sampler::AcquisitionModel& model);
+
+/// Writes "x,y,mean,se" rows (",acquisition" too when the grid has it), preceded by '#' comment lines giving the study,
 /// the number of observations and the fixed values.
 void writeContourCsv(const Grid2D& grid, const std::string& path, const std::string& studyName);
 

@@ -1,6 +1,7 @@
 #include "gp/warping.h"
 
 #include <cmath>
+#include <limits>
 
 namespace tw::gp {
 
@@ -8,6 +9,23 @@ double OutputWarp::yeoJohnson(double x, double l)
 {
     if (x >= 0.0) return std::abs(l) < 1e-8 ? std::log1p(x) : (std::pow(x + 1.0, l) - 1.0) / l;
     return std::abs(l - 2.0) < 1e-8 ? -std::log1p(-x) : -(std::pow(1.0 - x, 2.0 - l) - 1.0) / (2.0 - l);
+}
+
+double OutputWarp::inverseYeoJohnson(double t, double l)
+{
+    if (t >= 0.0) {
+        if (std::abs(l) < 1e-8) return std::expm1(t);
+        const double base = l * t + 1.0;
+        if (base <= 0.0) return std::numeric_limits<double>::max(); // lambda < 0: t beyond -1/lambda is never reached
+        return std::pow(base, 1.0 / l) - 1.0;
+    }
+    if (std::abs(l - 2.0) < 1e-8) return -std::expm1(-t);
+    return 1.0 - std::pow(1.0 - (2.0 - l) * t, 1.0 / (2.0 - l));
+}
+
+double OutputWarp::invert(double w) const
+{
+    return _mean + _std * inverseYeoJohnson(w, _lambda);
 }
 
 namespace {

@@ -22,8 +22,13 @@ public:
     double apply(double y) const;
     Eigen::VectorXd apply(const Eigen::VectorXd& y) const;
 
-    /// The Yeo-Johnson transform of x with exponent lambda.
+    /// The value y with apply(y) == w: the warp undone. Beyond the range the
+    /// transform reaches (lambda < 0 bounds it above), the largest finite y.
+    double invert(double w) const;
+
+    /// The Yeo-Johnson transform of x with exponent lambda, and its inverse.
     static double yeoJohnson(double x, double lambda);
+    static double inverseYeoJohnson(double t, double lambda);
 
 private:
     double _mean = 0.0, _std = 1.0, _lambda = 1.0;

@@ -3,7 +3,7 @@
 #include "gp/gaussian_process.h"
 #include "gp/surrogate.h"
 #include "gp/warping.h"
-#include "sampler/acquisition.h"
+#include "sampler/acquisition_model.h"
 #include "sampler/common.h"
 #include "sampler/halton.h"
 #include "study/study.h"
@@ -33,84 +33,19 @@ GpSampler::Effort GpSampler::effortFor(int n, int dim)
 
 namespace {
 
-// The acquisition averaged over an ensemble of GPs (one per hyperparameter
-// sample; a single GP for the MAP fit): LogEI as the log of the mean EI,
-// UCB as the mean UCB.
-struct AcqContext {
-    std::vector<const gp::GaussianProcess*> gps;
-    std::string kind;
-    double best;
-    double beta;
-};
-
-acq::Value acquisition(const AcqContext& c, double mean, double var)
-{
-    const double sd = std::sqrt(std::max(var, 1e-300));
-    if (c.kind == "ucb") return acq::upperConfidenceBound(mean, sd, c.beta);
-    return acq::logExpectedImprovement(mean, sd, c.best);
-}
-
-double combine(const AcqContext& c, const std::vector<double>& values, std::vector<double>* weights)
-{
-    const double S = double(values.size());
-    if (weights) weights->assign(values.size(), 1.0 / S);
-    if (c.kind == "ucb") return std::accumulate(values.begin(), values.end(), 0.0) / S;
-    const double m = *std::max_element(values.begin(), values.end());
-    double sum = 0.0;
-    for (double v : values) sum += std::exp(v - m);
-    if (weights)
-        for (size_t s = 0; s < values.size(); ++s) (*weights)[s] = std::exp(values[s] - m) / sum;
-    return m + std::log(sum / S);
-}
-
-Eigen::VectorXd acquisitionBatch(const AcqContext& c, const Eigen::MatrixXd& X)
-{
-    Eigen::MatrixXd per(X.rows(), Eigen::Index(c.gps.size()));
-    for (size_t s = 0; s < c.gps.size(); ++s) {
-        Eigen::VectorXd mean, var;
-        c.gps[s]->predict(X, mean, var);
-        for (Eigen::Index i = 0; i < X.rows(); ++i) per(i, Eigen::Index(s)) = acquisition(c, mean[i], var[i]).value;
-    }
-    Eigen::VectorXd a(X.rows());
-    std::vector<double> row(c.gps.size());
-    for (Eigen::Index i = 0; i < X.rows(); ++i) {
-        for (size_t s = 0; s < row.size(); ++s) row[s] = per(i, Eigen::Index(s));
-        a[i] = combine(c, row, nullptr);
-    }
-    return a;
-}
-
 double acqObjective(const std::vector<double>& x, std::vector<double>& g, void* data)
 {
-    const auto* c = static_cast<const AcqContext*>(data);
+    const auto* m = static_cast<const AcquisitionModel*>(data);
     const Eigen::VectorXd xv = Eigen::Map<const Eigen::VectorXd>(x.data(), Eigen::Index(x.size()));
-    const size_t S = c->gps.size();
-    std::vector<double> values(S);
-    std::vector<Eigen::VectorXd> grads(S);
-    for (size_t s = 0; s < S; ++s) {
-        double mean = 0.0, var = 0.0;
-        Eigen::VectorXd dmean, dvar;
-        c->gps[s]->predictWithGradient(xv, mean, var, dmean, dvar);
-        const acq::Value v = acquisition(*c, mean, var);
-        const double sd = std::sqrt(std::max(var, 1e-300));
-        values[s] = v.value;
-        grads[s] = v.dMean * dmean + (v.dSd / (2.0 * sd)) * dvar;
-    }
-    std::vector<double> w;
-    const double value = combine(*c, values, &w);
-    if (!g.empty()) {
-        for (size_t i = 0; i < g.size(); ++i) {
-            double gi = 0.0;
-            for (size_t s = 0; s < S; ++s) gi += w[s] * grads[s][Eigen::Index(i)];
-            g[i] = std::isfinite(gi) ? gi : 0.0;
-        }
-    }
+    Eigen::VectorXd grad;
+    const double value = m->acquisitionWithGradient(xv, grad);
+    for (size_t i = 0; i < g.size(); ++i) g[i] = std::isfinite(grad[Eigen::Index(i)]) ? grad[Eigen::Index(i)] : 0.0;
     return std::isfinite(value) ? value : -1e300;
 }
 
 // The acquisition over the free coordinates only: the others stay at `full`.
 struct SubProblem {
-    const AcqContext* ctx;
+    const AcquisitionModel* model;
     Eigen::VectorXd full;
     std::vector<int> free;
 };
@@ -121,7 +56,7 @@ double subObjective(const std::vector<double>& x, std::vector<double>& g, void* 
     for (size_t k = 0; k < p->free.size(); ++k) p->full[p->free[k]] = x[k];
     std::vector<double> xf(p->full.data(), p->full.data() + p->full.size());
     std::vector<double> gf(g.empty() ? 0 : xf.size());
-    const double value = acqObjective(xf, gf, const_cast<AcqContext*>(p->ctx));
+    const double value = acqObjective(xf, gf, const_cast<AcquisitionModel*>(p->model));
     for (size_t k = 0; k < g.size(); ++k) g[k] = gf[size_t(p->free[k])];
     return value;
 }
@@ -129,10 +64,10 @@ double subObjective(const std::vector<double>& x, std::vector<double>& g, void* 
 // Gradient ascent from `start` over the coordinates of the parameters active
 // there: an inactive parameter's coordinates stay at their neutral value, so
 // no effort goes into dimensions that do not change the configuration.
-Eigen::VectorXd refine(const AcqContext& c, const space::SearchSpace& space, const Eigen::VectorXd& start,
+Eigen::VectorXd refine(const AcquisitionModel& model, const space::SearchSpace& space, const Eigen::VectorXd& start,
                        int maxEval)
 {
-    SubProblem sub{&c, start, {}};
+    SubProblem sub{&model, start, {}};
     const std::vector<bool> act = space.active(space.fromUnit(start));
     for (size_t i = 0; i < space.size(); ++i)
         if (act[i])
@@ -159,43 +94,6 @@ Eigen::VectorXd refine(const AcqContext& c, const space::SearchSpace& space, con
     return out.allFinite() ? out : start;
 }
 
-// A trial stopped by the user, interrupted or abandoned by a dead process
-// says nothing about its configuration.
-bool interruptedNotFailed(const study::Trial& t)
-{
-    for (const char* p : {"stopped", "interrupted", "abandoned"})
-        if (t.reason.rfind(p, 0) == 0) return true;
-    return false;
-}
-
-// What the GP is fitted on: every Complete trial's value, and every Pruned
-// trial's best intermediate value (in the study's direction). A pruned trial
-// was stopped because it lagged behind; leaving it out would let the
-// acquisition propose its configuration again and again.
-void observations(const History& h, Eigen::MatrixXd& X, Eigen::VectorXd& y)
-{
-    std::vector<std::pair<const study::Trial*, double>> rows;
-    for (const auto& t : h.trials) {
-        if (t.state == TrialState::Complete && t.value && std::isfinite(*t.value)) {
-            rows.emplace_back(&t, *t.value);
-        } else if (t.state == TrialState::Pruned) {
-            std::optional<double> best;
-            for (const auto& iv : t.intermediate) {
-                if (!std::isfinite(iv.value)) continue;
-                if (!best || (h.direction == study::Direction::Maximize ? iv.value > *best : iv.value < *best))
-                    best = iv.value;
-            }
-            if (best) rows.emplace_back(&t, *best);
-        }
-    }
-    X.resize(Eigen::Index(rows.size()), h.space.encodedDim());
-    y.resize(Eigen::Index(rows.size()));
-    for (size_t i = 0; i < rows.size(); ++i) {
-        X.row(Eigen::Index(i)) = h.space.toUnit(rows[i].first->params).transpose();
-        y[Eigen::Index(i)] = rows[i].second;
-    }
-}
-
 } // namespace
 
 Suggestion GpSampler::suggest(const History& h, int number) const
@@ -204,61 +102,15 @@ Suggestion GpSampler::suggest(const History& h, int number) const
     checkNotExhausted(h, seen);
 
     const auto& space = h.space;
-    Eigen::MatrixXd X;
-    Eigen::VectorXd y;
-    observations(h, X, y);
-    const int n = int(X.rows());
     const int initial = _config.initialFor(space.size());
-    if (number < initial || n < 2) return suggestQuasiRandom(h, number, _config.seed);
-
-    // Internally always minimize, on warped outputs.
-    if (h.direction == study::Direction::Maximize) y = -y;
-    y = gp::OutputWarp::fit(y).apply(y);
-
+    const std::optional<AcquisitionModel> model =
+        number < initial ? std::nullopt : AcquisitionModel::build(h, _config, number);
+    if (!model) return suggestQuasiRandom(h, number, _config.seed);
+    const Eigen::MatrixXd& X = model->X();
+    const Eigen::VectorXd& y = model->y();
+    const int n = int(X.rows());
     const int dim = space.encodedDim();
     const Effort effort = effortFor(n, dim);
-
-    Eigen::VectorXd warm;
-    gp::FitOptions fo;
-    fo.restarts = effort.fitRestarts;
-    fo.maxEvaluations = effort.fitEvaluations;
-    fo.seed = deriveSeed(_config.seed, uint64_t(number), 3);
-    if (gp::Surrogate::previousTheta(h.trials, dim + 3, warm)) fo.warmStart = &warm;
-    gp::GaussianProcess map(gp::kernelFromString(_config.kernel));
-    map.fit(X, y, fo);
-    const Eigen::VectorXd theta = map.hyperparameters().pack();
-
-    // One GP per hyperparameter setting the acquisition averages over: the
-    // MAP fit. (Averaging over slice-sampled hyperparameters was measured on
-    // Hartmann6 and Branin and gave no gain for 5x the latency.)
-    std::vector<gp::GaussianProcess> ensemble{map};
-
-    // Pending trials enter with a constant lie, the worst value observed
-    // (CL-max, Ginsbourger et al. 2010): the GP then expects nothing good
-    // near them, so parallel workers spread out instead of piling onto the
-    // same optimum of the acquisition (which the Kriging believer, whose lie
-    // is the posterior mean, does when the model is confident). Trials that
-    // failed get the same lie after the fit: their failure is never a number
-    // the hyperparameters are fitted on, but the acquisition steers away
-    // from them instead of proposing their neighbours again and again.
-    std::vector<Eigen::VectorXd> pending, failed;
-    for (const auto& t : h.trials) {
-        if (t.state == TrialState::Running && t.number != number && !study::isOrphaned(t))
-            pending.push_back(space.toUnit(t.params));
-        else if (t.state == TrialState::Failed && !interruptedNotFailed(t))
-            failed.push_back(space.toUnit(t.params));
-    }
-    std::vector<Eigen::VectorXd> lies = pending;
-    lies.insert(lies.end(), failed.begin(), failed.end());
-    if (!lies.empty()) {
-        Eigen::MatrixXd Xl(Eigen::Index(lies.size()), dim);
-        for (size_t i = 0; i < lies.size(); ++i) Xl.row(Eigen::Index(i)) = lies[i].transpose();
-        const Eigen::VectorXd lie = Eigen::VectorXd::Constant(Xl.rows(), y.maxCoeff());
-        for (auto& g : ensemble) g.addObservations(Xl, lie);
-    }
-
-    AcqContext ctx{{}, _config.acquisition, y.minCoeff(), _config.ucbBeta};
-    for (const auto& g : ensemble) ctx.gps.push_back(&g);
 
     // Candidates: a scrambled Halton design over the cube, plus Gaussian
     // perturbations of the best observed points (local exploitation).
@@ -280,7 +132,7 @@ Suggestion GpSampler::suggest(const History& h, int number) const
         C.row(effort.candidates + i) = p.transpose();
     }
     for (Eigen::Index i = 0; i < C.rows(); ++i) C.row(i) = space.project(C.row(i).transpose()).transpose();
-    const Eigen::VectorXd a = acquisitionBatch(ctx, C);
+    const Eigen::VectorXd a = model->acquisition(C);
 
     // Refine the best distinct candidates by gradient ascent within the cube,
     // then project onto legal values.
@@ -291,11 +143,11 @@ Suggestion GpSampler::suggest(const History& h, int number) const
     for (int i : idx) {
         if (int(refined.size()) >= effort.localStarts) break;
         if (seen.contains(space.fromUnit(C.row(i).transpose()))) continue;
-        refined.push_back(refine(ctx, space, C.row(i).transpose(), effort.localEvaluations));
+        refined.push_back(refine(*model, space, C.row(i).transpose(), effort.localEvaluations));
     }
     Eigen::MatrixXd R(Eigen::Index(refined.size()), dim);
     for (size_t i = 0; i < refined.size(); ++i) R.row(Eigen::Index(i)) = space.project(refined[i]).transpose();
-    const Eigen::VectorXd ar = refined.empty() ? Eigen::VectorXd() : acquisitionBatch(ctx, R);
+    const Eigen::VectorXd ar = refined.empty() ? Eigen::VectorXd() : model->acquisition(R);
 
     // The best legal configuration not tried before.
     struct Pick { double value; Eigen::VectorXd u; };
@@ -315,13 +167,14 @@ Suggestion GpSampler::suggest(const History& h, int number) const
     for (const auto& p : picks) {
         auto values = space.fromUnit(p.u);
         if (seen.contains(values) || nearlyTried(space.toUnit(values))) continue;
+        const Eigen::VectorXd& theta = model->theta();
         std::vector<double> th(theta.data(), theta.data() + theta.size());
         nlohmann::json info = {{"kind", "gp"},
                                {"acquisition", _config.acquisition},
                                {"acq_value", std::isfinite(p.value) ? p.value : -1e300},
                                {"observations", n},
-                               {"pending", pending.size()},
-                               {"failed", failed.size()},
+                               {"pending", model->pendingCount()},
+                               {"failed", model->failedCount()},
                                {"gp_theta", th}};
         return {std::move(values), std::move(info)};
     }

@@ -2,7 +2,8 @@
 // Bayesian optimization: a quasi-random initial design, then a GP surrogate
 // (Matérn-5/2 ARD, MAP hyperparameters) and an acquisition function (LogEI or
 // UCB) maximized over the unit cube by quasi-random candidates plus L-BFGS-B
-// refinement of the best few. Pending trials enter with a constant lie.
+// refinement of the best few. Pending trials enter with a constant lie. The
+// model it chooses with is sampler::AcquisitionModel, which the views share.
 #include "sampler/sampler.h"
 
 namespace tw::sampler {

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void optimizeInterrupted();
     void tornLastLineWarns();
     void contourAndSlice();
+    void contourShowsTheAcquisitionThatChooses();
     void bench();
 
 private:
@@ -409,6 +410,46 @@ void TestCli::tornLastLineWarns()
     QCOMPARE(r.code, 0);
     QCOMPARE(jsonLines(r.out).size(), 1);
     QVERIFY2(r.err.startsWith("tw: warning: "), r.err.constData());
+}
+
+void TestCli::contourShowsTheAcquisitionThatChooses()
+{
+    writeFile(path("square.json"), R"({"parameters": [
+      {"name": "a", "type": "float", "low": 0, "high": 1},
+      {"name": "b", "type": "float", "low": 0, "high": 1}]})");
+    const QString study = path("acq.jsonl");
+    QCOMPARE(tw({"create", "--study", study, "--space", path("square.json"), "--sampler", "gp", "--initial", "5",
+                 "--seed", "2"})
+                 .code,
+             0);
+    const QString objective = R"(awk -F'[:,}]' '{ print ($2-0.35)^2 + 2*($4-0.6)^2 }')";
+    QCOMPARE(tw({"optimize", "--study", study, "--objective-cmd", objective, "--trials", "9"}).code, 0);
+    Result r = tw({"contour", "--study", study, "--x", "a", "--y", "b", "--resolution", "81", "--out", path("acq.csv")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    double bestAcq = -INFINITY, bestA = 0, bestB = 0;
+    bool header = false;
+    for (const QByteArray& line : readFile(path("acq.csv")).split('\n')) {
+        if (line == "x,y,mean,se,acquisition") header = true;
+        const QList<QByteArray> f = line.split(',');
+        if (line.startsWith('#') || f.size() != 5 || !(std::isdigit(uchar(line[0])))) continue;
+        if (f[4].toDouble() > bestAcq) {
+            bestAcq = f[4].toDouble();
+            bestA = f[0].toDouble();
+            bestB = f[1].toDouble();
+        }
+    }
+    QVERIFY(header);
+    // The next trial is where the grid's acquisition peaks (within a grid step or two).
+    r = tw({"ask", "--study", study});
+    QCOMPARE(r.code, 0);
+    const QJsonObject params = object(r.out)["params"].toObject();
+    const double step = 1.0 / 80;
+    QVERIFY2(std::abs(params["a"].toDouble() - bestA) <= 2 * step && std::abs(params["b"].toDouble() - bestB) <= 2 * step,
+             qPrintable(QString("ask (%1, %2), grid peak (%3, %4)")
+                            .arg(params["a"].toDouble())
+                            .arg(params["b"].toDouble())
+                            .arg(bestA)
+                            .arg(bestB)));
 }
 
 void TestCli::contourAndSlice()

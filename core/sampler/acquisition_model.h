@@ -1,0 +1,71 @@
+#pragma once
+// The model the GP sampler chooses with, public so that what a user reads
+// off a plot is what chose the next trial: the observations it is fitted on
+// (Complete trials, and each Pruned trial's best intermediate value), the
+// direction turned into minimization, the output warp, the MAP GP fit, the
+// pending and failed trials entered as constant lies, and the acquisition
+// (LogEI or UCB) over all of that.
+#include "gp/gaussian_process.h"
+#include "gp/warping.h"
+#include "sampler/sampler.h"
+#include "sampler/sampler_config.h"
+
+#include <Eigen/Core>
+
+#include <optional>
+#include <vector>
+
+namespace tw::sampler {
+
+class AcquisitionModel {
+public:
+    /// The model that chooses trial `number` of history `h` (the fit is
+    /// seeded by the number, as the sampler's is; trial `number` itself is
+    /// not pending). nullopt with fewer than 2 observations: the sampler
+    /// then proposes quasi-random points. Throws what the GP fit throws.
+    static std::optional<AcquisitionModel> build(const History& h, const SamplerConfig& config, int number);
+
+    struct Posterior {
+        double mean = 0; ///< on the objective's own scale (direction and warp undone)
+        double se = 0;   ///< half the width of mean's +- 1 sd interval, warp undone
+    };
+    /// The posterior of the fit on the observations (without the lies), at
+    /// a point of the unit cube (space::SearchSpace::toUnit).
+    Posterior posterior(const Eigen::VectorXd& unit) const;
+    /// The acquisition the sampler maximizes (larger is better), at points
+    /// of the unit cube (rows).
+    Eigen::VectorXd acquisition(const Eigen::MatrixXd& units) const;
+    double acquisition(const Eigen::VectorXd& unit) const;
+    /// The acquisition and its gradient with respect to the unit-cube
+    /// coordinates (for the sampler's local refinement).
+    double acquisitionWithGradient(const Eigen::VectorXd& unit, Eigen::VectorXd& gradient) const;
+
+    /// The encoded observations and their values as the GP sees them
+    /// (minimized, warped), in trial order.
+    const Eigen::MatrixXd& X() const { return _X; }
+    const Eigen::VectorXd& y() const { return _y; }
+    /// The MAP fit on the observations, and its packed hyperparameters.
+    const gp::GaussianProcess& gp() const { return _fit; }
+    const Eigen::VectorXd& theta() const { return _theta; }
+    int pendingCount() const { return _pending; }
+    int failedCount() const { return _failed; }
+
+private:
+    explicit AcquisitionModel(const SamplerConfig& config);
+
+    SamplerConfig _config;
+    Eigen::MatrixXd _X;
+    Eigen::VectorXd _y, _theta;
+    bool _maximize = false;
+    gp::OutputWarp _warp;
+    gp::GaussianProcess _fit;     // on the observations
+    gp::GaussianProcess _chooser; // the fit plus the lies: what the acquisition reads
+    double _best = 0;             // the incumbent, minimized and warped
+    int _pending = 0, _failed = 0;
+};
+
+/// Whether a failed trial says nothing about its configuration (stopped by
+/// the user, interrupted, abandoned by a dead process).
+bool interruptedNotFailed(const study::Trial& t);
+
+} // namespace tw::sampler
