@@ -190,11 +190,13 @@ void MainWindow::onTrialsChanged()
     _trace->setTrials(*trials, space, direction, objective);
     _contours->setStudy(space, *trials, direction, objective, _controller->studyName());
     _result->setStudy(_controller->spec(), _controller->canTrain(), _controller->modelsFolder(), trials);
-    int complete = 0;
-    for (const auto& t : *trials) complete += t.state == study::TrialState::Complete;
-    if (complete != _fittedOn) {
-        _fittedOn = complete;
-        _fitter->request(space, *trials);
+    // The surrogate is the GP sampler's model: it changes with each trial that completes or is pruned.
+    int observed = 0;
+    for (const auto& t : *trials)
+        observed += t.state == study::TrialState::Complete || t.state == study::TrialState::Pruned;
+    if (observed != _fittedOn) {
+        _fittedOn = observed;
+        _fitter->request(space, *trials, direction, _controller->samplerConfig());
     }
     updateActions();
     updateTitle();

@@ -5,6 +5,7 @@
 #include "bench/benchmark.h"
 #include "bench/functions.h"
 #include "gp/surrogate.h"
+#include "sampler/acquisition_model.h"
 #include "study/study.h"
 #include "util/errors.h"
 
@@ -114,7 +115,8 @@ Fitted fitStudy(Context& ctx, const Args& a)
     f.fixed = analysis::defaultFixedValues(space, trials, f.study->direction());
     for (const std::string& fix : a.all("fix"))
         applyFix(space, fix, f.fixed);
-    f.surrogate = gp::Surrogate::fit(space, trials);
+    // The model the GP sampler chooses the next trial with, as every view shows it.
+    f.surrogate = sampler::studySurrogate(space, f.study->direction(), f.study->config().sampler, trials);
     if (!f.surrogate) {
         int complete = 0;
         for (const auto& t : trials)

@@ -50,14 +50,40 @@ std::optional<Surrogate> Surrogate::fit(const space::SearchSpace& space, const s
     return s;
 }
 
+Surrogate Surrogate::fromFit(space::SearchSpace space, GaussianProcess gp, OutputWarp warp, bool maximize,
+                             int observations)
+{
+    Surrogate s(std::move(space));
+    s._gp = std::move(gp);
+    s._warp = warp;
+    s._maximize = maximize;
+    s._observations = observations;
+    return s;
+}
+
 void Surrogate::predict(const std::vector<std::vector<double>>& configs, Eigen::VectorXd& mean,
                         Eigen::VectorXd& se) const
 {
     Eigen::MatrixXd Xs(Eigen::Index(configs.size()), _space.encodedDim());
     for (size_t i = 0; i < configs.size(); ++i) Xs.row(Eigen::Index(i)) = _space.toUnit(configs[i]).transpose();
+    predictUnit(Xs, mean, se);
+}
+
+void Surrogate::predictUnit(const Eigen::MatrixXd& units, Eigen::VectorXd& mean, Eigen::VectorXd& se) const
+{
     Eigen::VectorXd var;
-    _gp.predict(Xs, mean, var);
+    _gp.predict(units, mean, var);
     se = var.cwiseMax(0.0).cwiseSqrt();
+    if (_warp.lambda() == 1.0 && !_maximize && _warp.invert(0.0) == 0.0 && _warp.invert(1.0) == 1.0) return;
+    const auto back = [&](double w) {
+        const double v = _warp.invert(w);
+        return _maximize ? -v : v;
+    };
+    for (Eigen::Index i = 0; i < mean.size(); ++i) {
+        const double m = mean[i], sd = se[i];
+        mean[i] = back(m);
+        se[i] = std::abs(back(m + sd) - back(m - sd)) / 2;
+    }
 }
 
 } // namespace tw::gp

@@ -2,6 +2,7 @@
 // The GP surrogate of a study: fitted on its completed trials in the unit-cube
 // encoding of the search space, predicting in the objective's own units.
 #include "gp/gaussian_process.h"
+#include "gp/warping.h"
 #include "space/search_space.h"
 #include "study/trial.h"
 
@@ -19,6 +20,12 @@ public:
     static std::optional<Surrogate> fit(const space::SearchSpace& space,
                                         const std::vector<study::Trial>& trials,
                                         std::optional<FitOptions> options = std::nullopt, int minTrials = 2);
+    /// A surrogate over a GP fitted elsewhere on transformed values: `warp`
+    /// applied to the objective (negated first when `maximize`), so that
+    /// predict() undoes both. The window and tw show the GP sampler's own
+    /// model this way (sampler::studySurrogate).
+    static Surrogate fromFit(space::SearchSpace space, GaussianProcess gp, OutputWarp warp, bool maximize,
+                             int observations);
 
     const GaussianProcess& gp() const { return _gp; }
     GaussianProcess& gp() { return _gp; }
@@ -26,9 +33,14 @@ public:
     /// Number of completed trials it was fitted on.
     int observations() const { return _observations; }
 
-    /// Mean and standard error at configurations (one vector of parameter values each).
+    /// Mean and standard error at configurations (one vector of parameter
+    /// values each), on the objective's own scale: with a warp, the mean is
+    /// the warped posterior mean mapped back, the standard error half the
+    /// width of the mapped-back mean +- 1 sd.
     void predict(const std::vector<std::vector<double>>& configs,
                  Eigen::VectorXd& mean, Eigen::VectorXd& se) const;
+    /// The same at points of the unit cube (rows).
+    void predictUnit(const Eigen::MatrixXd& units, Eigen::VectorXd& mean, Eigen::VectorXd& se) const;
 
     /// The packed hyperparameters the GP sampler recorded with the most recent
     /// trial that has them ("gp_theta" in its sampler info), when their size
@@ -43,6 +55,8 @@ private:
     Surrogate(space::SearchSpace space) : _space(std::move(space)) {}
     space::SearchSpace _space;
     GaussianProcess _gp;
+    OutputWarp _warp;       // identity for fit()
+    bool _maximize = false; // the GP saw the negated objective
     int _observations = 0;
 };
 

@@ -112,23 +112,29 @@ std::optional<AcquisitionModel> AcquisitionModel::build(const History& h, const 
         m._chooser.addObservations(Xl, Eigen::VectorXd::Constant(Xl.rows(), m._y.maxCoeff()));
     }
     m._best = m._y.minCoeff();
+    m._view = gp::Surrogate::fromFit(space, m._fit, m._warp, m._maximize, n);
     return m;
 }
 
 AcquisitionModel::Posterior AcquisitionModel::posterior(const Eigen::VectorXd& unit) const
 {
-    Eigen::MatrixXd X = unit.transpose();
-    Eigen::VectorXd mean, var;
-    _fit.predict(X, mean, var);
-    const double sd = std::sqrt(std::max(var[0], 0.0));
-    const auto back = [&](double w) {
-        const double v = _warp.invert(w);
-        return _maximize ? -v : v;
-    };
-    Posterior p;
-    p.mean = back(mean[0]);
-    p.se = std::abs(back(mean[0] + sd) - back(mean[0] - sd)) / 2;
-    return p;
+    Eigen::VectorXd mean, se;
+    _view->predictUnit(unit.transpose(), mean, se);
+    return {mean[0], se[0]};
+}
+
+std::optional<gp::Surrogate> studySurrogate(const space::SearchSpace& space, study::Direction direction,
+                                            const SamplerConfig& config, const std::vector<study::Trial>& trials)
+{
+    SamplerConfig gpConfig = config;
+    if (gpConfig.name != "gp") {
+        gpConfig = SamplerConfig{};
+        gpConfig.seed = config.seed;
+    }
+    const History h{space, direction, trials};
+    const auto model = AcquisitionModel::build(h, gpConfig, int(trials.size()));
+    if (!model) return std::nullopt;
+    return model->surrogate();
 }
 
 namespace {

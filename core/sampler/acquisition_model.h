@@ -6,6 +6,7 @@
 // pending and failed trials entered as constant lies, and the acquisition
 // (LogEI or UCB) over all of that.
 #include "gp/gaussian_process.h"
+#include "gp/surrogate.h"
 #include "gp/warping.h"
 #include "sampler/sampler.h"
 #include "sampler/sampler_config.h"
@@ -40,6 +41,10 @@ public:
     /// coordinates (for the sampler's local refinement).
     double acquisitionWithGradient(const Eigen::VectorXd& unit, Eigen::VectorXd& gradient) const;
 
+    /// The same posterior as a gp::Surrogate (contour and slice grids,
+    /// importance, the window's views).
+    const gp::Surrogate& surrogate() const { return *_view; }
+
     /// The encoded observations and their values as the GP sees them
     /// (minimized, warped), in trial order.
     const Eigen::MatrixXd& X() const { return _X; }
@@ -62,7 +67,15 @@ private:
     gp::GaussianProcess _chooser; // the fit plus the lies: what the acquisition reads
     double _best = 0;             // the incumbent, minimized and warped
     int _pending = 0, _failed = 0;
+    std::optional<gp::Surrogate> _view; // _fit with the warp and the direction undone
 };
+
+/// The posterior every view of a study shows: the model the GP sampler
+/// will choose the next trial with (its observations, warp and seeded fit),
+/// for any study (a study of another sampler gets the GP defaults with its
+/// seed). nullopt with fewer than 2 observations.
+std::optional<gp::Surrogate> studySurrogate(const space::SearchSpace& space, study::Direction direction,
+                                            const SamplerConfig& config, const std::vector<study::Trial>& trials);
 
 /// Whether a failed trial says nothing about its configuration (stopped by
 /// the user, interrupted, abandoned by a dead process).

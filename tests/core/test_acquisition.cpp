@@ -164,6 +164,16 @@ void TestAcquisition::theModelIsTheOneThatChooses()
         const auto p = model->posterior(c.space.toUnit(t.params));
         QVERIFY2(std::abs(p.mean - *t.value) < 0.05 + 2 * p.se, (std::to_string(p.mean) + " vs " + std::to_string(*t.value)).c_str());
     }
+    // Every view fits the same model (sampler::studySurrogate): identical posteriors.
+    const auto view = sampler::studySurrogate(c.space, c.direction, c.sampler, trials);
+    QVERIFY(view.has_value());
+    for (const auto& t : trials) {
+        Eigen::VectorXd mean, se;
+        view->predict({t.params}, mean, se);
+        const auto p = model->posterior(c.space.toUnit(t.params));
+        QCOMPARE(mean[0], p.mean);
+        QCOMPARE(se[0], p.se);
+    }
     // The next ask is where this model's acquisition is highest: its recorded
     // value is the model's at that point, and no point of a fine grid beats it.
     const auto next = st->ask();

@@ -1,5 +1,7 @@
 #include "plots/surrogate_fitter.h"
 
+#include "sampler/acquisition_model.h"
+
 #include <QCoreApplication>
 #include <QtConcurrent>
 
@@ -22,9 +24,10 @@ bool SurrogateFitter::busy() const
     return _running || _pending.has_value();
 }
 
-void SurrogateFitter::request(const space::SearchSpace& space, const std::vector<study::Trial>& trials)
+void SurrogateFitter::request(const space::SearchSpace& space, const std::vector<study::Trial>& trials,
+                              study::Direction direction, const sampler::SamplerConfig& sampler)
 {
-    _pending = Request{space, trials};
+    _pending = Request{space, trials, direction, sampler};
     if (!_running) startNext();
 }
 
@@ -46,7 +49,7 @@ void SurrogateFitter::startNext()
     _watcher.setFuture(QtConcurrent::run([r = std::move(r)] {
         Result out;
         try {
-            if (auto s = gp::Surrogate::fit(r.space, r.trials))
+            if (auto s = sampler::studySurrogate(r.space, r.direction, r.sampler, r.trials))
                 out.surrogate = std::make_shared<const gp::Surrogate>(std::move(*s));
         } catch (const std::exception& e) {
             out.error = QString::fromStdString(e.what());

@@ -3,6 +3,7 @@
 // fit runs, only the newest request waits (older waiting ones are dropped);
 // each finished fit is announced, then the waiting request starts.
 #include "gp/surrogate.h"
+#include "sampler/sampler_config.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -20,7 +21,9 @@ public:
     explicit SurrogateFitter(QObject* parent = nullptr);
     ~SurrogateFitter() override;   // waits for a running fit
 
-    void request(const space::SearchSpace& space, const std::vector<study::Trial>& trials);
+    /// Fits the model the study's GP sampler chooses with (sampler::studySurrogate).
+    void request(const space::SearchSpace& space, const std::vector<study::Trial>& trials,
+                 study::Direction direction = study::Direction::Minimize, const sampler::SamplerConfig& sampler = {});
     bool busy() const;
     /// Blocks until no fit runs or waits (tests, benchmarks).
     void waitForIdle();
@@ -36,6 +39,8 @@ private:
     struct Request {
         space::SearchSpace space;
         std::vector<study::Trial> trials;
+        study::Direction direction;
+        sampler::SamplerConfig sampler;
     };
     struct Result {
         std::shared_ptr<const gp::Surrogate> surrogate;

@@ -57,6 +57,11 @@ study::Direction StudyController::direction() const
     return _study ? _study->direction() : _spec.objective.direction;
 }
 
+sampler::SamplerConfig StudyController::samplerConfig() const
+{
+    return _study ? _study->config().sampler : _spec.sampler;
+}
+
 std::optional<study::Trial> StudyController::bestTrial() const
 {
     const auto best = study::bestTrialNumbers(*_trials, direction(), 1);

@@ -69,6 +69,8 @@ public:
     QString studyName() const;
     const space::SearchSpace& space() const;
     study::Direction direction() const;
+    /// The study's sampler (the spec's before a study is open).
+    sampler::SamplerConfig samplerConfig() const;
     /// The latest snapshot of the trials (never null).
     TrialList trials() const { return _trials; }
     std::optional<study::Trial> bestTrial() const;
