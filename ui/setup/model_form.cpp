@@ -45,6 +45,20 @@ QString settingLabel(const std::string& key)
     return s;
 }
 
+void markSearched(QWidget* w, bool searched)
+{
+    if (w->property("searched").toBool() == searched) return;
+    w->setProperty("searched", searched);
+    w->setStyleSheet(searched ? QStringLiteral("color: #1a56b0; font-style: italic;") : QString());
+    // Qt leaves the style sheet's font on the line edit inside a spin box or
+    // an editable combo box when the sheet is cleared.
+    if (!searched)
+        for (QWidget* child : w->findChildren<QWidget*>()) child->setFont(w->font());
+    const QString tip = w->toolTip().section(QStringLiteral("\n\nSearched:"), 0, 0);
+    w->setToolTip(searched ? tip + ModelForm::tr("\n\nSearched: the search space overrides this value in every trial")
+                           : tip);
+}
+
 ModelForm::ModelForm(QWidget* parent) : QWidget(parent)
 {
     _family = new QComboBox;
@@ -131,6 +145,7 @@ QWidget* ModelForm::makeField(const train::SettingInfo& s)
     }
     auto* line = new QLineEdit;
     line->setToolTip(tip);
+    if (s.defaultValue == json("")) line->setPlaceholderText(tr("none"));
     connect(line, &QLineEdit::textChanged, this, [this] { edited(); });
     return line;
 }
@@ -236,12 +251,7 @@ void ModelForm::setSearched(const QSet<QString>& keys)
                 n->setSearched(searched);
                 continue;
             }
-            if (w->property("searched").toBool() == searched) continue;
-            w->setProperty("searched", searched);
-            w->setStyleSheet(searched ? QStringLiteral("color: #1a56b0; font-style: italic;") : QString());
-            const QString tip = w->toolTip().section(QStringLiteral("\n\nSearched:"), 0, 0);
-            w->setToolTip(searched ? tip + tr("\n\nSearched: the search space overrides this value in every trial")
-                                   : tip);
+            markSearched(w, searched);
         }
     _family->setStyleSheet(keys.contains(QStringLiteral("family"))
                                ? QStringLiteral("color: #1a56b0; font-style: italic;")

@@ -64,5 +64,9 @@ private:
 
 /// "hidden_layers" -> "Hidden layers".
 QString settingLabel(const std::string& key);
+/// Marks a field whose setting the search space overrides (blue italics and
+/// a note in its tooltip), or clears the mark: a spin box's or combo box's
+/// own line edit loses the italics too.
+void markSearched(QWidget* field, bool searched);
 
 } // namespace tw::ui

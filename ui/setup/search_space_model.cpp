@@ -168,6 +168,7 @@ QVariant SearchSpaceModel::data(const QModelIndex& index, int role) const
         if (!error.isEmpty() && qApp) return qApp->style()->standardIcon(QStyle::SP_MessageBoxWarning);
         return {};
     case Qt::TextAlignmentRole:
+        if (!used) return int(Qt::AlignCenter); // the dash of a cell that does not apply
         if (c == LowColumn || c == HighColumn || c == StepColumn) return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     }

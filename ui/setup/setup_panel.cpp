@@ -225,6 +225,9 @@ void SetupPanel::datasetChosen(const QString& kind)
 {
     _training->applyDefaultsFor(kind);
     _optimization->applyDefaultsFor(kind);
+    nlohmann::json j = nlohmann::json::object();
+    _data->writeJson(j);
+    _optimization->setDataName(OptimizationForm::dataNameOf(j["dataset"]));
     _space->setFamily(_training->family(), _data->isImbalanced());
 }
 

@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QtTest>
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void derivedSettingsStayAutoUntilSet();
     void invalidValuesNameTheRule();
     void otherFamiliesKeepTheirChangedSettings();
+    void searchedMarksAreCleared();
     void screenshots();
 };
 
@@ -107,6 +109,32 @@ void TestModelForm::otherFamiliesKeepTheirChangedSettings()
     QCOMPARE(j["kernel_size"], json(5));       // changed from the default: kept for a searched family
     QVERIFY(!j.contains("dense_units"));        // a default: not written
     train::ModelConfig::fromJson(j).validate(); // and the spec stays valid
+}
+
+void TestModelForm::searchedMarksAreCleared()
+{
+    // Marked and unmarked while its page is hidden, then shown: no italics
+    // stay behind in a spin box's line edit.
+    ui::ModelForm form;
+    form.setFamily(QStringLiteral("text_bag"));
+    form.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&form));
+    form.setSearched({QStringLiteral("units"), QStringLiteral("hidden_layers")});
+    QApplication::processEvents();
+    auto* units = qobject_cast<QSpinBox*>(form.field("text_bag", "units"));
+    QVERIFY(units->findChild<QLineEdit*>()->font().italic());
+    QVERIFY(units->toolTip().contains(QStringLiteral("Searched")));
+    form.setSearched({});
+    form.setFamily(QStringLiteral("mlp"));
+    QApplication::processEvents();
+    for (const char* family : {"mlp", "text_bag"}) {
+        auto* spin = qobject_cast<QSpinBox*>(form.field(family, "units"));
+        QVERIFY2(!spin->findChild<QLineEdit*>()->font().italic(), family);
+        QVERIFY(!spin->toolTip().contains(QStringLiteral("Searched")));
+    }
+    // An empty text setting says what empty means.
+    auto* file = qobject_cast<QLineEdit*>(form.field("text_bag", "embeddings_file"));
+    QCOMPARE(file->placeholderText(), QStringLiteral("none"));
 }
 
 void TestModelForm::screenshots()

@@ -388,6 +388,8 @@ private Q_SLOTS:
         QCOMPARE(panel.datasetPage()->previewModel()->headerData(0, Qt::Horizontal).toString(), QStringLiteral("text\ntext"));
         QVERIFY(panel.datasetPage()->isText());
         QCOMPARE(balance(panel), QStringList({"food=198", "startrek=227"}));
+        // The study is named after the file, no longer after the spirals it replaced.
+        QCOMPARE(panel.findChild<QLineEdit*>("studyNameEdit")->text(), QStringLiteral("quotes"));
         QVERIFY(shoot(panel, SetupPanel::DataSection, "setup_ax_text_data"));
 
         // Only the text families take the data.
@@ -428,17 +430,34 @@ private Q_SLOTS:
             QVERIFY(m->setData(m->index(m->indexOf(QString::fromLatin1(name)), SearchSpaceModel::LogColumn), Qt::Checked,
                                Qt::CheckStateRole));
         QVERIFY(shoot(panel, SetupPanel::SearchSpaceSection, "setup_ax_text_space"));
+        // An int's step does not apply: its dash sits in the middle as the others' do.
+        QCOMPARE(m->data(m->index(m->indexOf("epochs"), SearchSpaceModel::StepColumn), Qt::TextAlignmentRole).toInt(),
+                 int(Qt::AlignCenter));
 
         // The objective: F1 of the positive class.
         auto* metric = panel.findChild<QComboBox*>("metricCombo");
         metric->setCurrentIndex(metric->findData("f1"));
         panel.findChild<QComboBox*>("positiveClassCombo")->setCurrentText(QStringLiteral("startrek"));
         QCOMPARE(metric->currentText(), QStringLiteral("F1 (class 'startrek')"));
+        // Searched settings in blue italics, and only those: the weights of
+        // the classes override the fixed class weights; the units the first
+        // space searched are fixed again.
+        auto italic = [&](const char* name) {
+            auto* w = panel.findChild<QWidget*>(name);
+            auto* edit = w ? w->findChild<QLineEdit*>() : nullptr;
+            return edit && edit->font().italic();
+        };
+        QVERIFY(italic("epochsSpin"));
+        QVERIFY(italic("classWeightsCombo"));
+        QVERIFY(!italic("text_bag.units"));
+        QVERIFY(!italic("text_bag.hidden_layers"));
+        QVERIFY(!italic("batchSizeSpin"));
         QVERIFY(shoot(panel, SetupPanel::ModelSection, "setup_ax_text_model"));
         QVERIFY(shoot(panel, SetupPanel::OptimizationSection, "setup_ax_text_optimization"));
 
         QVERIFY2(panel.isValid(), qPrintable(panel.invalidReason()));
         const train::StudySpec spec = panel.spec();
+        QCOMPARE(spec.name, std::string("quotes"));
         QCOMPARE(spec.model.family, std::string("text_bag"));
         QCOMPARE(spec.training.optimizer, std::string("adamw"));
         QCOMPARE(spec.dataset.target, std::string("label"));
@@ -568,6 +587,11 @@ private Q_SLOTS:
         QApplication::sendEvent(&panel, &drop);
         QCOMPARE(panel.spec().dataset.csv, QFileInfo(csv).absoluteFilePath().toStdString());
         QCOMPARE(panel.spec().dataset.target, std::string("y"));
+        QCOMPARE(panel.spec().name, std::string("drop"));
+        // A name typed by the user stays when other data are opened.
+        panel.findChild<QLineEdit*>("studyNameEdit")->setText("mine");
+        panel.datasetPage()->openCsv(writeFile(dir, "other.csv", "x,y\n1,a\n2,b\n3,a\n4,b\n"));
+        QCOMPARE(panel.spec().name, std::string("mine"));
     }
 
     void screenshots()
