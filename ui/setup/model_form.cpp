@@ -80,6 +80,11 @@ ModelForm::ModelForm(QWidget* parent) : QWidget(parent)
             if (s.type == train::SettingType::Bool) form->addRow(QString(), w);
             else form->addRow(settingLabel(s.key), w);
         }
+        _forms[name] = form;
+        QSet<QSpinBox*> counts; // the settings that count parts (conv_blocks)
+        for (const auto& s : f->settings())
+            if (auto* count = qobject_cast<QSpinBox*>(_fields[name].value(q(s.partOf)))) counts.insert(count);
+        for (QSpinBox* count : counts) connect(count, &QSpinBox::valueChanged, this, [this] { updateParts(); });
         pages->addWidget(page);
         _pages.push_back(page);
     }
@@ -97,6 +102,19 @@ ModelForm::ModelForm(QWidget* parent) : QWidget(parent)
         edited();
     });
     setConfig({});
+}
+
+void ModelForm::updateParts()
+{
+    for (const train::ModelFamily* f : train::modelFamilies()) {
+        const QString name = q(f->name());
+        for (const auto& s : f->settings()) {
+            if (s.partOf.empty()) continue;
+            auto* count = qobject_cast<QSpinBox*>(field(name, q(s.partOf)));
+            const bool exists = !count || _searched.contains(q(s.partOf)) || count->value() >= s.part;
+            _forms[name]->setRowVisible(field(name, q(s.key)), exists);
+        }
+    }
 }
 
 void ModelForm::showPage(int index)
@@ -187,6 +205,7 @@ void ModelForm::setConfig(const train::ModelConfig& m)
     const int index = _family->findText(q(m.family));
     _family->setCurrentIndex(index >= 0 ? index : 0);
     showPage(_family->currentIndex());
+    updateParts();
     _loading = false;
 }
 
@@ -243,6 +262,8 @@ QString ModelForm::formError() const
 
 void ModelForm::setSearched(const QSet<QString>& keys)
 {
+    _searched = keys;
+    updateParts();
     for (auto fam = _fields.begin(); fam != _fields.end(); ++fam)
         for (auto it = fam.value().begin(); it != fam.value().end(); ++it) {
             QWidget* w = it.value();

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void invalidValuesNameTheRule();
     void otherFamiliesKeepTheirChangedSettings();
     void searchedMarksAreCleared();
+    void cnnShowsTheBlocksItHas();
     void screenshots();
 };
 
@@ -135,6 +136,45 @@ void TestModelForm::searchedMarksAreCleared()
     // An empty text setting says what empty means.
     auto* file = qobject_cast<QLineEdit*>(form.field("text_bag", "embeddings_file"));
     QCOMPARE(file->placeholderText(), QStringLiteral("none"));
+}
+
+void TestModelForm::cnnShowsTheBlocksItHas()
+{
+    ui::ModelForm form;
+    form.setFamily(QStringLiteral("cnn"));
+    form.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&form));
+    auto shown = [&] {
+        QStringList out;
+        for (int k = 1; k <= 6; ++k)
+            if (form.field("cnn", QStringLiteral("filters_%1").arg(k))->isVisibleTo(&form)) out << QString::number(k);
+        return out.join(QLatin1Char(','));
+    };
+    auto* blocks = qobject_cast<QSpinBox*>(form.field("cnn", "conv_blocks"));
+    QCOMPARE(blocks->value(), 2);
+    QCOMPARE(shown(), QStringLiteral("1,2"));
+    blocks->setValue(4);
+    QCOMPARE(shown(), QStringLiteral("1,2,3,4"));
+    // A filters value of a block that is gone is kept for when it returns.
+    qobject_cast<QSpinBox*>(form.field("cnn", "filters_4"))->setValue(96);
+    blocks->setValue(1);
+    QCOMPARE(shown(), QStringLiteral("1"));
+    blocks->setValue(4);
+    QCOMPARE(form.toJson()["filters_4"], json(96));
+    // Searched: any block may exist.
+    blocks->setValue(2);
+    form.setSearched({QStringLiteral("conv_blocks")});
+    QCOMPARE(shown(), QStringLiteral("1,2,3,4,5,6"));
+    form.setSearched({});
+    QCOMPARE(shown(), QStringLiteral("1,2"));
+    // A loaded config shows its blocks; the block-independent settings stay.
+    train::ModelConfig m;
+    m.family = "cnn";
+    m.set("conv_blocks", 3);
+    form.setConfig(m);
+    QCOMPARE(shown(), QStringLiteral("1,2,3"));
+    for (const char* key : {"filters", "kernel_size", "dense_units", "dropout", "dropout_1", "dropout_2", "batch_norm"})
+        QVERIFY2(form.field("cnn", key)->isVisibleTo(&form), key);
 }
 
 void TestModelForm::screenshots()
