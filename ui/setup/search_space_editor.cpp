@@ -247,11 +247,24 @@ void SearchSpaceEditor::setClassCount(int classes)
 
 std::vector<train::SettingInfo> SearchSpaceEditor::settingsToPick() const
 {
+    std::vector<train::SettingInfo> all;
     try {
-        return train::tunableSettings(_family.toStdString(), _classes);
+        all = train::tunableSettings(_family.toStdString(), _classes);
     } catch (const std::invalid_argument&) {
-        return train::tunableSettings("mlp", _classes);
+        all = train::tunableSettings("mlp", _classes);
     }
+    // A text column is the only feature of text data: the imputations and
+    // the scaling change nothing there, the tokenizer nothing elsewhere.
+    const auto& preprocessing = train::preprocessingSettings();
+    const auto unused = [&](const train::SettingInfo& s) {
+        const bool pre = std::any_of(preprocessing.begin(), preprocessing.end(),
+                                     [&](const train::SettingInfo& p) { return p.key == s.key; });
+        if (!pre) return false;
+        const bool text = s.key.rfind("text_", 0) == 0;
+        return _dataKind == DataKind::BuiltIn || text != (_dataKind == DataKind::Text);
+    };
+    all.erase(std::remove_if(all.begin(), all.end(), unused), all.end());
+    return all;
 }
 
 void SearchSpaceEditor::rebuildPresetMenu()

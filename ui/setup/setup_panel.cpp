@@ -236,6 +236,9 @@ void SetupPanel::dataLoaded()
     _optimization->setClassNames(_data->classNames());
     _training->setDataKind(_data->isImages(), _data->isText());
     _space->setClassCount(int(_data->classNames().size()));
+    _space->setDataKind(_data->kind() != QLatin1String("csv") ? SearchSpaceEditor::DataKind::BuiltIn
+                        : _data->isText()                    ? SearchSpaceEditor::DataKind::Text
+                                                             : SearchSpaceEditor::DataKind::Table);
     _space->setFamily(_training->family(), _data->isImbalanced());
     edited();
 }

@@ -11,6 +11,8 @@
 #include <QTableView>
 #include <QtTest>
 
+#include <memory>
+
 using namespace tw;
 using tw::ui::SearchSpaceModel;
 
@@ -49,6 +51,7 @@ private Q_SLOTS:
     void pickingFillsTheRow();
     void aSettingNotOfTheListStaysShown();
     void modelFamilyPresetIsTheTalksSearch();
+    void preprocessingSettingsFollowTheData();
 };
 
 void TestSettingPicker::listsTheFamilysSettings()
@@ -142,6 +145,45 @@ void TestSettingPicker::modelFamilyPresetIsTheTalksSearch()
     for (const auto& p : ui::spacePresets(QStringLiteral("random_forest"))) ids << p.id;
     QVERIFY2(ids.contains(QStringLiteral("max_depth")), qPrintable(ids.join(QStringLiteral(", "))));
     QVERIFY(!ids.contains(QStringLiteral("optimizer")));
+}
+
+void TestSettingPicker::preprocessingSettingsFollowTheData()
+{
+    ui::SearchSpaceEditor editor;
+    using Kind = ui::SearchSpaceEditor::DataKind;
+    QCOMPARE(editor.dataKind(), Kind::Table);
+    QStringList table = keys(editor.settingsToPick());
+    for (const char* k : {"numeric_impute", "categorical_impute", "standardize"}) QVERIFY2(table.contains(QLatin1String(k)), k);
+    for (const QString& k : table) QVERIFY2(!k.startsWith(QLatin1String("text_")), qPrintable(k));
+    // Text data: the tokenizer's settings, not the table's.
+    editor.setDataKind(Kind::Text);
+    editor.setFamily(QStringLiteral("text_cnn"), false);
+    const QStringList text = keys(editor.settingsToPick());
+    for (const char* k : {"text_ngrams", "text_max_length", "text_max_vocab", "text_min_count", "text_lowercase",
+                          "text_punctuation", "filters", "learning_rate"})
+        QVERIFY2(text.contains(QLatin1String(k)), k);
+    for (const char* k : {"numeric_impute", "categorical_impute", "standardize"}) QVERIFY2(!text.contains(QLatin1String(k)), k);
+    // A built-in set is not preprocessed.
+    editor.setDataKind(Kind::BuiltIn);
+    editor.setFamily(QStringLiteral("mlp"), false);
+    const QStringList builtin = keys(editor.settingsToPick());
+    for (const auto& p : train::preprocessingSettings())
+        QVERIFY2(!builtin.contains(QString::fromStdString(p.key)), p.key.c_str());
+    QVERIFY(builtin.contains(QStringLiteral("units")));
+    // The Setting column offers the same list.
+    SearchSpaceModel::Row row;
+    row.name = QStringLiteral("ngram_length");
+    row.type = QStringLiteral("int");
+    row.low = QStringLiteral("0");
+    row.high = QStringLiteral("3");
+    const int r = editor.model()->appendRow(row);
+    editor.setDataKind(Kind::Text);
+    QTableView* view = editor.view();
+    const QModelIndex index = editor.model()->index(r, SearchSpaceModel::SettingColumn);
+    QAbstractItemDelegate* delegate = view->itemDelegateForColumn(SearchSpaceModel::SettingColumn);
+    std::unique_ptr<QComboBox> combo(qobject_cast<QComboBox*>(delegate->createEditor(view->viewport(), {}, index)));
+    QVERIFY(combo && combo->findData(QStringLiteral("text_ngrams")) >= 0);
+    QVERIFY(combo->findData(QStringLiteral("standardize")) < 0);
 }
 
 QTEST_MAIN(TestSettingPicker)

@@ -213,6 +213,8 @@ private Q_SLOTS:
         auto* preview = panel.datasetPage()->previewModel();
         QCOMPARE(preview->rowCount(), 4000);
         QCOMPARE(preview->columnCount(), 3); // x, y, class
+        // Built-in data are not preprocessed: the picker offers no preprocessing.
+        QVERIFY(panel.searchSpaceEditor()->dataKind() == ui::SearchSpaceEditor::DataKind::BuiltIn);
 
         // Imbalanced: split shares apply; choosing it sets F1 of class 1.
         panel.datasetPage()->chooseBuiltin("imbalanced");
@@ -245,6 +247,7 @@ private Q_SLOTS:
         QVERIFY2(panel.isValid(), qPrintable(panel.invalidReason()));
         QCOMPARE(panel.spec().dataset.csv, QFileInfo(csv).absoluteFilePath().toStdString());
         QCOMPARE(panel.spec().model.family, std::string("mlp"));
+        QVERIFY(panel.searchSpaceEditor()->dataKind() == ui::SearchSpaceEditor::DataKind::Table);
 
         // Saved next to the data: the path is relative; loading resolves it again.
         const QString specPath = dir.filePath("study.json");
@@ -387,6 +390,7 @@ private Q_SLOTS:
         QCOMPARE(panel.findChild<QComboBox*>("targetCombo")->currentText(), QStringLiteral("label"));
         QCOMPARE(panel.datasetPage()->previewModel()->headerData(0, Qt::Horizontal).toString(), QStringLiteral("text\ntext"));
         QVERIFY(panel.datasetPage()->isText());
+        QVERIFY(panel.searchSpaceEditor()->dataKind() == ui::SearchSpaceEditor::DataKind::Text);
         QCOMPARE(balance(panel), QStringList({"food=198", "startrek=227"}));
         // The study is named after the file, no longer after the spirals it replaced.
         QCOMPARE(panel.findChild<QLineEdit*>("studyNameEdit")->text(), QStringLiteral("quotes"));
