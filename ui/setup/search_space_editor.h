@@ -23,7 +23,7 @@ public:
 
     SearchSpaceModel* model() const { return _model; }
     QTableView* view() const { return _view; }
-    /// The family whose presets the Presets menu offers ("mlp" or "cnn"), and
+    /// The family whose presets the Presets menu offers ("mlp", "text_cnn"...), and
     /// whether the data is imbalanced (class-weight presets first).
     void setFamily(const QString& family, bool imbalanced);
     /// The number of classes of the data (class_weight_0 ... in the picker).

@@ -4,6 +4,7 @@
 #include "setup/search_space_editor.h"
 #include "setup/search_space_model.h"
 #include "setup/space_presets.h"
+#include "train/model_family.h"
 #include "train/study_spec.h"
 
 #include <QAbstractItemDelegate>
@@ -52,6 +53,7 @@ private Q_SLOTS:
     void aSettingNotOfTheListStaysShown();
     void modelFamilyPresetIsTheTalksSearch();
     void preprocessingSettingsFollowTheData();
+    void textFamiliesHavePresetsOfTheirOwn();
 };
 
 void TestSettingPicker::listsTheFamilysSettings()
@@ -184,6 +186,56 @@ void TestSettingPicker::preprocessingSettingsFollowTheData()
     std::unique_ptr<QComboBox> combo(qobject_cast<QComboBox*>(delegate->createEditor(view->viewport(), {}, index)));
     QVERIFY(combo && combo->findData(QStringLiteral("text_ngrams")) >= 0);
     QVERIFY(combo->findData(QStringLiteral("standardize")) < 0);
+}
+
+void TestSettingPicker::textFamiliesHavePresetsOfTheirOwn()
+{
+    for (const char* family : {"text_bag", "text_cnn", "text_transformer"}) {
+        QStringList ids;
+        for (const auto& p : ui::spacePresets(QString::fromLatin1(family))) ids << p.id;
+        const QString all = ids.join(QStringLiteral(", "));
+        QCOMPARE(ids.front(), QStringLiteral("space:") + QString::fromLatin1(family));
+        // Its own settings (free text and derived ones aside), the training's, the tokenizer's.
+        const train::ModelFamily& f = train::modelFamily(family);
+        for (const auto& s : f.settings())
+            if (s.type != train::SettingType::Text && !s.defaultValue.is_null())
+                QVERIFY2(ids.contains(QString::fromStdString(s.key)), qPrintable(QString::fromStdString(s.key) + ": " + all));
+        for (const char* k : {"learning_rate", "optimizer", "weight_decay", "warmup_ratio", "class_weight_1", "text_ngrams",
+                              "text_max_length", "text_max_vocab", "text_lowercase"})
+            QVERIFY2(ids.contains(QLatin1String(k)), qPrintable(QLatin1String(k) + QStringLiteral(": ") + all));
+        // Not the MLP's, nor a table's.
+        for (const char* k : {"space:mlp", "activation", "numeric_impute", "categorical_impute", "standardize",
+                              "space:model_family", "embeddings_file", "kernel_sizes"})
+            QVERIFY2(!ids.contains(QLatin1String(k)), qPrintable(QLatin1String(k) + QStringLiteral(": ") + all));
+
+        // Every preset at once: a valid space, valid in a spec of the family, every parameter used.
+        ui::SearchSpaceEditor editor;
+        editor.setFamily(QString::fromLatin1(family), false);
+        editor.setDataKind(ui::SearchSpaceEditor::DataKind::Text);
+        for (const QString& id : ids) QVERIFY2(editor.applyPreset(id) > 0 || id.startsWith(QLatin1String("space:")) ||
+                                                   editor.model()->indexOf(id) >= 0,
+                                               qPrintable(id));
+        QVERIFY2(!editor.model()->hasCellErrors(), qPrintable(editor.model()->firstCellError()));
+        nlohmann::json spec = {{"dataset", {{"builtin", "moons"}}}, {"model", {{"family", family}}}};
+        spec["search_space"] = editor.model()->specJson();
+        spec["budget"] = {{"trials", 100}}; // more than the initial quasi-random design of all of them
+        const auto loaded = train::StudySpec::fromJson(spec);
+        const auto warnings = loaded.warnings();
+        QVERIFY2(warnings.empty(), warnings.empty() ? "" : warnings.front().message.c_str());
+    }
+    // The typical spaces.
+    auto typical = [](const char* family) {
+        QStringList names;
+        for (const auto& p : ui::spacePreset(QString::fromLatin1(family), QStringLiteral("space:") + family).params)
+            names << QString::fromStdString(space::nameOf(p));
+        return names.join(QStringLiteral(", "));
+    };
+    QCOMPARE(typical("text_bag"), QStringLiteral("learning_rate, embedding_dim, hidden_layers, units, dropout"));
+    QCOMPARE(typical("text_cnn"), QStringLiteral("learning_rate, embedding_dim, filters, dropout"));
+    QCOMPARE(typical("text_transformer"), QStringLiteral("learning_rate, model_dim, heads, layers, dropout"));
+    // A transformer's heads always divide its width.
+    const auto heads = ui::spacePreset(QStringLiteral("text_transformer"), QStringLiteral("heads")).params.front();
+    QCOMPARE(space::typeName(heads), std::string("categorical"));
 }
 
 QTEST_MAIN(TestSettingPicker)

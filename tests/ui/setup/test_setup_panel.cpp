@@ -21,6 +21,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -30,6 +31,7 @@
 #include <QStandardItemModel>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 #include <filesystem>
@@ -434,6 +436,16 @@ private Q_SLOTS:
             QVERIFY(m->setData(m->index(m->indexOf(QString::fromLatin1(name)), SearchSpaceModel::LogColumn), Qt::Checked,
                                Qt::CheckStateRole));
         QVERIFY(shoot(panel, SetupPanel::SearchSpaceSection, "setup_ax_text_space"));
+        // The Presets menu offers text_bag's own presets, not an MLP's.
+        QMenu* presets = panel.findChild<QToolButton*>("presetsButton")->menu();
+        QVERIFY(presets->findChild<QAction*>("preset_space:text_bag"));
+        QVERIFY(presets->findChild<QAction*>("preset_text_ngrams"));
+        QVERIFY(!presets->findChild<QAction*>("preset_space:mlp"));
+        QVERIFY(!presets->findChild<QAction*>("preset_activation"));
+        presets->popup(panel.mapToGlobal(QPoint(10, 60)));
+        QVERIFY(QTest::qWaitForWindowExposed(presets));
+        QVERIFY(presets->grab().save(TW_BUILD_DIR "/screenshots/setup_ax_text_presets.png"));
+        presets->hide();
         // An int's step does not apply: its dash sits in the middle as the others' do.
         QCOMPARE(m->data(m->index(m->indexOf("epochs"), SearchSpaceModel::StepColumn), Qt::TextAlignmentRole).toInt(),
                  int(Qt::AlignCenter));
