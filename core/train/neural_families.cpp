@@ -77,6 +77,8 @@ public:
                                        "Filters of block " + std::to_string(k) + " (default: filters x 2^" +
                                            std::to_string(k - 1) + ").");
             f.defaultValue = nullptr;
+            f.partOf = "conv_blocks";
+            f.part = k;
             _settings.push_back(f);
         }
         _settings.push_back(rangeSetting("kernel_size", SettingType::Int, 3, 1, 15, 3, 7, false, "Side of the convolution kernels."));

@@ -28,6 +28,12 @@ struct SettingInfo {
     double searchLow = 0, searchHigh = 1;                   // Int, Float: the picker's range
     bool searchLog = false;
     std::string help;                                       // one line for tooltips and docs
+    /// A setting of one of a variable number of parts (a CNN's block K):
+    /// the key of the count setting ("conv_blocks") and K. The part exists
+    /// while the count is at least K, and forms show the setting only then;
+    /// "" for a setting that always applies.
+    std::string partOf;
+    int part = 0;
 
     /// Checks a value against the type and the range. Throws
     /// std::invalid_argument "model: 'units' must be in 1..1048576 (units = 0)"

@@ -289,18 +289,21 @@ std::vector<SpecWarning> StudySpec::warnings() const
 {
     std::vector<SpecWarning> out;
     // The families a trial can run with: the fixed one, or the searched choices.
+    // A parameter is judged by the setting it sets ("lr": learning_rate).
     std::vector<std::string> families{model.family};
-    if (const int f = space.indexOf("family"); f >= 0)
-        if (const auto* c = std::get_if<space::CategoricalParam>(&space[size_t(f)])) {
-            families.clear();
-            for (const auto& choice : c->choices) families.push_back(space::choiceToString(choice));
-        }
+    for (const auto& p : space.params())
+        if (settingFor(space::nameOf(p)) == "family")
+            if (const auto* c = std::get_if<space::CategoricalParam>(&p)) {
+                families.clear();
+                for (const auto& choice : c->choices) families.push_back(space::choiceToString(choice));
+            }
     for (const auto& p : space.params()) {
         const std::string& name = space::nameOf(p);
-        if (kPreprocessingKeys.count(name) || name.rfind("class_weight_", 0) == 0) continue;
+        const std::string setting = settingFor(name);
+        if (kPreprocessingKeys.count(setting) || setting.rfind("class_weight_", 0) == 0) continue;
         bool applies = false;
         for (const auto& f : families)
-            if (const ModelFamily* fam = findModelFamily(f); fam && fam->applies(name)) applies = true;
+            if (const ModelFamily* fam = findModelFamily(f); fam && fam->applies(setting)) applies = true;
         if (!applies) {
             std::string list;
             for (const auto& f : families) list += (list.empty() ? "" : ", ") + f;

@@ -171,6 +171,8 @@ void TestAxFormat::notebookSpaceInASpec()
     QCOMPARE(s.settingFor("weight_decay"), std::string("weight_decay"));
     QCOMPARE(s.settingFor("warm_up_ratio"), std::string("warmup_ratio"));
     QCOMPARE(s.settingFor("opt_weights_cls1"), std::string("class_weight_1"));
+    // Every one of them changes what an MLP trains: no warning.
+    QVERIFY(s.warnings().empty());
     // A trial's values reach the settings.
     const std::vector<double> values{3e-5, 0.01, 0.25, 4, 0.8, 2.5};
     train::ModelConfig m;
@@ -202,6 +204,12 @@ void TestAxFormat::explicitSetting()
     data::PreprocessOptions p;
     s.configure({0.05}, m, t, p);
     QCOMPARE(t.learningRate, 0.05);
+    // A setting the family does not read is warned about by the parameter's name.
+    json unused = space;
+    unused["parameters"].push_back(json::parse(R"({"name": "width", "type": "int", "low": 3, "high": 7, "setting": "kernel_size"})"));
+    const auto warnings = train::StudySpec::fromJson(specWith(unused), "e.json").warnings();
+    QCOMPARE(warnings.size(), size_t(1));
+    QCOMPARE(warnings[0].message, std::string("search parameter 'width' changes nothing: family mlp does not use it"));
 
     space["parameters"][0]["setting"] = "speed";
     EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { train::StudySpec::fromJson(specWith(space), "e.json"); }),

@@ -45,6 +45,20 @@ QString settingLabel(const std::string& key)
     return s;
 }
 
+void markSearched(QWidget* w, bool searched)
+{
+    if (w->property("searched").toBool() == searched) return;
+    w->setProperty("searched", searched);
+    w->setStyleSheet(searched ? QStringLiteral("color: #1a56b0; font-style: italic;") : QString());
+    // Qt leaves the style sheet's font on the line edit inside a spin box or
+    // an editable combo box when the sheet is cleared.
+    if (!searched)
+        for (QWidget* child : w->findChildren<QWidget*>()) child->setFont(w->font());
+    const QString tip = w->toolTip().section(QStringLiteral("\n\nSearched:"), 0, 0);
+    w->setToolTip(searched ? tip + ModelForm::tr("\n\nSearched: the search space overrides this value in every trial")
+                           : tip);
+}
+
 ModelForm::ModelForm(QWidget* parent) : QWidget(parent)
 {
     _family = new QComboBox;
@@ -66,6 +80,11 @@ ModelForm::ModelForm(QWidget* parent) : QWidget(parent)
             if (s.type == train::SettingType::Bool) form->addRow(QString(), w);
             else form->addRow(settingLabel(s.key), w);
         }
+        _forms[name] = form;
+        QSet<QSpinBox*> counts; // the settings that count parts (conv_blocks)
+        for (const auto& s : f->settings())
+            if (auto* count = qobject_cast<QSpinBox*>(_fields[name].value(q(s.partOf)))) counts.insert(count);
+        for (QSpinBox* count : counts) connect(count, &QSpinBox::valueChanged, this, [this] { updateParts(); });
         pages->addWidget(page);
         _pages.push_back(page);
     }
@@ -83,6 +102,19 @@ ModelForm::ModelForm(QWidget* parent) : QWidget(parent)
         edited();
     });
     setConfig({});
+}
+
+void ModelForm::updateParts()
+{
+    for (const train::ModelFamily* f : train::modelFamilies()) {
+        const QString name = q(f->name());
+        for (const auto& s : f->settings()) {
+            if (s.partOf.empty()) continue;
+            auto* count = qobject_cast<QSpinBox*>(field(name, q(s.partOf)));
+            const bool exists = !count || _searched.contains(q(s.partOf)) || count->value() >= s.part;
+            _forms[name]->setRowVisible(field(name, q(s.key)), exists);
+        }
+    }
 }
 
 void ModelForm::showPage(int index)
@@ -131,6 +163,7 @@ QWidget* ModelForm::makeField(const train::SettingInfo& s)
     }
     auto* line = new QLineEdit;
     line->setToolTip(tip);
+    if (s.defaultValue == json("")) line->setPlaceholderText(tr("none"));
     connect(line, &QLineEdit::textChanged, this, [this] { edited(); });
     return line;
 }
@@ -172,6 +205,7 @@ void ModelForm::setConfig(const train::ModelConfig& m)
     const int index = _family->findText(q(m.family));
     _family->setCurrentIndex(index >= 0 ? index : 0);
     showPage(_family->currentIndex());
+    updateParts();
     _loading = false;
 }
 
@@ -228,6 +262,8 @@ QString ModelForm::formError() const
 
 void ModelForm::setSearched(const QSet<QString>& keys)
 {
+    _searched = keys;
+    updateParts();
     for (auto fam = _fields.begin(); fam != _fields.end(); ++fam)
         for (auto it = fam.value().begin(); it != fam.value().end(); ++it) {
             QWidget* w = it.value();
@@ -236,12 +272,7 @@ void ModelForm::setSearched(const QSet<QString>& keys)
                 n->setSearched(searched);
                 continue;
             }
-            if (w->property("searched").toBool() == searched) continue;
-            w->setProperty("searched", searched);
-            w->setStyleSheet(searched ? QStringLiteral("color: #1a56b0; font-style: italic;") : QString());
-            const QString tip = w->toolTip().section(QStringLiteral("\n\nSearched:"), 0, 0);
-            w->setToolTip(searched ? tip + tr("\n\nSearched: the search space overrides this value in every trial")
-                                   : tip);
+            markSearched(w, searched);
         }
     _family->setStyleSheet(keys.contains(QStringLiteral("family"))
                                ? QStringLiteral("color: #1a56b0; font-style: italic;")

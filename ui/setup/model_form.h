@@ -2,7 +2,9 @@
 // The "Model" box: the model family and its settings, built from the
 // family registry's schemas (core/train/model_family.h), so every family
 // gets its own fields, ranges and tooltips without code here. A setting
-// with a derived default (a CNN block's filters) shows "auto" until set.
+// with a derived default (a CNN block's filters) shows "auto" until set; a
+// setting of a part shows while the part exists (filters_3 while
+// conv_blocks >= 3, or while conv_blocks is searched).
 #include "train/config.h"
 
 #include <QMap>
@@ -52,6 +54,8 @@ private:
     QVector<QWidget*> _pages; // one per family, in the combo's order
     /// family -> key -> field
     QMap<QString, QMap<QString, QWidget*>> _fields;
+    QMap<QString, QFormLayout*> _forms; // family -> its page's form
+    QSet<QString> _searched;
     bool _loading = false;
 
     QWidget* makeField(const train::SettingInfo& s);
@@ -59,10 +63,16 @@ private:
     /// The field's value; null for a derived setting left "auto".
     nlohmann::json fieldValue(QWidget* w, const train::SettingInfo& s) const;
     void showPage(int index);
+    /// Shows the settings of the parts that exist (SettingInfo::partOf).
+    void updateParts();
     void edited();
 };
 
 /// "hidden_layers" -> "Hidden layers".
 QString settingLabel(const std::string& key);
+/// Marks a field whose setting the search space overrides (blue italics and
+/// a note in its tooltip), or clears the mark: a spin box's or combo box's
+/// own line edit loses the italics too.
+void markSearched(QWidget* field, bool searched);
 
 } // namespace tw::ui

@@ -6,6 +6,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -181,6 +182,7 @@ void OptimizationForm::setSpec(const train::StudySpec& spec)
 {
     _loading = true;
     _name->setText(q(spec.name));
+    _dataName = dataNameOf(spec.dataset.toJson());
     _trials->setValue(spec.budget.trials);
     _timeLimit->setValue(spec.budget.timeLimitSeconds);
     _keepModels->setValue(spec.keepModels);
@@ -252,6 +254,21 @@ void OptimizationForm::applyDefaultsFor(const QString& kind)
         _metric->setCurrentIndex(_metric->findData(QStringLiteral("accuracy")));
         _positiveClass->setCurrentText(QString());
     }
+}
+
+QString OptimizationForm::dataNameOf(const nlohmann::json& dataset)
+{
+    if (dataset.contains("csv") && dataset["csv"].is_string())
+        return QFileInfo(q(dataset["csv"].get<std::string>())).completeBaseName();
+    if (dataset.contains("builtin") && dataset["builtin"].is_string()) return q(dataset["builtin"].get<std::string>());
+    return {};
+}
+
+void OptimizationForm::setDataName(const QString& dataName)
+{
+    const QString name = _name->text().trimmed();
+    if (!dataName.isEmpty() && (name.isEmpty() || name == _dataName)) _name->setText(dataName);
+    _dataName = dataName;
 }
 
 void OptimizationForm::updateEnabled()

@@ -34,6 +34,12 @@ public:
     void setClassNames(const QStringList& names);
     /// Defaults for a newly chosen data set (imbalanced: F1 of class 1).
     void applyDefaultsFor(const QString& kind);
+    /// The data set's name ("quotes" for quotes.csv, "spirals"): the study's
+    /// name follows it while the name is empty or the previous data's.
+    void setDataName(const QString& dataName);
+    /// The name of a spec's data set: its CSV's file name without the
+    /// extension, or the built-in set's name.
+    static QString dataNameOf(const nlohmann::json& dataset);
     void setReadOnly(bool readOnly);
 
 Q_SIGNALS:
@@ -47,6 +53,7 @@ private:
     QComboBox *_sampler, *_acquisition, *_kernel, *_metric, *_direction, *_positiveClass, *_device;
     QCheckBox* _pruner;
     QFormLayout* _samplerForm;
+    QString _dataName; // the name the study's name follows
     bool _loading = false;
 
     void updateEnabled();

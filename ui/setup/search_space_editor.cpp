@@ -17,6 +17,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <functional>
 
 namespace tw::ui {
@@ -44,6 +45,24 @@ public:
     }
 };
 
+/// A combo box of the settings the family can search, each with its help
+/// and type as its tooltip.
+QComboBox* settingCombo(QWidget* parent, const char* name, const std::vector<train::SettingInfo>& settings)
+{
+    auto* combo = new QComboBox(parent);
+    combo->setObjectName(QString::fromLatin1(name));
+    combo->setMaxVisibleItems(20);
+    for (const auto& s : settings) {
+        const QString key = QString::fromStdString(s.key);
+        combo->addItem(key, key);
+        combo->setItemData(combo->count() - 1,
+                           QStringLiteral("%1 (%2)").arg(QString::fromStdString(s.help),
+                                                         QString::fromStdString(train::toString(s.type))),
+                           Qt::ToolTipRole);
+    }
+    return combo;
+}
+
 /// The name column picks one of the settings the family can search, with
 /// its type and help in the list; picking one fills the row with that
 /// setting's usual range (a name typed into a loaded file stays as it is
@@ -56,18 +75,7 @@ public:
     }
     QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&, const QModelIndex&) const override
     {
-        auto* combo = new QComboBox(parent);
-        combo->setObjectName(QStringLiteral("settingPicker"));
-        combo->setMaxVisibleItems(20);
-        for (const auto& s : _settings()) {
-            const QString key = QString::fromStdString(s.key);
-            combo->addItem(key, key);
-            combo->setItemData(combo->count() - 1,
-                               QStringLiteral("%1 (%2)").arg(QString::fromStdString(s.help),
-                                                             QString::fromStdString(train::toString(s.type))),
-                               Qt::ToolTipRole);
-        }
-        return combo;
+        return settingCombo(parent, "settingPicker", _settings());
     }
     void setEditorData(QWidget* editor, const QModelIndex& index) const override
     {
@@ -94,6 +102,43 @@ private:
     std::function<std::vector<train::SettingInfo>()> _settings;
 };
 
+/// The setting column of a parameter whose name is not a setting ("lr")
+/// picks the setting it sets from the same list as the name column; the
+/// row's range stays. A name that is itself a setting can go back to
+/// setting itself.
+class SettingDelegate : public QStyledItemDelegate {
+public:
+    SettingDelegate(std::function<std::vector<train::SettingInfo>()> settings, QObject* parent)
+        : QStyledItemDelegate(parent), _settings(std::move(settings))
+    {
+    }
+    QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem&, const QModelIndex& index) const override
+    {
+        QComboBox* combo = settingCombo(parent, "settingOfParameterPicker", _settings());
+        const QString name = index.siblingAtColumn(SearchSpaceModel::NameColumn).data(Qt::EditRole).toString();
+        if (SearchSpaceModel::isSetting(name)) {
+            combo->insertItem(0, SearchSpaceModel::tr("%1 (its name)").arg(name), name);
+            combo->setItemData(0, SearchSpaceModel::tr("The parameter sets the setting it is named after"), Qt::ToolTipRole);
+        }
+        return combo;
+    }
+    void setEditorData(QWidget* editor, const QModelIndex& index) const override
+    {
+        auto* combo = static_cast<QComboBox*>(editor);
+        const QString setting = index.data(Qt::EditRole).toString();
+        if (!setting.isEmpty() && combo->findData(setting) < 0) combo->insertItem(0, setting, setting); // shown, marked invalid
+        combo->setCurrentIndex(std::max(0, combo->findData(setting)));
+    }
+    void setModelData(QWidget* editor, QAbstractItemModel* model, const QModelIndex& index) const override
+    {
+        const QString setting = static_cast<QComboBox*>(editor)->currentData().toString();
+        if (setting != index.data(Qt::EditRole).toString()) model->setData(index, setting, Qt::EditRole);
+    }
+
+private:
+    std::function<std::vector<train::SettingInfo>()> _settings;
+};
+
 QPushButton* button(const QString& text, const QString& name, const QString& tip, QWidget* parent)
 {
     auto* b = new QPushButton(text, parent);
@@ -109,7 +154,8 @@ SearchSpaceEditor::SearchSpaceEditor(QWidget* parent) : QWidget(parent), _model(
     _view = new QTableView(this);
     _view->setObjectName(QStringLiteral("searchSpaceTable"));
     _view->setModel(_model);
-    _view->setToolTip(tr("The parameters the study searches: each overrides the setting of the same name. "
+    _view->setToolTip(tr("The parameters the study searches: each overrides the setting of the same name, or "
+                         "the one its Setting cell names. "
                          "Double-click a cell to edit it; an invalid cell turns red and its tooltip says why."));
     _view->setSelectionBehavior(QAbstractItemView::SelectRows);
     _view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -118,6 +164,8 @@ SearchSpaceEditor::SearchSpaceEditor(QWidget* parent) : QWidget(parent), _model(
     _view->setItemDelegateForColumn(SearchSpaceModel::TypeColumn, new TypeDelegate(_view));
     _view->setItemDelegateForColumn(SearchSpaceModel::NameColumn,
                                     new NameDelegate([this] { return settingsToPick(); }, _view));
+    _view->setItemDelegateForColumn(SearchSpaceModel::SettingColumn,
+                                    new SettingDelegate([this] { return settingsToPick(); }, _view));
     _view->setAlternatingRowColors(false);
     _view->verticalHeader()->setDefaultSectionSize(_view->fontMetrics().height() + 12);
     auto* header = _view->horizontalHeader();
@@ -125,12 +173,14 @@ SearchSpaceEditor::SearchSpaceEditor(QWidget* parent) : QWidget(parent), _model(
     header->setStretchLastSection(true);
     const int em = _view->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     _view->setColumnWidth(SearchSpaceModel::NameColumn, 13 * em);
+    _view->setColumnWidth(SearchSpaceModel::SettingColumn, 12 * em);
     _view->setColumnWidth(SearchSpaceModel::TypeColumn, 8 * em);
     _view->setColumnWidth(SearchSpaceModel::LowColumn, 7 * em);
     _view->setColumnWidth(SearchSpaceModel::HighColumn, 7 * em);
     _view->setColumnWidth(SearchSpaceModel::LogColumn, 4 * em);
     _view->setColumnWidth(SearchSpaceModel::StepColumn, 6 * em);
-    _view->setColumnWidth(SearchSpaceModel::ChoicesColumn, 14 * em); // "When" stretches
+    // Wide enough for "logistic_regression, random_forest"; "When" stretches.
+    _view->setColumnWidth(SearchSpaceModel::ChoicesColumn, 22 * em);
 
     _add = button(tr("Add"), QStringLiteral("addParameterButton"), tr("Add a parameter (a float range to edit)"), this);
     _duplicate = button(tr("Duplicate"), QStringLiteral("duplicateParameterButton"),
@@ -197,11 +247,24 @@ void SearchSpaceEditor::setClassCount(int classes)
 
 std::vector<train::SettingInfo> SearchSpaceEditor::settingsToPick() const
 {
+    std::vector<train::SettingInfo> all;
     try {
-        return train::tunableSettings(_family.toStdString(), _classes);
+        all = train::tunableSettings(_family.toStdString(), _classes);
     } catch (const std::invalid_argument&) {
-        return train::tunableSettings("mlp", _classes);
+        all = train::tunableSettings("mlp", _classes);
     }
+    // A text column is the only feature of text data: the imputations and
+    // the scaling change nothing there, the tokenizer nothing elsewhere.
+    const auto& preprocessing = train::preprocessingSettings();
+    const auto unused = [&](const train::SettingInfo& s) {
+        const bool pre = std::any_of(preprocessing.begin(), preprocessing.end(),
+                                     [&](const train::SettingInfo& p) { return p.key == s.key; });
+        if (!pre) return false;
+        const bool text = s.key.rfind("text_", 0) == 0;
+        return _dataKind == DataKind::BuiltIn || text != (_dataKind == DataKind::Text);
+    };
+    all.erase(std::remove_if(all.begin(), all.end(), unused), all.end());
+    return all;
 }
 
 void SearchSpaceEditor::rebuildPresetMenu()

@@ -23,12 +23,19 @@ public:
 
     SearchSpaceModel* model() const { return _model; }
     QTableView* view() const { return _view; }
-    /// The family whose presets the Presets menu offers ("mlp" or "cnn"), and
+    /// The family whose presets the Presets menu offers ("mlp", "text_cnn"...), and
     /// whether the data is imbalanced (class-weight presets first).
     void setFamily(const QString& family, bool imbalanced);
     /// The number of classes of the data (class_weight_0 ... in the picker).
     void setClassCount(int classes);
-    /// What the name column's picker offers: train::tunableSettings of the family.
+    /// What the data are, for the preprocessing settings the picker offers:
+    /// a CSV table's imputation and scaling, a text column's tokenizer and
+    /// vocabulary (text_*), none for a built-in set (not preprocessed).
+    enum class DataKind { BuiltIn, Table, Text };
+    void setDataKind(DataKind kind) { _dataKind = kind; }
+    DataKind dataKind() const { return _dataKind; }
+    /// What the name and setting columns' pickers offer: train::tunableSettings
+    /// of the family, with the preprocessing settings of the data kind only.
     std::vector<train::SettingInfo> settingsToPick() const;
     /// Adds the parameters of preset `id` not already in the table; returns how many.
     int applyPreset(const QString& id);
@@ -56,6 +63,7 @@ private:
     QString _family = QStringLiteral("mlp");
     bool _imbalanced = false;
     int _classes = 2;
+    DataKind _dataKind = DataKind::Table;
     bool _readOnly = false;
 
     void rebuildPresetMenu();

@@ -1,6 +1,7 @@
 #include "setup/search_space_model.h"
 
 #include "data/csv.h"
+#include "train/setting_aliases.h"
 #include "train/setting_info.h"
 #include "train/study_spec.h"
 
@@ -96,14 +97,28 @@ int SearchSpaceModel::columnCount(const QModelIndex& parent) const { return pare
 
 QString SearchSpaceModel::columnName(int column)
 {
-    static const char* names[] = {"Name", "Type", "Low", "High", "Log", "Step", "Choices", "When"};
+    static const char* names[] = {"Name", "Setting", "Type", "Low", "High", "Log", "Step", "Choices", "When"};
     return column >= 0 && column < ColumnCount ? QString::fromLatin1(names[column]) : QString();
+}
+
+bool SearchSpaceModel::isSetting(const QString& name) { return isSettingKey(str(name)); }
+
+QString SearchSpaceModel::settingOf(int r) const
+{
+    if (r < 0 || r >= _rows.size()) return {};
+    const Row& row = _rows[r];
+    if (!row.setting.trimmed().isEmpty()) return row.setting.trimmed();
+    if (isSetting(row.name)) return row.name;
+    if (const auto alias = train::settingAlias(str(row.name))) return QString::fromStdString(*alias);
+    return {};
 }
 
 static bool applies(const SearchSpaceModel::Row& row, int column)
 {
     const bool categorical = row.type == QLatin1String("categorical");
     switch (column) {
+    case SearchSpaceModel::SettingColumn: // a name that is a setting sets itself
+        return !SearchSpaceModel::isSetting(row.name) || (!row.setting.isEmpty() && row.setting != row.name);
     case SearchSpaceModel::LowColumn:
     case SearchSpaceModel::HighColumn:
     case SearchSpaceModel::LogColumn: return !categorical;
@@ -126,6 +141,10 @@ QVariant SearchSpaceModel::data(const QModelIndex& index, int role) const
         if (!used && role == Qt::DisplayRole) return c == LogColumn ? QVariant() : QVariant(QStringLiteral("—"));
         switch (c) {
         case NameColumn: return r.name;
+        case SettingColumn: {
+            const QString setting = settingOf(index.row());
+            return setting.isEmpty() && role == Qt::DisplayRole ? tr("(pick one)") : setting;
+        }
         case TypeColumn: return r.type;
         case LowColumn: return r.low;
         case HighColumn: return r.high;
@@ -141,7 +160,20 @@ QVariant SearchSpaceModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         if (!error.isEmpty()) return error;
         switch (c) {
-        case NameColumn: return tr("The setting this parameter overrides: %1").arg(settingList());
+        case NameColumn:
+            return tr("The parameter's name: the setting it overrides (%1), or a name of its own (lr, as an Ax or "
+                      "Keras script names it) with the setting it sets in the Setting column")
+                .arg(settingList());
+        case SettingColumn: {
+            if (!used) return tr("'%1' is a setting: the parameter sets it").arg(r.name);
+            const QString setting = settingOf(index.row());
+            const auto alias = train::settingAlias(str(r.name));
+            if (alias && QString::fromStdString(*alias) == setting)
+                return tr("'%1' is a known name of %2 (Ax, Keras, Optuna or Hugging Face scripts); pick another "
+                          "setting if the parameter means something else")
+                    .arg(r.name, setting);
+            return tr("The setting that '%1' sets (written as its \"setting\" in the spec)").arg(r.name);
+        }
         case TypeColumn: return tr("float (a real range), int (an integer range) or categorical (a list of choices)");
         case LowColumn: return used ? tr("Lowest value of the range") : tr("Not used by a categorical parameter");
         case HighColumn: return used ? tr("Highest value of the range") : tr("Not used by a categorical parameter");
@@ -149,9 +181,12 @@ QVariant SearchSpaceModel::data(const QModelIndex& index, int role) const
                                     : tr("Not used by a categorical parameter");
         case StepColumn: return used ? tr("Optional grid step of a float range (must divide high - low); empty for continuous")
                                      : tr("Only float parameters take a step");
-        case ChoicesColumn: return used ? tr("Comma-separated choices: relu, tanh; numbers and true/false are typed; "
-                                             "\"quote\" a text that looks like a number")
-                                        : tr("Only categorical parameters take choices");
+        case ChoicesColumn: {
+            if (!used) return tr("Only categorical parameters take choices");
+            const QString help = tr("Comma-separated choices: relu, tanh; numbers and true/false are typed; "
+                                    "\"quote\" a text that looks like a number");
+            return r.choices.trimmed().isEmpty() ? help : r.choices + QStringLiteral("\n\n") + help; // the whole list
+        }
         case WhenColumn: return tr("Empty: always searched. \"optimizer = sgd\": searched only when the categorical "
                                    "parameter optimizer is sgd (several choices comma-separated; several "
                                    "parents separated by ';', all must hold)");
@@ -168,6 +203,7 @@ QVariant SearchSpaceModel::data(const QModelIndex& index, int role) const
         if (!error.isEmpty() && qApp) return qApp->style()->standardIcon(QStyle::SP_MessageBoxWarning);
         return {};
     case Qt::TextAlignmentRole:
+        if (!used) return int(Qt::AlignCenter); // the dash of a cell that does not apply
         if (c == LowColumn || c == HighColumn || c == StepColumn) return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     }
@@ -183,7 +219,10 @@ QVariant SearchSpaceModel::headerData(int section, Qt::Orientation orientation, 
     if (role == Qt::DisplayRole) return columnName(section);
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case NameColumn: return tr("The setting the parameter overrides (a model, training or preprocessing key)");
+        case NameColumn: return tr("The parameter's name: the setting it overrides (a model, training or preprocessing "
+                                   "key), or a name of its own");
+        case SettingColumn: return tr("The setting a parameter of another name sets (lr: learning_rate); — where the "
+                                      "name is itself the setting");
         case TypeColumn: return tr("float, int or categorical");
         case LowColumn: return tr("Lowest value (float and int)");
         case HighColumn: return tr("Highest value (float and int)");
@@ -223,6 +262,7 @@ bool SearchSpaceModel::setData(const QModelIndex& index, const QVariant& value, 
             text = value.toString().trimmed();
         switch (c) {
         case NameColumn: r.name = text; break;
+        case SettingColumn: r.setting = text == r.name ? QString() : text; break;
         case TypeColumn: r.type = text.toLower(); break;
         case LowColumn: r.low = text; break;
         case HighColumn: r.high = text; break;
@@ -246,11 +286,15 @@ bool SearchSpaceModel::removeRows(int row, int count, const QModelIndex& parent)
     return true;
 }
 
-void SearchSpaceModel::setSpace(const space::SearchSpace& space)
+void SearchSpaceModel::setSpace(const space::SearchSpace& space, const std::map<std::string, std::string>& settings)
 {
     beginResetModel();
     _rows.clear();
-    for (const auto& p : space.params()) _rows.push_back(rowFromParam(p));
+    for (const auto& p : space.params()) {
+        _rows.push_back(rowFromParam(p));
+        if (auto it = settings.find(space::nameOf(p)); it != settings.end() && it->second != space::nameOf(p))
+            _rows.back().setting = QString::fromStdString(it->second);
+    }
     endResetModel();
     changed();
 }
@@ -408,6 +452,16 @@ json SearchSpaceModel::toJson() const
     return json{{"parameters", params}};
 }
 
+json SearchSpaceModel::specJson() const
+{
+    json j = toJson();
+    for (int r = 0; r < _rows.size(); ++r) {
+        const QString setting = settingOf(r);
+        if (!setting.isEmpty() && setting != _rows[r].name) j["parameters"][size_t(r)]["setting"] = str(setting);
+    }
+    return j;
+}
+
 space::SearchSpace SearchSpaceModel::space() const
 {
     if (hasCellErrors()) throw std::invalid_argument(str(firstCellError()));
@@ -475,15 +529,32 @@ QVector<QString> SearchSpaceModel::rowErrors(int ri) const
 {
     QVector<QString> e(ColumnCount);
     const Row& r = _rows[ri];
-    const std::string name = str(r.name);
     e[WhenColumn] = whenError(ri);
 
+    // The setting the row sets: its name, its Setting cell, or its alias's.
+    const QString settingKey = settingOf(ri);
+    const std::string setting = str(settingKey);
+    const QString settings = settingList().remove(QStringLiteral(", class_weight_K"));
     if (r.name.trimmed().isEmpty()) e[NameColumn] = tr("name must not be empty");
     else if (const int first = indexOf(r.name); first >= 0 && first < ri)
         e[NameColumn] = tr("duplicate name (parameters #%1 and #%2)").arg(first + 1).arg(ri + 1);
-    else if (!isSettingKey(name))
-        e[NameColumn] = tr("'%1' is not a setting (settings: %2, class_weight_K with K a class index)")
-                            .arg(r.name, settingList().remove(QStringLiteral(", class_weight_K")));
+    else if (settingKey.isEmpty())
+        e[NameColumn] = tr("'%1' is not a setting: pick the setting it sets in the Setting column, or name a setting "
+                           "(settings: %2, class_weight_K with K a class index)")
+                            .arg(r.name, settings);
+    if (applies(r, SettingColumn)) {
+        if (settingKey.isEmpty()) e[SettingColumn] = tr("pick the setting that '%1' sets").arg(r.name);
+        else if (!isSettingKey(setting))
+            e[SettingColumn] = tr("'%1' is not a setting (settings: %2, class_weight_K with K a class index)")
+                                   .arg(settingKey, settings);
+    }
+    if (!settingKey.isEmpty() && e[NameColumn].isEmpty() && e[SettingColumn].isEmpty())
+        for (int k = 0; k < ri; ++k)
+            if (settingOf(k) == settingKey) {
+                e[applies(r, SettingColumn) ? SettingColumn : NameColumn] =
+                    tr("parameters #%1 '%2' and #%3 '%4' both set %5").arg(k + 1).arg(_rows[k].name).arg(ri + 1).arg(r.name, settingKey);
+                break;
+            }
 
     const bool isFloat = r.type == QLatin1String("float"), isInt = r.type == QLatin1String("int");
     if (!isFloat && !isInt && r.type != QLatin1String("categorical")) {
@@ -531,17 +602,17 @@ QVector<QString> SearchSpaceModel::rowErrors(int ri) const
     }
 
     // Every value of the range must be a legal value of its setting.
-    if (!e[NameColumn].isEmpty()) return e;
+    if (!e[NameColumn].isEmpty() || !e[SettingColumn].isEmpty()) return e;
     if (const auto* c = std::get_if<space::CategoricalParam>(&param)) {
         for (const auto& choice : c->choices)
-            if (const QString m = settingError(name, choiceJson(choice)); !m.isEmpty()) {
+            if (const QString m = settingError(setting, choiceJson(choice)); !m.isEmpty()) {
                 e[ChoicesColumn] = tr("choice %1").arg(m);
                 break;
             }
     } else {
         const json lowJ = isInt ? json(int64_t(low)) : json(low), highJ = isInt ? json(int64_t(high)) : json(high);
-        if (const QString m = settingError(name, lowJ); !m.isEmpty()) e[LowColumn] = tr("low = %1").arg(m);
-        if (const QString m = settingError(name, highJ); !m.isEmpty()) e[HighColumn] = tr("high = %1").arg(m);
+        if (const QString m = settingError(setting, lowJ); !m.isEmpty()) e[LowColumn] = tr("low = %1").arg(m);
+        if (const QString m = settingError(setting, highJ); !m.isEmpty()) e[HighColumn] = tr("high = %1").arg(m);
     }
     return e;
 }

@@ -1,6 +1,10 @@
 #pragma once
 // The search space as an editable table: one row per parameter, columns
-// name, type, low, high, log, step, choices, when. Cells hold what the user typed,
+// name, setting, type, low, high, log, step, choices, when. A parameter
+// whose name is not a setting ("lr", as Ax and Keras scripts name it) sets
+// the setting of its Setting cell: a known alias's by default
+// (train/setting_aliases.h), or any setting picked there; the spec records
+// it as the parameter's "setting". Cells hold what the user typed,
 // so a half-edited row can be shown and marked: every invalid cell gets a red
 // background, a warning icon and its reason as Qt::ToolTipRole at once. The
 // rules of the whole space (and of each setting) stay in core; the model only
@@ -13,6 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <string>
+
 namespace tw::train { struct SettingInfo; }
 
 namespace tw::ui {
@@ -22,6 +29,7 @@ class SearchSpaceModel : public QAbstractTableModel {
 public:
     enum Column {
         NameColumn,
+        SettingColumn,
         TypeColumn,
         LowColumn,
         HighColumn,
@@ -40,6 +48,7 @@ public:
         bool log = false;
         QString choices; // comma separated; "quoted" for a string that looks like a number
         QString when;    // "optimizer = sgd, adamw; batch_norm = true"; empty: always active
+        QString setting; // the setting it sets when that is not its name; empty: its name, or its alias's
     };
 
     explicit SearchSpaceModel(QObject* parent = nullptr);
@@ -52,14 +61,23 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     bool removeRows(int row, int count, const QModelIndex& parent = {}) override;
 
-    /// Replaces every row (no validation needed: a SearchSpace is valid).
-    void setSpace(const space::SearchSpace& space);
+    /// Replaces every row (no validation needed: a SearchSpace is valid);
+    /// `settings` maps a parameter to the setting it sets (StudySpec::parameterSettings).
+    void setSpace(const space::SearchSpace& space, const std::map<std::string, std::string>& settings = {});
     /// The space the rows describe; throws std::invalid_argument with the
     /// first cell's reason, or core's message ("search_space: parameter ...").
     space::SearchSpace space() const;
     /// The rows as search-space JSON (DESIGN.md), numbers parsed where they
     /// parse; what core reads when the whole spec is checked.
     nlohmann::json toJson() const;
+    /// toJson() with each parameter's "setting" where it differs from the
+    /// name (an alias's too): a spec's search_space.
+    nlohmann::json specJson() const;
+    /// The setting row `r` sets: its Setting cell, else its name when that
+    /// is a setting, else the alias's setting; "" when none.
+    QString settingOf(int r) const;
+    /// Whether `name` is itself a setting key (class_weight_3 included).
+    static bool isSetting(const QString& name);
 
     const Row& row(int r) const { return _rows[r]; }
     /// Appends a row; returns its index.

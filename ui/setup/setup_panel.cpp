@@ -132,7 +132,7 @@ void SetupPanel::setSpec(const train::StudySpec& spec)
     _specPath = QString::fromStdString(spec.path);
     _training->setConfig(spec.model, spec.training);
     _optimization->setSpec(spec);
-    _space->model()->setSpace(spec.space);
+    _space->model()->setSpace(spec.space, spec.parameterSettings);
     _data->setSpec(spec); // loads the data: dataLoaded
     _space->setFamily(QString::fromStdString(spec.model.family), _data->isImbalanced());
     _loading = false;
@@ -147,7 +147,7 @@ nlohmann::json SetupPanel::specJson() const
     _data->writeJson(j);
     _training->writeJson(j);
     _optimization->writeJson(j);
-    j["search_space"] = _space->model()->toJson();
+    j["search_space"] = _space->model()->specJson();
     return j;
 }
 
@@ -225,6 +225,9 @@ void SetupPanel::datasetChosen(const QString& kind)
 {
     _training->applyDefaultsFor(kind);
     _optimization->applyDefaultsFor(kind);
+    nlohmann::json j = nlohmann::json::object();
+    _data->writeJson(j);
+    _optimization->setDataName(OptimizationForm::dataNameOf(j["dataset"]));
     _space->setFamily(_training->family(), _data->isImbalanced());
 }
 
@@ -233,6 +236,9 @@ void SetupPanel::dataLoaded()
     _optimization->setClassNames(_data->classNames());
     _training->setDataKind(_data->isImages(), _data->isText());
     _space->setClassCount(int(_data->classNames().size()));
+    _space->setDataKind(_data->kind() != QLatin1String("csv") ? SearchSpaceEditor::DataKind::BuiltIn
+                        : _data->isText()                    ? SearchSpaceEditor::DataKind::Text
+                                                             : SearchSpaceEditor::DataKind::Table);
     _space->setFamily(_training->family(), _data->isImbalanced());
     edited();
 }
@@ -240,7 +246,7 @@ void SetupPanel::dataLoaded()
 void SetupPanel::updateSearched()
 {
     QSet<QString> keys;
-    for (int r = 0; r < _space->model()->rowCount(); ++r) keys.insert(_space->model()->row(r).name);
+    for (int r = 0; r < _space->model()->rowCount(); ++r) keys.insert(_space->model()->settingOf(r));
     _training->setSearched(keys);
 }
 

@@ -1,8 +1,12 @@
 #include "setup/space_presets.h"
 
 #include "train/model_family.h"
+#include "train/study_spec.h"
 
 #include <QCoreApplication>
+
+#include <map>
+#include <optional>
 
 namespace tw::ui {
 
@@ -35,6 +39,87 @@ space::Param fromSchema(const train::SettingInfo& s)
     std::vector<Choice> choices;
     for (const auto& c : s.choices) choices.emplace_back(c);
     return CategoricalParam{s.key, choices};
+}
+
+/// "Embedding dim (log 16 … 256)", "Pooling (cls, mean)": a schema preset's title.
+QString schemaTitle(const train::SettingInfo& s)
+{
+    QString label = QString::fromStdString(s.key);
+    label.replace(QLatin1Char('_'), QLatin1Char(' '));
+    if (!label.isEmpty()) label[0] = label[0].toUpper();
+    QString range;
+    switch (s.type) {
+    case train::SettingType::Int:
+    case train::SettingType::Float:
+        range = QStringLiteral("%1%2 … %3")
+                    .arg(s.searchLog ? QStringLiteral("log ") : QString(), QString::number(s.searchLow, 'g', 6),
+                         QString::number(s.searchHigh, 'g', 6));
+        break;
+    case train::SettingType::Bool: range = QStringLiteral("true, false"); break;
+    case train::SettingType::Choice:
+    case train::SettingType::Text:
+        for (const auto& c : s.choices) range += (range.isEmpty() ? QString() : QStringLiteral(", ")) + QString::fromStdString(c);
+        break;
+    }
+    return range.isEmpty() ? label : label + QStringLiteral(" (") + range + QLatin1Char(')');
+}
+
+/// A preset over one setting of a schema, or none for a setting that is
+/// derived (a CNN block's filters) or free text (a file, a list of widths).
+std::optional<SpacePreset> schemaPreset(const train::SettingInfo& s)
+{
+    if (s.defaultValue.is_null() || s.type == train::SettingType::Text) return std::nullopt;
+    return one(schemaTitle(s), QString::fromStdString(s.help), fromSchema(s));
+}
+
+/// The presets of a text family: a typical space of its own, its settings
+/// over their usual ranges (the schema's), the training settings, and the
+/// tokenizer's and vocabulary's settings; none of a table's (a text column
+/// is the only feature: no imputation or scaling applies).
+QVector<SpacePreset> textPresets(const train::ModelFamily& f, const QVector<SpacePreset>& training,
+                                 const QVector<SpacePreset>& classWeights, bool imbalanced)
+{
+    const QString family = QString::fromStdString(f.name());
+    QVector<SpacePreset> own;
+    for (const auto& s : f.settings()) {
+        std::optional<SpacePreset> p = schemaPreset(s);
+        // An encoder's width must divide by its heads: both over powers of
+        // two, every pair of them is valid.
+        if (s.key == "model_dim")
+            p = one(tr("Model dim (32, 64, 128, 256)"), QString::fromStdString(s.help),
+                    CategoricalParam{s.key, {Choice{32.0}, Choice{64.0}, Choice{128.0}, Choice{256.0}}});
+        else if (s.key == "heads")
+            p = one(tr("Heads (1, 2, 4, 8)"), QString::fromStdString(s.help),
+                    CategoricalParam{s.key, {Choice{1.0}, Choice{2.0}, Choice{4.0}, Choice{8.0}}});
+        if (p) own << *p;
+    }
+    // The typical space: the learning rate, the family's shape, its dropout.
+    static const std::map<std::string, std::vector<std::string>> kTypical{
+        {"text_bag", {"embedding_dim", "hidden_layers", "units", "dropout"}},
+        {"text_cnn", {"embedding_dim", "filters", "dropout"}},
+        {"text_transformer", {"model_dim", "heads", "layers", "dropout"}}};
+    const auto typical = kTypical.count(f.name()) ? kTypical.at(f.name()) : std::vector<std::string>{"dropout"};
+    SpacePreset whole{QStringLiteral("space:") + family, {}, {}, {training.front().params.front()}};
+    QStringList names{tr("learning rate")};
+    for (const auto& key : typical)
+        for (const SpacePreset& p : own)
+            if (p.id == QString::fromStdString(key)) {
+                whole.params.push_back(p.params.front());
+                names << QString::fromStdString(key).replace(QLatin1Char('_'), QLatin1Char(' '));
+            }
+    whole.title = tr("Typical %1 space (%2)").arg(family, names.join(QStringLiteral(", ")));
+    whole.tooltip = tr("Adds the learning rate and the %1 settings that shape the model most, over their usual "
+                       "ranges, that are not searched yet")
+                        .arg(family);
+
+    QVector<SpacePreset> out{whole};
+    if (imbalanced) out << classWeights;
+    out << training.front() << own << training.mid(1);
+    if (!imbalanced) out << classWeights;
+    for (const auto& s : train::preprocessingSettings())
+        if (s.key.rfind("text_", 0) == 0)
+            if (auto p = schemaPreset(s)) out << *p;
+    return out;
 }
 
 /// The Hydra + Optuna talk's search in one study: the imputations, and the
@@ -105,6 +190,14 @@ QVector<SpacePreset> spacePresets(const QString& family, bool imbalanced)
                                          tr("No weighting, or scikit-learn's balanced weights n / (k · count)"),
                                          CategoricalParam{"class_weights", {Choice{"none"}, Choice{"balanced"}}});
 
+    const SpacePreset loss = one(tr("Loss function (cross-entropy, MSE)"),
+                                 tr("The training criterion (the setting 'loss'; not the validation loss the "
+                                    "study may optimize). bce fits binary tasks with one output only: add it to "
+                                    "the choices by hand for those"),
+                                 CategoricalParam{"loss", {Choice{"cross_entropy"}, Choice{"mse"}}});
+    if (f && family.startsWith(QLatin1String("text_")))
+        return textPresets(*f, {lr, optimizer, batch, decay, warmup, schedule, loss}, {classWeight, classWeights}, imbalanced);
+
     QVector<SpacePreset> out;
     if (cnn) {
         const SpacePreset blocks = one(tr("Convolution blocks (1 … 3)"), tr("Conv → ReLU → pool blocks; each halves the image"),
@@ -144,11 +237,6 @@ QVector<SpacePreset> spacePresets(const QString& family, bool imbalanced)
             CategoricalParam{"categorical_impute", {Choice{"most_frequent"}, Choice{"missing_category"}}});
     SpacePreset standardize = one(tr("Standardize (true, false)"), tr("Scale numeric CSV columns to mean 0, std 1"),
                                   CategoricalParam{"standardize", {Choice{true}, Choice{false}}});
-    const SpacePreset loss = one(tr("Loss function (cross-entropy, MSE)"),
-                                 tr("The training criterion (the setting 'loss'; not the validation loss the "
-                                    "study may optimize). bce fits binary tasks with one output only: add it to "
-                                    "the choices by hand for those"),
-                                 CategoricalParam{"loss", {Choice{"cross_entropy"}, Choice{"mse"}}});
     out << warmup << schedule << loss;
     if (!cnn) out << imputation << categoricalImputation << standardize << modelFamilyPreset();
     return out;

@@ -17,7 +17,8 @@ struct SpacePreset {
     std::vector<space::Param> params;
 };
 
-/// The presets that suit `family` ("mlp" or "cnn"); whole spaces first.
+/// The presets that suit `family` (a network's, a text family's from its
+/// schema, or a classic family's from its schema); whole spaces first.
 /// `imbalanced` adds the class-weight presets first among the parameters.
 QVector<SpacePreset> spacePresets(const QString& family, bool imbalanced = false);
 /// The preset with this id, or one with no parameters.

@@ -10,9 +10,11 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <climits>
 
 namespace tw::ui {
@@ -230,18 +232,17 @@ QString TrainingForm::formError() const
 void TrainingForm::setSearched(const QSet<QString>& keys)
 {
     _model->setSearched(keys);
+    static const QRegularExpression kClassWeight(QStringLiteral("^class_weight_[0-9]+$"));
+    const bool classWeight = std::any_of(keys.begin(), keys.end(), [](const QString& k) { return kClassWeight.match(k).hasMatch(); });
     for (auto it = _byKey.begin(); it != _byKey.end(); ++it) {
         QWidget* w = it.value();
-        const bool searched = keys.contains(it.key());
+        // A searched class_weight_K overrides the fixed class weights.
+        const bool searched = keys.contains(it.key()) || (it.key() == QLatin1String("class_weights") && classWeight);
         if (auto* n = qobject_cast<NumberEdit*>(w)) {
             n->setSearched(searched);
             continue;
         }
-        if (w->property("searched").toBool() == searched) continue;
-        w->setProperty("searched", searched);
-        w->setStyleSheet(searched ? QStringLiteral("color: #1a56b0; font-style: italic;") : QString());
-        const QString tip = w->toolTip().section(QStringLiteral("\n\nSearched:"), 0, 0);
-        w->setToolTip(searched ? tip + tr("\n\nSearched: the search space overrides this value in every trial") : tip);
+        markSearched(w, searched);
     }
 }
 

@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QtTest>
@@ -23,6 +24,8 @@ private Q_SLOTS:
     void derivedSettingsStayAutoUntilSet();
     void invalidValuesNameTheRule();
     void otherFamiliesKeepTheirChangedSettings();
+    void searchedMarksAreCleared();
+    void cnnShowsTheBlocksItHas();
     void screenshots();
 };
 
@@ -107,6 +110,71 @@ void TestModelForm::otherFamiliesKeepTheirChangedSettings()
     QCOMPARE(j["kernel_size"], json(5));       // changed from the default: kept for a searched family
     QVERIFY(!j.contains("dense_units"));        // a default: not written
     train::ModelConfig::fromJson(j).validate(); // and the spec stays valid
+}
+
+void TestModelForm::searchedMarksAreCleared()
+{
+    // Marked and unmarked while its page is hidden, then shown: no italics
+    // stay behind in a spin box's line edit.
+    ui::ModelForm form;
+    form.setFamily(QStringLiteral("text_bag"));
+    form.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&form));
+    form.setSearched({QStringLiteral("units"), QStringLiteral("hidden_layers")});
+    QApplication::processEvents();
+    auto* units = qobject_cast<QSpinBox*>(form.field("text_bag", "units"));
+    QVERIFY(units->findChild<QLineEdit*>()->font().italic());
+    QVERIFY(units->toolTip().contains(QStringLiteral("Searched")));
+    form.setSearched({});
+    form.setFamily(QStringLiteral("mlp"));
+    QApplication::processEvents();
+    for (const char* family : {"mlp", "text_bag"}) {
+        auto* spin = qobject_cast<QSpinBox*>(form.field(family, "units"));
+        QVERIFY2(!spin->findChild<QLineEdit*>()->font().italic(), family);
+        QVERIFY(!spin->toolTip().contains(QStringLiteral("Searched")));
+    }
+    // An empty text setting says what empty means.
+    auto* file = qobject_cast<QLineEdit*>(form.field("text_bag", "embeddings_file"));
+    QCOMPARE(file->placeholderText(), QStringLiteral("none"));
+}
+
+void TestModelForm::cnnShowsTheBlocksItHas()
+{
+    ui::ModelForm form;
+    form.setFamily(QStringLiteral("cnn"));
+    form.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&form));
+    auto shown = [&] {
+        QStringList out;
+        for (int k = 1; k <= 6; ++k)
+            if (form.field("cnn", QStringLiteral("filters_%1").arg(k))->isVisibleTo(&form)) out << QString::number(k);
+        return out.join(QLatin1Char(','));
+    };
+    auto* blocks = qobject_cast<QSpinBox*>(form.field("cnn", "conv_blocks"));
+    QCOMPARE(blocks->value(), 2);
+    QCOMPARE(shown(), QStringLiteral("1,2"));
+    blocks->setValue(4);
+    QCOMPARE(shown(), QStringLiteral("1,2,3,4"));
+    // A filters value of a block that is gone is kept for when it returns.
+    qobject_cast<QSpinBox*>(form.field("cnn", "filters_4"))->setValue(96);
+    blocks->setValue(1);
+    QCOMPARE(shown(), QStringLiteral("1"));
+    blocks->setValue(4);
+    QCOMPARE(form.toJson()["filters_4"], json(96));
+    // Searched: any block may exist.
+    blocks->setValue(2);
+    form.setSearched({QStringLiteral("conv_blocks")});
+    QCOMPARE(shown(), QStringLiteral("1,2,3,4,5,6"));
+    form.setSearched({});
+    QCOMPARE(shown(), QStringLiteral("1,2"));
+    // A loaded config shows its blocks; the block-independent settings stay.
+    train::ModelConfig m;
+    m.family = "cnn";
+    m.set("conv_blocks", 3);
+    form.setConfig(m);
+    QCOMPARE(shown(), QStringLiteral("1,2,3"));
+    for (const char* key : {"filters", "kernel_size", "dense_units", "dropout", "dropout_1", "dropout_2", "batch_norm"})
+        QVERIFY2(form.field("cnn", key)->isVisibleTo(&form), key);
 }
 
 void TestModelForm::screenshots()

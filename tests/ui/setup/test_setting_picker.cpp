@@ -4,12 +4,15 @@
 #include "setup/search_space_editor.h"
 #include "setup/search_space_model.h"
 #include "setup/space_presets.h"
+#include "train/model_family.h"
 #include "train/study_spec.h"
 
 #include <QAbstractItemDelegate>
 #include <QComboBox>
 #include <QTableView>
 #include <QtTest>
+
+#include <memory>
 
 using namespace tw;
 using tw::ui::SearchSpaceModel;
@@ -49,6 +52,8 @@ private Q_SLOTS:
     void pickingFillsTheRow();
     void aSettingNotOfTheListStaysShown();
     void modelFamilyPresetIsTheTalksSearch();
+    void preprocessingSettingsFollowTheData();
+    void textFamiliesHavePresetsOfTheirOwn();
 };
 
 void TestSettingPicker::listsTheFamilysSettings()
@@ -142,6 +147,95 @@ void TestSettingPicker::modelFamilyPresetIsTheTalksSearch()
     for (const auto& p : ui::spacePresets(QStringLiteral("random_forest"))) ids << p.id;
     QVERIFY2(ids.contains(QStringLiteral("max_depth")), qPrintable(ids.join(QStringLiteral(", "))));
     QVERIFY(!ids.contains(QStringLiteral("optimizer")));
+}
+
+void TestSettingPicker::preprocessingSettingsFollowTheData()
+{
+    ui::SearchSpaceEditor editor;
+    using Kind = ui::SearchSpaceEditor::DataKind;
+    QCOMPARE(editor.dataKind(), Kind::Table);
+    QStringList table = keys(editor.settingsToPick());
+    for (const char* k : {"numeric_impute", "categorical_impute", "standardize"}) QVERIFY2(table.contains(QLatin1String(k)), k);
+    for (const QString& k : table) QVERIFY2(!k.startsWith(QLatin1String("text_")), qPrintable(k));
+    // Text data: the tokenizer's settings, not the table's.
+    editor.setDataKind(Kind::Text);
+    editor.setFamily(QStringLiteral("text_cnn"), false);
+    const QStringList text = keys(editor.settingsToPick());
+    for (const char* k : {"text_ngrams", "text_max_length", "text_max_vocab", "text_min_count", "text_lowercase",
+                          "text_punctuation", "filters", "learning_rate"})
+        QVERIFY2(text.contains(QLatin1String(k)), k);
+    for (const char* k : {"numeric_impute", "categorical_impute", "standardize"}) QVERIFY2(!text.contains(QLatin1String(k)), k);
+    // A built-in set is not preprocessed.
+    editor.setDataKind(Kind::BuiltIn);
+    editor.setFamily(QStringLiteral("mlp"), false);
+    const QStringList builtin = keys(editor.settingsToPick());
+    for (const auto& p : train::preprocessingSettings())
+        QVERIFY2(!builtin.contains(QString::fromStdString(p.key)), p.key.c_str());
+    QVERIFY(builtin.contains(QStringLiteral("units")));
+    // The Setting column offers the same list.
+    SearchSpaceModel::Row row;
+    row.name = QStringLiteral("ngram_length");
+    row.type = QStringLiteral("int");
+    row.low = QStringLiteral("0");
+    row.high = QStringLiteral("3");
+    const int r = editor.model()->appendRow(row);
+    editor.setDataKind(Kind::Text);
+    QTableView* view = editor.view();
+    const QModelIndex index = editor.model()->index(r, SearchSpaceModel::SettingColumn);
+    QAbstractItemDelegate* delegate = view->itemDelegateForColumn(SearchSpaceModel::SettingColumn);
+    std::unique_ptr<QComboBox> combo(qobject_cast<QComboBox*>(delegate->createEditor(view->viewport(), {}, index)));
+    QVERIFY(combo && combo->findData(QStringLiteral("text_ngrams")) >= 0);
+    QVERIFY(combo->findData(QStringLiteral("standardize")) < 0);
+}
+
+void TestSettingPicker::textFamiliesHavePresetsOfTheirOwn()
+{
+    for (const char* family : {"text_bag", "text_cnn", "text_transformer"}) {
+        QStringList ids;
+        for (const auto& p : ui::spacePresets(QString::fromLatin1(family))) ids << p.id;
+        const QString all = ids.join(QStringLiteral(", "));
+        QCOMPARE(ids.front(), QStringLiteral("space:") + QString::fromLatin1(family));
+        // Its own settings (free text and derived ones aside), the training's, the tokenizer's.
+        const train::ModelFamily& f = train::modelFamily(family);
+        for (const auto& s : f.settings())
+            if (s.type != train::SettingType::Text && !s.defaultValue.is_null())
+                QVERIFY2(ids.contains(QString::fromStdString(s.key)), qPrintable(QString::fromStdString(s.key) + ": " + all));
+        for (const char* k : {"learning_rate", "optimizer", "weight_decay", "warmup_ratio", "class_weight_1", "text_ngrams",
+                              "text_max_length", "text_max_vocab", "text_lowercase"})
+            QVERIFY2(ids.contains(QLatin1String(k)), qPrintable(QLatin1String(k) + QStringLiteral(": ") + all));
+        // Not the MLP's, nor a table's.
+        for (const char* k : {"space:mlp", "activation", "numeric_impute", "categorical_impute", "standardize",
+                              "space:model_family", "embeddings_file", "kernel_sizes"})
+            QVERIFY2(!ids.contains(QLatin1String(k)), qPrintable(QLatin1String(k) + QStringLiteral(": ") + all));
+
+        // Every preset at once: a valid space, valid in a spec of the family, every parameter used.
+        ui::SearchSpaceEditor editor;
+        editor.setFamily(QString::fromLatin1(family), false);
+        editor.setDataKind(ui::SearchSpaceEditor::DataKind::Text);
+        for (const QString& id : ids) QVERIFY2(editor.applyPreset(id) > 0 || id.startsWith(QLatin1String("space:")) ||
+                                                   editor.model()->indexOf(id) >= 0,
+                                               qPrintable(id));
+        QVERIFY2(!editor.model()->hasCellErrors(), qPrintable(editor.model()->firstCellError()));
+        nlohmann::json spec = {{"dataset", {{"builtin", "moons"}}}, {"model", {{"family", family}}}};
+        spec["search_space"] = editor.model()->specJson();
+        spec["budget"] = {{"trials", 100}}; // more than the initial quasi-random design of all of them
+        const auto loaded = train::StudySpec::fromJson(spec);
+        const auto warnings = loaded.warnings();
+        QVERIFY2(warnings.empty(), warnings.empty() ? "" : warnings.front().message.c_str());
+    }
+    // The typical spaces.
+    auto typical = [](const char* family) {
+        QStringList names;
+        for (const auto& p : ui::spacePreset(QString::fromLatin1(family), QStringLiteral("space:") + family).params)
+            names << QString::fromStdString(space::nameOf(p));
+        return names.join(QStringLiteral(", "));
+    };
+    QCOMPARE(typical("text_bag"), QStringLiteral("learning_rate, embedding_dim, hidden_layers, units, dropout"));
+    QCOMPARE(typical("text_cnn"), QStringLiteral("learning_rate, embedding_dim, filters, dropout"));
+    QCOMPARE(typical("text_transformer"), QStringLiteral("learning_rate, model_dim, heads, layers, dropout"));
+    // A transformer's heads always divide its width.
+    const auto heads = ui::spacePreset(QStringLiteral("text_transformer"), QStringLiteral("heads")).params.front();
+    QCOMPARE(space::typeName(heads), std::string("categorical"));
 }
 
 QTEST_MAIN(TestSettingPicker)

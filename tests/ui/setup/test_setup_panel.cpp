@@ -1,6 +1,9 @@
 // The setup panel: spec round trips, validity with reasons, the data preview
 // (CSV types and missing counts, errors naming file and line, class balance
-// and split sizes), spec files, read-only mode, drops and screenshots.
+// and split sizes), spec files, read-only mode, drops, studies clicked
+// together from the forms (the Hydra talk's Titanic search, the Ax
+// notebook's text study) and screenshots.
+#include "core/fortunes_data.h"
 #include "data/csv.h"
 #include "data/idx.h"
 #include "setup/data_preview_model.h"
@@ -8,13 +11,19 @@
 #include "setup/search_space_editor.h"
 #include "setup/search_space_model.h"
 #include "setup/setup_panel.h"
+#include "setup/training_form.h"
+#include "study/study.h"
+#include "train/tune.h"
 
+#include <QAbstractItemDelegate>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -22,6 +31,7 @@
 #include <QStandardItemModel>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 #include <filesystem>
@@ -52,6 +62,33 @@ QStringList balance(SetupPanel& p)
 }
 
 QString label(SetupPanel& p, const char* name) { return p.findChild<QLabel*>(name)->text(); }
+
+/// Shows one section of the panel and saves it as <build>/screenshots/<name>.png.
+bool shoot(SetupPanel& panel, SetupPanel::Section section, const QString& name)
+{
+    panel.showSection(section);
+    QApplication::processEvents();
+    return QDir().mkpath(TW_BUILD_DIR "/screenshots") &&
+           panel.grab().save(QStringLiteral(TW_BUILD_DIR "/screenshots/%1.png").arg(name));
+}
+
+/// Picks `name` in row `row`'s name cell through the table's delegate, as a
+/// click in the picker would; false when the picker does not offer it.
+bool pickName(ui::SearchSpaceEditor& editor, int row, const QString& name)
+{
+    QTableView* view = editor.view();
+    const QModelIndex index = editor.model()->index(row, SearchSpaceModel::NameColumn);
+    QAbstractItemDelegate* delegate = view->itemDelegateForColumn(SearchSpaceModel::NameColumn);
+    std::unique_ptr<QWidget> w(delegate->createEditor(view->viewport(), QStyleOptionViewItem(), index));
+    auto* combo = qobject_cast<QComboBox*>(w.get());
+    if (!combo) return false;
+    delegate->setEditorData(combo, index);
+    const int i = combo->findData(name);
+    if (i < 0) return false;
+    combo->setCurrentIndex(i);
+    delegate->setModelData(combo, editor.model(), index);
+    return true;
+}
 
 } // namespace
 
@@ -178,6 +215,8 @@ private Q_SLOTS:
         auto* preview = panel.datasetPage()->previewModel();
         QCOMPARE(preview->rowCount(), 4000);
         QCOMPARE(preview->columnCount(), 3); // x, y, class
+        // Built-in data are not preprocessed: the picker offers no preprocessing.
+        QVERIFY(panel.searchSpaceEditor()->dataKind() == ui::SearchSpaceEditor::DataKind::BuiltIn);
 
         // Imbalanced: split shares apply; choosing it sets F1 of class 1.
         panel.datasetPage()->chooseBuiltin("imbalanced");
@@ -210,6 +249,7 @@ private Q_SLOTS:
         QVERIFY2(panel.isValid(), qPrintable(panel.invalidReason()));
         QCOMPARE(panel.spec().dataset.csv, QFileInfo(csv).absoluteFilePath().toStdString());
         QCOMPARE(panel.spec().model.family, std::string("mlp"));
+        QVERIFY(panel.searchSpaceEditor()->dataKind() == ui::SearchSpaceEditor::DataKind::Table);
 
         // Saved next to the data: the path is relative; loading resolves it again.
         const QString specPath = dir.filePath("study.json");
@@ -333,6 +373,142 @@ private Q_SLOTS:
         QVERIFY(panel.grab().save(TW_BUILD_DIR "/screenshots/setup_model_family_model.png"));
     }
 
+    void axTextStudyFromTheForms()
+    {
+        // The Ax notebook's text study, clicked together: a two-class text
+        // CSV (Debian's fortunes, startrek against food), a text family, the
+        // notebook's parameters picked by name (learning rate on a log scale,
+        // weight decay, warm-up, epochs, one weight per class), the F1 of
+        // the positive class as the objective.
+        TW_FORTUNES_OR_SKIP(fortunes::kTwoClass);
+        QTemporaryDir dir;
+        const QString csv = QString::fromStdString(fortunes::writeCsv(dir.path().toStdString(), "quotes.csv", fortunes::kTwoClass));
+        SetupPanel panel;
+        panel.resize(1280, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.datasetPage()->openCsv(csv);
+        QVERIFY2(panel.datasetPage()->dataError().isEmpty(), qPrintable(panel.datasetPage()->dataError()));
+        QCOMPARE(panel.findChild<QComboBox*>("targetCombo")->currentText(), QStringLiteral("label"));
+        QCOMPARE(panel.datasetPage()->previewModel()->headerData(0, Qt::Horizontal).toString(), QStringLiteral("text\ntext"));
+        QVERIFY(panel.datasetPage()->isText());
+        QVERIFY(panel.searchSpaceEditor()->dataKind() == ui::SearchSpaceEditor::DataKind::Text);
+        QCOMPARE(balance(panel), QStringList({"food=198", "startrek=227"}));
+        // The study is named after the file, no longer after the spirals it replaced.
+        QCOMPARE(panel.findChild<QLineEdit*>("studyNameEdit")->text(), QStringLiteral("quotes"));
+        QVERIFY(shoot(panel, SetupPanel::DataSection, "setup_ax_text_data"));
+
+        // Only the text families take the data.
+        auto* family = panel.findChild<QComboBox*>("modelFamily");
+        auto* items = qobject_cast<QStandardItemModel*>(family->model());
+        QVERIFY(items && items->item(family->findText(QStringLiteral("text_bag")))->isEnabled());
+        QVERIFY(!items->item(family->findText(QStringLiteral("random_forest")))->isEnabled());
+        family->setCurrentIndex(family->findText(QStringLiteral("text_bag")));
+        QCOMPARE(panel.trainingForm()->family(), QStringLiteral("text_bag"));
+        auto* optimizer = panel.findChild<QComboBox*>("optimizerCombo");
+        QVERIFY(optimizer->isEnabled());
+        optimizer->setCurrentText(QStringLiteral("adamw"));
+
+        // The parameters, each added with the Add button and named with the picker.
+        ui::SearchSpaceEditor* editor = panel.searchSpaceEditor();
+        SearchSpaceModel* m = panel.searchSpaceModel();
+        while (m->rowCount() > 0) m->removeRows(0, 1);
+        struct Wanted {
+            const char* name;
+            const char* low; // "" keeps the picker's range
+            const char* high;
+        };
+        const Wanted wanted[] = {{"learning_rate", "", ""},      {"weight_decay", "0.005", "0.5"},
+                                 {"warmup_ratio", "0", "0.8"},   {"epochs", "1", "3"},
+                                 {"class_weight_0", "0.6", "1"}, {"class_weight_1", "1", "3.5"}};
+        auto* add = panel.findChild<QPushButton*>("addParameterButton");
+        for (const Wanted& w : wanted) {
+            QTest::mouseClick(add, Qt::LeftButton);
+            const int r = m->rowCount() - 1;
+            QVERIFY2(pickName(*editor, r, QString::fromLatin1(w.name)), w.name);
+            QCOMPARE(m->row(r).name, QString::fromLatin1(w.name));
+            if (*w.low) QVERIFY(m->setData(m->index(r, SearchSpaceModel::LowColumn), QString::fromLatin1(w.low)));
+            if (*w.high) QVERIFY(m->setData(m->index(r, SearchSpaceModel::HighColumn), QString::fromLatin1(w.high)));
+            QVERIFY2(!m->hasCellErrors(), qPrintable(m->firstCellError()));
+        }
+        // The notebook's log scales: the learning rate, the weight decay and the class weights.
+        for (const char* name : {"weight_decay", "class_weight_0", "class_weight_1"})
+            QVERIFY(m->setData(m->index(m->indexOf(QString::fromLatin1(name)), SearchSpaceModel::LogColumn), Qt::Checked,
+                               Qt::CheckStateRole));
+        QVERIFY(shoot(panel, SetupPanel::SearchSpaceSection, "setup_ax_text_space"));
+        // The Presets menu offers text_bag's own presets, not an MLP's.
+        QMenu* presets = panel.findChild<QToolButton*>("presetsButton")->menu();
+        QVERIFY(presets->findChild<QAction*>("preset_space:text_bag"));
+        QVERIFY(presets->findChild<QAction*>("preset_text_ngrams"));
+        QVERIFY(!presets->findChild<QAction*>("preset_space:mlp"));
+        QVERIFY(!presets->findChild<QAction*>("preset_activation"));
+        presets->popup(panel.mapToGlobal(QPoint(10, 60)));
+        QVERIFY(QTest::qWaitForWindowExposed(presets));
+        QVERIFY(presets->grab().save(TW_BUILD_DIR "/screenshots/setup_ax_text_presets.png"));
+        presets->hide();
+        // An int's step does not apply: its dash sits in the middle as the others' do.
+        QCOMPARE(m->data(m->index(m->indexOf("epochs"), SearchSpaceModel::StepColumn), Qt::TextAlignmentRole).toInt(),
+                 int(Qt::AlignCenter));
+
+        // The objective: F1 of the positive class.
+        auto* metric = panel.findChild<QComboBox*>("metricCombo");
+        metric->setCurrentIndex(metric->findData("f1"));
+        panel.findChild<QComboBox*>("positiveClassCombo")->setCurrentText(QStringLiteral("startrek"));
+        QCOMPARE(metric->currentText(), QStringLiteral("F1 (class 'startrek')"));
+        // Searched settings in blue italics, and only those: the weights of
+        // the classes override the fixed class weights; the units the first
+        // space searched are fixed again.
+        auto italic = [&](const char* name) {
+            auto* w = panel.findChild<QWidget*>(name);
+            auto* edit = w ? w->findChild<QLineEdit*>() : nullptr;
+            return edit && edit->font().italic();
+        };
+        QVERIFY(italic("epochsSpin"));
+        QVERIFY(italic("classWeightsCombo"));
+        QVERIFY(!italic("text_bag.units"));
+        QVERIFY(!italic("text_bag.hidden_layers"));
+        QVERIFY(!italic("batchSizeSpin"));
+        QVERIFY(shoot(panel, SetupPanel::ModelSection, "setup_ax_text_model"));
+        QVERIFY(shoot(panel, SetupPanel::OptimizationSection, "setup_ax_text_optimization"));
+
+        QVERIFY2(panel.isValid(), qPrintable(panel.invalidReason()));
+        const train::StudySpec spec = panel.spec();
+        QCOMPARE(spec.name, std::string("quotes"));
+        QCOMPARE(spec.model.family, std::string("text_bag"));
+        QCOMPARE(spec.training.optimizer, std::string("adamw"));
+        QCOMPARE(spec.dataset.target, std::string("label"));
+        QCOMPARE(spec.objective.metric, std::string("f1"));
+        QCOMPARE(spec.objective.positiveClass, std::string("startrek"));
+        QVERIFY(spec.objective.direction == study::Direction::Maximize);
+        QCOMPARE(spec.space.size(), size_t(6));
+        for (const Wanted& w : wanted) QVERIFY2(spec.space.indexOf(w.name) >= 0, w.name);
+        const auto& lr = std::get<space::FloatParam>(spec.space[size_t(spec.space.indexOf("learning_rate"))]);
+        QVERIFY(lr.log && lr.low > 0 && lr.low < lr.high);
+        const auto& decay = std::get<space::FloatParam>(spec.space[size_t(spec.space.indexOf("weight_decay"))]);
+        QVERIFY(decay.log);
+        QCOMPARE(decay.low, 0.005);
+        QCOMPARE(decay.high, 0.5);
+        const auto& epochs = std::get<space::IntParam>(spec.space[size_t(spec.space.indexOf("epochs"))]);
+        QCOMPARE(epochs.high, 3.0);
+        const auto& w1 = std::get<space::FloatParam>(spec.space[size_t(spec.space.indexOf("class_weight_1"))]);
+        QVERIFY(w1.log);
+        QCOMPARE(w1.high, 3.5);
+        QVERIFY(spec.warnings().empty());
+        QVERIFY2(label(panel, "validityLabel").startsWith(QStringLiteral("✔")), qPrintable(label(panel, "validityLabel")));
+        // What the panel built reads back as the same spec.
+        QCOMPARE(train::StudySpec::fromJson(spec.toJson()).toJson(), spec.toJson());
+
+        // Two short trials of it run.
+        auto st = study::Study::createInMemory(train::studyConfigFor(spec));
+        train::DataSource data(spec);
+        train::Tuner tuner(spec, *st, data);
+        for (int i = 0; i < 2; ++i) {
+            const train::TrialSummary t = tuner.runTrial(nullptr, "cpu");
+            QVERIFY2(t.state == study::TrialState::Complete, t.reason.c_str());
+            QVERIFY(t.value && *t.value >= 0 && *t.value <= 1);
+        }
+    }
+
     void missingDataFileIsAskedFor()
     {
         // titanic.json names data-train-large.csv next to itself, where it is not.
@@ -427,6 +603,11 @@ private Q_SLOTS:
         QApplication::sendEvent(&panel, &drop);
         QCOMPARE(panel.spec().dataset.csv, QFileInfo(csv).absoluteFilePath().toStdString());
         QCOMPARE(panel.spec().dataset.target, std::string("y"));
+        QCOMPARE(panel.spec().name, std::string("drop"));
+        // A name typed by the user stays when other data are opened.
+        panel.findChild<QLineEdit*>("studyNameEdit")->setText("mine");
+        panel.datasetPage()->openCsv(writeFile(dir, "other.csv", "x,y\n1,a\n2,b\n3,a\n4,b\n"));
+        QCOMPARE(panel.spec().name, std::string("mine"));
     }
 
     void screenshots()

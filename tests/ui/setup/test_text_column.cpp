@@ -4,6 +4,7 @@
 // round trip through the page. Screenshot: build/screenshots/text_column_preview.png.
 #include "setup/data_preview_model.h"
 #include "setup/dataset_page.h"
+#include "setup/search_space_editor.h"
 #include "setup/setup_panel.h"
 
 #include <QDir>
@@ -53,6 +54,14 @@ void TestTextColumn::previewShowsTextColumns()
     auto* preview = page.previewModel();
     QVERIFY2(page.dataError().isEmpty(), qPrintable(page.dataError()));
     QCOMPARE(preview->headerData(0, Qt::Horizontal).toString(), QStringLiteral("text\ntext"));
+    // The search-space picker offers the tokenizer's settings for text data only.
+    auto picks = [&] {
+        QStringList out;
+        for (const auto& s : panel.searchSpaceEditor()->settingsToPick()) out << QString::fromStdString(s.key);
+        return out;
+    };
+    QVERIFY(picks().contains(QStringLiteral("text_max_length")));
+    QVERIFY(!picks().contains(QStringLiteral("numeric_impute")));
     QVERIFY(preview->headerData(0, Qt::Horizontal, Qt::ToolTipRole).toString().contains("free text"));
     const QString shown = preview->data(preview->index(0, 0)).toString();
     QVERIFY2(!shown.contains(QLatin1Char('\n')) && shown.endsWith(QStringLiteral("second line")), qPrintable(shown));
@@ -64,6 +73,8 @@ void TestTextColumn::previewShowsTextColumns()
     types->setText(QStringLiteral("text=categorical"));
     Q_EMIT types->editingFinished();
     QCOMPARE(preview->headerData(0, Qt::Horizontal).toString(), QStringLiteral("text\ncategorical"));
+    QVERIFY(!picks().contains(QStringLiteral("text_max_length")));
+    QVERIFY(picks().contains(QStringLiteral("numeric_impute")));
     types->setText(QStringLiteral("text=text"));
     Q_EMIT types->editingFinished();
     QCOMPARE(preview->headerData(0, Qt::Horizontal).toString(), QStringLiteral("text\ntext"));
