@@ -123,8 +123,9 @@ fixed at the best trial's values unless --fix says otherwise.
 
   --x P, --y Q          the two parameters
   --out OUT             OUT.csv: rows "x,y,mean,se" after '#' comment lines (a GP
-                        study past its initial trials adds "acquisition": that of
-                        the model that chooses the next trial);
+                        study past its initial trials adds "acquisition,p_feasible":
+                        the acquisition of the model that chooses the next trial
+                        and the probability that a trial there completes);
                         OUT.svg, OUT.png, OUT.pdf: the contour plots of the mean and
                         standard error with the observed trials (drawn by tw-plot)
   --resolution R        points per axis (default 50)

@@ -227,8 +227,10 @@ void addAcquisition(Grid2D& g, const space::SearchSpace& space, const sampler::A
     const auto nx = Eigen::Index(g.x.values.size()), ny = Eigen::Index(g.y.values.size());
     Eigen::MatrixXd units(Eigen::Index(g.points.size()), space.encodedDim());
     for (size_t i = 0; i < g.points.size(); ++i) units.row(Eigen::Index(i)) = space.toUnit(g.points[i]).transpose();
-    Eigen::VectorXd a = model.acquisition(units);
-    g.acquisition = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(a.data(), ny, nx);
+    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    Eigen::VectorXd a = model.acquisition(units), f = model.feasibility(units);
+    g.acquisition = Eigen::Map<RowMajor>(a.data(), ny, nx);
+    g.feasible = Eigen::Map<RowMajor>(f.data(), ny, nx);
 }
 
 void writeContourCsv(const Grid2D& g, const std::string& path, const std::string& studyName)
@@ -238,8 +240,8 @@ void writeContourCsv(const Grid2D& g, const std::string& path, const std::string
     out << std::setprecision(10);
     out << "# contour of the GP posterior of study " << studyName << " (" << g.observations << " observations)\n";
     out << "# fixed: " << g.fixedJson.dump() << "\n";
-    const bool acq = g.acquisition.size() == g.mean.size() && g.acquisition.size() > 0;
-    out << (acq ? "x,y,mean,se,acquisition\n" : "x,y,mean,se\n");
+    const bool acq = g.acquisition.size() == g.mean.size() && g.feasible.size() == g.mean.size() && g.mean.size() > 0;
+    out << (acq ? "x,y,mean,se,acquisition,p_feasible\n" : "x,y,mean,se\n");
     auto label = [](const Axis& a, size_t k) {
         if (!a.categorical) {
             std::ostringstream os;
@@ -255,7 +257,9 @@ void writeContourCsv(const Grid2D& g, const std::string& path, const std::string
         {
             out << label(g.x, c) << ',' << label(g.y, r) << ',' << g.mean(Eigen::Index(r), Eigen::Index(c)) << ','
                 << g.se(Eigen::Index(r), Eigen::Index(c));
-            if (acq) out << ',' << g.acquisition(Eigen::Index(r), Eigen::Index(c));
+            if (acq)
+                out << ',' << g.acquisition(Eigen::Index(r), Eigen::Index(c)) << ','
+                    << g.feasible(Eigen::Index(r), Eigen::Index(c));
             out << '\n';
         }
     if (!out) throw IoError("cannot write " + path);

@@ -29,6 +29,7 @@ struct Grid2D {
     /// The acquisition of the model that chooses the next trial
     /// (sampler::AcquisitionModel), same layout; empty unless addAcquisition ran.
     Eigen::MatrixXd acquisition;
+    Eigen::MatrixXd feasible;         // P(a trial there completes), same layout; with acquisition
     std::vector<std::vector<double>> points; // each grid point's parameter values, row after row
     std::vector<double> fixed;        // every parameter's value (x and y entries are placeholders)
     nlohmann::json fixedJson;         // the other parameters only, by name
@@ -81,10 +82,10 @@ Grid2D contour(const gp::Surrogate& surrogate, const std::string& x, const std::
 Slice slice(const gp::Surrogate& surrogate, const std::string& x,
             const std::vector<double>& fixed, int resolution = 50);
 
-/// Fills g.acquisition from the model that chooses the next trial.
+/// Fills g.acquisition and g.feasible from the model that chooses the next trial.
 void addAcquisition(Grid2D& g, const space::SearchSpace& space, const sampler::AcquisitionModel& model);
 
-/// Writes "x,y,mean,se" rows (",acquisition" too when the grid has it), preceded by '#' comment lines giving the study,
+/// Writes "x,y,mean,se" rows (",acquisition,p_feasible" too when the grid has them), preceded by '#' comment lines giving the study,
 /// the number of observations and the fixed values.
 void writeContourCsv(const Grid2D& grid, const std::string& path, const std::string& studyName);
 

@@ -41,6 +41,14 @@ public:
     /// coordinates (for the sampler's local refinement).
     double acquisitionWithGradient(const Eigen::VectorXd& unit, Eigen::VectorXd& gradient) const;
 
+    /// The probability that a trial at these points (rows of the unit cube)
+    /// completes rather than fails: a Bernoulli surrogate of the outcomes
+    /// (failed = 1; complete and pruned = 0), weighted by the kernel over a
+    /// neighbourhood of 0.1 sqrt(D) of the cube, its prior the study's overall failure rate
+    /// (Laplace-smoothed) worth one observation. Trials stopped by the user
+    /// or abandoned say nothing and are left out.
+    Eigen::VectorXd feasibility(const Eigen::MatrixXd& units) const;
+
     /// The same posterior as a gp::Surrogate (contour and slice grids,
     /// importance, the window's views).
     const gp::Surrogate& surrogate() const { return *_view; }
@@ -68,6 +76,7 @@ private:
     double _best = 0;             // the incumbent, minimized and warped
     int _pending = 0, _failed = 0;
     std::optional<gp::Surrogate> _view; // _fit with the warp and the direction undone
+    Eigen::MatrixXd _failedX;           // the failed trials' points
 };
 
 /// The posterior every view of a study shows: the model the GP sampler

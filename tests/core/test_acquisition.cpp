@@ -25,6 +25,7 @@ private Q_SLOTS:
     void warpIsUndoneExactly();
     void theModelIsTheOneThatChooses_data();
     void theModelIsTheOneThatChooses();
+    void feasibilityLearnsAFailingCorner();
 };
 
 void TestAcquisition::erfcxAgreesWithDefinition()
@@ -185,6 +186,52 @@ void TestAcquisition::theModelIsTheOneThatChooses()
     const Eigen::VectorXd a = model->acquisition(grid);
     QVERIFY2(chosen >= a.maxCoeff() - 1e-6 * (1 + std::abs(a.maxCoeff())),
              (std::to_string(chosen) + " < grid max " + std::to_string(a.maxCoeff())).c_str());
+}
+
+void TestAcquisition::feasibilityLearnsAFailingCorner()
+{
+    using namespace tw;
+    study::StudyConfig c;
+    c.name = "corner";
+    c.space = space::SearchSpace::fromJson(nlohmann::json::parse(
+        R"({"parameters": [{"name": "x", "type": "float", "low": 0, "high": 1},
+                           {"name": "y", "type": "float", "low": 0, "high": 1}]})"));
+    c.sampler.seed = 1;
+    c.sampler.initialTrials = 12;
+    auto st = study::Study::createInMemory(c);
+    int failedInCorner = 0;
+    for (int i = 0; i < 24; ++i) {
+        const auto t = st->ask();
+        if (t.params[0] > 0.5 && t.params[1] > 0.5) {
+            st->tell(t.number, study::Outcome::failed("loss became nan"));
+            ++failedInCorner;
+        } else {
+            st->tell(t.number, study::Outcome::complete(t.params[0] + t.params[1]));
+        }
+    }
+    QVERIFY(failedInCorner >= 3);
+    const auto trials = st->trials();
+    const auto model = sampler::AcquisitionModel::build({c.space, c.direction, trials}, c.sampler, int(trials.size()));
+    QVERIFY(model.has_value());
+    // Where trials failed the model expects failure; where they completed, success.
+    double atFailed = 0, atComplete = 0;
+    int nFailed = 0, nComplete = 0;
+    for (const auto& t : trials) {
+        const double p = model->feasibility(c.space.toUnit(t.params).transpose())[0];
+        QVERIFY(p > 0 && p < 1);
+        if (t.state == study::TrialState::Failed) atFailed += p, ++nFailed;
+        else atComplete += p, ++nComplete;
+    }
+    atFailed /= nFailed;
+    atComplete /= nComplete;
+    qInfo("P(feasible): %.3f at failed trials, %.3f at complete ones", atFailed, atComplete);
+    QVERIFY2(atFailed < 0.5 && atComplete > 0.75,
+             ("mean P(feasible) at failed trials " + std::to_string(atFailed) + ", at complete ones " +
+              std::to_string(atComplete))
+                 .c_str());
+    Eigen::MatrixXd far(1, 2);
+    far << 0.05, 0.05; // far from every failure
+    QVERIFY(model->feasibility(far)[0] > 0.8);
 }
 
 QTEST_APPLESS_MAIN(TestAcquisition)
