@@ -134,23 +134,7 @@ TrainResult runGuarded(const data::Dataset& train, Fit&& fit)
 json cardOf(const TrainOptions& o, const data::Dataset& trainFull, const TrainResult& r, const std::string& loss,
             int outputs, const std::vector<double>& classWeights)
 {
-    return json{{"format", "tw-model"},
-                {"version", 1},
-                {"dataset", trainFull.name},
-                {"task", data::toString(trainFull.task)},
-                {"sample_shape", trainFull.sampleShape},
-                {"class_names", trainFull.classNames},
-                {"feature_names", trainFull.featureNames},
-                {"model", o.model.toJson()},
-                {"training", o.training.toJson()},
-                {"loss", loss},
-                {"outputs", outputs},
-                {"class_weight_values", classWeights},
-                {"objective_metric", o.objectiveMetric},
-                {"positive_class", o.positiveClass},
-                {"parameters", r.parameters},
-                {"training_samples", trainFull.size()},
-                {"test_metrics", r.best.toJson()}};
+    return modelCardFields(o, trainFull, r.best, r.parameters, loss, outputs, classWeights);
 }
 
 void writeCard(const std::string& path, const json& card)

@@ -127,8 +127,8 @@ void shuffleInPlace(std::vector<int64_t>& v, std::mt19937_64& rng)
     for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[size_t(rng() % i)]);
 }
 
-json modelCard(const Plan& plan, const TrainOptions& o, const data::Dataset& trainFull, const Metrics& test,
-               int64_t parameters)
+json modelCardFields(const TrainOptions& o, const data::Dataset& trainFull, const Metrics& metrics, int64_t parameters,
+                     const std::string& loss, int outputs, const std::vector<double>& classWeights)
 {
     return json{{"format", "tw-model"},
                 {"version", 1},
@@ -137,18 +137,25 @@ json modelCard(const Plan& plan, const TrainOptions& o, const data::Dataset& tra
                 {"sample_shape", trainFull.sampleShape},
                 {"class_names", trainFull.classNames},
                 {"feature_names", trainFull.featureNames},
-                {"vocabulary_size", int64_t(trainFull.vocabulary.size())},
                 {"model", o.model.toJson()},
                 {"training", o.training.toJson()},
-                {"loss", plan.lossName},
-                {"batch_norm", plan.batchNorm},
-                {"outputs", plan.outputs},
-                {"class_weight_values", plan.classWeights},
+                {"loss", loss},
+                {"outputs", outputs},
+                {"class_weight_values", classWeights},
                 {"objective_metric", o.objectiveMetric},
                 {"positive_class", o.positiveClass},
                 {"parameters", parameters},
                 {"training_samples", trainFull.size()},
-                {"test_metrics", test.toJson()}};
+                {"test_metrics", metrics.toJson()}};
+}
+
+json modelCard(const Plan& plan, const TrainOptions& o, const data::Dataset& trainFull, const Metrics& test,
+               int64_t parameters)
+{
+    json j = modelCardFields(o, trainFull, test, parameters, plan.lossName, plan.outputs, plan.classWeights);
+    j["vocabulary_size"] = int64_t(trainFull.vocabulary.size());
+    j["batch_norm"] = plan.batchNorm;
+    return j;
 }
 
 void markAsTuningModel(json& card, int bestEpoch)

@@ -59,7 +59,13 @@ std::string shapeText(const std::vector<int64_t>& shape);
 /// Fisher-Yates with `rng() % (i + 1)`: the same order on every platform.
 void shuffleInPlace(std::vector<int64_t>& v, std::mt19937_64& rng);
 
-/// What trainAndTest writes next to a saved model.
+/// The fields of every family's model card: format, data, settings, the
+/// training criterion `loss`, `outputs` per sample, class weights, objective,
+/// parameters and the metrics (test_metrics; markAsTuningModel renames them).
+nlohmann::json modelCardFields(const TrainOptions& options, const data::Dataset& trainFull, const Metrics& metrics,
+                               int64_t parameters, const std::string& loss, int outputs,
+                               const std::vector<double>& classWeights);
+/// What trainAndTest writes next to a saved network: modelCardFields and the plan's own.
 nlohmann::json modelCard(const Plan& plan, const TrainOptions& options, const data::Dataset& trainFull,
                          const Metrics& test, int64_t parameters);
 
