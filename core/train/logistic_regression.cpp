@@ -23,13 +23,6 @@ namespace {
 const std::string kPre = "model: ";
 const std::vector<std::string> kKeys{"C", "fit_intercept", "max_iter", "tol"};
 
-std::string numberText(double v)
-{
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return data::formatNumber(v);
-}
-
 [[noreturn]] void typeError(const std::string& key, const char* expected, const json& v)
 {
     throw std::invalid_argument(kPre + "'" + key + "' must be " + expected + " (got " + v.dump() + ")");
@@ -89,9 +82,9 @@ std::vector<double> doublesOf(const json& j, const char* key, size_t size)
 
 void LogisticParams::validate() const
 {
-    require(std::isfinite(c) && c > 0, "C", "be > 0", numberText(c));
+    require(std::isfinite(c) && c > 0, "C", "be > 0", data::formatNumber(c));
     require(maxIter >= 1 && maxIter <= 100000, "max_iter", "be in 1..100000", std::to_string(maxIter));
-    require(std::isfinite(tol) && tol > 0, "tol", "be > 0", numberText(tol));
+    require(std::isfinite(tol) && tol > 0, "tol", "be > 0", data::formatNumber(tol));
 }
 
 json LogisticParams::toJson() const

@@ -23,13 +23,6 @@ const std::vector<std::string> kKeys{"n_estimators",     "max_depth",       "min
                                      "reg_lambda",       "reg_alpha",       "early_stopping_rounds", "seed",
                                      "threads"};
 
-std::string numberText(double v)
-{
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return data::formatNumber(v);
-}
-
 [[noreturn]] void typeError(const std::string& key, const char* expected, const json& v)
 {
     throw std::invalid_argument(kPre + "'" + key + "' must be " + expected + " (got " + v.dump() + ")");
@@ -64,12 +57,12 @@ void requireRange(const std::string& key, int v, int lo, int hi)
 
 void requireFraction(const std::string& key, double v)
 {
-    require(std::isfinite(v) && v > 0 && v <= 1, key, "be in (0, 1]", numberText(v));
+    require(std::isfinite(v) && v > 0 && v <= 1, key, "be in (0, 1]", data::formatNumber(v));
 }
 
 void requireNonNegative(const std::string& key, double v)
 {
-    require(std::isfinite(v) && v >= 0, key, "be >= 0", numberText(v));
+    require(std::isfinite(v) && v >= 0, key, "be >= 0", data::formatNumber(v));
 }
 
 MaxFeatures maxFeaturesValue(const json& v)
@@ -153,10 +146,10 @@ void TreeParams::validate(Ensemble e) const
     require(std::isfinite(minSamplesSplit) && minSamplesSplit >= 0 &&
                 (minSamplesSplit <= 1 || (minSamplesSplit >= 2 && minSamplesSplit == std::floor(minSamplesSplit))),
             "min_samples_split", "be 0 (off), a fraction in (0, 1] or an integer count >= 2",
-            numberText(minSamplesSplit));
+            data::formatNumber(minSamplesSplit));
     if (maxFeatures.rule == MaxFeatures::Rule::Fraction)
         require(std::isfinite(maxFeatures.fraction) && maxFeatures.fraction > 0 && maxFeatures.fraction <= 1,
-                "max_features", "be a fraction in (0, 1], \"sqrt\" or \"log2\"", numberText(maxFeatures.fraction));
+                "max_features", "be a fraction in (0, 1], \"sqrt\" or \"log2\"", data::formatNumber(maxFeatures.fraction));
     requireFraction("learning_rate", learningRate);
     requireFraction("subsample", subsample);
     requireFraction("colsample_bytree", colsampleBytree);

@@ -16,23 +16,12 @@
 
 #include <fstream>
 
+#include "core/ax_notebook.h"
+
 using namespace tw;
 using nlohmann::json;
 
 namespace {
-
-/// The parameter list of the Ax notebook (seeds/ax-xenophobia-bayesian-optimization).
-json notebookParameters()
-{
-    return json::parse(R"([
-        {"name": "lr", "type": "range", "bounds": [1e-6, 8e-5], "log_scale": true, "value_type": "float"},
-        {"name": "weight_decay", "type": "range", "bounds": [0.005, 0.50], "log_scale": true, "value_type": "float"},
-        {"name": "warm_up_ratio", "type": "range", "bounds": [0.0, 0.8], "log_scale": false, "value_type": "float"},
-        {"name": "epochs", "type": "range", "bounds": [1, 6], "value_type": "int"},
-        {"name": "opt_weights_cls0", "type": "range", "bounds": [0.60, 1.0], "log_scale": true, "value_type": "float"},
-        {"name": "opt_weights_cls1", "type": "range", "bounds": [1.0, 3.5], "log_scale": true, "value_type": "float"}
-    ])");
-}
 
 json specWith(const json& space)
 {
@@ -83,15 +72,15 @@ void TestAxFormat::rangeChoiceFixed()
     QCOMPARE(seed.choices.size(), size_t(1));
     QCOMPARE(std::get<double>(seed.choices[0]), 42.0);
     // Also wrapped in {"parameters": [...]}, and through SearchSpace::fromJson.
-    const json wrapped = {{"parameters", notebookParameters()}};
+    const json wrapped = {{"parameters", axNotebookParameters()}};
     QCOMPARE(space::SearchSpace::fromJson(wrapped).size(), size_t(6));
-    QCOMPARE(space::SearchSpace::fromJson(notebookParameters()).toJson(), space::fromAxJson(wrapped).toJson());
+    QCOMPARE(space::SearchSpace::fromJson(axNotebookParameters()).toJson(), space::fromAxJson(wrapped).toJson());
 }
 
 void TestAxFormat::detection()
 {
-    QVERIFY(space::isAxFormat(notebookParameters()));
-    QVERIFY(space::isAxFormat(json{{"parameters", notebookParameters()}}));
+    QVERIFY(space::isAxFormat(axNotebookParameters()));
+    QVERIFY(space::isAxFormat(json{{"parameters", axNotebookParameters()}}));
     QVERIFY(space::isAxFormat(json::parse(R"({"parameters": [{"name": "a", "bounds": [0, 1]}]})")));
     QVERIFY(!space::isAxFormat(json::parse(R"({"parameters": [{"name": "a", "type": "float", "low": 0, "high": 1}]})")));
     QVERIFY(!space::isAxFormat(json::object()));
@@ -135,7 +124,7 @@ void TestAxFormat::loadFile()
     // The window's "Load space" reads a file with SearchSpace::load.
     QTemporaryDir dir;
     const std::string path = dir.filePath("ax_space.json").toStdString();
-    std::ofstream(path) << notebookParameters().dump(2);
+    std::ofstream(path) << axNotebookParameters().dump(2);
     const space::SearchSpace s = space::SearchSpace::load(path);
     QCOMPARE(s.size(), size_t(6));
     QCOMPARE(space::nameOf(s[2]), std::string("warm_up_ratio"));
@@ -164,7 +153,7 @@ void TestAxFormat::aliases()
 
 void TestAxFormat::notebookSpaceInASpec()
 {
-    const train::StudySpec s = train::StudySpec::fromJson(specWith(notebookParameters()), "ax_spec.json");
+    const train::StudySpec s = train::StudySpec::fromJson(specWith(axNotebookParameters()), "ax_spec.json");
     // The parameters keep their own names; each maps onto a setting.
     QCOMPARE(space::nameOf(s.space[0]), std::string("lr"));
     QCOMPARE(s.settingFor("lr"), std::string("learning_rate"));

@@ -19,30 +19,20 @@
 #include <fstream>
 #include <memory>
 
+#include "core/ax_notebook.h"
+
 using namespace tw;
 using nlohmann::json;
 using ui::SearchSpaceModel;
 
 namespace {
 
-json notebookParameters()
-{
-    return json::parse(R"([
-        {"name": "lr", "type": "range", "bounds": [1e-6, 8e-5], "log_scale": true, "value_type": "float"},
-        {"name": "weight_decay", "type": "range", "bounds": [0.005, 0.50], "log_scale": true, "value_type": "float"},
-        {"name": "warm_up_ratio", "type": "range", "bounds": [0.0, 0.8], "log_scale": false, "value_type": "float"},
-        {"name": "epochs", "type": "range", "bounds": [1, 6], "value_type": "int"},
-        {"name": "opt_weights_cls0", "type": "range", "bounds": [0.60, 1.0], "log_scale": true, "value_type": "float"},
-        {"name": "opt_weights_cls1", "type": "range", "bounds": [1.0, 3.5], "log_scale": true, "value_type": "float"}
-    ])");
-}
-
 train::StudySpec notebookSpec()
 {
     return train::StudySpec::fromJson({{"name", "ax"},
                                        {"dataset", {{"builtin", "moons"}}},
                                        {"model", {{"family", "mlp"}}},
-                                       {"search_space", notebookParameters()}});
+                                       {"search_space", axNotebookParameters()}});
 }
 
 QString shown(const SearchSpaceModel* m, const char* parameter)
@@ -251,7 +241,7 @@ void TestParameterSetting::loadedSpaceFileUsesTheAliases()
     // and a changed setting reaches the spec.
     QTemporaryDir dir;
     const QString path = dir.filePath("ax_space.json");
-    std::ofstream(path.toStdString()) << notebookParameters().dump(2);
+    std::ofstream(path.toStdString()) << axNotebookParameters().dump(2);
     ui::SetupPanel panel;
     QString error;
     QVERIFY2(panel.searchSpaceEditor()->loadSpace(path, &error), qPrintable(error));
