@@ -4,7 +4,9 @@
 
 #include "sampler/sampler.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 
@@ -108,6 +110,73 @@ double levy(const std::vector<double>& x)
     return sum;
 }
 
+double sixHumpCamel(const std::vector<double>& x)
+{
+    const double a = x[0], b = x[1];
+    return (4.0 - 2.1 * a * a + a * a * a * a / 3.0) * a * a + a * b + (-4.0 + 4.0 * b * b) * b * b;
+}
+
+double rastrigin(const std::vector<double>& x)
+{
+    double sum = 10.0 * double(x.size());
+    for (double v : x) sum += v * v - 10.0 * std::cos(2.0 * kPi * v);
+    return sum;
+}
+
+double schwefel(const std::vector<double>& x)
+{
+    double sum = 418.9828872724338 * double(x.size());
+    for (double v : x) sum -= v * std::sin(std::sqrt(std::abs(v)));
+    return sum;
+}
+
+double shekel(const std::vector<double>& x)
+{
+    static const double beta[10] = {1, 2, 2, 4, 4, 6, 3, 7, 5, 5};
+    static const double C[4][10] = {{4, 1, 8, 6, 3, 2, 5, 8, 6, 7},
+                                    {4, 1, 8, 6, 7, 9, 3, 1, 2, 3.6},
+                                    {4, 1, 8, 6, 3, 2, 5, 8, 6, 7},
+                                    {4, 1, 8, 6, 7, 9, 3, 1, 2, 3.6}};
+    double sum = 0.0;
+    for (int i = 0; i < 10; ++i) {
+        double inner = 0.1 * beta[i];
+        for (int j = 0; j < 4; ++j) {
+            const double d = x[size_t(j)] - C[j][i];
+            inner += d * d;
+        }
+        sum -= 1.0 / inner;
+    }
+    return sum;
+}
+
+// A validation loss of a network, in a mixed space: learning rate (log),
+// batch size (int, log), layers (int), dropout, and an optimizer
+// (categorical). Each optimizer has its own best learning rate and basin:
+// SGD's is wide and shallow (best 0.29), RMSprop's in between (best 0.27),
+// Adam's narrow and deepest (best 0.25, the global minimum), so at random
+// SGD looks best.
+space::SearchSpace mixedSpace()
+{
+    using space::Choice;
+    return space::SearchSpace(std::vector<space::Param>{
+        space::FloatParam{"lr", 1e-5, 1.0, true, std::nullopt},
+        space::IntParam{"batch_size", 16, 512, true},
+        space::IntParam{"layers", 1, 6, false},
+        space::FloatParam{"dropout", 0.0, 0.8, false, std::nullopt},
+        space::CategoricalParam{"optimizer", {Choice{std::string("sgd")}, Choice{std::string("rmsprop")},
+                                              Choice{std::string("adam")}}}});
+}
+
+double mixedLoss(const std::vector<double>& x)
+{
+    static const double base[3] = {0.29, 0.27, 0.25}, width[3] = {0.02, 0.06, 0.12}, centre[3] = {-1.0, -3.5, -3.0};
+    const int o = std::clamp(int(std::lround(x[4])), 0, 2);
+    const double l = std::log10(x[0]) - centre[o];
+    const double b = std::log2(x[1]) - 6.0;
+    const double layers = x[2] - 3.0, dropout = x[3] - 0.3;
+    return base[o] + width[o] * l * l + 0.004 * b * b + 0.006 * layers * layers + 0.2 * dropout * dropout;
+}
+
 // Three model families with their own parameters (a conditional space):
 // "bowl" (2 params, best 1), "branin" (2 params, rescaled, best 0.5) and
 // "hartmann3" (3 params, shifted, best 0: the global minimum).
@@ -158,6 +227,22 @@ std::vector<TestFunction> makeAll()
     all.push_back({"rosenbrock4", box(4, -5.0, 10.0), 0.0, rosenbrock});
     all.push_back({"levy4", box(4, -10.0, 10.0), 0.0, levy});
     all.push_back({"conditional3", conditionalSpace(), 0.0, conditional3});
+    {
+        std::vector<space::Param> p{space::FloatParam{"x1", -3.0, 3.0, false, std::nullopt},
+                                    space::FloatParam{"x2", -2.0, 2.0, false, std::nullopt}};
+        all.push_back({"sixhump", space::SearchSpace(std::move(p)), -1.031628453489877, sixHumpCamel});
+    }
+    all.push_back({"rastrigin4", box(4, -5.12, 5.12), 0.0, rastrigin});
+    all.push_back({"schwefel4", box(4, -500.0, 500.0), 0.0, schwefel});
+    all.push_back({"shekel4", box(4, 0.0, 10.0), -10.536283726219605, shekel});
+    all.push_back({"ackley10", box(10, -32.768, 32.768), 0.0, ackley});
+    all.push_back({"mixed5", mixedSpace(), 0.25, mixedLoss});
+    // Hartmann3 with a crash region (a trial with x1 > 0.6 and x2 < 0.5
+    // fails: NaN), a fifth of the cube, away from the minimum at (0.114,
+    // 0.556, 0.852) as a diverging learning rate is.
+    all.push_back({"hartmann3_failing", box(3, 0.0, 1.0), -3.86278214782076, [](const std::vector<double>& x) {
+                       return x[0] > 0.6 && x[1] < 0.5 ? std::numeric_limits<double>::quiet_NaN() : hartmann3(x);
+                   }});
     return all;
 }
 

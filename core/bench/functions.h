@@ -14,12 +14,16 @@ namespace tw::bench {
 struct TestFunction {
     std::string name;
     space::SearchSpace space;
-    double optimum; // global minimum value
-    std::function<double(const std::vector<double>&)> f;
+    double optimum; // global minimum value (over the points where f is not NaN)
+    std::function<double(const std::vector<double>&)> f; // NaN: the trial fails
 };
 
 /// "branin", "hartmann3", "hartmann6", "ackley5", "rosenbrock4", "levy4",
-/// "conditional3" (a categorical `family` choosing one of three branches,
+/// "sixhump" (six-hump camel), "rastrigin4", "schwefel4", "shekel4" (m = 10),
+/// "ackley10", "mixed5" (a validation loss over learning rate, batch size,
+/// layers, dropout and a categorical optimizer whose best choice looks worst
+/// at random; best 0.25), "conditional3", "hartmann3_failing" (NaN, a failed trial,
+/// where x1 > 0.6 and x2 < 0.5: a fifth of the cube, away from the minimum) (a categorical `family` choosing one of three branches,
 /// each with its own parameters: bowl (best 1), a rescaled Branin (best 0.5)
 /// and a shifted Hartmann3 (best 0, the global minimum)).
 /// Throws invalid_argument listing the known names.

@@ -1,6 +1,7 @@
 // Samplers: the reproducibility contract, no repeated configurations, failed
 // and pending trials, and the GP sampler's quality on a standard function.
 #include "bench/benchmark.h"
+#include "bench/functions.h"
 #include "sampler/gp_sampler.h"
 #include "sampler/halton.h"
 #include "sampler/sampler.h"
@@ -71,6 +72,9 @@ private Q_SLOTS:
     void maximizeFindsTheMaximum();
     void gpBeatsRandomOnBranin();
     void unknownSamplerIsRejected();
+    void testFunctionsHaveTheirMinimaWhereTheLiteratureSays_data();
+    void testFunctionsHaveTheirMinimaWhereTheLiteratureSays();
+    void noisyBenchmarkScoresTheTrueValues();
 };
 
 void TestSampler::sameSeedSameSuggestions_data()
@@ -260,6 +264,51 @@ void TestSampler::unknownSamplerIsRejected()
     sampler::SamplerConfig c;
     c.name = "tpe";
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sampler::makeSampler(c));
+}
+
+void TestSampler::testFunctionsHaveTheirMinimaWhereTheLiteratureSays_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<std::vector<double>>("minimizer");
+    QTest::newRow("sixhump") << "sixhump" << std::vector<double>{0.0898, -0.7126};
+    QTest::newRow("rastrigin4") << "rastrigin4" << std::vector<double>{0, 0, 0, 0};
+    QTest::newRow("schwefel4") << "schwefel4" << std::vector<double>(4, 420.9687);
+    QTest::newRow("shekel4") << "shekel4" << std::vector<double>{4.00075, 4.00059, 3.99966, 3.99951};
+    QTest::newRow("ackley10") << "ackley10" << std::vector<double>(10, 0.0);
+    QTest::newRow("mixed5") << "mixed5" << std::vector<double>{1e-3, 64, 3, 0.3, 2};
+    QTest::newRow("hartmann3_failing") << "hartmann3_failing" << std::vector<double>{0.114614, 0.555649, 0.852547};
+}
+
+// The value at the published minimizer (Surjanovic & Bingham) is the
+// optimum the benchmark's regret is measured from, and no point of a small
+// design beats it.
+void TestSampler::testFunctionsHaveTheirMinimaWhereTheLiteratureSays()
+{
+    QFETCH(QString, name);
+    QFETCH(std::vector<double>, minimizer);
+    const auto& fn = bench::testFunction(name.toStdString());
+    QVERIFY2(std::abs(fn.f(minimizer) - fn.optimum) < 1e-3 * std::max(1.0, std::abs(fn.optimum)),
+             qPrintable(QString("f at the minimizer %1, optimum %2").arg(fn.f(minimizer)).arg(fn.optimum)));
+    for (const auto& t : bench::quasiRandomHistory(fn, 64, 3))
+        if (t.value && !std::isnan(*t.value)) QVERIFY(*t.value >= fn.optimum - 1e-9);
+}
+
+void TestSampler::noisyBenchmarkScoresTheTrueValues()
+{
+    // Noise in what the sampler is told, none in what is scored: the regret
+    // is the noise-free function's at the evaluated points, never negative.
+    sampler::SamplerConfig rnd;
+    rnd.name = "random";
+    const auto r = bench::runBenchmark("branin", rnd, 20, 3, 0, 5.0);
+    QCOMPARE(r.noiseSd, 5.0);
+    for (double regret : r.regrets) QVERIFY(regret >= 0);
+    const auto clean = bench::runBenchmark("branin", rnd, 20, 3, 0, 0.0);
+    QCOMPARE(r.regrets, clean.regrets); // random search ignores what it is told
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, bench::runBenchmark("branin", rnd, 5, 1, 0, -1.0));
+    // A function that fails somewhere: failures are counted per seed.
+    const auto f = bench::runBenchmark("hartmann3_failing", rnd, 40, 2);
+    QCOMPARE(f.failed.size(), size_t(2));
+    QVERIFY(f.failed[0] > 0 && f.failed[0] < 40);
 }
 
 QTEST_APPLESS_MAIN(TestSampler)
