@@ -67,6 +67,9 @@ public:
 
     /// Posterior mean and variance (of the latent function, original units).
     void predict(const Eigen::MatrixXd& Xs, Eigen::VectorXd& mean, Eigen::VectorXd& var) const;
+    /// Posterior mean and full covariance of the latent function at Xs
+    /// (original units).
+    void predictCovariance(const Eigen::MatrixXd& Xs, Eigen::VectorXd& mean, Eigen::MatrixXd& cov) const;
     /// Same at one point, with gradients with respect to the input.
     void predictWithGradient(const Eigen::VectorXd& x, double& mean, double& var,
                              Eigen::VectorXd& dmean, Eigen::VectorXd& dvar) const;
