@@ -220,7 +220,7 @@ int cmdSlice(Context& ctx)
 int cmdBench(Context& ctx)
 {
     Args a = parseArgs(ctx, {{"function"}, {"trials"}, {"seeds"}, {"first-seed"}, {"sampler"},
-                             {"acquisition"}, {"ucb-beta"}, {"kernel"}, {"initial"}, {"traces", false}});
+                             {"acquisition"}, {"ucb-beta"}, {"kernel"}, {"initial"}, {"noise"}, {"traces", false}});
     if (a.help())
         return 0;
     const std::string function = a.required("function");
@@ -239,8 +239,9 @@ int cmdBench(Context& ctx)
     if (config.name != "gp" && config.name != "random" && config.name != "qmc")
         throw usageError(expected("sampler", "gp|random|qmc", config.name));
     config.acquisition = a.get("acquisition").value_or("logei");
-    if (config.acquisition != "logei" && config.acquisition != "ucb")
-        throw usageError(expected("acquisition", "logei|ucb", config.acquisition));
+    const auto& acquisitions = sampler::acquisitionNames();
+    if (std::find(acquisitions.begin(), acquisitions.end(), config.acquisition) == acquisitions.end())
+        throw usageError(expected("acquisition", "logei|lognei|ucb", config.acquisition));
     config.ucbBeta = a.positiveNumber("ucb-beta", config.ucbBeta);
     config.kernel = a.get("kernel").value_or("matern52");
     if (config.kernel != "matern52" && config.kernel != "rbf")
@@ -248,13 +249,14 @@ int cmdBench(Context& ctx)
     config.initialTrials = a.integer("initial", -1, 0);
     config.validate();
 
-    bench::BenchmarkResult result = bench::runBenchmark(function, config, trials, seeds, firstSeed);
+    const double noise = a.positiveNumber("noise", 0.0);
+    bench::BenchmarkResult result = bench::runBenchmark(function, config, trials, seeds, firstSeed, noise);
     if (!a.has("traces"))
         result.traces.clear();
     nlohmann::json j = result.toJson();
     j["acquisition"] = config.name == "gp" ? nlohmann::json(config.acquisition) : nlohmann::json();
     ordered_json o;
-    for (const char* key : {"function", "sampler", "acquisition", "trials", "seeds"})
+    for (const char* key : {"function", "sampler", "acquisition", "trials", "seeds", "noise"})
         if (j.contains(key))
             o[key] = ordered_json(j[key]);
     for (const auto& [k, v] : j.items())

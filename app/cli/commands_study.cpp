@@ -1,6 +1,7 @@
 // tw create / ask / tell / best / trials.
 #include "cli/commands.h"
 
+#include "sampler/acquisition_model.h"
 #include "sampler/sampler_config.h"
 #include "space/search_space.h"
 #include "study/model_store.h"
@@ -47,7 +48,7 @@ int cmdCreate(Context& ctx)
     config.sampler.name = oneOf(a, "sampler", {"gp", "random", "qmc"}, "gp");
     config.sampler.seed = a.seed("seed", 0);
     config.sampler.initialTrials = a.integer("initial", -1, 0);
-    config.sampler.acquisition = oneOf(a, "acquisition", {"logei", "ucb"}, "logei");
+    config.sampler.acquisition = oneOf(a, "acquisition", sampler::acquisitionNames(), "logei");
     config.sampler.ucbBeta = a.positiveNumber("ucb-beta", config.sampler.ucbBeta);
     config.sampler.kernel = oneOf(a, "kernel", {"matern52", "rbf"}, "matern52");
     config.name = a.get("name").value_or(std::filesystem::path(path).stem().string());
@@ -145,6 +146,10 @@ int cmdBest(Context& ctx)
     ordered_json out = bestJson(study->space(), *best);
     const study::ModelStore models(study::modelFolderFor(path), 1);
     if (models.has(best->number)) out["model"] = models.modelPath(best->number);
+    const auto trials = study->trials();
+    if (const auto surrogate = sampler::studySurrogate(study->space(), study->direction(), study->config().sampler, trials))
+        if (const auto mb = sampler::modelBest(*surrogate, study->direction(), trials))
+            out["model_best"] = ordered_json{{"number", mb->number}, {"value", mb->value}, {"mean", mb->mean}, {"se", mb->se}};
     printLine(ctx.out, out);
     return 0;
 }

@@ -95,7 +95,10 @@ running commands are killed and their trials fail with "interrupted").
 const char* const kBest = R"(usage: tw best --study FILE
 
 prints {"number": N, "value": V, "params": {...}} of the best completed trial;
-fails when no trial is complete.
+fails when no trial is complete. With two or more observations it adds
+"model_best": {"number", "value", "mean", "se"}: the completed trial whose
+GP posterior mean is best (the sampler's own model), the recommendation to
+trust on a noisy objective, where the best observed value is often luck.
 )";
 
 const char* const kTrials = R"(usage: tw trials --study FILE
@@ -211,7 +214,10 @@ Runs a sampler on a synthetic test function (minimized, in memory) for
 several seeds and prints the regret and the ask() latency.
 
   --function F      branin, hartmann3, hartmann6, ackley5, rosenbrock4, levy4,
-                    conditional3
+                    sixhump, rastrigin4, schwefel4, shekel4, ackley10,
+                    mixed5, conditional3, hartmann3_failing
+  --noise SD        tell f(x) plus Gaussian noise of this sd; best values
+                    and regrets stay those of the noise-free f
   --trials N        trials per seed
   --seeds K         number of seeds (default 5)
   --first-seed S    seeds are S .. S+K-1 (default 0)

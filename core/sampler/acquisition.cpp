@@ -1,6 +1,8 @@
 #include "sampler/acquisition.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace tw::sampler::acq {
@@ -82,6 +84,27 @@ Value logExpectedImprovement(double mean, double sd, double best)
     v.dMean = -g / sd;
     v.dSd = (1.0 - g * z) / sd;
     return v;
+}
+
+Value logNoisyExpectedImprovement(double mean, double sd, const std::vector<double>& bests)
+{
+    if (bests.size() == 1) return logExpectedImprovement(mean, sd, bests[0]);
+    std::vector<Value> v;
+    v.reserve(bests.size());
+    double top = -std::numeric_limits<double>::infinity();
+    for (double b : bests) {
+        v.push_back(logExpectedImprovement(mean, sd, b));
+        top = std::max(top, v.back().value);
+    }
+    // log (1/S) sum exp(l_s); its derivatives are the softmax-weighted ones.
+    double sum = 0.0, dMean = 0.0, dSd = 0.0;
+    for (const Value& x : v) {
+        const double w = std::exp(x.value - top);
+        sum += w;
+        dMean += w * x.dMean;
+        dSd += w * x.dSd;
+    }
+    return {top + std::log(sum / double(v.size())), dMean / sum, dSd / sum};
 }
 
 double expectedImprovement(double mean, double sd, double best)

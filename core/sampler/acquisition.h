@@ -1,6 +1,8 @@
 #pragma once
 // Acquisition functions for minimization, with their derivatives with respect
 // to the posterior mean and standard deviation.
+#include <vector>
+
 namespace tw::sampler::acq {
 
 struct Value {
@@ -22,6 +24,10 @@ double dLogH(double z);
 /// log EI for minimization: log E[max(best - f, 0)], f ~ N(mean, sd^2).
 /// Numerically stable where EI itself underflows to 0 (LogEI, Ament et al. 2023).
 Value logExpectedImprovement(double mean, double sd, double best);
+/// Noisy log EI: log of the mean over `bests` (draws of the incumbent from
+/// the posterior) of EI against each, computed stably (log-sum-exp of
+/// LogEI). With one draw it is logExpectedImprovement.
+Value logNoisyExpectedImprovement(double mean, double sd, const std::vector<double>& bests);
 /// Plain EI (for reference and tests).
 double expectedImprovement(double mean, double sd, double best);
 /// Negated lower confidence bound: -(mean - sqrt(beta) sd); larger is better.

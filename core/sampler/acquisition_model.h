@@ -34,7 +34,10 @@ public:
     /// a point of the unit cube (space::SearchSpace::toUnit).
     Posterior posterior(const Eigen::VectorXd& unit) const;
     /// The acquisition the sampler maximizes (larger is better), at points
-    /// of the unit cube (rows).
+    /// of the unit cube (rows). Once trials have failed, LogEI and LogNEI
+    /// are weighted by feasibility (log EI + log P(success)), so the sampler
+    /// keeps out of the regions where trials crash; UCB, whose values can be
+    /// negative, is not.
     Eigen::VectorXd acquisition(const Eigen::MatrixXd& units) const;
     double acquisition(const Eigen::VectorXd& unit) const;
     /// The acquisition and its gradient with respect to the unit-cube
@@ -65,6 +68,9 @@ public:
 
 private:
     explicit AcquisitionModel(const SamplerConfig& config);
+    bool weightsByFeasibility() const { return _failed > 0 && _config.acquisition != "ucb"; }
+    /// log feasibility at one point and its gradient.
+    double logFeasibilityWithGradient(const Eigen::VectorXd& unit, Eigen::VectorXd& gradient) const;
 
     SamplerConfig _config;
     Eigen::MatrixXd _X;
@@ -73,7 +79,8 @@ private:
     gp::OutputWarp _warp;
     gp::GaussianProcess _fit;     // on the observations
     gp::GaussianProcess _chooser; // the fit plus the lies: what the acquisition reads
-    double _best = 0;             // the incumbent, minimized and warped
+    double _best = 0;             // the best observation, minimized and warped
+    std::vector<double> _incumbents; // draws of the best latent value (noisy EI); empty: _best
     int _pending = 0, _failed = 0;
     std::optional<gp::Surrogate> _view; // _fit with the warp and the direction undone
     Eigen::MatrixXd _failedX;           // the failed trials' points
@@ -85,6 +92,19 @@ private:
 /// seed). nullopt with fewer than 2 observations.
 std::optional<gp::Surrogate> studySurrogate(const space::SearchSpace& space, study::Direction direction,
                                             const SamplerConfig& config, const std::vector<study::Trial>& trials);
+
+/// The best configuration by the model rather than by luck: among the
+/// Complete trials, the one whose posterior mean is best in the study's
+/// direction (as Ax recommends on noisy objectives), with that mean and its
+/// standard error. With noise the best observed value is often a lucky draw;
+/// without noise the two agree. nullopt when no Complete trial has a value.
+struct ModelBest {
+    int number = -1;
+    double value = 0; ///< what the trial reported
+    double mean = 0, se = 0;
+};
+std::optional<ModelBest> modelBest(const gp::Surrogate& surrogate, study::Direction direction,
+                                   const std::vector<study::Trial>& trials);
 
 /// Whether a failed trial says nothing about its configuration (stopped by
 /// the user, interrupted, abandoned by a dead process).

@@ -25,12 +25,23 @@ std::string numberText(double v)
     return json(v).dump();
 }
 
+} // namespace
+
+const std::vector<std::string>& acquisitionNames()
+{
+    static const std::vector<std::string> names{"logei", "lognei", "ucb"};
+    return names;
+}
+
+namespace {
+
 void validateInto(const SamplerConfig& c, const std::string& pre)
 {
     if (c.name != "gp" && c.name != "random" && c.name != "qmc")
         throw std::invalid_argument(pre + "unknown name '" + c.name + "' (expected gp, random or qmc)");
-    if (c.acquisition != "logei" && c.acquisition != "ucb")
-        throw std::invalid_argument(pre + "unknown acquisition '" + c.acquisition + "' (expected logei or ucb)");
+    const auto& acquisitions = acquisitionNames();
+    if (std::find(acquisitions.begin(), acquisitions.end(), c.acquisition) == acquisitions.end())
+        throw std::invalid_argument(pre + "unknown acquisition '" + c.acquisition + "' (expected logei, lognei or ucb)");
     if (!std::isfinite(c.ucbBeta) || !(c.ucbBeta > 0))
         throw std::invalid_argument(pre + "'ucb_beta' must be a finite number > 0 (ucb_beta = " +
                                     numberText(c.ucbBeta) + ")");

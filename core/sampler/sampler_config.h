@@ -5,14 +5,20 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tw::sampler {
+
+/// The acquisitions the GP sampler knows: "logei" (log expected improvement
+/// over the best observed value), "lognei" (noisy LogEI: EI averaged over
+/// draws of the best latent value at the observations) and "ucb".
+const std::vector<std::string>& acquisitionNames();
 
 struct SamplerConfig {
     std::string name = "gp";            // "gp", "random", "qmc"
     uint64_t seed = 0;
     int initialTrials = -1;             // -1: max(5, 2 * number of parameters)
-    std::string acquisition = "logei";  // "logei" or "ucb"
+    std::string acquisition = "logei";  // one of acquisitionNames()
     double ucbBeta = 4.0;               // UCB: mean -/+ sqrt(beta) * sd
     std::string kernel = "matern52";
 

@@ -193,6 +193,11 @@ void TestCli::createAskTellBest()
     QCOMPARE(o["number"].toInt(), 1);
     QCOMPARE(o["value"].toDouble(), -0.5);
     QCOMPARE(o["params"].toObject().size(), 3);
+    // Two observations: the model's pick comes alongside, one of the
+    // completed trials, with a mean and a standard error.
+    const QJsonObject modelBest = o["model_best"].toObject();
+    QVERIFY(modelBest["number"].toInt(-1) == 0 || modelBest["number"].toInt(-1) == 1);
+    QVERIFY(modelBest.contains("mean") && modelBest["se"].toDouble(-1) >= 0);
 
     r = tw({"trials", "--study", study});
     QCOMPARE(r.code, 0);

@@ -63,6 +63,7 @@ OptimizationForm::OptimizationForm(QWidget* parent) : QWidget(parent)
     _initial->setSpecialValueText(tr("auto"));
     _acquisition = named(new QComboBox, "acquisitionCombo", tr("What the Gaussian process maximizes to pick the next trial"));
     _acquisition->addItem(tr("Log expected improvement (LogEI)"), QStringLiteral("logei"));
+    _acquisition->addItem(tr("Noisy log expected improvement (LogNEI)"), QStringLiteral("lognei"));
     _acquisition->addItem(tr("Upper confidence bound (UCB)"), QStringLiteral("ucb"));
     _ucbBeta = named(new NumberEdit, "ucbBetaEdit", QString());
     _ucbBeta->setHelp(tr("UCB exploration: mean ± sqrt(beta) × standard error; larger explores more (> 0)"));
