@@ -156,10 +156,11 @@ std::optional<AcquisitionModel> AcquisitionModel::build(const History& h, const 
     // the joint posterior (as BoTorch's qLogNEI, conditioned on the MAP fit),
     // so a lucky draw is not a bar nobody can clear. It is not the default
     // because it loses where it should shine: on Hartmann6 with noise sd 0.1
-    // (50 trials, 20 seeds, `tw bench --noise 0.1`) median regret 0.32 and
-    // 20% of seeds out of the trap, against 0.13 and 50% for LogEI; EI
-    // against the best posterior mean was no better (0.33, 30%). A lower bar
-    // means more exploitation, and that basin is the trap.
+    // (50 trials, 20 seeds, `tw bench --noise 0.1`) median regret 0.25 and
+    // 30% of seeds out of the trap, against 0.094 and 60% for LogEI; EI
+    // against the best posterior mean was no better (0.33 / 30% against 0.13
+    // / 50%, with the earlier noise prior). A lower bar means more
+    // exploitation, and that basin is the trap.
     m._best = m._y.minCoeff();
     if (config.acquisition == "lognei")
         m._incumbents = sampledIncumbents(m._fit, m._X, deriveSeed(config.seed, uint64_t(number), 7));
