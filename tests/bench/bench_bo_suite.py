@@ -9,7 +9,7 @@ min over the evaluated points of f(x) - f* (a failed trial has no value).
 
     /usr/bin/python3 tests/bench/bench_bo_suite.py --tw build/app/tw \\
         [--functions all|core|NAME,...] [--peers all|NAME,...] [--seeds 10] \\
-        [--first-seed 0] [--evals N] [--jobs 1] [--json OUT] [--resume] \\
+        [--first-seed 0] [--evals N] [--jobs 1] [--json OUT] [--resume | --report] \\
         [--venv build/bench-venv] [--no-install] [--install-timeout 600] [--list]
 
 It prints a markdown table (function | evals | peer | median regret | q25-q75
@@ -19,9 +19,11 @@ ratios (targets: tw gp at most the best peer on every function and at most
 1/3 of it on average; Hartmann6 at 50 evaluations, 80% of seeds below -3.21).
 Regrets below 1e-9 count as 1e-9 in the ratios. `--json OUT` writes every
 run (regret, best true value, failed trials, seconds, every evaluation's true
-and observed value); it is rewritten after each run, and `--resume` skips the
-runs OUT already holds. A peer run that crashes is reported (peer, function,
-seed, error) and left out of the figures; the others go on.
+and observed value); it is rewritten after each run, `--resume` skips the
+runs OUT already holds, and `--report` runs nothing and prints the table of
+the runs OUT holds (for the chosen functions, peers, seeds and evals). A peer
+run that crashes is reported (peer, function, seed, error) and left out of the
+figures; the others go on.
 
 Functions (budget 50 evaluations, 100 for the 10-D ones; `--evals` overrides):
 
@@ -933,6 +935,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=1, help="runs at once (default 1)")
     ap.add_argument("--json", metavar="OUT", help="write every run's result to OUT")
     ap.add_argument("--resume", action="store_true", help="skip the runs --json OUT already holds")
+    ap.add_argument("--report", action="store_true",
+                    help="run nothing: print the table of the runs --json OUT holds")
     ap.add_argument("--venv", default="build/bench-venv",
                     help="virtual environment of the optional peers (default build/bench-venv)")
     ap.add_argument("--no-install", action="store_true", help="never pip-install the optional peers")
@@ -964,12 +968,26 @@ def main():
         raise SystemExit(f"bench_bo_suite: --first-seed: must be non-negative (got {args.first_seed})")
     if args.evals is not None and args.evals < 1:
         raise SystemExit(f"bench_bo_suite: --evals: must be at least 1 (got {args.evals})")
-    if args.resume and not args.json:
-        raise SystemExit("bench_bo_suite: --resume: needs --json OUT")
+    for flag in ("resume", "report"):
+        if getattr(args, flag) and not args.json:
+            raise SystemExit(f"bench_bo_suite: --{flag}: needs --json OUT")
     functions = parse_list(args.functions, P, {"all": list(P), "core": CORE}, "functions")
     peers = parse_list(args.peers, PEERS, {"all": list(PEERS)}, "peers")
     if not functions or not peers:
         raise SystemExit("bench_bo_suite: --functions and --peers: name at least one")
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    wanted = {(fn, seed, args.evals or P[fn].budget) for fn in functions for seed in seeds}
+    if args.report:
+        try:
+            with open(args.json) as f:
+                runs = json.load(f)["runs"]
+        except (OSError, ValueError, KeyError) as e:
+            raise SystemExit(f"bench_bo_suite: --json: cannot read the runs of {args.json}: {e}")
+        runs = [r for r in runs if (r["function"], r["seed"], r["evals"]) in wanted]
+        present = {r["peer"] for r in runs}
+        print_report(summarize(runs, functions, [p for p in peers if p in present]), functions,
+                     [p for p in peers if p in present])
+        return
 
     skipped, versions = {}, {}
     tw = shutil.which(args.tw) or (os.path.abspath(args.tw) if os.path.exists(args.tw) else None)
@@ -1005,7 +1023,6 @@ def main():
         with open(args.json) as f:
             runs = [r for r in json.load(f)["runs"] if r["status"] == "ok"]
         have = {(r["peer"], r["function"], r["seed"], r["evals"]) for r in runs}
-    seeds = range(args.first_seed, args.first_seed + args.seeds)
     jobs = [(peer, fn, seed, args.evals or P[fn].budget, tw, venv_python)
             for fn in functions for seed in seeds for peer in peers
             if (peer, fn, seed, args.evals or P[fn].budget) not in have]
@@ -1055,7 +1072,6 @@ def main():
     for r in errors:
         print(f"crashed: {r['peer']} on {r['function']} seed {r['seed']}: {r['error']}",
               file=sys.stderr)
-    wanted = {(fn, seed, args.evals or P[fn].budget) for fn in functions for seed in seeds}
     print_report(summarize([r for r in runs if (r["function"], r["seed"], r["evals"]) in wanted],
                            functions, peers), functions, peers)
 
