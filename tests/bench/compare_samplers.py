@@ -16,6 +16,9 @@ Branin: 2, best 0.5; a shifted Hartmann3: 3, best 0). Optuna samples it
 define-by-run, as in its documentation's conditional example.
 
 Debian's python3-optuna loads in Debian's own interpreter (/usr/bin/python3).
+
+The full comparison, with more functions, noise, mixed and failing spaces and
+more peers (Optuna's other samplers, GP-EI, BoTorch), is bench_bo_suite.py.
 """
 import argparse
 import json
