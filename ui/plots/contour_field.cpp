@@ -1,6 +1,7 @@
 #include "plots/contour_field.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace tw::ui {
@@ -103,7 +104,7 @@ QImage heatImage(const Eigen::MatrixXd& z, const AxisNodes& x, const AxisNodes& 
     for (int c = 0; c < width; ++c) fx[size_t(c)] = (c + 0.5) / width;
     for (int r = 0; r < height; ++r) fy[size_t(r)] = 1.0 - (r + 0.5) / height;
     const Eigen::MatrixXd v = resampleGrid(z, x, y, fx, fy);
-    QImage image(width, height, QImage::Format_RGB32);
+    QImage image(width, height, QImage::Format_ARGB32_Premultiplied);  // opaque: what a widget or an export paints on
     for (int r = 0; r < height; ++r) {
         auto* line = reinterpret_cast<QRgb*>(image.scanLine(r));
         for (int c = 0; c < width; ++c) line[c] = colour(v(r, c));
@@ -114,10 +115,28 @@ QImage heatImage(const Eigen::MatrixXd& z, const AxisNodes& x, const AxisNodes& 
 QPainterPath contourPath(const Eigen::MatrixXd& z, const std::vector<double>& px, const std::vector<double>& py,
                          double level)
 {
-    QPainterPath path;
-    const auto cross = [level](const QPointF& a, double va, const QPointF& b, double vb) {
-        const double t = (level - va) / (vb - va);
-        return a + (b - a) * t;
+    // The crossings lie on grid edges, each edge once: a horizontal edge
+    // (i, j)-(i+1, j) is 2 (j nx + i), a vertical one (i, j)-(i, j+1) that + 1.
+    const auto nx = int64_t(px.size());
+    const size_t edges = size_t(2 * nx * int64_t(py.size() + 1));
+    std::vector<QPointF> at(edges);
+    std::vector<bool> known(edges, false);
+    std::vector<std::array<int, 2>> touching(edges, {-1, -1});  // the segments at an edge (-1: none)
+    std::vector<std::array<int64_t, 2>> segments;
+    const auto crossing = [&](int64_t edge, const QPointF& a, double va, const QPointF& b, double vb) {
+        if (!known[size_t(edge)]) {
+            at[size_t(edge)] = a + (b - a) * ((level - va) / (vb - va));
+            known[size_t(edge)] = true;
+        }
+        return edge;
+    };
+    const auto addSegment = [&](int64_t a, int64_t b) {
+        const int k = int(segments.size());
+        segments.push_back({a, b});
+        for (int64_t e : {a, b}) {
+            auto& t = touching[size_t(e)];
+            (t[0] < 0 ? t[0] : t[1]) = k;
+        }
     };
     for (size_t j = 0; j + 1 < py.size(); ++j) {
         for (size_t i = 0; i + 1 < px.size(); ++i) {
@@ -125,33 +144,58 @@ QPainterPath contourPath(const Eigen::MatrixXd& z, const std::vector<double>& px
                                  z(Eigen::Index(j + 1), Eigen::Index(i + 1)), z(Eigen::Index(j + 1), Eigen::Index(i))};
             if (!usable(v[0]) || !usable(v[1]) || !usable(v[2]) || !usable(v[3])) continue;
             const QPointF c[4] = {{px[i], py[j]}, {px[i + 1], py[j]}, {px[i + 1], py[j + 1]}, {px[i], py[j + 1]}};
-            QPointF hits[4];
+            const int64_t cell = int64_t(j) * nx + int64_t(i);
+            // Bottom, right, top, left.
+            const int64_t edge[4] = {2 * cell, 2 * (cell + 1) + 1, 2 * (cell + nx), 2 * cell + 1};
+            int64_t hits[4];
             int n = 0;
             for (int e = 0; e < 4; ++e) {
                 const int f = (e + 1) % 4;
-                if ((v[e] < level) != (v[f] < level)) hits[n++] = cross(c[e], v[e], c[f], v[f]);
-            }
-            // A saddle (four crossings): pair them by the cell's centre value.
-            if (n == 4) {
-                const double centre = (v[0] + v[1] + v[2] + v[3]) / 4;
-                if ((centre < level) == (v[0] < level)) {
-                    path.moveTo(hits[0]);
-                    path.lineTo(hits[1]);
-                    path.moveTo(hits[2]);
-                    path.lineTo(hits[3]);
-                } else {
-                    path.moveTo(hits[0]);
-                    path.lineTo(hits[3]);
-                    path.moveTo(hits[1]);
-                    path.lineTo(hits[2]);
-                }
-                continue;
+                if ((v[e] < level) != (v[f] < level)) hits[n++] = crossing(edge[e], c[e], v[e], c[f], v[f]);
             }
             if (n == 2) {
-                path.moveTo(hits[0]);
-                path.lineTo(hits[1]);
+                addSegment(hits[0], hits[1]);
+            } else if (n == 4) {
+                // A saddle: pair the crossings by the cell's centre value.
+                const double centre = (v[0] + v[1] + v[2] + v[3]) / 4;
+                if ((centre < level) == (v[0] < level)) {
+                    addSegment(hits[0], hits[1]);
+                    addSegment(hits[2], hits[3]);
+                } else {
+                    addSegment(hits[0], hits[3]);
+                    addSegment(hits[1], hits[2]);
+                }
             }
         }
+    }
+    // Chain the segments into polylines (closed where a line closes on itself).
+    QPainterPath path;
+    std::vector<bool> used(segments.size(), false);
+    const auto other = [&](int k, int64_t e) { return segments[size_t(k)][0] == e ? segments[size_t(k)][1] : segments[size_t(k)][0]; };
+    const auto nextSegment = [&](int64_t e, int from) {
+        const auto& t = touching[size_t(e)];
+        for (int k : t)
+            if (k >= 0 && k != from && !used[size_t(k)]) return k;
+        return -1;
+    };
+    for (size_t s0 = 0; s0 < segments.size(); ++s0) {
+        if (used[s0]) continue;
+        used[s0] = true;
+        // Walk back from the segment's first end to where the line starts.
+        std::vector<int64_t> back{segments[s0][0]};
+        for (int k = int(s0), n; (n = nextSegment(back.back(), k)) >= 0; k = n) {
+            used[size_t(n)] = true;
+            back.push_back(other(n, back.back()));
+        }
+        std::vector<int64_t> line(back.rbegin(), back.rend());
+        line.push_back(segments[s0][1]);
+        for (int k = int(s0), n; (n = nextSegment(line.back(), k)) >= 0; k = n) {
+            used[size_t(n)] = true;
+            line.push_back(other(n, line.back()));
+        }
+        path.moveTo(at[size_t(line.front())]);
+        for (size_t k = 1; k < line.size(); ++k) path.lineTo(at[size_t(line[k])]);
+        if (line.size() > 2 && line.front() == line.back()) path.closeSubpath();
     }
     return path;
 }

@@ -17,6 +17,10 @@ namespace tw::ui {
 enum class MarkerKind { Trial, Best, Running, Next, Failed, Cursor };
 
 void drawMarker(QPainter& p, MarkerKind kind, const QPointF& centre, double scale = 1.0);
+/// Many trial dots at once (a study has hundreds): on a raster device one
+/// dot drawn at `pixelScale` device pixels per unit and copied to each
+/// centre, on a vector device (SVG, PDF) each drawn.
+void drawTrialDots(QPainter& p, const std::vector<QPointF>& centres, double pixelScale = 1.0);
 
 /// The markers a plot shows, with their legend texts, in legend order.
 std::vector<std::pair<MarkerKind, QString>> legendItems(const ContourPlotData& d);

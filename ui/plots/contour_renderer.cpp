@@ -67,6 +67,89 @@ QString panelTitle(ContourPanel panel, const std::string& acquisitionName)
     return {};
 }
 
+namespace {
+
+std::pair<double, double> rangeOf(const Eigen::MatrixXd& z, const analysis::Grid2D& g, ContourPanel panel,
+                                  const std::string& acquisitionName)
+{
+    if (panel == ContourPanel::Failure) return {0.0, 1.0};  // a probability reads absolutely
+    double lo = INFINITY, hi = -INFINITY;
+    for (Eigen::Index k = 0; k < z.size(); ++k)
+        if (const double v = z.data()[k]; std::abs(v) < kUnbounded) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    if (!(lo <= hi)) return {0.0, 1.0};
+    if (panel == ContourPanel::StandardError) {
+        // Far from the data the output warp can blow the SE up by orders of
+        // magnitude; the scale stops at twice the mean's spread (beyond it
+        // all is "as uncertain as can be") so that the rest keeps its shades.
+        const auto [mlo, mhi] = rangeOf(g.mean, g, ContourPanel::Mean, acquisitionName);
+        const double cap = 2.0 * (mhi - mlo);
+        if (cap > 0 && hi > cap && lo < cap) hi = cap;
+    }
+    if (panel == ContourPanel::Acquisition && acquisitionName != "ucb") {
+        // Log EI falls off steeply far from anything promising: below 12
+        // (a factor e^-12 of the best expected improvement) is all dark.
+        lo = std::max(lo, hi - 12.0);
+    }
+    if (!(hi > lo)) {
+        const double pad = std::max(std::abs(lo) * 1e-6, 1e-12);
+        lo -= pad;
+        hi += pad;
+    }
+    return {lo, hi};
+}
+
+/// The grid as drawn: clamped to the colour range (an unbounded value to
+/// its end), so that no value far past the range makes the interpolation
+/// ring (log EI next to a trial can be hundreds below the rest). NaN stays.
+Eigen::MatrixXd clampedTo(Eigen::MatrixXd z, double lo, double hi)
+{
+    for (Eigen::Index k = 0; k < z.size(); ++k)
+        if (double& v = z.data()[k]; !std::isnan(v)) v = std::clamp(v, lo, hi);
+    return z;
+}
+
+} // namespace
+
+Eigen::MatrixXd panelValues(const analysis::Grid2D& g, ContourPanel panel)
+{
+    switch (panel) {
+    case ContourPanel::Mean: return g.mean;
+    case ContourPanel::StandardError: return g.se;
+    case ContourPanel::Acquisition: return g.acquisition;
+    case ContourPanel::Failure: return g.feasible.size() > 0 ? Eigen::MatrixXd((1.0 - g.feasible.array()).matrix()) : Eigen::MatrixXd();
+    }
+    return {};
+}
+
+std::pair<double, double> panelRange(const analysis::Grid2D& g, ContourPanel panel, const std::string& acquisitionName)
+{
+    return panel == ContourPanel::Failure ? std::pair<double, double>{0.0, 1.0}
+                                          : rangeOf(panelValues(g, panel), g, panel, acquisitionName);
+}
+
+std::vector<QPainterPath> panelContourLines(const analysis::Grid2D& g, ContourPanel panel,
+                                            const std::string& acquisitionName)
+{
+    std::vector<QPainterPath> out;
+    const Eigen::MatrixXd z = panelValues(g, panel);
+    const AxisMap xm(g.x), ym(g.y);
+    const int nx = std::min<int>(xm.n, int(z.cols())), ny = std::min<int>(ym.n, int(z.rows()));
+    if (g.x.categorical || g.y.categorical || nx < 2 || ny < 2) return out;
+    const int mx = std::min(4 * (nx - 1) + 1, 241), my = std::min(4 * (ny - 1) + 1, 241);
+    const std::vector<double> fx = evenFractions(mx), fy = evenFractions(my);
+    const auto [lo, hi] = panelRange(g, panel, acquisitionName);
+    const Eigen::MatrixXd fine = resampleGrid(clampedTo(z, lo, hi), xm.nodes(), ym.nodes(), fx, fy);
+    if (panel == ContourPanel::Failure) {
+        for (double level : {0.1, 0.25, 0.5, 0.75, 0.9}) out.push_back(contourPath(fine, fx, fy, level));
+    } else {
+        for (int k = 1; k <= 8; ++k) out.push_back(contourPath(fine, fx, fy, lo + (hi - lo) * k / 9.0));
+    }
+    return out;
+}
+
 ContourRenderer::ContourRenderer(ContourPlotData data) : _data(std::move(data)), _background(Qt::white)
 {
     _text = qGuiApp ? QGuiApplication::palette().color(QPalette::WindowText) : QColor(Qt::black);
@@ -106,34 +189,7 @@ const Eigen::MatrixXd& ContourRenderer::values(ContourPanel panel) const
 
 std::pair<double, double> ContourRenderer::valueRange(ContourPanel panel) const
 {
-    if (panel == ContourPanel::Failure) return {0.0, 1.0};  // a probability reads absolutely
-    const Eigen::MatrixXd& z = values(panel);
-    double lo = INFINITY, hi = -INFINITY;
-    for (Eigen::Index k = 0; k < z.size(); ++k)
-        if (const double v = z.data()[k]; std::abs(v) < kUnbounded) {
-            lo = std::min(lo, v);
-            hi = std::max(hi, v);
-        }
-    if (!(lo <= hi)) return {0.0, 1.0};
-    if (panel == ContourPanel::StandardError) {
-        // Far from the data the output warp can blow the SE up by orders of
-        // magnitude; the scale stops at twice the mean's spread (beyond it
-        // all is "as uncertain as can be") so that the rest keeps its shades.
-        const auto [mlo, mhi] = valueRange(ContourPanel::Mean);
-        const double cap = 2.0 * (mhi - mlo);
-        if (cap > 0 && hi > cap && lo < cap) hi = cap;
-    }
-    if (panel == ContourPanel::Acquisition && _data.acquisitionName != "ucb") {
-        // Log EI falls off steeply far from anything promising: below 12
-        // (a factor e^-12 of the best expected improvement) is all dark.
-        lo = std::max(lo, hi - 12.0);
-    }
-    if (!(hi > lo)) {
-        const double pad = std::max(std::abs(lo) * 1e-6, 1e-12);
-        lo -= pad;
-        hi += pad;
-    }
-    return {lo, hi};
+    return panelRange(_data.grid, panel, _data.acquisitionName);
 }
 
 double ContourRenderer::legendHeight() const
@@ -166,8 +222,9 @@ QRectF ContourRenderer::plotRect(const QRectF& panel) const
         yLabelW = std::max(yLabelW, tickFm.horizontalAdvance(t.label));
     yLabelW = std::min(yLabelW, panel.width() * 0.22);
     const double left = yLabelW + 10 + labelFm.height() + 6, right = 104, top = 26, bottom = 48;
-    return QRectF(panel.left() + left, panel.top() + top, panel.width() - left - right,
-                  panel.height() - top - bottom);
+    // On whole pixels: the heat map is then drawn pixel for pixel, unscaled.
+    return QRectF(QPointF(std::round(panel.left() + left), std::round(panel.top() + top)),
+                  QPointF(std::round(panel.right() - right), std::round(panel.bottom() - bottom)));
 }
 
 std::vector<QRectF> ContourRenderer::plotAreas(const QRectF& area) const
@@ -264,10 +321,10 @@ const QImage& ContourRenderer::heat(ContourPanel panel, int width, int height) c
     const bool flip = panel == ContourPanel::Mean && _data.minimize;
     const bool red = panel == ContourPanel::Failure;
     const AxisMap xm(_data.grid.x), ym(_data.grid.y);
-    const QImage image = heatImage(values(panel), xm.nodes(), ym.nodes(), width, height, [&](double v) {
-        // An unbounded value (an SE the output warp cannot undo) is past
-        // the end of the scale, not missing: NaN alone is grey.
-        const double t = std::abs(v) >= kUnbounded ? (v > 0 ? 1.0 : 0.0) : (v - lo) / (hi - lo);
+    // An unbounded value (an SE the output warp cannot undo) is past the end
+    // of the scale, not missing: NaN alone is grey.
+    const QImage image = heatImage(clampedTo(values(panel), lo, hi), xm.nodes(), ym.nodes(), width, height, [&](double v) {
+        const double t = (v - lo) / (hi - lo);
         return red ? redsRgb(t) : viridisRgb(flip ? 1.0 - t : t);
     });
     return _heat.emplace(key, image).first->second;
@@ -284,44 +341,41 @@ void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, ContourPanel pane
 
     const std::vector<Tick> xt = axisTicks(xm, 6), yt = axisTicks(ym, 6);
     const QRectF plot = plotRect(r);
-    const double yLabelW = plot.left() - r.left() - 16 - labelFm.height();
+    const double yLabelW = plot.left() - r.left() - 16 - labelFm.height() + 1.0;  // + the plot's rounding to pixels
     if (plot.width() < 10 || plot.height() < 10 || nx == 0 || ny == 0)
         return;
     const auto X = [&](double f) { return plot.left() + f * plot.width(); };
     const auto Y = [&](double f) { return plot.bottom() - f * plot.height(); };
-    const auto [lo, hi] = valueRange(panel);
 
     p.setPen(_text);
     p.setFont(titleFont);
     p.drawText(QRectF(plot.left(), r.top(), plot.width(), plot.top() - r.top() - 4), Qt::AlignCenter,
                panelTitle(panel, _data.acquisitionName));
 
-    // The smooth heat map, at the device's pixels.
-    const int w = std::max(1, int(std::lround(plot.width() * imageScale)));
-    const int h = std::max(1, int(std::lround(plot.height() * imageScale)));
-    p.drawImage(plot, heat(panel, w, h));
+    // The smooth heat map, at the device's pixels up to one per unit: a
+    // smooth field gains nothing from more, a high-density screen draws it
+    // filtered (a quarter of the work at 2x).
+    const double heatScale = std::min(imageScale, 1.0);
+    const int w = std::max(1, int(std::lround(plot.width() * heatScale)));
+    const int h = std::max(1, int(std::lround(plot.height() * heatScale)));
+    QImage image = heat(panel, w, h);
+    image.setDevicePixelRatio(w / plot.width());
+    p.drawImage(plot.topLeft(), image);
 
     // About eight contour lines (numeric axes only), on the resampled field.
-    if (!g.x.categorical && !g.y.categorical && nx >= 2 && ny >= 2) {
-        const int mx = std::min(4 * (nx - 1) + 1, 241), my = std::min(4 * (ny - 1) + 1, 241);
-        const std::vector<double> fx = evenFractions(mx), fy = evenFractions(my);
-        const Eigen::MatrixXd fine = resampleGrid(z, xm.nodes(), ym.nodes(), fx, fy);
-        std::vector<double> px, py;
-        for (double f : fx) px.push_back(X(f));
-        for (double f : fy) py.push_back(Y(f));
+    if (const auto& paths = lines(panel); !paths.empty()) {
+        QTransform toPlot;
+        toPlot.translate(plot.left(), plot.bottom());
+        toPlot.scale(plot.width(), -plot.height());
         p.setPen(panel == ContourPanel::Failure ? QPen(QColor(70, 0, 0, 120), 0.9) : QPen(QColor(255, 255, 255, 150), 0.9));
         p.setBrush(Qt::NoBrush);
         p.save();
         p.setClipRect(plot);
-        if (panel == ContourPanel::Failure) {
-            for (double level : {0.1, 0.25, 0.5, 0.75, 0.9}) p.drawPath(contourPath(fine, px, py, level));
-        } else {
-            for (int k = 1; k <= 8; ++k) p.drawPath(contourPath(fine, px, py, lo + (hi - lo) * k / 9.0));
-        }
+        for (const QPainterPath& path : paths) p.drawPath(toPlot.map(path));
         p.restore();
     }
 
-    paintMarkers(p, plot, panel);
+    paintMarkers(p, plot, panel, imageScale);
 
     // Frame, ticks and axis titles.
     p.setBrush(Qt::NoBrush);
@@ -371,7 +425,22 @@ void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, ContourPanel pane
     paintColourBar(p, r, plot, panel);
 }
 
-void ContourRenderer::paintMarkers(QPainter& p, const QRectF& plot, ContourPanel panel) const
+const std::vector<QPainterPath>& ContourRenderer::lines(ContourPanel panel) const
+{
+    if (const auto it = _data.lines.find(panel); it != _data.lines.end()) return it->second;
+    if (const auto it = _lines.find(int(panel)); it != _lines.end()) return it->second;
+    return _lines[int(panel)] = panelContourLines(_data.grid, panel, _data.acquisitionName);
+}
+
+void ContourRenderer::paintCursor(QPainter& p, const QRectF& area, const QPointF& f) const
+{
+    for (const QRectF& plot : plotAreas(area)) {
+        if (plot.width() < 10 || plot.height() < 10) continue;
+        drawMarker(p, MarkerKind::Cursor, QPointF(plot.left() + f.x() * plot.width(), plot.bottom() - f.y() * plot.height()));
+    }
+}
+
+void ContourRenderer::paintMarkers(QPainter& p, const QRectF& plot, ContourPanel panel, double imageScale) const
 {
     const auto at = [&](const std::pair<double, double>& v) { return position(plot, v.first, v.second); };
     p.save();
@@ -379,8 +448,11 @@ void ContourRenderer::paintMarkers(QPainter& p, const QRectF& plot, ContourPanel
     if (showsFailed(panel))
         for (const auto& v : _data.failed)
             if (const auto q = at(v)) drawMarker(p, MarkerKind::Failed, *q);
+    std::vector<QPointF> dots;
+    dots.reserve(_data.observed.size());
     for (const auto& v : _data.observed)
-        if (const auto q = at(v)) drawMarker(p, MarkerKind::Trial, *q);
+        if (const auto q = at(v)) dots.push_back(*q);
+    drawTrialDots(p, dots, imageScale);
     if (_data.best && showsBest(panel))
         if (const auto q = at(*_data.best)) drawMarker(p, MarkerKind::Best, *q);
     if (panel == ContourPanel::Acquisition) {
@@ -388,10 +460,6 @@ void ContourRenderer::paintMarkers(QPainter& p, const QRectF& plot, ContourPanel
             if (const auto q = at(v)) drawMarker(p, MarkerKind::Running, *q);
         if (_data.next)
             if (const auto q = at(*_data.next)) drawMarker(p, MarkerKind::Next, *q);
-    }
-    if (_cursor) {
-        const QPointF c(plot.left() + _cursor->x() * plot.width(), plot.bottom() - _cursor->y() * plot.height());
-        drawMarker(p, MarkerKind::Cursor, c);
     }
     p.restore();
 }

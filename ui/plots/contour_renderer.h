@@ -11,6 +11,7 @@
 
 #include <QColor>
 #include <QImage>
+#include <QPainterPath>
 #include <QPointF>
 #include <QRectF>
 #include <QSize>
@@ -48,7 +49,22 @@ struct ContourPlotData {
     std::string objectiveName;
     std::string acquisitionName = "logei";  // the sampler's acquisition: "logei" or "ucb"
     bool minimize = true;  // the mean's colour map puts better (yellow) on this side
+    /// Contour lines computed ahead (panelContourLines, off the window's
+    /// thread); a panel without them gets them when first painted.
+    std::map<ContourPanel, std::vector<QPainterPath>> lines;
 };
+
+/// A panel's values on the grid (P(failure) = 1 - feasible); empty when the grid lacks them.
+Eigen::MatrixXd panelValues(const analysis::Grid2D& g, ContourPanel panel);
+/// Its colour range over the bounded values: P(failure) 0 to 1; the SE's
+/// stops at twice the mean's spread, log EI's 12 below its top.
+std::pair<double, double> panelRange(const analysis::Grid2D& g, ContourPanel panel,
+                                     const std::string& acquisitionName = "logei");
+/// Its contour lines (about eight levels of its range; P(failure) at 0.1,
+/// 0.25, 0.5, 0.75, 0.9) on the grid resampled 4x finer, in fractions of the
+/// plot area with y up. No Qt GUI state: any thread may call it.
+std::vector<QPainterPath> panelContourLines(const analysis::Grid2D& g, ContourPanel panel,
+                                            const std::string& acquisitionName = "logei");
 
 /// "Mean", "Standard error", "Acquisition (log EI)", "P(failure)".
 QString panelTitle(ContourPanel panel, const std::string& acquisitionName = "logei");
@@ -67,9 +83,9 @@ public:
     /// Background and text colours (default: white, and the palette's text
     /// colour when it reads on white, black otherwise).
     void setColors(const QColor& background, const QColor& text);
-    /// A point marked on every panel (fractions of the plot area from its
-    /// bottom left): where the pointer is on one of them. nullopt: none.
-    void setCursor(std::optional<QPointF> fraction) { _cursor = fraction; }
+    /// Marks a point on every panel painted in `area` (fractions of the plot
+    /// area from its bottom left): where the pointer is on one of them.
+    void paintCursor(QPainter& p, const QRectF& area, const QPointF& fraction) const;
 
     bool savePng(const QString& path, qreal scale = 2.0) const;
     bool saveSvg(const QString& path) const;
@@ -105,19 +121,21 @@ private:
     void paintAll(QPainter& p, const QRectF& area, double imageScale) const;
     QRectF plotRect(const QRectF& panel) const;
     void paintPanel(QPainter& p, const QRectF& r, ContourPanel panel, double imageScale) const;
-    void paintMarkers(QPainter& p, const QRectF& plot, ContourPanel panel) const;
+    void paintMarkers(QPainter& p, const QRectF& plot, ContourPanel panel, double imageScale) const;
     void paintColourBar(QPainter& p, const QRectF& r, const QRectF& plot, ContourPanel panel) const;
     double legendHeight() const;
     void paintLegend(QPainter& p, const QRectF& strip) const;
     const Eigen::MatrixXd& values(ContourPanel panel) const;
     /// The panel's smooth heat map at this pixel size (cached).
     const QImage& heat(ContourPanel panel, int width, int height) const;
+    /// The panel's contour lines in fractions of the plot area, y up (cached).
+    const std::vector<QPainterPath>& lines(ContourPanel panel) const;
 
     ContourPlotData _data;
     QColor _background, _text;
-    std::optional<QPointF> _cursor;
     Eigen::MatrixXd _failure;  // 1 - grid.feasible
     mutable std::map<std::tuple<int, int, int>, QImage> _heat;
+    mutable std::map<int, std::vector<QPainterPath>> _lines;
 };
 
 } // namespace tw::ui

@@ -35,6 +35,7 @@ void ContourCanvas::setPlot(std::optional<ContourPlotData> plot)
 {
     _plot = std::move(plot);
     _renderer.reset();
+    _painted = QPixmap();
     if (_plot) _renderer.emplace(*_plot);
     update();
 }
@@ -44,6 +45,7 @@ void ContourCanvas::setMessage(const QString& message)
     _message = message;
     _plot.reset();
     _renderer.reset();
+    _painted = QPixmap();
     update();
 }
 
@@ -61,20 +63,30 @@ void ContourCanvas::paintEvent(QPaintEvent*)
         p.drawText(rect().adjusted(40, 40, -40, -40), Qt::AlignCenter | Qt::TextWordWrap, _message);
         return;
     }
-    _renderer->setColors(background, text);
-    if (_logical.isEmpty()) {
-        const QPoint mouse = mapFromGlobal(QCursor::pos());
-        const auto probe = underMouse() ? _renderer->probe(QRectF(rect()), mouse) : std::nullopt;
-        _renderer->setCursor(probe ? std::optional<QPointF>(probe->fraction) : std::nullopt);
-        _renderer->paint(p, QRectF(rect()));
-        return;
+    // The plot is painted once per size and palette; a move of the pointer
+    // only draws its mark over that picture.
+    const qreal dpr = devicePixelRatioF();
+    const QSize pixels = (QSizeF(size()) * dpr).toSize();
+    if (_painted.size() != pixels || _paintedBackground != background.rgba()) {
+        _renderer->setColors(background, text);
+        _painted = QPixmap(pixels);
+        _painted.setDevicePixelRatio(dpr);
+        _painted.fill(background);
+        _paintedBackground = background.rgba();
+        QPainter pp(&_painted);
+        if (_logical.isEmpty()) {
+            _renderer->paint(pp, QRectF(rect()));
+        } else {
+            const double scale = std::min(width() / double(_logical.width()), height() / double(_logical.height()));
+            pp.translate((width() - scale * _logical.width()) / 2, (height() - scale * _logical.height()) / 2);
+            pp.scale(scale, scale);
+            _renderer->paint(pp, QRectF(QPointF(0, 0), QSizeF(_logical)));
+        }
     }
-    _renderer->setCursor(std::nullopt);
-    p.fillRect(rect(), background);
-    const double scale = std::min(width() / double(_logical.width()), height() / double(_logical.height()));
-    p.translate((width() - scale * _logical.width()) / 2, (height() - scale * _logical.height()) / 2);
-    p.scale(scale, scale);
-    _renderer->paint(p, QRectF(QPointF(0, 0), QSizeF(_logical)));
+    p.drawPixmap(0, 0, _painted);
+    if (_logical.isEmpty() && underMouse())
+        if (const auto probe = _renderer->probe(QRectF(rect()), mapFromGlobal(QCursor::pos())))
+            _renderer->paintCursor(p, QRectF(rect()), probe->fraction);
 }
 
 std::optional<std::pair<double, double>> ContourCanvas::valuesAt(const QPointF& pos) const

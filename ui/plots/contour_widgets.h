@@ -8,6 +8,7 @@
 #include "plots/contour_renderer.h"
 #include "space/search_space.h"
 
+#include <QPixmap>
 #include <QWidget>
 
 #include <optional>
@@ -61,6 +62,8 @@ protected:
 private:
     std::optional<ContourPlotData> _plot;
     std::optional<ContourRenderer> _renderer;  // of _plot; caches its heat maps
+    QPixmap _painted;  // the plot as last painted: the pointer's mark moves over it
+    QRgb _paintedBackground = 0;
     QString _message;
     QSize _logical;
 };
