@@ -6,6 +6,7 @@
 #include "plots/slice_view.h"
 #include "plots/surrogate_fitter.h"
 #include "plots/trace_chart.h"
+#include "plots/what_if_dialog.h"
 #include "result/result_view.h"
 #include "run/study_controller.h"
 #include "run/trial_table_view.h"
@@ -41,9 +42,11 @@ namespace {
 
 constexpr int kMaxCurves = 8;
 
-/// "F1 (class 'spam')", "F1 (macro)", "validation loss".
+/// "F1 (class 'spam')", "F1 (macro)", "validation loss"; "objective" for a
+/// study without a spec (`tw create`), whose metric is not known.
 QString objectiveName(const train::StudySpec& spec)
 {
+    if (spec.budget.trials <= 0) return QObject::tr("objective");
     return QString::fromStdString(train::Metrics::label(spec.objective.metric, spec.objective.positiveClass));
 }
 
@@ -144,7 +147,7 @@ void MainWindow::connectController()
         statusBar()->showMessage(tr("Running on %1 — %2").arg(device, data), 8000);
     });
     connect(_controller, &StudyController::runFinished, this, &MainWindow::onRunFinished);
-    connect(_fitter, &SurrogateFitter::fitted, this, &MainWindow::onSurrogate);
+    connect(_fitter, &SurrogateFitter::fitted, this, &MainWindow::onModel);
     connect(_setup, &SetupPanel::validityChanged, this, [this] { updateActions(); });
     connect(_trace, &TraceChart::trialClicked, this, [this](int number) { _table->selectTrial(number); });
     connect(_table, &TrialTableView::selectionChanged, this, [this](const QList<int>& numbers) {
@@ -162,6 +165,16 @@ void MainWindow::connectController()
             }
     });
     connect(_contours, &ContourView::fixedValuesChanged, this, [this] { syncSliceFixedValues(); });
+    connect(_contours, &ContourView::whatIfRequested, this, [this](const std::vector<double>& v) { showWhatIf(v); });
+    connect(_controller, &StudyController::trialQueued, this, [this](int number, const QString& error) {
+        const QString text = number < 0 ? tr("The configuration could not be queued: %1").arg(error)
+                             : _controller->running()
+                                 ? tr("Trial %1 is queued: it runs next.").arg(number)
+                                 : tr("Trial %1 is queued: it runs first when the study runs (Run).").arg(number);
+        statusBar()->showMessage(text, 10000);
+        if (_whatIf) _whatIf->setRunMessage(text, number < 0);
+        _trialsDirty = true;
+    });
 }
 
 void MainWindow::refreshViews()
@@ -190,25 +203,34 @@ void MainWindow::onTrialsChanged()
     _trace->setTrials(*trials, space, direction, objective);
     _contours->setStudy(space, *trials, direction, objective, _controller->studyName());
     _result->setStudy(_controller->spec(), _controller->canTrain(), _controller->modelsFolder(), trials);
-    // The surrogate is the GP sampler's model: it changes with each trial that completes or is pruned.
-    int observed = 0;
-    for (const auto& t : *trials)
-        observed += t.state == study::TrialState::Complete || t.state == study::TrialState::Pruned;
-    if (observed != _fittedOn) {
-        _fittedOn = observed;
+    // The model is the GP sampler's: it changes with each trial that completes
+    // or is pruned (the fit), and with each that starts or fails (the
+    // acquisition reads running and failed trials, and so does its proposal).
+    std::vector<int> seen(3, 0);
+    for (const auto& t : *trials) {
+        seen[0] += t.state == study::TrialState::Complete || t.state == study::TrialState::Pruned;
+        seen[1] += t.state == study::TrialState::Running;
+        seen[2] += t.state == study::TrialState::Failed;
+    }
+    if (seen != _fittedOn) {
+        _fittedOn = seen;
         _fitter->request(space, *trials, direction, _controller->samplerConfig());
     }
+    updateWhatIf();
     updateActions();
     updateTitle();
 }
 
-void MainWindow::onSurrogate(std::shared_ptr<const gp::Surrogate> s)
+void MainWindow::onModel(std::shared_ptr<const StudyModel> m)
 {
     // A fit that was running when another study was opened is of no use.
-    if (s && s->space().toJson() != _controller->space().toJson()) return;
+    if (m && m->surrogate->space().toJson() != _controller->space().toJson()) return;
+    _model = m;
+    const auto s = m ? m->surrogate : nullptr;
     _surrogate = s;
     const QString objective = objectiveName(_controller->spec());
-    _contours->setSurrogate(s);
+    _contours->setModel(m);
+    updateWhatIf();
     _slice->setValueBounds(objectiveBounds(_controller->spec()));
     _slice->setSurrogate(s, *_controller->trials(), _controller->direction(), objective);
     syncSliceFixedValues();
@@ -336,9 +358,8 @@ bool MainWindow::openStudy(const QString& path)
     }
     if (_controller->canTrain()) _setup->setSpec(_controller->spec());
     _selected.clear();
-    _fittedOn = -1;
-    _surrogate.reset();
-    onSurrogate(nullptr);
+    _fittedOn.clear();
+    onModel(nullptr);
     _trialsDirty = true;
     refreshViews();
     addRecent(path);
@@ -398,9 +419,8 @@ bool MainWindow::runStudy(const QString& studyPath)
     }
     if (!resume) {
         _selected.clear();
-        _fittedOn = -1;
-        _surrogate.reset();
-        onSurrogate(nullptr);
+        _fittedOn.clear();
+        onModel(nullptr);
     }
     if (!studyPath.isEmpty()) addRecent(studyPath);
     if (!_controller->start(QString::fromStdString(spec.training.device), &error)) {

@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <vector>
 
 class QAction;
 class QLabel;
@@ -18,6 +19,7 @@ class QTabWidget;
 class QTimer;
 
 namespace tw::gp { class Surrogate; }
+namespace tw::ui { struct StudyModel; }
 
 namespace tw::ui {
 
@@ -33,6 +35,7 @@ class StudyController;
 class SurrogateFitter;
 class TraceChart;
 class TrialTableView;
+class WhatIfDialog;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -89,6 +92,17 @@ public:
     void refreshViews();
     /// The latest surrogate the fitter produced (null before 2 complete trials).
     std::shared_ptr<const gp::Surrogate> surrogate() const { return _surrogate; }
+    /// The latest model the fitter produced (null before 2 observations).
+    std::shared_ptr<const StudyModel> model() const { return _model; }
+
+    // ---- what if (main_window_what_if.cpp) ----
+    /// Study > What if…: opens the dialog at these values (every parameter's),
+    /// by default the best trial's (or the fixed values of the contour plots).
+    WhatIfDialog* showWhatIf(const std::vector<double>& values = {});
+    WhatIfDialog* whatIfDialog() const { return _whatIf; }
+    /// Queues a configuration to run next (StudyController::enqueue); false
+    /// with lastError() when it cannot.
+    bool runConfigurationNext(const std::vector<double>& values);
 
     // ---- exports (also the File > Export menu) ----
     bool exportCurrentPlot(const QString& path);
@@ -108,7 +122,8 @@ private:
     void connectController();
     void onTrialsChanged();
     void onRunFinished(const QString& why, const QString& message);
-    void onSurrogate(std::shared_ptr<const gp::Surrogate> s);
+    void onModel(std::shared_ptr<const StudyModel> m);
+    void updateWhatIf();
     void updateActions();
     void updateCurves();
     void syncSliceFixedValues();
@@ -133,6 +148,9 @@ private:
     StudyController* _controller;
     SurrogateFitter* _fitter;
     std::shared_ptr<const gp::Surrogate> _surrogate;
+    std::shared_ptr<const StudyModel> _model;
+    WhatIfDialog* _whatIf = nullptr;
+    QAction* _whatIfAction = nullptr;
     QTabWidget* _tabs = nullptr;
     SetupPanel* _setup = nullptr;
     TraceChart* _trace = nullptr;
@@ -157,7 +175,7 @@ private:
     QString _lastError;
     bool _trialsDirty = false;
     bool _curvesDirty = false;
-    int _fittedOn = -1;      // completed trials the last fit request saw
+    std::vector<int> _fittedOn;  // observed, running and failed trials the last fit request saw
     QList<int> _selected;    // trials whose learning curves are shown
 };
 

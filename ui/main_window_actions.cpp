@@ -161,8 +161,14 @@ void MainWindow::buildActions()
     _retrainAction = makeAction(this, tr("Retrain &best on test…"),
                                 tr("Retrain the best configuration on train + validation and evaluate it on the test data"));
     connect(_retrainAction, &QAction::triggered, this, [this] { retrainBest(); });
+    _whatIfAction = makeAction(this, tr("&What if…"),
+                               tr("Type any configuration and read the GP's prediction for it; run it next"),
+                               QKeySequence(Qt::CTRL | Qt::Key_I));
+    _whatIfAction->setObjectName("whatIfAction");
+    connect(_whatIfAction, &QAction::triggered, this, [this] { showWhatIf(); });
     studyMenu->addActions({_runAction, _pauseAction, _stopAction});
     studyMenu->addSeparator();
+    studyMenu->addAction(_whatIfAction);
     studyMenu->addAction(_retrainAction);
 
     // ---- View ----
@@ -208,7 +214,7 @@ void MainWindow::setDarkTheme(bool dark)
     if (_darkAction && _darkAction->isChecked() != dark) _darkAction->setChecked(dark);
     // Plots read the palette when they paint; charts take their theme from it.
     _trialsDirty = true;
-    if (_surrogate) onSurrogate(_surrogate);
+    if (_model) onModel(_model);
     _result->setDark(dark);
     refreshViews();
 }
@@ -292,9 +298,8 @@ void MainWindow::newSetup()
     _controller->close();
     _specPath.clear();
     _selected.clear();
-    _fittedOn = -1;
-    _surrogate.reset();
-    onSurrogate(nullptr);
+    _fittedOn.clear();
+    onModel(nullptr);
     _trialsDirty = true;
     refreshViews();
     _tabs->setCurrentIndex(SetupTab);

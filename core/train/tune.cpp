@@ -9,6 +9,8 @@
 #include <cmath>
 #include <sstream>
 
+#include <unistd.h>
+
 namespace tw::train {
 
 using nlohmann::json;
@@ -138,9 +140,28 @@ void Tuner::keepModelsIn(const std::string& folder)
     else _models.emplace(folder, _spec.keepModels);
 }
 
+bool waitingToRun(const study::Trial& t)
+{
+    return t.state == study::TrialState::Running && t.samplerInfo.is_object() &&
+           t.samplerInfo.value("kind", std::string()) == "enqueued" &&
+           !(t.userAttrs.is_object() && t.userAttrs.contains("settings"));
+}
+
+std::optional<study::Trial> Tuner::waitingTrial()
+{
+    for (const auto& t : _study.trials())
+        if (waitingToRun(t) && t.pid == long(::getpid()) && t.host == study::hostName()) return t;
+    return std::nullopt;
+}
+
 TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& device)
 {
-    const study::Trial trial = _study.ask();
+    if (auto queued = waitingTrial()) return runTrial(*queued, stop, device);
+    return runTrial(_study.ask(), stop, device);
+}
+
+TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>* stop, const std::string& device)
+{
     if (onTrialStarted) onTrialStarted(trial);
     TrialSummary out;
     out.number = trial.number;

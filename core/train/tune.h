@@ -73,7 +73,15 @@ public:
     /// Asks, trains and tells one trial. A stop request ends it within a
     /// second and records it as failed with reason "stopped"; a failure in
     /// training fails the trial with its reason and the study goes on.
+    /// A trial queued by this process (waitingTrial) runs before the
+    /// sampler is asked for a new one.
     TrialSummary runTrial(const std::atomic<bool>* stop = nullptr, const std::string& device = {});
+    /// Trains and tells `trial`, a Running trial the study already holds
+    /// (asked, or queued with Study::enqueue).
+    TrialSummary runTrial(const study::Trial& trial, const std::atomic<bool>* stop, const std::string& device);
+    /// The first trial queued by this process (same host and pid) that no
+    /// run has started (waitingToRun); nullopt when none waits.
+    std::optional<study::Trial> waitingTrial();
     /// Trials that count toward the budget: finished ones, except those
     /// stopped by the user or left by a process that died.
     int countedTrials();
@@ -110,6 +118,11 @@ int markOrphansAbandoned(std::vector<study::Trial>& trials);
 /// Whether a trial counts toward a study's budget: finished, and not stopped
 /// by the user or left by a process that died.
 bool countsTowardBudget(const study::Trial& t);
+
+/// Whether a trial was queued with Study::enqueue and waits for a run to
+/// start it: Running, recorded as "enqueued", and without the settings a
+/// run records when it starts one.
+bool waitingToRun(const study::Trial& t);
 
 /// The class index of the objective's positive class in this data (by name;
 /// default the second class). Throws invalid_argument listing the classes.

@@ -2,12 +2,16 @@
 // run on the worker thread, shown in the trace, the table, the learning
 // curves and the contour view, exported; an invalid search-space cell
 // disables Run with its reason; Stop ends a running trial; the study file
-// reopens in a new window. Screenshots of each state go to
+// reopens in a new window; What if reads the model at a typed configuration
+// and runs it next. Screenshots of each state go to
 // <build>/screenshots/window_*.png.
 #include "main_window.h"
 
 #include "plots/contour_view.h"
+#include "plots/contour_widgets.h"
 #include "plots/learning_curve_chart.h"
+#include "plots/study_model.h"
+#include "plots/what_if_dialog.h"
 #include "plots/trace_chart.h"
 #include "result/result_view.h"
 #include "retrain_dialog.h"
@@ -16,6 +20,8 @@
 #include "run/trial_table_view.h"
 #include "setup/search_space_model.h"
 #include "setup/setup_panel.h"
+#include "train/tune.h"
+#include "ui/plots/contour_study.h"
 
 #include <QAction>
 #include <QPointer>
@@ -25,6 +31,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
@@ -102,6 +109,8 @@ private Q_SLOTS:
     void droppedFilesOpen();
     void retrainTakesTestDataFromSetup();
     void dialogsStartInAnExistingFolder();
+    void whatIfRunsAConfigurationNext();
+    void contoursOfAStudyWithFailures();
 
 private:
     QTemporaryDir _dir;
@@ -151,9 +160,11 @@ void TestMainWindow::fiveTrialStudyFillsEveryView()
     QCOMPARE(w.trialTable()->model()->rowCount(), 5);
     QVERIFY(w.learningCurves()->curveCount() >= 1);
 
-    // The GP surrogate arrives from the fitter's thread; then both contour panels draw.
+    // The GP surrogate arrives from the fitter's thread; then the contour
+    // panels draw: mean, SE and (past the 3 initial trials) the acquisition.
     QTRY_VERIFY_WITH_TIMEOUT(w.surrogate() != nullptr, 60000);
-    QTRY_COMPARE_WITH_TIMEOUT(w.contourView()->panelCount(), 2, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.contourView()->panelCount(), 3, 30000);
+    QCOMPARE(w.contourView()->panels().back(), ui::ContourPanel::Acquisition);
     QVERIFY(w.contourView()->emptyReason().isEmpty());
     // Select a trial: its learning curve shows and the trace highlights it.
     w.trialTable()->selectTrial(2);
@@ -482,6 +493,89 @@ void TestMainWindow::dialogsStartInAnExistingFolder()
     QCOMPARE(w.lastFolder("export"), QFileInfo(_studyPath).absolutePath());
     QSettings().setValue("folders/export", _dir.path());
     QCOMPARE(w.lastFolder("export"), _dir.path());
+}
+
+void TestMainWindow::whatIfRunsAConfigurationNext()
+{
+    ui::MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    w.setupPanel()->setSpec(train::StudySpec::fromJson(spiralsJson(2, 4), "what-if.json"));
+    const QString path = _dir.filePath("what-if.study");
+    QVERIFY2(w.runStudy(path), qPrintable(w.lastError()));
+    waitIdle(w);
+    QTRY_VERIFY_WITH_TIMEOUT(w.model() && w.model()->number == 4, 60000);
+    QVERIFY(w.model()->choosing && w.model()->next);
+
+    // Study > What if…: the best trial's values, read off the model that chooses.
+    auto* d = w.showWhatIf();
+    QVERIFY(d && d->isVisible());
+    const auto best = *w.controller()->bestTrial();
+    QCOMPARE(d->values(), best.params);
+    const auto& space = w.controller()->space();
+    QCOMPARE(d->prediction().mean, w.model()->model->posterior(space.toUnit(best.params)).mean);
+    // A point double-clicked on a contour plot opens it there.
+    w.tabs()->setCurrentIndex(ui::MainWindow::ContoursTab);
+    w.contourView()->waitForGrids();
+    QTest::qWait(100);
+    auto* canvas = w.contourView()->findChild<ui::ContourCanvas*>("contourCanvas");
+    QVERIFY(canvas && canvas->renderer());
+    const QPoint centre = canvas->renderer()->plotAreas(QRectF(canvas->rect()))[0].center().toPoint();
+    const auto at = canvas->valuesAt(centre);
+    QVERIFY(at.has_value());
+    QTest::mouseDClick(canvas, Qt::LeftButton, {}, centre);
+    QCOMPARE(d->values()[0], at->first);
+    QCOMPARE(d->values()[1], at->second);
+    QTest::qWait(100);
+    shoot(w, "window_contours_what_if");
+    shoot(*d, "window_what_if");
+
+    // Run this configuration next: the study records it, waiting; Run starts with it.
+    const std::vector<double> config{0.005, 20, 1};
+    d->setValues(config);
+    auto* run = d->findChild<QPushButton*>("whatIfRun");
+    QVERIFY(run && run->isEnabled());
+    run->click();
+    auto trials = *w.controller()->trials();
+    QCOMPARE(trials.size(), size_t(5));
+    QVERIFY(train::waitingToRun(trials.back()));
+    QCOMPARE(trials.back().params, config);
+    QVERIFY2(d->findChild<QLabel*>("whatIfRunMessage")->text().contains("Trial 4 is queued"),
+             qPrintable(d->findChild<QLabel*>("whatIfRunMessage")->text()));
+    w.refreshViews();
+    QCOMPARE(w.trialTable()->model()->data(w.trialTable()->model()->index(4, 1)).toString(), QString("queued"));
+    // A bad value is refused with its reason.
+    QVERIFY(!w.runConfigurationNext({0.5, 20, 1}));
+    QVERIFY2(w.lastError().contains("learning_rate"), qPrintable(w.lastError()));
+
+    w.setupPanel()->findChild<QSpinBox*>("trialsSpin")->setValue(5);
+    QVERIFY2(w.runStudy(path), qPrintable(w.lastError()));
+    waitIdle(w);
+    trials = *w.controller()->trials();
+    QCOMPARE(trials.size(), size_t(5));
+    QVERIFY(trials[4].state == study::TrialState::Complete);
+    QCOMPARE(trials[4].params, config);
+    d->close();
+}
+
+void TestMainWindow::contoursOfAStudyWithFailures()
+{
+    // A study whose high learning rates diverge, opened from its file: the
+    // Contours page shows the mean, the SE, the acquisition with the next
+    // proposal and the failure map with the failed trials.
+    const QString path = _dir.filePath("failures.study");
+    makeGpContourStudy("diverging", 24, 6, false, true, 10, path.toStdString());
+    ui::MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY2(w.openFile(path), qPrintable(w.lastError()));
+    w.tabs()->setCurrentIndex(ui::MainWindow::ContoursTab);
+    w.refreshViews();
+    QTRY_COMPARE_WITH_TIMEOUT(w.contourView()->panelCount(), 4, 60000);
+    QCOMPARE(w.contourView()->panels().back(), ui::ContourPanel::Failure);
+    QVERIFY(w.contourView()->trustNote().isEmpty());  // 24 trials for 3 parameters
+    QTest::qWait(200);
+    shoot(w, "window_contours_failures");
 }
 
 QTEST_MAIN(TestMainWindow)

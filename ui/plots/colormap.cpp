@@ -46,12 +46,38 @@ constexpr QRgb kViridis[256] = {
 
 } // namespace
 
-QColor viridis(double t)
+QRgb viridisRgb(double t)
 {
     if (!std::isfinite(t))
-        return QColor(190, 190, 190);
+        return qRgb(190, 190, 190);
     const int i = std::clamp(int(std::lround(t * 255.0)), 0, 255);
-    return QColor::fromRgb(kViridis[i]);
+    return kViridis[i] | 0xff000000u;
+}
+
+QColor viridis(double t)
+{
+    return QColor::fromRgb(viridisRgb(t));
+}
+
+QRgb redsRgb(double t)
+{
+    if (!std::isfinite(t))
+        return qRgb(190, 190, 190);
+    // ColorBrewer Reds (9 classes), linearly between its stops.
+    static constexpr QRgb stops[] = {0xfff5f0, 0xfee0d2, 0xfcbba1, 0xfc9272, 0xfb6a4a,
+                                     0xef3b2c, 0xcb181d, 0xa50f15, 0x67000d};
+    constexpr int n = int(sizeof(stops) / sizeof(stops[0]));
+    const double x = std::clamp(t, 0.0, 1.0) * (n - 1);
+    const int k = std::min(int(x), n - 2);
+    const double f = x - k;
+    const auto mix = [f](int a, int b) { return int(std::lround(a + (b - a) * f)); };
+    const QRgb a = stops[k], b = stops[k + 1];
+    return qRgb(mix(qRed(a), qRed(b)), mix(qGreen(a), qGreen(b)), mix(qBlue(a), qBlue(b)));
+}
+
+QColor reds(double t)
+{
+    return QColor::fromRgb(redsRgb(t));
 }
 
 } // namespace tw::ui

@@ -11,7 +11,9 @@
 namespace tw::ui {
 
 /// The plot of `grid`: every Complete trial with a finite value as a point,
-/// the best of them (ties: the lowest number) ringed; title
+/// the best of them (ties: the lowest number) ringed, the running trials
+/// (not those of a process that died) and the failed ones (not those stopped
+/// or abandoned) for the acquisition and failure panels; title
 /// "<study>: <x> × <y>" ("<x> × <y>" without a study name).
 ContourPlotData makeContourPlotData(const analysis::Grid2D& grid, const std::vector<study::Trial>& trials,
                                     study::Direction direction, const std::string& studyName,

@@ -1,16 +1,18 @@
 // Painting and export of the contour plots (see contour_renderer.h).
 #include "plots/contour_renderer.h"
 #include "plots/colormap.h"
+#include "plots/contour_axes.h"
+#include "plots/contour_field.h"
+#include "plots/contour_markers.h"
 #include "plots/plot_export.h"
 
 #include <QFileInfo>
 #include <QFontMetricsF>
 #include <QGuiApplication>
-#include <QImage>
 #include <QPageLayout>
 #include <QPageSize>
+#include <QPaintDevice>
 #include <QPainter>
-#include <QPainterPath>
 #include <QPalette>
 #include <QPdfWriter>
 #include <QSvgGenerator>
@@ -22,174 +24,142 @@ namespace tw::ui {
 
 namespace {
 
+constexpr double kCaptionH = 42.0, kGapX = 20.0, kGapY = 14.0;
+// What a panel needs around its plot area (tick labels, titles, colour bar).
+constexpr double kPanelMarginW = 180.0, kPanelMarginH = 74.0;
 
-/// 1-2-5 steps covering [lo, hi] with about `target` ticks.
-std::vector<double> niceTicks(double lo, double hi, int target)
+double titleHeight(const ContourPlotData& d) { return d.title.empty() ? 6.0 : 32.0; }
+
+/// Columns and rows of n panels in `body`: the arrangement whose smallest
+/// plot side is largest.
+std::pair<int, int> arrangement(int n, const QSizeF& body)
 {
-    if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi))
-        return {lo};
-    const double raw = (hi - lo) / target;
-    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-    const double r = raw / mag;
-    const double step = (r < 1.5 ? 1.0 : r < 3.0 ? 2.0 : r < 7.0 ? 5.0 : 10.0) * mag;
-    std::vector<double> ticks;
-    for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k += 1.0)
-        ticks.push_back(std::abs(k) < 1e-9 ? 0.0 : k * step);
-    return ticks;
+    std::pair<int, int> best{std::max(n, 1), 1};
+    double bestScore = -INFINITY;
+    for (int cols = 1; cols <= std::max(n, 1); ++cols) {
+        const int rows = (n + cols - 1) / cols;
+        if (cols > 1 && (cols - 1) * rows >= n) continue;  // an empty column
+        const double w = (body.width() - (cols - 1) * kGapX) / cols - kPanelMarginW;
+        const double h = (body.height() - (rows - 1) * kGapY) / rows - kPanelMarginH;
+        const double score = std::min(w, h);
+        if (score > bestScore + 1e-9) {
+            bestScore = score;
+            best = {cols, rows};
+        }
+    }
+    return best;
 }
 
-/// Where the values of an axis go: a fraction of the plot's extent.
-struct AxisMap {
-    const analysis::Axis& axis;
-    int n;
-    double lo = 0.0, hi = 1.0;  // in the transformed (log10) scale
+bool showsBest(ContourPanel p) { return p != ContourPanel::Failure; }
+bool showsFailed(ContourPanel p) { return p == ContourPanel::Acquisition || p == ContourPanel::Failure; }
 
-    explicit AxisMap(const analysis::Axis& a) : axis(a), n(int(a.values.size()))
-    {
-        if (!a.categorical && n > 0) {
-            lo = u(a.values.front());
-            hi = u(a.values.back());
-            if (!(hi > lo) || !std::isfinite(hi - lo)) {
-                lo = (std::isfinite(lo) ? lo : 0.0) - 0.5;
-                hi = lo + 1.0;
-            }
-        }
-    }
-    double u(double v) const { return axis.log ? std::log10(v) : v; }
-    double frac(double v) const
-    {
-        if (axis.categorical)
-            return (v + 0.5) / std::max(n, 1);
-        return (u(v) - lo) / (hi - lo);
-    }
-    /// The cell of grid value k: from the midpoint to its left neighbour to the
-    /// midpoint to its right one (bands for a categorical).
-    std::pair<double, double> span(int k) const
-    {
-        if (axis.categorical)
-            return {double(k) / n, double(k + 1) / n};
-        const double c = frac(axis.values[size_t(k)]);
-        const double a = k > 0 ? (c + frac(axis.values[size_t(k - 1)])) / 2 : 0.0;
-        const double b = k + 1 < n ? (c + frac(axis.values[size_t(k + 1)])) / 2 : 1.0;
-        return {std::clamp(a, 0.0, 1.0), std::clamp(b, 0.0, 1.0)};
-    }
-};
+} // namespace
 
-struct Tick {
-    double frac;
-    QString label;
-};
-
-std::vector<Tick> axisTicks(const AxisMap& m, int target)
+QString panelTitle(ContourPanel panel, const std::string& acquisitionName)
 {
-    std::vector<Tick> ticks;
-    const auto& a = m.axis;
-    if (a.categorical) {
-        for (int k = 0; k < m.n; ++k)
-            ticks.push_back({(k + 0.5) / m.n, size_t(k) < a.labels.size() ? QString::fromStdString(a.labels[size_t(k)])
-                                                                          : formatNumber(a.values[size_t(k)])});
-        return ticks;
+    switch (panel) {
+    case ContourPanel::Mean: return QStringLiteral("Mean");
+    case ContourPanel::StandardError: return QStringLiteral("Standard error");
+    case ContourPanel::Acquisition:
+        return acquisitionName == "ucb" ? QStringLiteral("Acquisition (UCB)") : QStringLiteral("Acquisition (log EI)");
+    case ContourPanel::Failure: return QStringLiteral("P(failure)");
     }
-    std::vector<double> values;
-    if (a.log) {
-        const double decades = m.hi - m.lo;
-        const std::vector<double> mult = decades > 2.5 ? std::vector<double>{1}
-                                         : decades > 0.8 ? std::vector<double>{1, 2, 5}
-                                                         : std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9};
-        const int every = std::max(1, int(std::ceil(decades / 7.0)));
-        for (int e = int(std::floor(m.lo)); e <= int(std::ceil(m.hi)); ++e) {
-            if (mult.size() == 1 && e % every != 0)
-                continue;
-            for (double k : mult) {
-                const double v = k * std::pow(10.0, e);
-                if (std::log10(v) >= m.lo - 1e-9 && std::log10(v) <= m.hi + 1e-9)
-                    values.push_back(v);
-            }
-        }
-        if (values.size() < 2) {
-            values.clear();
-            for (double v : niceTicks(std::pow(10.0, m.lo), std::pow(10.0, m.hi), target))
-                if (v > 0)
-                    values.push_back(v);
-        }
-    } else {
-        for (double v : niceTicks(m.lo, m.hi, target))
-            if (!a.integer || std::abs(v - std::round(v)) < 1e-9)
-                values.push_back(v);
-    }
-    for (double v : values) {
-        const double f = m.frac(v);
-        if (f >= -1e-6 && f <= 1.0 + 1e-6)
-            ticks.push_back({std::clamp(f, 0.0, 1.0), formatNumber(v)});
-    }
-    return ticks;
+    return {};
 }
 
-QFont fontOf(int pixels, bool bold = false)
+namespace {
+
+std::pair<double, double> rangeOf(const Eigen::MatrixXd& z, const analysis::Grid2D& g, ContourPanel panel,
+                                  const std::string& acquisitionName)
 {
-    QFont f;
-    f.setPixelSize(pixels);
-    f.setBold(bold);
-    return f;
+    if (panel == ContourPanel::Failure) return {0.0, 1.0};  // a probability reads absolutely
+    double lo = INFINITY, hi = -INFINITY;
+    for (Eigen::Index k = 0; k < z.size(); ++k)
+        if (const double v = z.data()[k]; std::abs(v) < kUnbounded) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    if (!(lo <= hi)) return {0.0, 1.0};
+    if (panel == ContourPanel::StandardError) {
+        // Far from the data the output warp can blow the SE up by orders of
+        // magnitude; the scale stops at twice the mean's spread (beyond it
+        // all is "as uncertain as can be") so that the rest keeps its shades.
+        const auto [mlo, mhi] = rangeOf(g.mean, g, ContourPanel::Mean, acquisitionName);
+        const double cap = 2.0 * (mhi - mlo);
+        if (cap > 0 && hi > cap && lo < cap) hi = cap;
+    }
+    if (panel == ContourPanel::Acquisition && acquisitionName != "ucb") {
+        // Log EI falls off steeply far from anything promising: below 12
+        // (a factor e^-12 of the best expected improvement) is all dark.
+        lo = std::max(lo, hi - 12.0);
+    }
+    if (!(hi > lo)) {
+        const double pad = std::max(std::abs(lo) * 1e-6, 1e-12);
+        lo -= pad;
+        hi += pad;
+    }
+    return {lo, hi};
 }
 
-/// Marching squares over the nodes (px[i], py[j]) of z (rows follow y).
-QPainterPath contourPath(const Eigen::MatrixXd& z, const std::vector<double>& px, const std::vector<double>& py,
-                         double level)
+/// The grid as drawn: clamped to the colour range (an unbounded value to
+/// its end), so that no value far past the range makes the interpolation
+/// ring (log EI next to a trial can be hundreds below the rest). NaN stays.
+Eigen::MatrixXd clampedTo(Eigen::MatrixXd z, double lo, double hi)
 {
-    QPainterPath path;
-    const auto cross = [level](const QPointF& a, double va, const QPointF& b, double vb) {
-        const double t = (level - va) / (vb - va);
-        return a + (b - a) * t;
-    };
-    for (size_t j = 0; j + 1 < py.size(); ++j) {
-        for (size_t i = 0; i + 1 < px.size(); ++i) {
-            const double v[4] = {z(Eigen::Index(j), Eigen::Index(i)), z(Eigen::Index(j), Eigen::Index(i + 1)),
-                                 z(Eigen::Index(j + 1), Eigen::Index(i + 1)), z(Eigen::Index(j + 1), Eigen::Index(i))};
-            if (!std::isfinite(v[0]) || !std::isfinite(v[1]) || !std::isfinite(v[2]) || !std::isfinite(v[3]))
-                continue;
-            const QPointF c[4] = {{px[i], py[j]}, {px[i + 1], py[j]}, {px[i + 1], py[j + 1]}, {px[i], py[j + 1]}};
-            QPointF hits[4];
-            int n = 0;
-            for (int e = 0; e < 4; ++e) {
-                const int f = (e + 1) % 4;
-                if ((v[e] < level) != (v[f] < level))
-                    hits[n++] = cross(c[e], v[e], c[f], v[f]);
-            }
-            for (int k = 0; k + 1 < n; k += 2) {
-                path.moveTo(hits[k]);
-                path.lineTo(hits[k + 1]);
-            }
-        }
-    }
-    return path;
-}
-
-QString fixedCaption(const analysis::Grid2D& g)
-{
-    QStringList parts;
-    if (g.fixedJson.is_object()) {
-        for (auto it = g.fixedJson.begin(); it != g.fixedJson.end(); ++it) {
-            const auto& v = it.value();
-            QString text = v.is_number() ? formatNumber(v.get<double>())
-                           : v.is_string() ? QString::fromStdString(v.get<std::string>())
-                                           : QString::fromStdString(v.dump());
-            parts << QString::fromStdString(it.key()) + " = " + text;
-        }
-    }
-    const QString obs = QString("%1 observation%2").arg(g.observations).arg(g.observations == 1 ? "" : "s");
-    if (parts.isEmpty())
-        return "No other parameters.   " + obs + ".";
-    return "Other parameters fixed at: " + parts.join(", ") + ".   " + obs + ".";
+    for (Eigen::Index k = 0; k < z.size(); ++k)
+        if (double& v = z.data()[k]; !std::isnan(v)) v = std::clamp(v, lo, hi);
+    return z;
 }
 
 } // namespace
+
+Eigen::MatrixXd panelValues(const analysis::Grid2D& g, ContourPanel panel)
+{
+    switch (panel) {
+    case ContourPanel::Mean: return g.mean;
+    case ContourPanel::StandardError: return g.se;
+    case ContourPanel::Acquisition: return g.acquisition;
+    case ContourPanel::Failure: return g.feasible.size() > 0 ? Eigen::MatrixXd((1.0 - g.feasible.array()).matrix()) : Eigen::MatrixXd();
+    }
+    return {};
+}
+
+std::pair<double, double> panelRange(const analysis::Grid2D& g, ContourPanel panel, const std::string& acquisitionName)
+{
+    return panel == ContourPanel::Failure ? std::pair<double, double>{0.0, 1.0}
+                                          : rangeOf(panelValues(g, panel), g, panel, acquisitionName);
+}
+
+std::vector<QPainterPath> panelContourLines(const analysis::Grid2D& g, ContourPanel panel,
+                                            const std::string& acquisitionName)
+{
+    std::vector<QPainterPath> out;
+    const Eigen::MatrixXd z = panelValues(g, panel);
+    const AxisMap xm(g.x), ym(g.y);
+    const int nx = std::min<int>(xm.n, int(z.cols())), ny = std::min<int>(ym.n, int(z.rows()));
+    if (g.x.categorical || g.y.categorical || nx < 2 || ny < 2) return out;
+    const int mx = std::min(4 * (nx - 1) + 1, 241), my = std::min(4 * (ny - 1) + 1, 241);
+    const std::vector<double> fx = evenFractions(mx), fy = evenFractions(my);
+    const auto [lo, hi] = panelRange(g, panel, acquisitionName);
+    const Eigen::MatrixXd fine = resampleGrid(clampedTo(z, lo, hi), xm.nodes(), ym.nodes(), fx, fy);
+    if (panel == ContourPanel::Failure) {
+        for (double level : {0.1, 0.25, 0.5, 0.75, 0.9}) out.push_back(contourPath(fine, fx, fy, level));
+    } else {
+        for (int k = 1; k <= 8; ++k) out.push_back(contourPath(fine, fx, fy, lo + (hi - lo) * k / 9.0));
+    }
+    return out;
+}
 
 ContourRenderer::ContourRenderer(ContourPlotData data) : _data(std::move(data)), _background(Qt::white)
 {
     _text = qGuiApp ? QGuiApplication::palette().color(QPalette::WindowText) : QColor(Qt::black);
     if (_text.lightness() > 140)
         _text = Qt::black;
+    const auto& g = _data.grid;
+    if (g.feasible.size() > 0)
+        _failure = (1.0 - g.feasible.array()).matrix();
+    // A panel without its grid is not drawn.
+    std::erase_if(_data.panels, [this](ContourPanel p) { return values(p).size() == 0; });
 }
 
 void ContourRenderer::setColors(const QColor& background, const QColor& text)
@@ -198,13 +168,49 @@ void ContourRenderer::setColors(const QColor& background, const QColor& text)
     _text = text;
 }
 
-std::pair<QRectF, QRectF> ContourRenderer::panels(const QRectF& area) const
+QSize ContourRenderer::preferredSize() const
 {
-    const double titleH = _data.title.empty() ? 6.0 : 32.0, captionH = 42.0;
-    const QRectF body(area.left() + 8, area.top() + titleH, area.width() - 16, area.height() - titleH - captionH);
-    const double gap = 20.0, half = (body.width() - gap) / 2;
-    return {QRectF(body.left(), body.top(), half, body.height()),
-            QRectF(body.left() + half + gap, body.top(), half, body.height())};
+    const int n = panelCount();
+    if (n >= 4) return QSize(1200, 1000);
+    if (n == 3) return QSize(1800, 520);
+    return QSize(1200, 520);
+}
+
+const Eigen::MatrixXd& ContourRenderer::values(ContourPanel panel) const
+{
+    switch (panel) {
+    case ContourPanel::Mean: return _data.grid.mean;
+    case ContourPanel::StandardError: return _data.grid.se;
+    case ContourPanel::Acquisition: return _data.grid.acquisition;
+    case ContourPanel::Failure: return _failure;
+    }
+    return _data.grid.mean;
+}
+
+std::pair<double, double> ContourRenderer::valueRange(ContourPanel panel) const
+{
+    return panelRange(_data.grid, panel, _data.acquisitionName);
+}
+
+double ContourRenderer::legendHeight() const
+{
+    return legendItems(_data).empty() ? 0.0 : 22.0;
+}
+
+std::vector<QRectF> ContourRenderer::panelRects(const QRectF& area) const
+{
+    const int n = panelCount();
+    const double top = area.top() + titleHeight(_data);
+    const QRectF body(area.left() + 8, top, area.width() - 16,
+                      area.bottom() - kCaptionH - legendHeight() - top);
+    const auto [cols, rows] = arrangement(n, body.size());
+    const double w = (body.width() - (cols - 1) * kGapX) / cols, h = (body.height() - (rows - 1) * kGapY) / rows;
+    std::vector<QRectF> out;
+    for (int k = 0; k < n; ++k) {
+        const int c = k % cols, r = k / cols;
+        out.emplace_back(body.left() + c * (w + kGapX), body.top() + r * (h + kGapY), w, h);
+    }
+    return out;
 }
 
 QRectF ContourRenderer::plotRect(const QRectF& panel) const
@@ -216,36 +222,57 @@ QRectF ContourRenderer::plotRect(const QRectF& panel) const
         yLabelW = std::max(yLabelW, tickFm.horizontalAdvance(t.label));
     yLabelW = std::min(yLabelW, panel.width() * 0.22);
     const double left = yLabelW + 10 + labelFm.height() + 6, right = 104, top = 26, bottom = 48;
-    return QRectF(panel.left() + left, panel.top() + top, panel.width() - left - right,
-                  panel.height() - top - bottom);
+    // On whole pixels: the heat map is then drawn pixel for pixel, unscaled.
+    return QRectF(QPointF(std::round(panel.left() + left), std::round(panel.top() + top)),
+                  QPointF(std::round(panel.right() - right), std::round(panel.bottom() - bottom)));
+}
+
+std::vector<QRectF> ContourRenderer::plotAreas(const QRectF& area) const
+{
+    std::vector<QRectF> out;
+    for (const QRectF& r : panelRects(area)) out.push_back(plotRect(r));
+    return out;
+}
+
+std::optional<QPointF> ContourRenderer::position(const QRectF& plot, double x, double y) const
+{
+    const auto& g = _data.grid;
+    if (!std::isfinite(x) || !std::isfinite(y) || (g.x.log && x <= 0) || (g.y.log && y <= 0))
+        return std::nullopt;
+    const AxisMap xm(g.x), ym(g.y);
+    return QPointF(plot.left() + xm.frac(x) * plot.width(), plot.bottom() - ym.frac(y) * plot.height());
 }
 
 std::optional<ContourRenderer::Probe> ContourRenderer::probe(const QRectF& area, const QPointF& pos) const
 {
     const auto& g = _data.grid;
-    const auto [meanPanel, sePanel] = panels(area);
-    for (const bool mean : {true, false}) {
-        const QRectF plot = plotRect(mean ? meanPanel : sePanel);
+    const auto plots = plotAreas(area);
+    for (size_t k = 0; k < plots.size(); ++k) {
+        const QRectF& plot = plots[k];
         if (plot.width() < 10 || plot.height() < 10 || !plot.contains(pos)) continue;
         const double fx = (pos.x() - plot.left()) / plot.width(), fy = (plot.bottom() - pos.y()) / plot.height();
-        // The grid cell under the point: cells span midpoint to midpoint (bands for categories).
-        auto cell = [](const AxisMap& m, double f) {
-            for (int k = 0; k < m.n; ++k)
-                if (const auto [a, b] = m.span(k); f >= a && f <= b) return k;
-            return m.n - 1;
-        };
         const AxisMap xm(g.x), ym(g.y);
         if (xm.n == 0 || ym.n == 0) return std::nullopt;
-        const int i = cell(xm, fx), j = cell(ym, fy);
+        // The grid cell under the point: cells span midpoint to midpoint (bands for categories).
+        const int i = xm.cellAt(fx), j = ym.cellAt(fy);
         if (j >= g.mean.rows() || i >= g.mean.cols()) return std::nullopt;
         Probe out;
-        out.meanPanel = mean;
+        out.panel = int(k);
+        out.kind = _data.panels[k];
         out.column = i;
         out.row = j;
         out.x = g.x.values[size_t(i)];
         out.y = g.y.values[size_t(j)];
         out.mean = g.mean(j, i);
-        out.se = j < g.se.rows() && i < g.se.cols() ? g.se(j, i) : std::nan("");
+        out.se = j < g.se.rows() && i < g.se.cols() ? g.se(j, i) : NAN;
+        // The values of the panels drawn (P(failure) without failures is only its prior).
+        const auto drawn = [this](ContourPanel p) {
+            return std::find(_data.panels.begin(), _data.panels.end(), p) != _data.panels.end();
+        };
+        if (drawn(ContourPanel::Acquisition) && j < g.acquisition.rows() && i < g.acquisition.cols())
+            out.acquisition = g.acquisition(j, i);
+        if (drawn(ContourPanel::Failure) && j < _failure.rows() && i < _failure.cols()) out.failure = _failure(j, i);
+        out.fraction = QPointF(fx, fy);
         return out;
     }
     return std::nullopt;
@@ -253,32 +280,60 @@ std::optional<ContourRenderer::Probe> ContourRenderer::probe(const QRectF& area,
 
 void ContourRenderer::paint(QPainter& p, const QRectF& area) const
 {
+    // The heat maps at the device's resolution: its pixel ratio times the
+    // painter's own scale (a small multiple is painted scaled down).
+    const double dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
+    const double scale = std::sqrt(std::abs(p.worldTransform().determinant()));
+    paintAll(p, area, std::clamp(dpr * (scale > 0 ? scale : 1.0), 0.25, 4.0));
+}
+
+void ContourRenderer::paintAll(QPainter& p, const QRectF& area, double imageScale) const
+{
     p.save();
     p.setRenderHint(QPainter::Antialiasing);
     p.setRenderHint(QPainter::TextAntialiasing);
+    p.setRenderHint(QPainter::SmoothPixmapTransform);
     p.fillRect(area, _background);
     p.setPen(_text);
-    const double titleH = _data.title.empty() ? 6.0 : 32.0;
+    const double titleH = titleHeight(_data);
     if (!_data.title.empty()) {
         p.setFont(fontOf(17, true));
         p.drawText(QRectF(area.left(), area.top() + 4, area.width(), titleH - 4), Qt::AlignCenter,
                    QString::fromStdString(_data.title));
     }
-    const double captionH = 42.0;
-    const auto [meanPanel, sePanel] = panels(area);
-    paintPanel(p, meanPanel, true);
-    paintPanel(p, sePanel, false);
+    const auto rects = panelRects(area);
+    for (size_t k = 0; k < rects.size(); ++k) paintPanel(p, rects[k], _data.panels[k], imageScale);
+    if (const double lh = legendHeight(); lh > 0)
+        paintLegend(p, QRectF(area.left() + 16, area.bottom() - kCaptionH - lh, area.width() - 32, lh));
     p.setPen(_text);
     p.setFont(fontOf(13));
-    p.drawText(QRectF(area.left() + 16, area.bottom() - captionH, area.width() - 32, captionH - 4),
+    p.drawText(QRectF(area.left() + 16, area.bottom() - kCaptionH, area.width() - 32, kCaptionH - 4),
                Qt::AlignCenter | Qt::TextWordWrap, fixedCaption(_data.grid));
     p.restore();
 }
 
-void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, bool meanPanel) const
+const QImage& ContourRenderer::heat(ContourPanel panel, int width, int height) const
+{
+    const auto key = std::make_tuple(int(panel), width, height);
+    if (const auto it = _heat.find(key); it != _heat.end()) return it->second;
+    if (_heat.size() > 16) _heat.clear();
+    const auto [lo, hi] = valueRange(panel);
+    const bool flip = panel == ContourPanel::Mean && _data.minimize;
+    const bool red = panel == ContourPanel::Failure;
+    const AxisMap xm(_data.grid.x), ym(_data.grid.y);
+    // An unbounded value (an SE the output warp cannot undo) is past the end
+    // of the scale, not missing: NaN alone is grey.
+    const QImage image = heatImage(clampedTo(values(panel), lo, hi), xm.nodes(), ym.nodes(), width, height, [&](double v) {
+        const double t = (v - lo) / (hi - lo);
+        return red ? redsRgb(t) : viridisRgb(flip ? 1.0 - t : t);
+    });
+    return _heat.emplace(key, image).first->second;
+}
+
+void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, ContourPanel panel, double imageScale) const
 {
     const auto& g = _data.grid;
-    const Eigen::MatrixXd& z = meanPanel ? g.mean : g.se;
+    const Eigen::MatrixXd& z = values(panel);
     const AxisMap xm(g.x), ym(g.y);
     const int nx = std::min<int>(xm.n, int(z.cols())), ny = std::min<int>(ym.n, int(z.rows()));
     const QFont tickFont = fontOf(12), labelFont = fontOf(13), titleFont = fontOf(15, true);
@@ -286,86 +341,41 @@ void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, bool meanPanel) c
 
     const std::vector<Tick> xt = axisTicks(xm, 6), yt = axisTicks(ym, 6);
     const QRectF plot = plotRect(r);
-    const double yLabelW = plot.left() - r.left() - 16 - labelFm.height();
-    if (plot.width() < 10 || plot.height() < 10)
+    const double yLabelW = plot.left() - r.left() - 16 - labelFm.height() + 1.0;  // + the plot's rounding to pixels
+    if (plot.width() < 10 || plot.height() < 10 || nx == 0 || ny == 0)
         return;
     const auto X = [&](double f) { return plot.left() + f * plot.width(); };
     const auto Y = [&](double f) { return plot.bottom() - f * plot.height(); };
 
-    // Value range over the finite cells; better (mean) or larger (se) is yellow.
-    double lo = INFINITY, hi = -INFINITY;
-    for (int j = 0; j < ny; ++j)
-        for (int i = 0; i < nx; ++i)
-            if (const double v = z(j, i); std::isfinite(v)) {
-                lo = std::min(lo, v);
-                hi = std::max(hi, v);
-            }
-    if (!(lo <= hi)) {
-        lo = 0.0;
-        hi = 1.0;
-    }
-    if (!(hi > lo)) {
-        const double pad = std::max(std::abs(lo) * 1e-6, 1e-12);
-        lo -= pad;
-        hi += pad;
-    }
-    const bool flip = meanPanel && _data.minimize;
-    const auto colourT = [&](double v) {
-        const double t = (v - lo) / (hi - lo);
-        return flip ? 1.0 - t : t;
-    };
-
     p.setPen(_text);
     p.setFont(titleFont);
     p.drawText(QRectF(plot.left(), r.top(), plot.width(), plot.top() - r.top() - 4), Qt::AlignCenter,
-               meanPanel ? QStringLiteral("Mean") : QStringLiteral("Standard error"));
+               panelTitle(panel, _data.acquisitionName));
 
-    // Cells, without antialiasing (and a hair wider) so that no seams show.
-    p.setRenderHint(QPainter::Antialiasing, false);
-    for (int j = 0; j < ny; ++j) {
-        const auto ys = ym.span(j);
-        for (int i = 0; i < nx; ++i) {
-            const auto xs = xm.span(i);
-            const QRectF cell(X(xs.first), Y(ys.second), (xs.second - xs.first) * plot.width() + 0.6,
-                              (ys.second - ys.first) * plot.height() + 0.6);
-            p.fillRect(cell.intersected(plot), viridis(colourT(z(j, i))));
-        }
-    }
-    p.setRenderHint(QPainter::Antialiasing, true);
+    // The smooth heat map, at the device's pixels up to one per unit: a
+    // smooth field gains nothing from more, a high-density screen draws it
+    // filtered (a quarter of the work at 2x).
+    const double heatScale = std::min(imageScale, 1.0);
+    const int w = std::max(1, int(std::lround(plot.width() * heatScale)));
+    const int h = std::max(1, int(std::lround(plot.height() * heatScale)));
+    QImage image = heat(panel, w, h);
+    image.setDevicePixelRatio(w / plot.width());
+    p.drawImage(plot.topLeft(), image);
 
-    // About eight contour lines (numeric axes only).
-    if (!g.x.categorical && !g.y.categorical && nx >= 2 && ny >= 2) {
-        std::vector<double> px, py;
-        for (int i = 0; i < nx; ++i)
-            px.push_back(X(xm.frac(g.x.values[size_t(i)])));
-        for (int j = 0; j < ny; ++j)
-            py.push_back(Y(ym.frac(g.y.values[size_t(j)])));
-        p.setPen(QPen(QColor(255, 255, 255, 150), 0.9));
+    // About eight contour lines (numeric axes only), on the resampled field.
+    if (const auto& paths = lines(panel); !paths.empty()) {
+        QTransform toPlot;
+        toPlot.translate(plot.left(), plot.bottom());
+        toPlot.scale(plot.width(), -plot.height());
+        p.setPen(panel == ContourPanel::Failure ? QPen(QColor(70, 0, 0, 120), 0.9) : QPen(QColor(255, 255, 255, 150), 0.9));
         p.setBrush(Qt::NoBrush);
-        for (int k = 1; k <= 8; ++k)
-            p.drawPath(contourPath(z.topLeftCorner(ny, nx), px, py, lo + (hi - lo) * k / 9.0));
+        p.save();
+        p.setClipRect(plot);
+        for (const QPainterPath& path : paths) p.drawPath(toPlot.map(path));
+        p.restore();
     }
 
-    // Observed trials, then the best one.
-    const auto point = [&](double x, double y) -> std::optional<QPointF> {
-        if (!std::isfinite(x) || !std::isfinite(y) || (g.x.log && x <= 0) || (g.y.log && y <= 0))
-            return std::nullopt;
-        return QPointF(X(xm.frac(x)), Y(ym.frac(y)));
-    };
-    p.setPen(QPen(Qt::white, 1.2));
-    p.setBrush(Qt::black);
-    for (const auto& [x, y] : _data.observed)
-        if (const auto q = point(x, y))
-            p.drawEllipse(*q, 3.6, 3.6);
-    if (_data.best) {
-        if (const auto q = point(_data.best->first, _data.best->second)) {
-            p.setBrush(Qt::NoBrush);
-            p.setPen(QPen(Qt::white, 4.5));
-            p.drawEllipse(*q, 8.0, 8.0);
-            p.setPen(QPen(QColor(220, 20, 40), 2.6));
-            p.drawEllipse(*q, 8.0, 8.0);
-        }
-    }
+    paintMarkers(p, plot, panel, imageScale);
 
     // Frame, ticks and axis titles.
     p.setBrush(Qt::NoBrush);
@@ -379,25 +389,25 @@ void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, bool meanPanel) c
         const QString label = g.x.categorical
                                   ? tickFm.elidedText(t.label, Qt::ElideRight, plot.width() / std::max(xm.n, 1) - 4)
                                   : t.label;
-        const double w = tickFm.horizontalAdvance(label);
-        if (x - w / 2 < lastRight + 6)
+        const double tw = tickFm.horizontalAdvance(label);
+        if (x - tw / 2 < lastRight + 6)
             continue;
-        p.drawText(QRectF(x - w / 2 - 2, plot.bottom() + 5, w + 4, tickFm.height()), Qt::AlignCenter, label);
-        lastRight = x + w / 2;
+        p.drawText(QRectF(x - tw / 2 - 2, plot.bottom() + 5, tw + 4, tickFm.height()), Qt::AlignCenter, label);
+        lastRight = x + tw / 2;
     }
     double lastTop = INFINITY;
     for (const Tick& t : yt) {
         const double y = Y(t.frac);
         p.drawLine(QPointF(plot.left() - 4, y), QPointF(plot.left(), y));
-        const double h = tickFm.height();
-        if (y + h / 2 > lastTop - 2)
+        const double th = tickFm.height();
+        if (y + th / 2 > lastTop - 2)
             continue;
         const QString label = tickFm.horizontalAdvance(t.label) > yLabelW
                                   ? tickFm.elidedText(t.label, Qt::ElideRight, yLabelW)
                                   : t.label;
-        p.drawText(QRectF(r.left(), y - h / 2, plot.left() - 6 - r.left(), h), Qt::AlignRight | Qt::AlignVCenter,
+        p.drawText(QRectF(r.left(), y - th / 2, plot.left() - 6 - r.left(), th), Qt::AlignRight | Qt::AlignVCenter,
                    label);
-        lastTop = y - h / 2;
+        lastTop = y - th / 2;
     }
     p.setFont(labelFont);
     const auto axisTitle = [](const analysis::Axis& a) {
@@ -412,17 +422,71 @@ void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, bool meanPanel) c
                labelFm.elidedText(axisTitle(g.y), Qt::ElideRight, plot.height()));
     p.restore();
 
-    // Colour bar: yellow at the top, with value ticks and what it means.
+    paintColourBar(p, r, plot, panel);
+}
+
+const std::vector<QPainterPath>& ContourRenderer::lines(ContourPanel panel) const
+{
+    if (const auto it = _data.lines.find(panel); it != _data.lines.end()) return it->second;
+    if (const auto it = _lines.find(int(panel)); it != _lines.end()) return it->second;
+    return _lines[int(panel)] = panelContourLines(_data.grid, panel, _data.acquisitionName);
+}
+
+void ContourRenderer::paintCursor(QPainter& p, const QRectF& area, const QPointF& f) const
+{
+    for (const QRectF& plot : plotAreas(area)) {
+        if (plot.width() < 10 || plot.height() < 10) continue;
+        drawMarker(p, MarkerKind::Cursor, QPointF(plot.left() + f.x() * plot.width(), plot.bottom() - f.y() * plot.height()));
+    }
+}
+
+void ContourRenderer::paintMarkers(QPainter& p, const QRectF& plot, ContourPanel panel, double imageScale) const
+{
+    const auto at = [&](const std::pair<double, double>& v) { return position(plot, v.first, v.second); };
+    p.save();
+    p.setClipRect(plot.adjusted(-10, -10, 10, 10));
+    if (showsFailed(panel))
+        for (const auto& v : _data.failed)
+            if (const auto q = at(v)) drawMarker(p, MarkerKind::Failed, *q);
+    std::vector<QPointF> dots;
+    dots.reserve(_data.observed.size());
+    for (const auto& v : _data.observed)
+        if (const auto q = at(v)) dots.push_back(*q);
+    drawTrialDots(p, dots, imageScale);
+    if (_data.best && showsBest(panel))
+        if (const auto q = at(*_data.best)) drawMarker(p, MarkerKind::Best, *q);
+    if (panel == ContourPanel::Acquisition) {
+        for (const auto& v : _data.pending)
+            if (const auto q = at(v)) drawMarker(p, MarkerKind::Running, *q);
+        if (_data.next)
+            if (const auto q = at(*_data.next)) drawMarker(p, MarkerKind::Next, *q);
+    }
+    p.restore();
+}
+
+void ContourRenderer::paintColourBar(QPainter& p, const QRectF& r, const QRectF& plot, ContourPanel panel) const
+{
+    const QFont tickFont = fontOf(12);
+    const QFontMetricsF tickFm(tickFont);
+    const auto [lo, hi] = valueRange(panel);
+    const bool flip = panel == ContourPanel::Mean && _data.minimize;
+    const bool red = panel == ContourPanel::Failure;
+    const auto colourT = [&](double v) {
+        const double t = (v - lo) / (hi - lo);
+        return flip ? 1.0 - t : t;
+    };
+    // The bar: the map's top colour at the top, with value ticks and what it means.
     const QRectF bar(plot.right() + 12, plot.top(), 14, plot.height());
     p.setRenderHint(QPainter::Antialiasing, false);
     const int slices = 128;
     for (int k = 0; k < slices; ++k) {
         const double y0 = bar.bottom() - (k + 1) * bar.height() / slices;
-        p.fillRect(QRectF(bar.left(), y0, bar.width(), bar.height() / slices + 0.6),
-                   viridis((k + 0.5) / slices));
+        const double t = (k + 0.5) / slices;
+        p.fillRect(QRectF(bar.left(), y0, bar.width(), bar.height() / slices + 0.6), red ? reds(t) : viridis(t));
     }
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(QPen(_text, 1.0));
+    p.setBrush(Qt::NoBrush);
     p.drawRect(bar);
     p.setFont(tickFont);
     double barTextW = 0;
@@ -438,21 +502,48 @@ void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, bool meanPanel) c
     }
     const QString objective = _data.objectiveName.empty() ? QStringLiteral("objective")
                                                           : QString::fromStdString(_data.objectiveName);
+    const bool ucb = _data.acquisitionName == "ucb";
     // The longest title that fits along the bar: small multiples are short,
     // and a title cut mid-word says less than a shorter one.
-    const QStringList titles =
-        meanPanel ? QStringList{QString("mean %1 (yellow = better: %2)").arg(objective, _data.minimize ? "lower" : "higher"),
-                                QString("mean %1 (yellow = better)").arg(objective), QString("mean %1").arg(objective),
-                                objective}
-                  : QStringList{QString("standard error of %1 (yellow = more uncertain)").arg(objective),
-                                QString("standard error of %1").arg(objective), QString("SE of %1").arg(objective),
-                                QStringLiteral("SE")};
+    QStringList titles;
+    switch (panel) {
+    case ContourPanel::Mean:
+        titles = {QString("mean %1 (yellow = better: %2)").arg(objective, _data.minimize ? "lower" : "higher"),
+                  QString("mean %1 (yellow = better)").arg(objective), QString("mean %1").arg(objective), objective};
+        break;
+    case ContourPanel::StandardError:
+        titles = {QString("standard error of %1 (yellow = more uncertain)").arg(objective),
+                  QString("standard error of %1").arg(objective), QString("SE of %1").arg(objective),
+                  QStringLiteral("SE")};
+        break;
+    case ContourPanel::Acquisition:
+        titles = {ucb ? QStringLiteral("upper confidence bound (yellow = worth trying)")
+                      : QStringLiteral("log expected improvement (yellow = worth trying)"),
+                  ucb ? QStringLiteral("UCB (yellow = worth trying)") : QStringLiteral("log EI (yellow = worth trying)"),
+                  ucb ? QStringLiteral("UCB") : QStringLiteral("log EI"), QStringLiteral("acq.")};
+        break;
+    case ContourPanel::Failure:
+        titles = {QStringLiteral("probability that a trial fails (red = likely)"),
+                  QStringLiteral("P(failure) (red = likely)"), QStringLiteral("P(failure)"), QStringLiteral("P(fail)")};
+        break;
+    }
     QString barTitle = titles.back();
     for (const QString& t : titles)
         if (tickFm.horizontalAdvance(t) <= bar.height()) {
             barTitle = t;
             break;
         }
+    // A scale that stops short of the largest value says so above the bar.
+    if (panel != ContourPanel::Failure) {
+        const Eigen::MatrixXd& z = values(panel);
+        bool beyond = false;
+        for (Eigen::Index k = 0; k < z.size() && !beyond; ++k) beyond = z.data()[k] > hi && !std::isnan(z.data()[k]);
+        if (beyond) {
+            p.drawText(QRectF(bar.left() - 4, bar.top() - tickFm.height() - 3, r.right() - bar.left() + 4,
+                              tickFm.height()),
+                       Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("\u2265 ") + formatNumber(hi));
+        }
+    }
     p.save();
     p.setFont(tickFont);
     p.translate(std::min(bar.right() + 10 + barTextW + tickFm.height() / 2 + 2, r.right() - tickFm.height() / 2),
@@ -463,6 +554,33 @@ void ContourRenderer::paintPanel(QPainter& p, const QRectF& r, bool meanPanel) c
     p.restore();
 }
 
+void ContourRenderer::paintLegend(QPainter& p, const QRectF& strip) const
+{
+    const auto items = legendItems(_data);
+    const QFont font = fontOf(12);
+    const QFontMetricsF fm(font);
+    constexpr double symbolW = 18, gap = 22;
+    double total = 0;
+    for (const auto& [kind, text] : items) total += symbolW + 4 + fm.horizontalAdvance(text) + gap;
+    total -= gap;
+    double x = strip.center().x() - total / 2;
+    const double y = strip.center().y();
+    p.save();
+    p.setFont(font);
+    for (const auto& [kind, text] : items) {
+        // On a mid-grey swatch so that white-edged markers read on any background.
+        const QRectF swatch(x, y - 8, symbolW, 16);
+        p.fillRect(swatch, QColor(150, 150, 150));
+        drawMarker(p, kind, swatch.center(), 0.8);
+        x += symbolW + 4;
+        p.setPen(_text);
+        const double tw = fm.horizontalAdvance(text);
+        p.drawText(QRectF(x, y - fm.height() / 2, tw + 2, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, text);
+        x += tw + gap;
+    }
+    p.restore();
+}
+
 bool ContourRenderer::savePng(const QString& path, qreal scale) const
 {
     const QSize size = preferredSize();
@@ -470,7 +588,7 @@ bool ContourRenderer::savePng(const QString& path, qreal scale) const
     image.setDevicePixelRatio(scale);
     image.fill(_background);
     QPainter p(&image);
-    paint(p, QRectF(QPointF(0, 0), QSizeF(size)));
+    paintAll(p, QRectF(QPointF(0, 0), QSizeF(size)), scale);
     p.end();
     return image.save(path, "PNG");
 }
@@ -483,11 +601,11 @@ bool ContourRenderer::saveSvg(const QString& path) const
     svg.setSize(size);
     svg.setViewBox(QRect(QPoint(0, 0), size));
     svg.setTitle(QString::fromStdString(_data.title));
-    svg.setDescription(QStringLiteral("GP posterior mean and standard error"));
+    svg.setDescription(QStringLiteral("GP posterior contour plots"));
     QPainter p;
     if (!p.begin(&svg))
         return false;
-    paint(p, QRectF(QPointF(0, 0), QSizeF(size)));
+    paintAll(p, QRectF(QPointF(0, 0), QSizeF(size)), 2.0);
     return p.end() && QFileInfo(path).size() > 0;
 }
 
@@ -499,15 +617,17 @@ bool ContourRenderer::savePdf(const QString& path) const
     pdf.setTitle(QString::fromStdString(_data.title));
     pdf.setCreator(QStringLiteral("Tuning Workbench"));
     // Page in points (1 px = 0.75 pt), portrait-shaped so that Landscape turns it wide.
-    const QPageSize page(QSizeF(size.height() * 0.75, size.width() * 0.75), QPageSize::Point, QString(),
-                         QPageSize::ExactMatch);
-    if (!pdf.setPageLayout(QPageLayout(page, QPageLayout::Landscape, QMarginsF(0, 0, 0, 0))))
+    const bool wide = size.width() >= size.height();
+    const QSizeF points(size.width() * 0.75, size.height() * 0.75);
+    const QPageSize page(wide ? points.transposed() : points, QPageSize::Point, QString(), QPageSize::ExactMatch);
+    if (!pdf.setPageLayout(QPageLayout(page, wide ? QPageLayout::Landscape : QPageLayout::Portrait,
+                                       QMarginsF(0, 0, 0, 0))))
         return false;
     QPainter p;
     if (!p.begin(&pdf))
         return false;
     p.scale(pdf.width() / double(size.width()), pdf.height() / double(size.height()));
-    paint(p, QRectF(QPointF(0, 0), QSizeF(size)));
+    paintAll(p, QRectF(QPointF(0, 0), QSizeF(size)), 2.0);
     return p.end() && QFileInfo(path).size() > 0;
 }
 

@@ -4,6 +4,8 @@
 #include "gp/surrogate.h"
 #include "plots/contour_plot_data.h"
 #include "plots/contour_widgets.h"
+#include "plots/plot_export.h"
+#include "plots/trust_note.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -28,16 +30,37 @@ namespace tw::ui {
 namespace {
 
 constexpr int kSmallResolution = 30;
-// A small multiple is the full-size plot laid out at this size, then scaled
-// down to its tile; tiles are at least kMinTileWidth wide.
-constexpr int kTileLogicalWidth = 900, kTileLogicalHeight = 460, kMinTileWidth = 520;
+// A small multiple is the full-size plot laid out at this size (by its
+// number of panels), then scaled down to its tile; tiles are at least
+// kMinTileWidth wide.
+constexpr int kMinTileWidth = 520;
+QSize tileLogicalSize(int panels)
+{
+    if (panels >= 4) return {900, 880};
+    if (panels == 3) return {1350, 460};
+    return {900, 460};
+}
+
+/// The grid of a pair: the posterior, and the acquisition and feasibility
+/// of the model that chooses when asked (P(failure) needs the latter only).
+analysis::Grid2D modelGrid(const StudyModel& m, const std::string& x, const std::string& y,
+                           const std::vector<double>& fixed, int resolution, bool acquisition)
+{
+    analysis::Grid2D g = analysis::contour(*m.surrogate, x, y, fixed, resolution);
+    if (acquisition && m.model) {
+        analysis::addAcquisition(g, m.surrogate->space(), *m.model);
+        if (!m.choosing) g.acquisition.resize(0, 0);  // not what picks the next trial
+    }
+    return g;
+}
 
 } // namespace
 
 ContourView::ContourView(QWidget* parent)
     : QWidget(parent), _xBox(new QComboBox(this)), _yBox(new QComboBox(this)),
       _allBox(new QCheckBox(tr("All pairs"), this)), _resetButton(new QPushButton(tr("Reset to best"), this)),
-      _status(new QLabel(this)), _stack(new QStackedWidget(this)), _single(new ContourCanvas(this)),
+      _nextButton(new QPushButton(tr("At next trial"), this)), _whatIfButton(new QPushButton(tr("What if…"), this)),
+      _status(new QLabel(this)), _trust(makeTrustLabel(this)), _stack(new QStackedWidget(this)), _single(new ContourCanvas(this)),
       _scroll(new QScrollArea(this)), _grid(new QWidget(this)), _gridLayout(new QGridLayout(_grid)),
       _fixedPanel(new FixedValuesPanel(this)), _debounce(new QTimer(this))
 {
@@ -49,6 +72,12 @@ ContourView::ContourView(QWidget* parent)
     _allBox->setObjectName("contourAllPairs");
     _allBox->setToolTip(tr("Every pair of parameters as small multiples; click one to open it"));
     _resetButton->setToolTip(tr("Fix the other parameters at the best trial's values again"));
+    _nextButton->setObjectName("contourAtNext");
+    _nextButton->setToolTip(tr("Fix the other parameters at the values of the trial the sampler proposes next: the "
+                               "acquisition panel then cuts through its proposal"));
+    _whatIfButton->setObjectName("contourWhatIf");
+    _whatIfButton->setToolTip(tr("Type any configuration and read the GP's prediction for it (double-click a plot "
+                                 "to start from that point)"));
     _status->setToolTip(tr("What the plots show"));
     _single->setMessage(tr("The GP needs at least 2 completed trials."));
 
@@ -58,6 +87,7 @@ ContourView::ContourView(QWidget* parent)
     controls->addWidget(new QLabel(tr("Y:"), this));
     controls->addWidget(_yBox);
     controls->addWidget(_allBox);
+    controls->addWidget(_whatIfButton);
     controls->addStretch(1);
     controls->addWidget(_status);
 
@@ -80,7 +110,10 @@ ContourView::ContourView(QWidget* parent)
     sideScroll->setWidgetResizable(true);
     sideScroll->setFrameShape(QFrame::NoFrame);
     sideLayout->addWidget(sideScroll, 1);
-    sideLayout->addWidget(_resetButton);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(_resetButton);
+    buttons->addWidget(_nextButton);
+    sideLayout->addLayout(buttons);
     side->setMinimumWidth(300);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
@@ -91,6 +124,7 @@ ContourView::ContourView(QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
+    layout->addWidget(_trust);
     layout->addWidget(split, 1);
 
     _debounce->setSingleShot(true);
@@ -113,6 +147,17 @@ ContourView::ContourView(QWidget* parent)
     });
     connect(_allBox, &QCheckBox::toggled, this, &ContourView::setAllPairs);
     connect(_resetButton, &QPushButton::clicked, this, &ContourView::resetFixedToBest);
+    connect(_nextButton, &QPushButton::clicked, this, &ContourView::fixAtNext);
+    connect(_whatIfButton, &QPushButton::clicked, this, [this] {
+        if (_fixed.size() == _space.size()) Q_EMIT whatIfRequested(analysis::completeFixedValues(_space, _fixed));
+    });
+    connect(_single, &ContourCanvas::pointPicked, this, [this](double x, double y) {
+        if (_fixed.size() != _space.size() || _allPairs) return;
+        std::vector<double> v = _fixed;
+        v[size_t(_x)] = x;
+        v[size_t(_y)] = y;
+        Q_EMIT whatIfRequested(analysis::completeFixedValues(_space, v));
+    });
     connect(_fixedPanel, &FixedValuesPanel::valuesEdited, this, [this](const std::vector<double>& v) {
         _fixed = v;
         _fixedByUser = true;
@@ -141,20 +186,46 @@ void ContourView::setStudy(const space::SearchSpace& space, const std::vector<st
         _x = 0;
         _y = space.size() > 1 ? 1 : 0;
         _fixedByUser = false;
+        _model.reset();
         _surrogate.reset();
         fillCombos();
     }
     if (!_fixedByUser || _fixed.size() != space.size())
         _fixed = analysis::defaultFixedValues(space, trials, direction);
     _fixedPanel->setValues(_space, _fixed, _allPairs ? -1 : _x, _allPairs ? -1 : _y);
+    updateButtons();
     scheduleRecompute();
 }
 
 void ContourView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate)
 {
-    if (surrogate && surrogate->space().toJson() != _space.toJson()) surrogate.reset();
-    _surrogate = std::move(surrogate);
+    setModel(StudyModel::ofSurrogate(std::move(surrogate)));
+}
+
+void ContourView::setModel(StudyModelPtr model)
+{
+    if (model && (!model->surrogate || model->surrogate->space().toJson() != _space.toJson())) model.reset();
+    _model = std::move(model);
+    _surrogate = _model ? _model->surrogate : nullptr;
+    updateButtons();
     scheduleRecompute();
+}
+
+void ContourView::updateButtons()
+{
+    _nextButton->setEnabled(_model && _model->next && _model->next->size() == _space.size());
+    _whatIfButton->setEnabled(_surrogate != nullptr);
+    showTrustNote(_trust, _surrogate ? _surrogate->observations() : 0, int(_space.size()));
+}
+
+QString ContourView::trustNote() const
+{
+    return _trust->isHidden() ? QString() : _trust->text();
+}
+
+bool ContourView::wantsAcquisition() const
+{
+    return _model && _model->model && (_model->choosing || _model->model->failedCount() > 0);
 }
 
 void ContourView::fillCombos()
@@ -225,11 +296,23 @@ void ContourView::setAllPairs(bool on)
 void ContourView::fixAtTrial(const study::Trial& t)
 {
     if (t.params.size() != _space.size()) return;
-    _fixed = t.params;
+    fixAt(t.params, tr("Fixed at trial %1").arg(t.number));
+}
+
+bool ContourView::fixAtNext()
+{
+    if (!_model || !_model->next || _model->next->size() != _space.size()) return false;
+    fixAt(*_model->next, tr("Fixed at the next trial's proposal (trial %1)").arg(_model->number));
+    return true;
+}
+
+void ContourView::fixAt(const std::vector<double>& values, const QString& why)
+{
+    _fixed = values;
     _fixedByUser = true;
     _fixedPanel->setValues(_space, _fixed, _allPairs ? -1 : _x, _allPairs ? -1 : _y);
     scheduleRecompute();
-    _status->setText(tr("Fixed at trial %1").arg(t.number));
+    _status->setText(why);
     Q_EMIT fixedValuesChanged();
 }
 
@@ -261,7 +344,16 @@ QString ContourView::emptyReason() const
 
 int ContourView::panelCount() const
 {
-    return emptyReason().isEmpty() ? 2 * int(_plots.size()) : 0;
+    if (!emptyReason().isEmpty()) return 0;
+    int n = 0;
+    for (const auto& p : _plots) n += int(p.panels.size());
+    return n;
+}
+
+std::vector<ContourPanel> ContourView::panels() const
+{
+    if (!emptyReason().isEmpty() || _plots.empty()) return {};
+    return _plots.front().panels;
 }
 
 std::vector<std::pair<int, int>> ContourView::pairs() const
@@ -274,13 +366,39 @@ std::vector<std::pair<int, int>> ContourView::pairs() const
 
 analysis::Grid2D ContourView::grid(int x, int y, int resolution) const
 {
-    return analysis::contour(*_surrogate, space::nameOf(_space[size_t(x)]), space::nameOf(_space[size_t(y)]),
-                             _fixed, resolution);
+    return modelGrid(*_model, space::nameOf(_space[size_t(x)]), space::nameOf(_space[size_t(y)]), _fixed, resolution,
+                     wantsAcquisition());
 }
 
 ContourPlotData ContourView::plotData(const analysis::Grid2D& g) const
 {
-    return makeContourPlotData(g, _trials, _direction, _studyName.toStdString(), _objective.toStdString());
+    ContourPlotData d = makeContourPlotData(g, _trials, _direction, _studyName.toStdString(), _objective.toStdString());
+    if (_model) {
+        d.acquisitionName = _model->acquisition;
+        if (_model->choosing && g.acquisition.size() > 0) {
+            d.panels.push_back(ContourPanel::Acquisition);
+            if (_model->next && _model->next->size() == _space.size()) {
+                const auto& next = *_model->next;
+                d.next = std::make_pair(next[size_t(g.x.param)], next[size_t(g.y.param)]);
+                // Where the proposal's other values differ from the cut's, the
+                // star is its projection: the legend says where it lies.
+                QStringList elsewhere;
+                const auto fixed = analysis::completeFixedValues(_space, _fixed);
+                for (size_t i = 0; i < _space.size(); ++i) {
+                    if (int(i) == g.x.param || int(i) == g.y.param || std::isnan(next[i])) continue;
+                    if (formatParamValue(_space, i, next[i]) != formatParamValue(_space, i, fixed[i]))
+                        elsewhere << QString::fromStdString(space::nameOf(_space[i])) + " = " +
+                                         formatParamValue(_space, i, next[i]);
+                }
+                d.nextElsewhere = elsewhere.size() <= 2
+                                      ? elsewhere.join(", ").toStdString()
+                                      : tr("%1 other values of its own").arg(elsewhere.size()).toStdString();
+            }
+        }
+        if (_model->model && _model->model->failedCount() > 0 && g.feasible.size() > 0)
+            d.panels.push_back(ContourPanel::Failure);
+    }
+    return d;
 }
 
 void ContourView::scheduleRecompute()
@@ -315,14 +433,25 @@ void ContourView::recompute()
         todo.emplace_back(space::nameOf(_space[size_t(_x)]), space::nameOf(_space[size_t(_y)]));
     const int resolution = _allPairs ? kSmallResolution : _resolution;
     _computing = true;
-    // The worker reads copies only: the surrogate is immutable and shared.
-    _watcher.setFuture(QtConcurrent::run([generation, layout = _layout, todo, resolution, surrogate = _surrogate,
-                                          fixed = _fixed] {
+    // The worker reads copies only: the model is immutable and shared.
+    const bool failures = _model->model && _model->model->failedCount() > 0;
+    _watcher.setFuture(QtConcurrent::run([generation, layout = _layout, todo, resolution, model = _model,
+                                          fixed = _fixed, acquisition = wantsAcquisition(), failures] {
         auto out = std::make_shared<Computed>();
         out->generation = generation;
         out->layout = layout;
         try {
-            for (const auto& [x, y] : todo) out->grids.push_back(analysis::contour(*surrogate, x, y, fixed, resolution));
+            for (const auto& [x, y] : todo) {
+                out->grids.push_back(modelGrid(*model, x, y, fixed, resolution, acquisition));
+                // The contour lines too: tracing them is most of a new plot's painting.
+                const auto& g = out->grids.back();
+                auto& lines = out->lines.emplace_back();
+                for (const ContourPanel p : {ContourPanel::Mean, ContourPanel::StandardError, ContourPanel::Acquisition,
+                                             ContourPanel::Failure}) {
+                    if (p == ContourPanel::Failure && !failures) continue;
+                    if (panelValues(g, p).size() > 0) lines[p] = panelContourLines(g, p, model->acquisition);
+                }
+            }
         } catch (const std::exception& e) {
             out->error = QString::fromStdString(e.what());
         }
@@ -342,8 +471,10 @@ void ContourView::onComputed()
         _error = c->error;
         _plots.clear();
         _plotPairs.clear();
-        for (const auto& g : c->grids) {
+        for (size_t k = 0; k < c->grids.size(); ++k) {
+            const auto& g = c->grids[k];
             _plots.push_back(plotData(g));
+            if (k < c->lines.size()) _plots.back().lines = c->lines[k];
             _plotPairs.emplace_back(g.x.param, g.y.param);
         }
         showPlots();
@@ -386,7 +517,9 @@ void ContourView::showPlots()
         return;
     }
     const auto ps = _plotPairs;
-    if (_smallPairs != ps) {
+    const int panelsPerPlot = _plots.empty() ? 2 : int(_plots.front().panels.size());
+    const QSize logical = tileLogicalSize(panelsPerPlot);
+    if (_smallPairs != ps || (!_small.empty() && _small.front()->property("panels").toInt() != panelsPerPlot)) {
         _smallPairs = ps;
         for (auto* c : _small) c->deleteLater();
         _small.clear();
@@ -394,8 +527,9 @@ void ContourView::showPlots()
         for (size_t k = 0; k < ps.size(); ++k) {
             auto* c = new ContourCanvas(_grid);
             c->setObjectName("contourSmallMultiple");
-            c->setLogicalSize(QSize(kTileLogicalWidth, kTileLogicalHeight));
-            c->setMinimumSize(kMinTileWidth, kMinTileWidth * kTileLogicalHeight / kTileLogicalWidth);
+            c->setLogicalSize(logical);
+            c->setProperty("panels", panelsPerPlot);
+            c->setMinimumSize(kMinTileWidth, kMinTileWidth * logical.height() / logical.width());
             c->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
             c->setCursor(Qt::PointingHandCursor);
             const auto [x, y] = ps[k];
@@ -423,7 +557,8 @@ void ContourView::layoutSmallMultiples()
     const int available = _scroll->viewport()->width() - m.left() - m.right();
     const int columns = std::clamp((available + spacing) / (kMinTileWidth + spacing), 1, 3);
     const int tileWidth = std::max(kMinTileWidth, (available - (columns - 1) * spacing) / columns);
-    const int tileHeight = tileWidth * kTileLogicalHeight / kTileLogicalWidth;
+    const QSize logical = tileLogicalSize(_small.front()->property("panels").toInt());
+    const int tileHeight = tileWidth * logical.height() / logical.width();
     for (auto* c : _small) c->setFixedHeight(tileHeight);
     if (columns == _columns) return;
     _columns = columns;

@@ -1,16 +1,21 @@
 #pragma once
 // The interactive contour view: the GP mean and standard error over two
-// parameters (Ax-style panels by ContourRenderer), or every pair as small
-// multiples; the other parameters fixed at values the user sets with sliders
-// (or at a trial's values), the best trial by default. Grids are computed off
-// the GUI thread, at most every ~100 ms; stale results are dropped.
+// parameters (Ax-style panels by ContourRenderer), with the acquisition of
+// the model that chooses the next trial (its proposal and the running trials
+// marked) once a GP study is past its initial trials, and P(failure) when
+// trials failed; or every pair as small multiples. The other parameters are
+// fixed at values the user sets with sliders (or at a trial's values, or at
+// the next proposal's), the best trial by default. Grids are computed off the
+// GUI thread, at most every ~100 ms; stale results are dropped.
 #include "plots/contour_renderer.h"
+#include "plots/study_model.h"
 #include "study/trial.h"
 
 #include <QFutureWatcher>
 #include <QString>
 #include <QWidget>
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -38,8 +43,12 @@ public:
 
     void setStudy(const space::SearchSpace& space, const std::vector<study::Trial>& trials,
                   study::Direction direction, const QString& objectiveName, const QString& studyName);
-    /// nullptr: not enough data yet (the view says why).
+    /// The study's model (SurrogateFitter); nullptr: not enough data yet
+    /// (the view says why).
+    void setModel(StudyModelPtr model);
+    /// A surrogate alone: the mean and SE panels only.
     void setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate);
+    StudyModelPtr model() const { return _model; }
     /// False (and the pair unchanged) when a name is unknown or x == y.
     bool setPair(const QString& x, const QString& y, QString* error = nullptr);
     QString xParameter() const;
@@ -48,6 +57,9 @@ public:
     bool allPairs() const { return _allPairs; }
     /// Fixes the other parameters at this trial's values.
     void fixAtTrial(const study::Trial& t);
+    /// Fixes them at the next proposal's values (where the acquisition
+    /// panel's slice passes through it); false when there is none.
+    bool fixAtNext();
     void resetFixedToBest();
     std::vector<double> fixedValues() const { return _fixed; }
     /// True when the user set the fixed values (sliders or a trial), false
@@ -55,9 +67,16 @@ public:
     bool fixedByUser() const { return _fixedByUser; }
     void setResolution(int points) { _resolution = points; }
 
-    /// Mean and SE panels drawn: 2 for one pair, 2 per pair in all-pairs
-    /// mode, 0 while empty or computing the first grid.
+    /// Panels drawn: 2 to 4 for one pair (mean, SE, acquisition, P(failure)),
+    /// as many per pair in all-pairs mode, 0 while empty or computing the
+    /// first grid.
     int panelCount() const;
+    /// The panels of each plot shown (one pair: one entry).
+    std::vector<ContourPanel> panels() const;
+    /// The plots shown (one pair: one), with their grids.
+    const std::vector<ContourPlotData>& plots() const { return _plots; }
+    /// The note shown while observations are few ("" otherwise).
+    QString trustNote() const;
     /// "" when drawing; otherwise why the view is empty (with conditional
     /// parameters: also when the pair, or every pair, is inactive at the
     /// fixed values).
@@ -72,6 +91,9 @@ public:
 
 Q_SIGNALS:
     void fixedValuesChanged();
+    /// The user asked what the model predicts at a configuration (a point
+    /// double-clicked on a plot, the What if… button): every parameter's value.
+    void whatIfRequested(const std::vector<double>& values);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -81,9 +103,14 @@ private:
         int generation = 0;
         int layout = 0;
         std::vector<analysis::Grid2D> grids;
+        std::vector<std::map<ContourPanel, std::vector<QPainterPath>>> lines;  // each grid's, computed beside it
         QString error;
     };
     ContourPlotData plotData(const analysis::Grid2D& grid) const;
+    /// Whether grids need the acquisition and feasibility (addAcquisition).
+    bool wantsAcquisition() const;
+    void fixAt(const std::vector<double>& values, const QString& why);
+    void updateButtons();
     analysis::Grid2D grid(int x, int y, int resolution) const;
     std::vector<std::pair<int, int>> pairs() const;
     void fillCombos();
@@ -97,7 +124,8 @@ private:
     std::vector<study::Trial> _trials;
     study::Direction _direction = study::Direction::Minimize;
     QString _objective, _studyName;
-    std::shared_ptr<const gp::Surrogate> _surrogate;
+    StudyModelPtr _model;
+    std::shared_ptr<const gp::Surrogate> _surrogate;  // the model's
     std::vector<double> _fixed;
     bool _fixedByUser = false;
     bool _allPairs = false;
@@ -115,7 +143,10 @@ private:
     QComboBox* _yBox;
     QCheckBox* _allBox;
     QPushButton* _resetButton;
+    QPushButton* _nextButton;
+    QPushButton* _whatIfButton;
     QLabel* _status;
+    QLabel* _trust;
     QStackedWidget* _stack;
     ContourCanvas* _single;
     QScrollArea* _scroll;

@@ -1,9 +1,12 @@
 #include "plots/contour_widgets.h"
 
 #include "analysis/grid.h"
+#include "plots/contour_field.h"
 #include "plots/plot_export.h"
 
 #include <QComboBox>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHelpEvent>
@@ -25,11 +28,15 @@ ContourCanvas::ContourCanvas(QWidget* parent) : QWidget(parent)
 {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setMinimumSize(480, 220);
+    setMouseTracking(true);  // the pointer is marked on every panel
 }
 
 void ContourCanvas::setPlot(std::optional<ContourPlotData> plot)
 {
     _plot = std::move(plot);
+    _renderer.reset();
+    _painted = QPixmap();
+    if (_plot) _renderer.emplace(*_plot);
     update();
 }
 
@@ -37,6 +44,8 @@ void ContourCanvas::setMessage(const QString& message)
 {
     _message = message;
     _plot.reset();
+    _renderer.reset();
+    _painted = QPixmap();
     update();
 }
 
@@ -45,7 +54,7 @@ void ContourCanvas::paintEvent(QPaintEvent*)
     QPainter p(this);
     const QColor background = palette().color(QPalette::Base);
     const QColor text = palette().color(QPalette::Text);
-    if (!_plot) {
+    if (!_renderer) {
         p.fillRect(rect(), background);
         p.setPen(text);
         QFont f = font();
@@ -54,23 +63,44 @@ void ContourCanvas::paintEvent(QPaintEvent*)
         p.drawText(rect().adjusted(40, 40, -40, -40), Qt::AlignCenter | Qt::TextWordWrap, _message);
         return;
     }
-    ContourRenderer r(*_plot);
-    r.setColors(background, text);
-    if (_logical.isEmpty()) {
-        r.paint(p, QRectF(rect()));
-        return;
+    // The plot is painted once per size and palette; a move of the pointer
+    // only draws its mark over that picture.
+    const qreal dpr = devicePixelRatioF();
+    const QSize pixels = (QSizeF(size()) * dpr).toSize();
+    if (_painted.size() != pixels || _paintedBackground != background.rgba()) {
+        _renderer->setColors(background, text);
+        _painted = QPixmap(pixels);
+        _painted.setDevicePixelRatio(dpr);
+        _painted.fill(background);
+        _paintedBackground = background.rgba();
+        QPainter pp(&_painted);
+        if (_logical.isEmpty()) {
+            _renderer->paint(pp, QRectF(rect()));
+        } else {
+            const double scale = std::min(width() / double(_logical.width()), height() / double(_logical.height()));
+            pp.translate((width() - scale * _logical.width()) / 2, (height() - scale * _logical.height()) / 2);
+            pp.scale(scale, scale);
+            _renderer->paint(pp, QRectF(QPointF(0, 0), QSizeF(_logical)));
+        }
     }
-    p.fillRect(rect(), background);
-    const double scale = std::min(width() / double(_logical.width()), height() / double(_logical.height()));
-    p.translate((width() - scale * _logical.width()) / 2, (height() - scale * _logical.height()) / 2);
-    p.scale(scale, scale);
-    r.paint(p, QRectF(QPointF(0, 0), QSizeF(_logical)));
+    p.drawPixmap(0, 0, _painted);
+    if (_logical.isEmpty() && underMouse())
+        if (const auto probe = _renderer->probe(QRectF(rect()), mapFromGlobal(QCursor::pos())))
+            _renderer->paintCursor(p, QRectF(rect()), probe->fraction);
+}
+
+std::optional<std::pair<double, double>> ContourCanvas::valuesAt(const QPointF& pos) const
+{
+    if (!_renderer || !_logical.isEmpty()) return std::nullopt;
+    const auto probe = _renderer->probe(QRectF(rect()), pos);
+    if (!probe) return std::nullopt;
+    return std::make_pair(probe->x, probe->y);
 }
 
 QString ContourCanvas::probeText(const QPointF& pos) const
 {
-    if (!_plot || !_logical.isEmpty()) return {};
-    const auto probe = ContourRenderer(*_plot).probe(QRectF(rect()), pos);
+    if (!_renderer || !_logical.isEmpty()) return {};
+    const auto probe = _renderer->probe(QRectF(rect()), pos);
     if (!probe) return {};
     const auto& g = _plot->grid;
     auto value = [](const analysis::Axis& a, int k, double v) {
@@ -78,14 +108,22 @@ QString ContourCanvas::probeText(const QPointF& pos) const
         return a.integer ? QString::number(std::llround(v)) : formatNumber(v);
     };
     const QString objective = QString::fromStdString(_plot->objectiveName);
-    return tr("%1 = %2, %3 = %4\nmean %5: %6\nstandard error: %7")
-        .arg(QString::fromStdString(g.x.name), value(g.x, probe->column, probe->x),
-             QString::fromStdString(g.y.name), value(g.y, probe->row, probe->y), objective,
-             formatNumber(probe->mean), formatNumber(probe->se));
+    QString text = tr("%1 = %2, %3 = %4\nmean %5: %6\nstandard error: %7")
+                       .arg(QString::fromStdString(g.x.name), value(g.x, probe->column, probe->x),
+                            QString::fromStdString(g.y.name), value(g.y, probe->row, probe->y), objective,
+                            formatNumber(probe->mean),
+                            std::abs(probe->se) >= kUnbounded ? tr("unbounded (the GP cannot bound it here)")
+                                                              : formatNumber(probe->se));
+    if (std::isfinite(probe->acquisition))
+        text += tr("\nacquisition (%1): %2")
+                    .arg(_plot->acquisitionName == "ucb" ? tr("UCB") : tr("log EI"), formatNumber(probe->acquisition));
+    if (std::isfinite(probe->failure)) text += tr("\nP(failure): %1").arg(formatNumber(probe->failure));
+    return text;
 }
 
 bool ContourCanvas::event(QEvent* event)
 {
+    if (event->type() == QEvent::Leave) update();  // the pointer's mark goes
     if (event->type() == QEvent::ToolTip) {
         const auto* help = static_cast<QHelpEvent*>(event);
         const QString text = probeText(help->pos());
@@ -107,6 +145,31 @@ void ContourCanvas::mouseReleaseEvent(QMouseEvent* event)
 {
     if (event->button() == Qt::LeftButton) Q_EMIT clicked();
     QWidget::mouseReleaseEvent(event);
+}
+
+void ContourCanvas::mouseMoveEvent(QMouseEvent* event)
+{
+    if (_renderer && _logical.isEmpty()) update();  // the pointer's mark follows on every panel
+    QWidget::mouseMoveEvent(event);
+}
+
+void ContourCanvas::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    if (const auto v = valuesAt(event->position()); v && event->button() == Qt::LeftButton) {
+        Q_EMIT pointPicked(v->first, v->second);
+        return;
+    }
+    QWidget::mouseDoubleClickEvent(event);
+}
+
+void ContourCanvas::contextMenuEvent(QContextMenuEvent* event)
+{
+    const auto v = valuesAt(event->pos());
+    if (!v) return QWidget::contextMenuEvent(event);
+    QMenu menu(this);
+    QAction* whatIf = menu.addAction(tr("What if… (this point)"));
+    whatIf->setToolTip(tr("The GP's prediction at this point, with the other parameters at their fixed values"));
+    if (menu.exec(event->globalPos()) == whatIf) Q_EMIT pointPicked(v->first, v->second);
 }
 
 FixedValuesPanel::FixedValuesPanel(QWidget* parent) : QWidget(parent), _form(new QFormLayout(this))

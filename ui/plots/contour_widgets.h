@@ -8,6 +8,7 @@
 #include "plots/contour_renderer.h"
 #include "space/search_space.h"
 
+#include <QPixmap>
 #include <QWidget>
 
 #include <optional>
@@ -27,26 +28,42 @@ public:
     void setPlot(std::optional<ContourPlotData> plot);
     void setMessage(const QString& message);
     bool hasPlot() const { return _plot.has_value(); }
+    const std::optional<ContourPlotData>& plot() const { return _plot; }
+    /// The panels drawn (0 without a plot).
+    int panelCount() const { return _renderer ? _renderer->panelCount() : 0; }
+    /// The renderer of the plot shown (null without one), laid out for rect().
+    const ContourRenderer* renderer() const { return _renderer ? &*_renderer : nullptr; }
     /// Paints the plot laid out for `size` and scaled (uniformly) to fit the
     /// widget: a compact small multiple keeps the full-size plot's layout.
     /// An empty size (the default) lays the plot out for the widget itself.
     void setLogicalSize(const QSize& size);
     QSize sizeHint() const override { return {1000, 460}; }
     /// The hover text at `pos` (widget coordinates): the two parameters'
-    /// values there and the GP mean and standard error; "" off the plots or
-    /// on a scaled small multiple.
+    /// values there and the GP mean, standard error, acquisition and
+    /// P(failure) (those the plot has); "" off the plots or on a scaled
+    /// small multiple.
     QString probeText(const QPointF& pos) const;
+    /// The grid values (x, y) under `pos`, on any panel; nullopt off the plots.
+    std::optional<std::pair<double, double>> valuesAt(const QPointF& pos) const;
 
 Q_SIGNALS:
     void clicked();
+    /// Double-click or the context menu's "What if…" on a plot: the x and y values there.
+    void pointPicked(double x, double y);
 
 protected:
     bool event(QEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
     std::optional<ContourPlotData> _plot;
+    std::optional<ContourRenderer> _renderer;  // of _plot; caches its heat maps
+    QPixmap _painted;  // the plot as last painted: the pointer's mark moves over it
+    QRgb _paintedBackground = 0;
     QString _message;
     QSize _logical;
 };

@@ -1,6 +1,7 @@
 // Parameter importance bars (see importance_view.h).
 #include "plots/importance_view.h"
 #include "plots/plot_export.h"
+#include "plots/trust_note.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -34,6 +35,8 @@ ImportanceView::ImportanceView(QWidget* parent) : QWidget(parent)
     _stack = c.stack;
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    _trust = makeTrustLabel(this);
+    layout->addWidget(_trust);
     layout->addWidget(_stack);
 
     _chart->legend()->hide();
@@ -46,6 +49,11 @@ ImportanceView::ImportanceView(QWidget* parent) : QWidget(parent)
     showEmpty(tr("No study yet."));
 }
 
+QString ImportanceView::trustNote() const
+{
+    return _trust->isHidden() ? QString() : _trust->text();
+}
+
 ImportanceView::~ImportanceView()
 {
     // The computation only holds the surrogate (shared) and plain values:
@@ -56,6 +64,7 @@ ImportanceView::~ImportanceView()
 void ImportanceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate, study::Direction)
 {
     const quint64 generation = ++_generation;
+    showTrustNote(_trust, surrogate ? surrogate->observations() : 0, surrogate ? int(surrogate->space().size()) : 0);
     if (!surrogate) {
         _computing = false;
         _importances.clear();

@@ -42,6 +42,8 @@ public:
     bool isComputing() const { return _computing; }
     /// Why no bars are drawn; "" when drawing.
     QString emptyReason() const { return _emptyReason; }
+    /// The note shown while observations are few ("" otherwise).
+    QString trustNote() const;
     /// The hover text of parameter `index` (in the order of the space).
     QString tooltipFor(int index) const;
     /// The design size of the decomposition (analysis::importance's samples).
@@ -78,6 +80,7 @@ private:
     QWidget* _plotArea = nullptr;
     QLabel* _emptyLabel = nullptr;
     QLabel* _caption = nullptr;
+    QLabel* _trust = nullptr;   // few observations: read with care
     QChartView* _view = nullptr;
     QChart* _chart = nullptr;
     QBarCategoryAxis* _names = nullptr;  // kept in the chart: a removed axis lingers until deleteLater

@@ -1,6 +1,7 @@
 // 1-D slices of the GP surrogate (see slice_view.h).
 #include "plots/slice_view.h"
 #include "plots/plot_export.h"
+#include "plots/trust_note.h"
 
 #include <QAreaSeries>
 #include <QCategoryAxis>
@@ -72,6 +73,8 @@ SliceView::SliceView(QWidget* parent) : QWidget(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     layout->addLayout(controls);
+    _trust = makeTrustLabel(this);
+    layout->addWidget(_trust);
     layout->addWidget(_stack, 1);
 
     connect(_paramBox, &QComboBox::currentTextChanged, this, [this](const QString& name) {
@@ -93,6 +96,11 @@ SliceView::SliceView(QWidget* parent) : QWidget(parent)
     showEmpty(tr("No study yet."));
 }
 
+QString SliceView::trustNote() const
+{
+    return _trust->isHidden() ? QString() : _trust->text();
+}
+
 void SliceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate, const std::vector<study::Trial>& trials,
                              study::Direction direction, const QString& objectiveName)
 {
@@ -100,6 +108,8 @@ void SliceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate, con
     _trials = trials;
     _direction = direction;
     _objective = objectiveName.isEmpty() ? tr("objective") : objectiveName;
+    showTrustNote(_trust, _surrogate ? _surrogate->observations() : 0,
+                  _surrogate ? int(_surrogate->space().size()) : 0);
     if (_surrogate) {
         QStringList names;
         for (const auto& p : _surrogate->space().params())

@@ -57,6 +57,8 @@ public:
     int observedCount() const { return _observedCount; }
     /// The caption under the chart (fixed values and what the points are).
     QString caption() const;
+    /// The note shown while observations are few ("" otherwise).
+    QString trustNote() const;
 
     /// Light or dark chart theme; by default it follows the widget's palette.
     void setDark(bool dark);
@@ -95,6 +97,7 @@ private:
     QWidget* _plotArea = nullptr;
     QLabel* _emptyLabel = nullptr;
     QLabel* _caption = nullptr;
+    QLabel* _trust = nullptr;   // few observations: read with care
     QComboBox* _paramBox = nullptr;
     QChartView* _view = nullptr;
     QChart* _chart = nullptr;

@@ -1,6 +1,5 @@
 #include "plots/surrogate_fitter.h"
 
-#include "sampler/acquisition_model.h"
 
 #include <QCoreApplication>
 #include <QtConcurrent>
@@ -9,7 +8,7 @@ namespace tw::ui {
 
 SurrogateFitter::SurrogateFitter(QObject* parent) : QObject(parent)
 {
-    qRegisterMetaType<std::shared_ptr<const gp::Surrogate>>();
+    qRegisterMetaType<StudyModelPtr>();
     connect(&_watcher, &QFutureWatcher<Result>::finished, this, &SurrogateFitter::onFinished);
 }
 
@@ -49,8 +48,8 @@ void SurrogateFitter::startNext()
     _watcher.setFuture(QtConcurrent::run([r = std::move(r)] {
         Result out;
         try {
-            if (auto s = sampler::studySurrogate(r.space, r.direction, r.sampler, r.trials))
-                out.surrogate = std::make_shared<const gp::Surrogate>(std::move(*s));
+            auto m = buildStudyModel(r.space, r.direction, r.sampler, r.trials);
+            if (m.model) out.model = std::make_shared<const StudyModel>(std::move(m));
         } catch (const std::exception& e) {
             out.error = QString::fromStdString(e.what());
         }
@@ -66,7 +65,7 @@ void SurrogateFitter::onFinished()
     // shown, and a study whose trials finish faster than a fit still updates.
     startNext();
     if (!r.error.isEmpty()) Q_EMIT failed(r.error);
-    else Q_EMIT fitted(r.surrogate);
+    else Q_EMIT fitted(r.model);
 }
 
 } // namespace tw::ui

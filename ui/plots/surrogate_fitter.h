@@ -1,8 +1,12 @@
 #pragma once
-// Fits a study's GP surrogate off the GUI thread. Requests coalesce: while a
-// fit runs, only the newest request waits (older waiting ones are dropped);
-// each finished fit is announced, then the waiting request starts.
-#include "gp/surrogate.h"
+// Fits a study's model off the GUI thread: the GP sampler's
+// AcquisitionModel (posterior, acquisition, feasibility) and, past the
+// initial trials of a GP study, the sampler's next suggestion, announced as
+// one immutable StudyModel snapshot. Requests coalesce: while a fit runs,
+// only the newest request waits (older waiting ones are dropped); each
+// finished fit is announced, then the waiting request starts. No lock is
+// shared with the window: the request and the result are copies.
+#include "plots/study_model.h"
 #include "sampler/sampler_config.h"
 
 #include <QFutureWatcher>
@@ -21,7 +25,7 @@ public:
     explicit SurrogateFitter(QObject* parent = nullptr);
     ~SurrogateFitter() override;   // waits for a running fit
 
-    /// Fits the model the study's GP sampler chooses with (sampler::studySurrogate).
+    /// Fits the model the study's GP sampler chooses with (buildStudyModel).
     void request(const space::SearchSpace& space, const std::vector<study::Trial>& trials,
                  study::Direction direction = study::Direction::Minimize, const sampler::SamplerConfig& sampler = {});
     bool busy() const;
@@ -29,9 +33,9 @@ public:
     void waitForIdle();
 
 Q_SIGNALS:
-    /// The surrogate of the newest request; nullptr when the study has fewer
-    /// than 2 complete trials (failed() is not emitted then).
-    void fitted(std::shared_ptr<const gp::Surrogate> surrogate);
+    /// The model of the newest request; nullptr when the study has fewer
+    /// than 2 observations (failed() is not emitted then).
+    void fitted(tw::ui::StudyModelPtr model);
     /// The fit threw (the message names the rule broken).
     void failed(const QString& reason);
 
@@ -43,7 +47,7 @@ private:
         sampler::SamplerConfig sampler;
     };
     struct Result {
-        std::shared_ptr<const gp::Surrogate> surrogate;
+        StudyModelPtr model;
         QString error;
     };
     void startNext();
@@ -58,5 +62,3 @@ private:
 };
 
 } // namespace tw::ui
-
-Q_DECLARE_METATYPE(std::shared_ptr<const tw::gp::Surrogate>)

@@ -278,6 +278,10 @@ bool StudyController::start(const QString& device, QString* error)
         setTrials(std::move(trials));
         Q_EMIT trialFinished(e);
     });
+    connect(_worker, &StudyWorker::trialQueued, this, [this](int number, const QString& why, TrialList trials) {
+        if (number >= 0) setTrials(std::move(trials));
+        Q_EMIT trialQueued(number, why);
+    });
     connect(_worker, &StudyWorker::finished, this, &StudyController::onWorkerFinished);
     // Quit the thread's event loop from the worker itself: waitForIdle blocks
     // the GUI thread in wait(), so a queued quit would never arrive.
@@ -287,6 +291,38 @@ bool StudyController::start(const QString& device, QString* error)
     _device.clear();
     setState(State::Running);
     _thread->start();
+    return true;
+}
+
+bool StudyController::enqueue(const std::vector<double>& params, QString* error, int* number)
+{
+    auto fail = [&](const QString& why) {
+        if (error) *error = why;
+        return false;
+    };
+    if (number) *number = -1;
+    if (!_study) return fail(tr("No study is open."));
+    if (_spec.budget.trials <= 0)
+        return fail(tr("This study has no study spec to train: describe the data and model in Setup (with the "
+                       "study's search space) to run a configuration."));
+    try {
+        _study->space().valuesToJson(params);  // names the parameter and the rule broken
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
+    if (running() && _worker) {
+        // The worker owns the study while it runs: it records the trial itself.
+        _worker->requestEnqueue(params);
+        return true;
+    }
+    try {
+        const study::Trial t = _study->enqueue(params);
+        if (number) *number = t.number;
+        setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
+        Q_EMIT trialQueued(t.number, QString());
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
     return true;
 }
 

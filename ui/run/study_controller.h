@@ -60,6 +60,14 @@ public:
     void stop();
     /// Blocks until the worker thread has ended (tests, closing the window).
     void waitForIdle();
+    /// Queues a configuration (every parameter's value, NaN for inactive
+    /// ones) to run next. Without a run it is recorded in the study at once,
+    /// a trial waiting to run (Study::enqueue; the next Run starts with it);
+    /// during a run the worker records it and runs it after the running
+    /// trial (trialQueued tells when). False + error when no study is open,
+    /// it has nothing to train, or a value breaks the space's rules.
+    /// `number`: the waiting trial's number, or -1 when the worker records it.
+    bool enqueue(const std::vector<double>& params, QString* error = nullptr, int* number = nullptr);
 
     State state() const { return _state; }
     bool running() const { return _state != State::Idle; }
@@ -106,6 +114,9 @@ Q_SIGNALS:
     void runStarted(const QString& dataDescription, const QString& device);
     /// `why`: budget, time limit, paused, stopped, exhausted, error.
     void runFinished(const QString& why, const QString& message);
+    /// A queued configuration is recorded as waiting trial `number` (-1 and
+    /// the reason when the study refused it).
+    void trialQueued(int number, const QString& error);
 
 private:
     void adopt(std::shared_ptr<study::Study> study, train::StudySpec spec, const QString& path,

@@ -24,6 +24,29 @@ StudyWorker::StudyWorker(train::StudySpec spec, std::shared_ptr<study::Study> st
 {
 }
 
+void StudyWorker::requestEnqueue(std::vector<double> params)
+{
+    std::lock_guard lock(_queueMutex);
+    _queue.push_back(std::move(params));
+}
+
+void StudyWorker::recordQueued()
+{
+    std::deque<std::vector<double>> todo;
+    {
+        std::lock_guard lock(_queueMutex);
+        todo.swap(_queue);
+    }
+    for (const auto& params : todo) {
+        try {
+            const study::Trial t = _study->enqueue(params);
+            Q_EMIT trialQueued(t.number, QString(), snapshot(*_study));
+        } catch (const std::exception& e) {
+            Q_EMIT trialQueued(-1, QString::fromStdString(e.what()), snapshot(*_study));
+        }
+    }
+}
+
 void StudyWorker::run()
 {
     const auto start = std::chrono::steady_clock::now();
@@ -62,9 +85,11 @@ void StudyWorker::run()
             e.validation = r.validation.get(_spec.objective.metric);
             e.elapsedSeconds = r.elapsedSeconds;
             Q_EMIT epochFinished(e);
+            recordQueued();
         };
 
         while (true) {
+            recordQueued();
             if (_stop) { why = QStringLiteral("stopped"); break; }
             if (_pause) { why = QStringLiteral("paused"); break; }
             if (tuner.countedTrials() >= _spec.budget.trials) { why = QStringLiteral("budget"); break; }
@@ -86,6 +111,11 @@ void StudyWorker::run()
     } catch (const std::exception& e) {
         message = QString::fromStdString(e.what());
         why = message.contains(QStringLiteral("exhausted")) ? QStringLiteral("exhausted") : QStringLiteral("error");
+    }
+    // What was asked for while the run ended waits in the study for the next one.
+    try {
+        recordQueued();
+    } catch (const std::exception&) {
     }
     Q_EMIT finished(why, message);
 }

@@ -11,7 +11,9 @@
 #include <QString>
 
 #include <atomic>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace tw::ui {
@@ -51,6 +53,10 @@ public:
     /// loop after the running trial.
     void requestStop() { _stop = true; }
     void requestPause() { _pause = true; }
+    /// From any thread: a configuration (checked against the space) to run
+    /// after the running trial. The worker records it in the study
+    /// (Study::enqueue) at the next epoch or trial, and before it ends.
+    void requestEnqueue(std::vector<double> params);
 
 public Q_SLOTS:
     void run();
@@ -61,6 +67,9 @@ Q_SIGNALS:
     void trialStarted(int number, int plannedEpochs, tw::ui::TrialList trials);
     void epochFinished(const tw::ui::EpochEvent& event);
     void trialFinished(const tw::ui::TrialEvent& event, tw::ui::TrialList trials);
+    /// A requested configuration was recorded as trial `number`, waiting to run
+    /// (number -1 and the reason when the study refused it).
+    void trialQueued(int number, const QString& error, tw::ui::TrialList trials);
     /// The loop ended: "budget", "time limit", "paused", "stopped", "exhausted" or "error".
     void finished(const QString& why, const QString& message);
 
@@ -69,7 +78,12 @@ private:
     std::shared_ptr<study::Study> _study;
     std::string _device;
     std::string _modelsFolder;
+    /// Records the requested configurations in the study.
+    void recordQueued();
+
     std::atomic<bool> _stop{false}, _pause{false};
+    std::mutex _queueMutex;  // guards _queue only, held for a push or a swap
+    std::deque<std::vector<double>> _queue;
 };
 
 } // namespace tw::ui

@@ -1,6 +1,7 @@
 #include "run/trial_table_model.h"
 
 #include "train/metrics.h"
+#include "train/tune.h"
 
 #include <QBrush>
 #include <QColor>
@@ -127,7 +128,8 @@ QVariant TrialTableModel::headerData(int section, Qt::Orientation o, int role) c
         switch (kind) {
         case Column::Trial: return tr("The trial's number, in the order the optimizer proposed it");
         case Column::State:
-            return tr("complete, pruned (stopped early by the median pruner), failed (with the reason) or running");
+            return tr("complete, pruned (stopped early by the median pruner), failed (with the reason), running, or "
+                      "queued (a configuration to run next, waiting for the run to start it)");
         case Column::Objective: return tr("The objective's value on the validation data (complete trials)");
         case Column::Parameter: return tr("Search parameter");
         case Column::Duration: return tr("Wall-clock seconds from proposal to result");
@@ -164,7 +166,7 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const
     if (role != Qt::DisplayRole) return {};
     switch (kind) {
     case Column::Trial: return t.number;
-    case Column::State: return QString::fromStdString(study::toString(t.state));
+    case Column::State: return train::waitingToRun(t) ? tr("queued") : QString::fromStdString(study::toString(t.state));
     case Column::Objective: return t.value ? QVariant(*t.value) : QVariant();
     case Column::Duration: return t.finished() ? QVariant(std::round(t.duration() * 100.0) / 100.0) : QVariant();
     case Column::Device: {

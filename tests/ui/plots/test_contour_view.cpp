@@ -1,8 +1,11 @@
 // The interactive contour view, offscreen: the empty state says why; one pair
 // draws two panels, all pairs two per pair, and clicking a small multiple
 // opens its pair; fixing at a trial or moving a slider moves the other
-// parameters; a bad pair is refused; exports write real files. Screenshots:
-// <build>/screenshots/contour_view_*.png (light, dark, empty, all pairs).
+// parameters; a bad pair is refused; exports write real files. A GP study
+// past its initial trials gets a third panel, the acquisition, with the
+// sampler's proposal at its argmax; failed trials bring the failure map;
+// few observations a note. Screenshots: <build>/screenshots/contour_view_*.png
+// (light, dark, empty, all pairs, acquisition, failure map).
 #include "contour_study.h"
 #include "plots/contour_plot_data.h"
 #include "plots/contour_view.h"
@@ -16,6 +19,7 @@
 #include <QDir>
 #include <QImage>
 #include <QSlider>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -33,14 +37,30 @@ std::unique_ptr<study::Study> makeStudy(int n)
     return makeContourStudy("contour-view", n, 5);
 }
 
-std::shared_ptr<const gp::Surrogate> fitNow(ui::SurrogateFitter& f, study::Study& st)
+/// The study's model as the window gets it (its own sampler's configuration).
+ui::StudyModelPtr modelNow(ui::SurrogateFitter& f, study::Study& st)
 {
-    std::shared_ptr<const gp::Surrogate> out;
-    const auto c = QObject::connect(&f, &ui::SurrogateFitter::fitted, [&out](auto s) { out = s; });
-    f.request(st.space(), st.trials());
+    ui::StudyModelPtr out;
+    const auto c = QObject::connect(&f, &ui::SurrogateFitter::fitted, [&out](auto m) { out = m; });
+    f.request(st.space(), st.trials(), st.direction(), st.config().sampler);
     f.waitForIdle();
     QObject::disconnect(c);
     return out;
+}
+
+std::shared_ptr<const gp::Surrogate> fitNow(ui::SurrogateFitter& f, study::Study& st)
+{
+    const auto m = modelNow(f, st);
+    return m ? m->surrogate : nullptr;
+}
+
+/// Distinct colours in a rectangle of an image (every other pixel).
+int distinctColours(const QImage& image, const QRect& r)
+{
+    QSet<QRgb> seen;
+    for (int y = r.top(); y <= r.bottom(); y += 2)
+        for (int x = r.left(); x <= r.right(); x += 2) seen.insert(image.pixel(x, y));
+    return int(seen.size());
 }
 
 void shoot(QWidget& w, const QString& name)
@@ -62,6 +82,9 @@ private Q_SLOTS:
     void exports();
     void hoverReadsTheGrid();
     void conditionalBranches();
+    void acquisitionPanelProposesTheNextTrial();
+    void failureMapShowsFailedTrials();
+    void fewObservationsSayReadWithCare();
 };
 
 void TestContourView::emptyStateSaysWhy()
@@ -368,7 +391,6 @@ void TestContourView::conditionalBranches()
     QVERIFY(v.findChild<QSlider*>("fixed_trees")->isEnabled());
 }
 
-QTEST_MAIN(TestContourView)
 void TestContourView::hoverReadsTheGrid()
 {
     auto st = makeStudy(15);
@@ -394,4 +416,158 @@ void TestContourView::hoverReadsTheGrid()
     QVERIFY2(corner.contains("optimizer = sgd"), qPrintable(corner));
 }
 
+void TestContourView::acquisitionPanelProposesTheNextTrial()
+{
+    // Two parameters: the plot is the whole space, so the proposal is the
+    // argmax of the panel's acquisition (within the grid's resolution).
+    auto st = makeGpContourStudy("acquisition", 12, 4, true);
+    ui::SurrogateFitter f;
+    const auto model = modelNow(f, *st);
+    QVERIFY(model && model->choosing && model->next);
+    ui::ContourView v;
+    v.resize(1500, 640);
+    v.show();
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "acquisition");
+    v.setModel(model);
+    v.waitForGrids();
+    QCOMPARE(v.panelCount(), 3);
+    QCOMPARE(v.panels(), (std::vector<ui::ContourPanel>{ui::ContourPanel::Mean, ui::ContourPanel::StandardError,
+                                                          ui::ContourPanel::Acquisition}));
+    const auto& plot = v.plots().front();
+    QVERIFY(plot.next.has_value());
+    QCOMPARE(plot.grid.acquisition.rows(), plot.grid.mean.rows());
+
+    // The grid's argmax and the proposal, as fractions of the axes (log x).
+    Eigen::Index row = 0, col = 0;
+    plot.grid.acquisition.maxCoeff(&row, &col);
+    const auto frac = [](const analysis::Axis& a, double v) {
+        const double lo = a.values.front(), hi = a.values.back();
+        return a.log ? std::log(v / lo) / std::log(hi / lo) : (v - lo) / (hi - lo);
+    };
+    const double cell = 1.0 / (plot.grid.x.values.size() - 1);
+    const double dx = frac(plot.grid.x, plot.next->first) - frac(plot.grid.x, plot.grid.x.values[size_t(col)]);
+    const double dy = frac(plot.grid.y, plot.next->second) - frac(plot.grid.y, plot.grid.y.values[size_t(row)]);
+    QVERIFY2(std::abs(dx) <= 1.5 * cell && std::abs(dy) <= 1.5 * cell,
+             qPrintable(QString("proposal %1 cells, %2 cells from the grid's argmax").arg(dx / cell).arg(dy / cell)));
+    // And the model agrees: nothing on the grid beats the proposal by more than a rounding.
+    QVERIFY(model->model->acquisition(st->space().toUnit(*model->next)) >= plot.grid.acquisition.maxCoeff() - 1e-6);
+
+    // The canvas draws the panel: its heat map varies.
+    QTest::qWait(50);
+    auto* canvas = v.findChild<ui::ContourCanvas*>("contourCanvas");
+    QVERIFY(canvas && canvas->renderer());
+    QCOMPARE(canvas->panelCount(), 3);
+    shoot(v, "contour_view_acquisition");
+    const QImage image = canvas->grab().toImage();
+    const QRect acq = canvas->renderer()->plotAreas(QRectF(canvas->rect()))[2].toRect().adjusted(4, 4, -4, -4);
+    QVERIFY2(distinctColours(image, acq) > 50, qPrintable(QString::number(distinctColours(image, acq))));
+    // The hover readout names every panel's value, on any panel.
+    const QString hover = canvas->probeText(QPointF(acq.center()));
+    QVERIFY2(hover.contains("mean loss") && hover.contains("standard error") && hover.contains("acquisition (log EI)"),
+             qPrintable(hover));
+    QVERIFY(!hover.contains("P(failure)"));  // no trial failed: no failure panel, no readout for it
+
+    // A running trial is pending: the next model marks it and proposes elsewhere.
+    st->ask();
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "acquisition");
+    v.setModel(modelNow(f, *st));
+    v.waitForGrids();
+    QCOMPARE(v.plots().front().pending.size(), size_t(1));
+
+    // At next trial: the other parameters (none here) follow the proposal; exports carry three panels.
+    QVERIFY(v.fixAtNext());
+    QVERIFY(v.fixedByUser());
+    v.waitForGrids();
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(v.exportImage(dir.filePath("a.png"), &error), qPrintable(error));
+    QCOMPARE(QImage(dir.filePath("a.png")).width(), 3600);  // 1800 px at 2x
+    QVERIFY2(v.exportImage(dir.filePath("a.pdf"), &error), qPrintable(error));
+    QFile::remove(TW_BUILD_DIR "/screenshots/contour_export_acquisition.png");
+    QFile::copy(dir.filePath("a.png"), TW_BUILD_DIR "/screenshots/contour_export_acquisition.png");
+}
+
+void TestContourView::failureMapShowsFailedTrials()
+{
+    // Every learning rate above 0.003 fails: P(failure) is high there and the failed trials are marked.
+    auto st = makeGpContourStudy("failures", 16, 6, false, true, 10);
+    int failed = 0;
+    for (const auto& t : st->trials()) failed += t.state == study::TrialState::Failed;
+    QVERIFY(failed >= 2);
+    ui::SurrogateFitter f;
+    const auto model = modelNow(f, *st);
+    QVERIFY(model && model->model && model->model->failedCount() == failed);
+    ui::ContourView v;
+    v.resize(1400, 900);
+    v.show();
+    v.setStudy(st->space(), st->trials(), st->direction(), "loss", "failures");
+    v.setModel(model);
+    v.waitForGrids();
+    QCOMPARE(v.panelCount(), 4);
+    QCOMPARE(v.panels().back(), ui::ContourPanel::Failure);
+    QCOMPARE(int(v.plots().front().failed.size()), failed);
+    QTest::qWait(50);
+    auto* canvas = v.findChild<ui::ContourCanvas*>("contourCanvas");
+    shoot(v, "contour_view_failure_map");
+    const QImage image = canvas->grab().toImage();
+    const QRectF map = canvas->renderer()->plotAreas(QRectF(canvas->rect()))[3];
+    // Where the failed trials are, the map reads failure more likely than where none failed.
+    {
+        const auto& g = v.plots().front().grid;
+        double high = 0, low = 0;
+        int nh = 0, nl = 0;
+        for (size_t c = 0; c < g.x.values.size(); ++c)
+            for (Eigen::Index r = 0; r < g.feasible.rows(); ++r) {
+                const double p = 1 - g.feasible(r, Eigen::Index(c));
+                if (g.x.values[c] > 0.01) high += p, ++nh;
+                else if (g.x.values[c] < 1e-4) low += p, ++nl;
+            }
+        QVERIFY2(high / nh > 2 * (low / nl), qPrintable(QString("%1 vs %2").arg(high / nh).arg(low / nl)));
+    }
+    // Reds: white where trials complete, red where they fail (less green).
+    const auto greenAt = [&](double fx) {
+        int sum = 0;
+        for (int k = 0; k < 9; ++k)
+            sum += qGreen(image.pixel(QPoint(int(map.left() + fx * map.width()), int(map.top() + (k + 0.5) / 9 * map.height()))));
+        return sum / 9;
+    };
+    QVERIFY2(greenAt(0.97) + 20 < greenAt(0.1), qPrintable(QString("%1 vs %2").arg(greenAt(0.97)).arg(greenAt(0.1))));
+    QVERIFY(canvas->probeText(map.center()).contains("P(failure)"));
+
+    // All pairs: four panels per pair.
+    v.setAllPairs(true);
+    v.waitForGrids();
+    QCOMPARE(v.panelCount(), 12);
+    QTest::qWait(50);
+    shoot(v, "contour_view_failure_all_pairs");
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(v.exportAllPairs(dir.path(), "png", &error), qPrintable(error));
+    const QImage pair(dir.filePath("learning_rate_vs_dropout.png"));
+    QCOMPARE(pair.size(), QSize(2400, 2000));  // two by two at 2x
+    // The grid CSV has the acquisition and P(feasible) columns.
+    QVERIFY2(v.exportGridCsv(dir.filePath("g.csv"), &error), qPrintable(error));
+    QFile csv(dir.filePath("g.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QVERIFY(csv.readAll().contains("x,y,mean,se,acquisition,p_feasible"));
+}
+
+void TestContourView::fewObservationsSayReadWithCare()
+{
+    ui::SurrogateFitter f;
+    ui::ContourView v;
+    auto few = makeStudy(4);  // 4 observations for 3 parameters
+    v.setStudy(few->space(), few->trials(), few->direction(), "loss", "contour-view");
+    v.setModel(modelNow(f, *few));
+    v.waitForGrids();
+    QVERIFY2(v.trustNote().contains("read with care") && v.trustNote().contains("4 for 3 parameters"),
+             qPrintable(v.trustNote()));
+    auto enough = makeStudy(6);
+    v.setStudy(enough->space(), enough->trials(), enough->direction(), "loss", "contour-view");
+    v.setModel(modelNow(f, *enough));
+    v.waitForGrids();
+    QVERIFY(v.trustNote().isEmpty());
+}
+
+QTEST_MAIN(TestContourView)
 #include "test_contour_view.moc"

@@ -3,6 +3,8 @@
 // while a fit runs coalesce to the newest, whose surrogate is announced last;
 // a request made right after a fit ended, before its finished event was
 // delivered, is not lost; destroying the fitter during a fit waits for it.
+// The model is the GP sampler's: past the initial trials of a GP study it
+// chooses, and its proposal is the trial the study asks next.
 #include "contour_study.h"
 #include "plots/surrogate_fitter.h"
 
@@ -28,7 +30,8 @@ using SurrogatePtr = std::shared_ptr<const gp::Surrogate>;
 
 SurrogatePtr surrogateOf(const QList<QVariant>& signal)
 {
-    return signal.at(0).value<SurrogatePtr>();
+    const auto m = signal.at(0).value<ui::StudyModelPtr>();
+    return m ? m->surrogate : nullptr;
 }
 
 /// Processes events until the fitter is idle, at most `ms` (no hang on a bug).
@@ -51,6 +54,7 @@ private Q_SLOTS:
     void requestAfterFitEndedIsNotLost();
     void requestFromTheFittedSlot();
     void destroyedDuringAFit();
+    void modelProposesTheNextTrial();
 };
 
 void TestSurrogateFitter::tooFewTrialsGiveNull()
@@ -132,8 +136,8 @@ void TestSurrogateFitter::requestFromTheFittedSlot()
     ui::SurrogateFitter f;
     auto a = makeStudy(5), b = makeStudy(8);
     std::vector<int> seen;
-    connect(&f, &ui::SurrogateFitter::fitted, this, [&](SurrogatePtr s) {
-        seen.push_back(s ? s->observations() : 0);
+    connect(&f, &ui::SurrogateFitter::fitted, this, [&](ui::StudyModelPtr m) {
+        seen.push_back(m ? m->surrogate->observations() : 0);
         if (seen.size() == 1) f.request(b->space(), b->trials());
     });
     f.request(a->space(), a->trials());
@@ -154,6 +158,41 @@ void TestSurrogateFitter::destroyedDuringAFit()
         QCOMPARE(fitted.size(), 0);
     }
     QCoreApplication::processEvents();  // no event for a deleted fitter crashes
+}
+
+void TestSurrogateFitter::modelProposesTheNextTrial()
+{
+    auto st = makeGpContourStudy("fitter-gp", 8, 3);
+    ui::SurrogateFitter f;
+    ui::StudyModelPtr model;
+    connect(&f, &ui::SurrogateFitter::fitted, this, [&](ui::StudyModelPtr m) { model = m; });
+    f.request(st->space(), st->trials(), st->direction(), st->config().sampler);
+    f.waitForIdle();
+    QVERIFY(model && model->model && model->surrogate);
+    QVERIFY(model->choosing);
+    QCOMPARE(model->number, 8);
+    QCOMPARE(model->model->pendingCount(), 0);
+    QVERIFY2(model->next.has_value(), model->nextError.c_str());
+    // What the study asks next is the proposal, value for value.
+    const auto asked = st->ask();
+    QCOMPARE(asked.params, *model->next);
+
+    // With that trial running, the model reads it as pending and proposes elsewhere.
+    f.request(st->space(), st->trials(), st->direction(), st->config().sampler);
+    f.waitForIdle();
+    QCOMPARE(model->number, 9);
+    QCOMPARE(model->model->pendingCount(), 1);
+    QVERIFY(model->next && *model->next != asked.params);
+
+    // Before the GP chooses (quasi-random initial trials), and for another sampler: no proposal.
+    auto early = makeGpContourStudy("fitter-gp", 3, 3);
+    f.request(early->space(), early->trials(), early->direction(), early->config().sampler);
+    f.waitForIdle();
+    QVERIFY(model && !model->choosing && !model->next);
+    auto qmc = makeStudy(10);
+    f.request(qmc->space(), qmc->trials(), qmc->direction(), qmc->config().sampler);
+    f.waitForIdle();
+    QVERIFY(model && model->model && !model->choosing && !model->next);
 }
 
 QTEST_MAIN(TestSurrogateFitter)

@@ -2,6 +2,8 @@
 // the journal and reports every epoch; Pause ends after the running trial;
 // Stop ends the running trial before it completes; a study file whose
 // process was killed mid-run reopens with its completed trials and resumes.
+// A configuration queued to run next is recorded as a waiting trial and runs
+// before the sampler is asked, whether queued between runs or during one.
 #include "run/study_controller.h"
 #include "run/trial_table_model.h"
 #include "run/trial_table_view.h"
@@ -48,7 +50,65 @@ private Q_SLOTS:
     void changedSetupSurvivesReopening();
     void tableUpdatesInPlaceAndFilters();
     void inactiveParameterCellsAreEmpty();
+    void queuedConfigurationRunsNext();
 };
+
+void TestStudyController::queuedConfigurationRunsNext()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("queued.study");
+    ui::StudyController c;
+    QString error;
+    QVERIFY(!c.enqueue({0.01, 1}, &error));  // no study yet
+    QVERIFY2(error.contains("No study"), qPrintable(error));
+    QVERIFY2(c.newStudy(spiralsSpec(5, 3), path, &error), qPrintable(error));
+    // A value outside the space is refused, naming the parameter.
+    QVERIFY(!c.enqueue({0.5, 1}, &error));
+    QVERIFY2(error.contains("learning_rate"), qPrintable(error));
+    QVERIFY(!c.enqueue({0.01, 7}, &error));
+    QVERIFY2(error.contains("activation"), qPrintable(error));
+
+    // Between runs: recorded at once, waiting (the table says "queued").
+    QSignalSpy queued(&c, &ui::StudyController::trialQueued);
+    int number = -1;
+    QVERIFY2(c.enqueue({0.0123, 1}, &error, &number), qPrintable(error));
+    QCOMPARE(number, 0);
+    QCOMPARE(queued.size(), 1);
+    QCOMPARE(c.trials()->size(), size_t(1));
+    const auto waiting = c.trials()->front();
+    QVERIFY(waiting.state == study::TrialState::Running);
+    QVERIFY(train::waitingToRun(waiting));
+    QCOMPARE(waiting.params, (std::vector<double>{0.0123, 1}));
+    ui::TrialTableModel table;
+    table.setTrials(c.space(), *c.trials());
+    QCOMPARE(table.data(table.index(0, 1)).toString(), QString("queued"));
+    // The study file holds it: a window that reopens the study sees it.
+    QVERIFY(study::Study::openFile(path.toStdString())->trials().at(0).samplerInfo["kind"] == "enqueued");
+
+    // The run starts with it, then asks the sampler.
+    QSignalSpy done(&c, &ui::StudyController::runFinished);
+    QSignalSpy started(&c, &ui::StudyController::trialStarted);
+    QVERIFY2(c.start("cpu", &error), qPrintable(error));
+    // During the run: the worker records a configuration queued now and runs it next.
+    QVERIFY(started.wait(30000));
+    QCOMPARE(started.first().at(0).toInt(), 0);
+    QVERIFY2(c.enqueue({0.002, 0}, &error, &number), qPrintable(error));
+    QCOMPARE(number, -1);  // the worker records it
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done.first().at(0).toString(), QString("budget"));
+    QCOMPARE(queued.size(), 2);
+    const int q = queued.last().at(0).toInt();  // 1, or 2 when trial 1 had started already
+    QVERIFY2(q == 1 || q == 2, qPrintable(QString::number(q)));
+    const auto trials = *c.trials();
+    QCOMPARE(trials.size(), size_t(3));
+    QVERIFY(trials[0].state == study::TrialState::Complete);
+    QCOMPARE(trials[0].params, (std::vector<double>{0.0123, 1}));
+    QVERIFY(trials[size_t(q)].state == study::TrialState::Complete);
+    QCOMPARE(trials[size_t(q)].params, (std::vector<double>{0.002, 0}));
+    QCOMPARE(trials[size_t(q)].samplerInfo["kind"].get<std::string>(), std::string("enqueued"));
+    QCOMPARE(trials[size_t(3 - q)].samplerInfo["kind"].get<std::string>(), std::string("qmc"));
+    for (const auto& t : trials) QVERIFY(!train::waitingToRun(t));
+}
 
 void TestStudyController::runRecordsEveryTrialAndEpoch()
 {
