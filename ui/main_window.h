@@ -123,6 +123,8 @@ private:
     void onTrialsChanged();
     void onRunFinished(const QString& why, const QString& message);
     void onModel(std::shared_ptr<const StudyModel> m);
+    // main_window_what_if.cpp
+    void connectWhatIf();
     void updateWhatIf();
     void updateActions();
     void updateCurves();

@@ -12,6 +12,20 @@
 
 namespace tw::ui {
 
+void MainWindow::connectWhatIf()
+{
+    connect(_contours, &ContourView::whatIfRequested, this, [this](const std::vector<double>& v) { showWhatIf(v); });
+    connect(_controller, &StudyController::trialQueued, this, [this](int number, const QString& error) {
+        const QString text = number < 0 ? tr("The configuration could not be queued: %1").arg(error)
+                             : _controller->running()
+                                 ? tr("Trial %1 is queued: it runs next.").arg(number)
+                                 : tr("Trial %1 is queued: it runs first when the study runs (Run).").arg(number);
+        statusBar()->showMessage(text, 10000);
+        if (_whatIf) _whatIf->setRunMessage(text, number < 0);
+        _trialsDirty = true;
+    });
+}
+
 WhatIfDialog* MainWindow::showWhatIf(const std::vector<double>& values)
 {
     if (!_whatIf) {

@@ -504,8 +504,9 @@ void TestMainWindow::whatIfRunsAConfigurationNext()
     const QString path = _dir.filePath("what-if.study");
     QVERIFY2(w.runStudy(path), qPrintable(w.lastError()));
     waitIdle(w);
-    QTRY_VERIFY_WITH_TIMEOUT(w.model() && w.model()->number == 4, 60000);
-    QVERIFY(w.model()->choosing && w.model()->next);
+    // The model arrives, then the same model with the sampler's proposal.
+    QTRY_VERIFY_WITH_TIMEOUT(w.model() && w.model()->number == 4 && w.model()->next, 60000);
+    QVERIFY(w.model()->choosing);
 
     // Study > What if…: the best trial's values, read off the model that chooses.
     auto* d = w.showWhatIf();
@@ -573,6 +574,8 @@ void TestMainWindow::contoursOfAStudyWithFailures()
     w.refreshViews();
     QTRY_COMPARE_WITH_TIMEOUT(w.contourView()->panelCount(), 4, 60000);
     QCOMPARE(w.contourView()->panels().back(), ui::ContourPanel::Failure);
+    QTRY_VERIFY_WITH_TIMEOUT(w.model() && w.model()->next, 60000);  // the star
+    QTRY_VERIFY_WITH_TIMEOUT(w.contourView()->plots().front().next.has_value(), 10000);
     QVERIFY(w.contourView()->trustNote().isEmpty());  // 24 trials for 3 parameters
     QTest::qWait(200);
     shoot(w, "window_contours_failures");

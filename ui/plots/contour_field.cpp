@@ -66,6 +66,13 @@ double interpolate(const Get& get, int n, const Tap& tap, bool bands)
 
 } // namespace
 
+Eigen::MatrixXd clampedTo(Eigen::MatrixXd z, double lo, double hi)
+{
+    for (Eigen::Index k = 0; k < z.size(); ++k)
+        if (double& v = z.data()[k]; !std::isnan(v)) v = std::clamp(v, lo, hi);
+    return z;
+}
+
 std::vector<double> evenFractions(int n)
 {
     std::vector<double> f(size_t(std::max(n, 0)));

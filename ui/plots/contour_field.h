@@ -45,6 +45,11 @@ QImage heatImage(const Eigen::MatrixXd& z, const AxisNodes& x, const AxisNodes& 
 QPainterPath contourPath(const Eigen::MatrixXd& z, const std::vector<double>& px, const std::vector<double>& py,
                          double level);
 
+/// z as drawn: clamped to a colour range [lo, hi] (an unbounded value to its
+/// end), so that no value far past the range makes the interpolation ring
+/// (log EI next to a trial can be hundreds below the rest). NaN stays.
+Eigen::MatrixXd clampedTo(Eigen::MatrixXd z, double lo, double hi);
+
 /// `n` fractions evenly spread over [0, 1].
 std::vector<double> evenFractions(int n);
 

@@ -30,16 +30,6 @@ namespace tw::ui {
 namespace {
 
 constexpr int kSmallResolution = 30;
-// A small multiple is the full-size plot laid out at this size (by its
-// number of panels), then scaled down to its tile; tiles are at least
-// kMinTileWidth wide.
-constexpr int kMinTileWidth = 520;
-QSize tileLogicalSize(int panels)
-{
-    if (panels >= 4) return {900, 880};
-    if (panels == 3) return {1350, 460};
-    return {900, 460};
-}
 
 /// The grid of a pair: the posterior, and the acquisition and feasibility
 /// of the model that chooses when asked (P(failure) needs the latter only).
@@ -205,6 +195,18 @@ void ContourView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate)
 void ContourView::setModel(StudyModelPtr model)
 {
     if (model && (!model->surrogate || model->surrogate->space().toJson() != _space.toJson())) model.reset();
+    if (model && _model && model->model && model->model == _model->model && !_plots.empty()) {
+        // The same model with its proposal now: the grids stand, the markers change.
+        _model = std::move(model);
+        for (auto& plot : _plots) {
+            auto lines = std::move(plot.lines);
+            plot = plotData(plot.grid);
+            plot.lines = std::move(lines);
+        }
+        updateButtons();
+        showPlots();
+        return;
+    }
     _model = std::move(model);
     _surrogate = _model ? _model->surrogate : nullptr;
     updateButtons();
@@ -370,37 +372,6 @@ analysis::Grid2D ContourView::grid(int x, int y, int resolution) const
                      wantsAcquisition());
 }
 
-ContourPlotData ContourView::plotData(const analysis::Grid2D& g) const
-{
-    ContourPlotData d = makeContourPlotData(g, _trials, _direction, _studyName.toStdString(), _objective.toStdString());
-    if (_model) {
-        d.acquisitionName = _model->acquisition;
-        if (_model->choosing && g.acquisition.size() > 0) {
-            d.panels.push_back(ContourPanel::Acquisition);
-            if (_model->next && _model->next->size() == _space.size()) {
-                const auto& next = *_model->next;
-                d.next = std::make_pair(next[size_t(g.x.param)], next[size_t(g.y.param)]);
-                // Where the proposal's other values differ from the cut's, the
-                // star is its projection: the legend says where it lies.
-                QStringList elsewhere;
-                const auto fixed = analysis::completeFixedValues(_space, _fixed);
-                for (size_t i = 0; i < _space.size(); ++i) {
-                    if (int(i) == g.x.param || int(i) == g.y.param || std::isnan(next[i])) continue;
-                    if (formatParamValue(_space, i, next[i]) != formatParamValue(_space, i, fixed[i]))
-                        elsewhere << QString::fromStdString(space::nameOf(_space[i])) + " = " +
-                                         formatParamValue(_space, i, next[i]);
-                }
-                d.nextElsewhere = elsewhere.size() <= 2
-                                      ? elsewhere.join(", ").toStdString()
-                                      : tr("%1 other values of its own").arg(elsewhere.size()).toStdString();
-            }
-        }
-        if (_model->model && _model->model->failedCount() > 0 && g.feasible.size() > 0)
-            d.panels.push_back(ContourPanel::Failure);
-    }
-    return d;
-}
-
 void ContourView::scheduleRecompute()
 {
     if (!emptyReason().isEmpty() && _error.isEmpty()) {
@@ -500,79 +471,6 @@ void ContourView::waitForGrids()
         _watcher.waitForFinished();
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     }
-}
-
-void ContourView::showPlots()
-{
-    const QString reason = emptyReason();
-    if (!reason.isEmpty()) {
-        _single->setMessage(reason);
-        for (auto* c : _small) c->setMessage(reason);
-        _status->setText(_space.size() >= 2 ? tr("Waiting for data") : QString());
-        return;
-    }
-    if (!_allPairs) {
-        if (!_plots.empty()) _single->setPlot(_plots.front());
-        _status->setText(tr("GP on %1 completed trials").arg(_surrogate->observations()));
-        return;
-    }
-    const auto ps = _plotPairs;
-    const int panelsPerPlot = _plots.empty() ? 2 : int(_plots.front().panels.size());
-    const QSize logical = tileLogicalSize(panelsPerPlot);
-    if (_smallPairs != ps || (!_small.empty() && _small.front()->property("panels").toInt() != panelsPerPlot)) {
-        _smallPairs = ps;
-        for (auto* c : _small) c->deleteLater();
-        _small.clear();
-        _columns = 0;
-        for (size_t k = 0; k < ps.size(); ++k) {
-            auto* c = new ContourCanvas(_grid);
-            c->setObjectName("contourSmallMultiple");
-            c->setLogicalSize(logical);
-            c->setProperty("panels", panelsPerPlot);
-            c->setMinimumSize(kMinTileWidth, kMinTileWidth * logical.height() / logical.width());
-            c->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-            c->setCursor(Qt::PointingHandCursor);
-            const auto [x, y] = ps[k];
-            c->setToolTip(tr("%1 × %2: click to open this pair")
-                              .arg(QString::fromStdString(space::nameOf(_space[size_t(x)])),
-                                   QString::fromStdString(space::nameOf(_space[size_t(y)]))));
-            connect(c, &ContourCanvas::clicked, this, [this, x = x, y = y] {
-                setPair(QString::fromStdString(space::nameOf(_space[size_t(x)])),
-                        QString::fromStdString(space::nameOf(_space[size_t(y)])));
-            });
-            _small.push_back(c);
-        }
-        layoutSmallMultiples();
-    }
-    for (size_t k = 0; k < _small.size(); ++k)
-        if (k < _plots.size()) _small[k]->setPlot(_plots[k]);
-    _status->setText(tr("%1 pairs, GP on %2 completed trials").arg(ps.size()).arg(_surrogate->observations()));
-}
-
-void ContourView::layoutSmallMultiples()
-{
-    if (_small.empty()) return;
-    const int spacing = _gridLayout->spacing();
-    const QMargins m = _gridLayout->contentsMargins();
-    const int available = _scroll->viewport()->width() - m.left() - m.right();
-    const int columns = std::clamp((available + spacing) / (kMinTileWidth + spacing), 1, 3);
-    const int tileWidth = std::max(kMinTileWidth, (available - (columns - 1) * spacing) / columns);
-    const QSize logical = tileLogicalSize(_small.front()->property("panels").toInt());
-    const int tileHeight = tileWidth * logical.height() / logical.width();
-    for (auto* c : _small) c->setFixedHeight(tileHeight);
-    if (columns == _columns) return;
-    _columns = columns;
-    for (auto* c : _small) _gridLayout->removeWidget(c);
-    for (size_t k = 0; k < _small.size(); ++k)
-        _gridLayout->addWidget(_small[k], int(k) / columns, int(k) % columns);
-    for (int c = 0; c < 3; ++c) _gridLayout->setColumnStretch(c, c < columns ? 1 : 0);
-    _gridLayout->setRowStretch(int(_small.size() + size_t(columns) - 1) / columns, 1);
-}
-
-bool ContourView::eventFilter(QObject* watched, QEvent* event)
-{
-    if (watched == _scroll->viewport() && event->type() == QEvent::Resize) layoutSmallMultiples();
-    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace tw::ui

@@ -41,11 +41,19 @@ using StudyModelPtr = std::shared_ptr<const StudyModel>;
 
 /// The model of a study as the fitter builds it (on any thread): the
 /// AcquisitionModel for trial trials.size(), and, when `suggest` and the GP
-/// chooses, the GP sampler's suggestion for it. A StudyModel with null
-/// pointers when there are fewer than 2 observations. Throws what the fit throws.
+/// chooses, the GP sampler's suggestion for it (withProposal). A StudyModel
+/// with null pointers when there are fewer than 2 observations. Throws what
+/// the fit throws.
 StudyModel buildStudyModel(const space::SearchSpace& space, study::Direction direction,
                            const sampler::SamplerConfig& config, const std::vector<study::Trial>& trials,
                            bool suggest = true);
+
+/// `m` with the GP sampler's suggestion for trial m.number on the same
+/// history: what the study asks next (it fits the same model again, with the
+/// same seed, then maximizes its acquisition). Unchanged unless m.choosing;
+/// a finite space used up leaves next empty and says so in nextError.
+StudyModel withProposal(StudyModel m, const space::SearchSpace& space, study::Direction direction,
+                        const sampler::SamplerConfig& config, const std::vector<study::Trial>& trials);
 
 } // namespace tw::ui
 

@@ -42,13 +42,13 @@ void SurrogateFitter::waitForIdle()
 void SurrogateFitter::startNext()
 {
     if (!_pending) return;
-    Request r = std::move(*_pending);
+    _current = std::move(*_pending);
     _pending.reset();
     _running = true;
-    _watcher.setFuture(QtConcurrent::run([r = std::move(r)] {
+    _watcher.setFuture(QtConcurrent::run([r = *_current] {
         Result out;
         try {
-            auto m = buildStudyModel(r.space, r.direction, r.sampler, r.trials);
+            auto m = buildStudyModel(r.space, r.direction, r.sampler, r.trials, false);
             if (m.model) out.model = std::make_shared<const StudyModel>(std::move(m));
         } catch (const std::exception& e) {
             out.error = QString::fromStdString(e.what());
@@ -61,6 +61,26 @@ void SurrogateFitter::onFinished()
 {
     const Result r = _watcher.result();
     _running = false;
+    if (r.proposal) {
+        // A proposal for a model that a newer request supersedes is dropped.
+        const bool stale = _pending.has_value();
+        startNext();
+        if (!stale) Q_EMIT fitted(r.model);
+        return;
+    }
+    if (r.error.isEmpty() && r.model && r.model->choosing && !_pending && _current) {
+        // Announce the model now; its proposal follows.
+        _running = true;
+        _watcher.setFuture(QtConcurrent::run([req = *_current, model = r.model] {
+            Result out;
+            out.proposal = true;
+            out.model = std::make_shared<const StudyModel>(
+                withProposal(*model, req.space, req.direction, req.sampler, req.trials));
+            return out;
+        }));
+        Q_EMIT fitted(r.model);
+        return;
+    }
     // Announce it even when a newer request waits: it is newer than what is
     // shown, and a study whose trials finish faster than a fit still updates.
     startNext();

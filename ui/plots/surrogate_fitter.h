@@ -1,11 +1,13 @@
 #pragma once
 // Fits a study's model off the GUI thread: the GP sampler's
-// AcquisitionModel (posterior, acquisition, feasibility) and, past the
-// initial trials of a GP study, the sampler's next suggestion, announced as
-// one immutable StudyModel snapshot. Requests coalesce: while a fit runs,
-// only the newest request waits (older waiting ones are dropped); each
-// finished fit is announced, then the waiting request starts. No lock is
-// shared with the window: the request and the result are copies.
+// AcquisitionModel (posterior, acquisition, feasibility), announced as an
+// immutable StudyModel snapshot, and then, past the initial trials of a GP
+// study, the same model with the sampler's next suggestion, announced again
+// (one thread at a time: a fit never competes with its own proposal for the
+// cores the window needs). Requests coalesce: while a fit runs, only the
+// newest request waits (older waiting ones are dropped); each finished fit
+// is announced, then the waiting request starts, ahead of a stale proposal.
+// No lock is shared with the window: the request and the result are copies.
 #include "plots/study_model.h"
 #include "sampler/sampler_config.h"
 
@@ -34,7 +36,9 @@ public:
 
 Q_SIGNALS:
     /// The model of the newest request; nullptr when the study has fewer
-    /// than 2 observations (failed() is not emitted then).
+    /// than 2 observations (failed() is not emitted then). When the GP
+    /// chooses, the same model follows with its proposal (next) unless a
+    /// newer request came first.
     void fitted(tw::ui::StudyModelPtr model);
     /// The fit threw (the message names the rule broken).
     void failed(const QString& reason);
@@ -49,12 +53,14 @@ private:
     struct Result {
         StudyModelPtr model;
         QString error;
+        bool proposal = false;  // the second stage: the model with its proposal
     };
     void startNext();
     void onFinished();
 
     QFutureWatcher<Result> _watcher;
     std::optional<Request> _pending;
+    std::optional<Request> _current;  // of the fit running or just finished (its proposal's)
     // True from the start of a fit until its finished() was handled. Not the
     // watcher's isRunning(): between a fit's end and the delivery of its
     // finished event, setFuture() would discard that event.

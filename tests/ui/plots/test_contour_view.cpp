@@ -467,6 +467,16 @@ void TestContourView::acquisitionPanelProposesTheNextTrial()
              qPrintable(hover));
     QVERIFY(!hover.contains("P(failure)"));  // no trial failed: no failure panel, no readout for it
 
+    // The fitter announces the model, then the same model with its proposal:
+    // the grids stand, the star appears.
+    auto bare = std::make_shared<ui::StudyModel>(*model);
+    bare->next.reset();
+    v.setModel(bare);
+    v.waitForGrids();
+    QVERIFY(!v.plots().front().next);
+    v.setModel(model);
+    QVERIFY(v.plots().front().next.has_value());
+
     // A running trial is pending: the next model marks it and proposes elsewhere.
     st->ask();
     v.setStudy(st->space(), st->trials(), st->direction(), "loss", "acquisition");
