@@ -8,6 +8,7 @@
 // line: the fit time, the median and p95 of one pair's grid, of the
 // prediction alone (Surrogate::predict on the same 2,500 points) and of the
 // 15 pairs of the all-pairs view, in milliseconds. Target: <= 50 ms per pair.
+#include "bench/bench_timing.h"
 #include "analysis/grid.h"
 #include "bench/benchmark.h"
 #include "bench/functions.h"
@@ -22,19 +23,6 @@
 
 using namespace tw;
 
-namespace {
-
-double msSince(std::chrono::steady_clock::time_point t0)
-{
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-nlohmann::json stats(const std::vector<double>& v)
-{
-    return {{"median", bench::median(v)}, {"p95", bench::quantile(v, 0.95)}, {"runs", v.size()}};
-}
-
-} // namespace
 
 int main(int argc, char** argv)
 {
@@ -51,7 +39,7 @@ int main(int argc, char** argv)
 
     auto t0 = std::chrono::steady_clock::now();
     const auto surrogate = gp::Surrogate::fit(fn.space, trials);
-    const double fitMs = msSince(t0);
+    const double fitMs = bench::msSince(t0);
     if (!surrogate) {
         std::cerr << "bench_contour: the surrogate did not fit\n";
         return 1;
@@ -66,7 +54,7 @@ int main(int argc, char** argv)
     for (int r = 0; r < reps; ++r) {
         t0 = std::chrono::steady_clock::now();
         const auto g = analysis::contour(*surrogate, names[0], names[1], fixed, resolution);
-        pair.push_back(msSince(t0));
+        pair.push_back(bench::msSince(t0));
         checksum += g.mean.sum() + g.se.sum();
     }
 
@@ -85,7 +73,7 @@ int main(int argc, char** argv)
         Eigen::VectorXd mean, se;
         t0 = std::chrono::steady_clock::now();
         surrogate->predict(configs, mean, se);
-        predict.push_back(msSince(t0));
+        predict.push_back(bench::msSince(t0));
         checksum += mean.sum();
     }
 
@@ -98,7 +86,7 @@ int main(int argc, char** argv)
         for (size_t i = 0; i < names.size(); ++i)
             for (size_t j = i + 1; j < names.size(); ++j, ++pairs)
                 checksum += analysis::contour(*surrogate, names[i], names[j], fixed, resolution).mean(0, 0);
-        all.push_back(msSince(t0));
+        all.push_back(bench::msSince(t0));
     }
 
     const nlohmann::json row = {{"observations", surrogate->observations()},
@@ -106,10 +94,10 @@ int main(int argc, char** argv)
                                 {"resolution", resolution},
                                 {"points_per_pair", configs.size()},
                                 {"fit_ms", fitMs},
-                                {"pair_ms", stats(pair)},
-                                {"predict_ms", stats(predict)},
+                                {"pair_ms", bench::timingStats(pair)},
+                                {"predict_ms", bench::timingStats(predict)},
                                 {"all_pairs", pairs},
-                                {"all_pairs_ms", stats(all)},
+                                {"all_pairs_ms", bench::timingStats(all)},
                                 {"target_pair_ms", 50},
                                 {"checksum", checksum}};
     std::cout << row.dump() << std::endl;

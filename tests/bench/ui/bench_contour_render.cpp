@@ -12,6 +12,7 @@
 // p95). A new plot on the window's thread (heat maps computed, contour lines
 // traced by the view's worker beside the grids) should stay under 50 ms, a
 // move of the pointer under 16 ms.
+#include "bench/bench_timing.h"
 #include "analysis/grid.h"
 #include "bench/benchmark.h"
 #include "bench/functions.h"
@@ -33,19 +34,6 @@
 
 using namespace tw;
 
-namespace {
-
-double msSince(std::chrono::steady_clock::time_point t0)
-{
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-nlohmann::json stats(const std::vector<double>& v)
-{
-    return {{"median", bench::median(v)}, {"p95", bench::quantile(v, 0.95)}, {"runs", v.size()}};
-}
-
-} // namespace
 
 int main(int argc, char** argv)
 {
@@ -72,10 +60,10 @@ int main(int argc, char** argv)
     for (int r = 0; r < std::max(1, reps / 4); ++r) {
         auto t0 = std::chrono::steady_clock::now();
         model = ui::buildStudyModel(fn.space, study::Direction::Minimize, config, trials, false);
-        modelOnly.push_back(msSince(t0));
+        modelOnly.push_back(bench::msSince(t0));
         t0 = std::chrono::steady_clock::now();
         model = ui::buildStudyModel(fn.space, study::Direction::Minimize, config, trials, true);
-        withProposal.push_back(msSince(t0));
+        withProposal.push_back(bench::msSince(t0));
     }
     if (!model.model || !model.choosing || !model.next) {
         std::cerr << "bench_contour_render: no model or no proposal\n";
@@ -90,10 +78,10 @@ int main(int argc, char** argv)
     for (int r = 0; r < reps; ++r) {
         auto t0 = std::chrono::steady_clock::now();
         grid = analysis::contour(*model.surrogate, x, y, fixed, 50);
-        posterior.push_back(msSince(t0));
+        posterior.push_back(bench::msSince(t0));
         t0 = std::chrono::steady_clock::now();
         analysis::addAcquisition(grid, fn.space, *model.model);
-        acquisition.push_back(msSince(t0));
+        acquisition.push_back(bench::msSince(t0));
     }
 
     // Painting: the window's contour canvas (about 1060 x 710), four panels.
@@ -114,15 +102,15 @@ int main(int argc, char** argv)
             const QImage heat = ui::heatImage(grid.mean, nx, ny, 360, 250, [&](double v) {
                 return qRgb(int(255 * (v - lo) / (hi - lo)), 0, 0);
             });
-            heatMs.push_back(msSince(t0));
+            heatMs.push_back(bench::msSince(t0));
             t0 = std::chrono::steady_clock::now();
             const auto f = ui::evenFractions(197);
             const Eigen::MatrixXd fine = ui::resampleGrid(grid.mean, nx, ny, f, f);
-            fieldMs.push_back(msSince(t0));
+            fieldMs.push_back(bench::msSince(t0));
             t0 = std::chrono::steady_clock::now();
             int elements = 0;
             for (int k = 1; k <= 8; ++k) elements += ui::contourPath(fine, f, f, lo + (hi - lo) * k / 9).elementCount();
-            linesMs.push_back(msSince(t0));
+            linesMs.push_back(bench::msSince(t0));
             if (heat.isNull() || elements < 0) return 1;
         }
     }
@@ -133,7 +121,7 @@ int main(int argc, char** argv)
         const auto t0 = std::chrono::steady_clock::now();
         d.lines.clear();
         for (const auto panel : d.panels) d.lines[panel] = ui::panelContourLines(grid, panel, d.acquisitionName);
-        tracing.push_back(msSince(t0));
+        tracing.push_back(bench::msSince(t0));
     }
     ui::ContourPlotData bare = d;  // an export's: the lines traced when painted
     bare.lines.clear();
@@ -149,7 +137,7 @@ int main(int argc, char** argv)
             QPainter p(&image);
             renderer.paint(p, QRectF(QPointF(0, 0), QSizeF(size)));
         }
-        cold.push_back(msSince(t0));
+        cold.push_back(bench::msSince(t0));
         {
             const ui::ContourRenderer untraced(bare);
             QImage other(size, QImage::Format_ARGB32_Premultiplied);
@@ -157,7 +145,7 @@ int main(int argc, char** argv)
             QPainter p(&other);
             untraced.paint(p, QRectF(QPointF(0, 0), QSizeF(size)));
             p.end();
-            traced.push_back(msSince(t0));
+            traced.push_back(bench::msSince(t0));
         }
         // The window resized: heat maps again at the new size, the lines kept.
         const QSize other = size - QSize(40, 30);
@@ -167,7 +155,7 @@ int main(int argc, char** argv)
             QPainter p(&smaller);
             renderer.paint(p, QRectF(QPointF(0, 0), QSizeF(other)));
         }
-        resized.push_back(msSince(t0));
+        resized.push_back(bench::msSince(t0));
         // The pointer moved: the canvas draws its picture and the marks (ContourCanvas).
         const QPixmap picture = QPixmap::fromImage(image);
         QImage screen(size, QImage::Format_ARGB32_Premultiplied);
@@ -177,7 +165,7 @@ int main(int argc, char** argv)
             p.drawPixmap(0, 0, picture);
             renderer.paintCursor(p, QRectF(QPointF(0, 0), QSizeF(size)), QPointF(0.4, 0.6));
         }
-        hover.push_back(msSince(t0));
+        hover.push_back(bench::msSince(t0));
         // A high-density screen: twice the pixels each way.
         const ui::ContourRenderer hidpi(d);
         QImage big(size * 2, QImage::Format_ARGB32_Premultiplied);
@@ -187,24 +175,24 @@ int main(int argc, char** argv)
             QPainter p(&big);
             hidpi.paint(p, QRectF(QPointF(0, 0), QSizeF(size)));
         }
-        cold2x.push_back(msSince(t0));
+        cold2x.push_back(bench::msSince(t0));
     }
 
     nlohmann::json out = {{"observations", n},
                           {"failed", model.model->failedCount()},
-                          {"model_ms", stats(modelOnly)},
-                          {"model_and_proposal_ms", stats(withProposal)},
-                          {"grid_posterior_50x50_ms", stats(posterior)},
-                          {"grid_acquisition_feasibility_50x50_ms", stats(acquisition)},
-                          {"panel_heat_map_360x250_ms", stats(heatMs)},
-                          {"panel_field_197x197_ms", stats(fieldMs)},
-                          {"panel_lines_8_levels_ms", stats(linesMs)},
-                          {"lines_4_panels_off_thread_ms", stats(tracing)},
-                          {"paint_4_panels_new_plot_ms", stats(cold)},
-                          {"paint_4_panels_lines_traced_when_painted_ms", stats(traced)},
-                          {"paint_4_panels_resized_ms", stats(resized)},
-                          {"paint_4_panels_hover_ms", stats(hover)},
-                          {"paint_4_panels_new_plot_2x_ms", stats(cold2x)}};
+                          {"model_ms", bench::timingStats(modelOnly)},
+                          {"model_and_proposal_ms", bench::timingStats(withProposal)},
+                          {"grid_posterior_50x50_ms", bench::timingStats(posterior)},
+                          {"grid_acquisition_feasibility_50x50_ms", bench::timingStats(acquisition)},
+                          {"panel_heat_map_360x250_ms", bench::timingStats(heatMs)},
+                          {"panel_field_197x197_ms", bench::timingStats(fieldMs)},
+                          {"panel_lines_8_levels_ms", bench::timingStats(linesMs)},
+                          {"lines_4_panels_off_thread_ms", bench::timingStats(tracing)},
+                          {"paint_4_panels_new_plot_ms", bench::timingStats(cold)},
+                          {"paint_4_panels_lines_traced_when_painted_ms", bench::timingStats(traced)},
+                          {"paint_4_panels_resized_ms", bench::timingStats(resized)},
+                          {"paint_4_panels_hover_ms", bench::timingStats(hover)},
+                          {"paint_4_panels_new_plot_2x_ms", bench::timingStats(cold2x)}};
     std::cout << out.dump() << std::endl;
     return 0;
 }
