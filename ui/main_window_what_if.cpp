@@ -19,7 +19,10 @@ void MainWindow::connectWhatIf()
         const QString text = number < 0 ? tr("The configuration could not be queued: %1").arg(error)
                              : _controller->running()
                                  ? tr("Trial %1 is queued: it runs next.").arg(number)
-                                 : tr("Trial %1 is queued: it runs first when the study runs (Run).").arg(number);
+                                 : _controller->countedTrials() >= _controller->budget()
+                                     ? tr("Trial %1 is queued: the budget is spent, raise it in Setup and Run to run it.")
+                                           .arg(number)
+                                     : tr("Trial %1 is queued: it runs first when the study runs (Run).").arg(number);
         statusBar()->showMessage(text, 10000);
         if (_whatIf) _whatIf->setRunMessage(text, number < 0);
         _trialsDirty = true;

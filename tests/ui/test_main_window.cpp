@@ -9,7 +9,9 @@
 
 #include "plots/contour_view.h"
 #include "plots/contour_widgets.h"
+#include "plots/importance_view.h"
 #include "plots/learning_curve_chart.h"
+#include "plots/slice_view.h"
 #include "plots/study_model.h"
 #include "plots/what_if_dialog.h"
 #include "plots/trace_chart.h"
@@ -166,6 +168,10 @@ void TestMainWindow::fiveTrialStudyFillsEveryView()
     QTRY_COMPARE_WITH_TIMEOUT(w.contourView()->panelCount(), 3, 30000);
     QCOMPARE(w.contourView()->panels().back(), ui::ContourPanel::Acquisition);
     QVERIFY(w.contourView()->emptyReason().isEmpty());
+    // 5 observations for 3 parameters: the model's pages say to read them with care.
+    QVERIFY2(w.contourView()->trustNote().contains("5 for 3 parameters"), qPrintable(w.contourView()->trustNote()));
+    QVERIFY(w.sliceView()->trustNote().contains("read with care"));
+    QVERIFY(w.importanceView()->trustNote().contains("read with care"));
     // Select a trial: its learning curve shows and the trace highlights it.
     w.trialTable()->selectTrial(2);
     w.refreshViews();

@@ -141,7 +141,7 @@ WhatIfDialog::WhatIfDialog(QWidget* parent)
     layout->addWidget(close);
     resize(460, 440);
     setRunnable(false);
-    update();
+    refresh();
 }
 
 void WhatIfDialog::setModel(const space::SearchSpace& space, StudyModelPtr model, const QString& objectiveName)
@@ -153,7 +153,7 @@ void WhatIfDialog::setModel(const space::SearchSpace& space, StudyModelPtr model
         _space = space;
         rebuild();
     }
-    update();
+    refresh();
 }
 
 void WhatIfDialog::rebuild()
@@ -170,18 +170,18 @@ void WhatIfDialog::rebuild()
         if (const auto* c = std::get_if<space::CategoricalParam>(&_space[i])) {
             row.combo = new QComboBox(this);
             for (const auto& choice : c->choices) row.combo->addItem(QString::fromStdString(space::choiceToString(choice)));
-            connect(row.combo, &QComboBox::currentIndexChanged, this, [this] { update(); });
+            connect(row.combo, &QComboBox::currentIndexChanged, this, [this] { refresh(); });
             field = row.combo;
         } else if (const auto* ip = std::get_if<space::IntParam>(&_space[i])) {
             auto* spin = new QSpinBox(this);
             spin->setRange(int(ip->low), int(ip->high));
-            connect(spin, &QSpinBox::valueChanged, this, [this] { update(); });
+            connect(spin, &QSpinBox::valueChanged, this, [this] { refresh(); });
             row.spin = spin;
             field = spin;
         } else {
             const auto& fp = std::get<space::FloatParam>(_space[i]);
             auto* spin = new ValueSpinBox(fp, this);
-            connect(spin, &QDoubleSpinBox::valueChanged, this, [this] { update(); });
+            connect(spin, &QDoubleSpinBox::valueChanged, this, [this] { refresh(); });
             row.spin = spin;
             field = spin;
             spin->setToolTip(tr("%1 to %2%3").arg(formatNumber(fp.low), formatNumber(fp.high),
@@ -218,7 +218,7 @@ void WhatIfDialog::setValues(const std::vector<double>& values)
     _updating = true;
     for (size_t i = 0; i < values.size(); ++i) showRow(i, values[i]);
     _updating = false;
-    update();
+    refresh();
 }
 
 std::vector<double> WhatIfDialog::values() const
@@ -248,7 +248,7 @@ void WhatIfDialog::setRunMessage(const QString& message, bool error)
     _runMessage->setStyleSheet(error ? "color: #c0392b;" : QString());
 }
 
-void WhatIfDialog::update()
+void WhatIfDialog::refresh()
 {
     if (_updating) return;
     const std::vector<double> v = values();

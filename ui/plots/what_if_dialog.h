@@ -64,7 +64,7 @@ private:
     void rebuild();
     double rowValue(size_t i) const;
     void showRow(size_t i, double value);
-    void update();
+    void refresh();
 
     space::SearchSpace _space;
     StudyModelPtr _model;
