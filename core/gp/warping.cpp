@@ -25,6 +25,14 @@ double OutputWarp::inverseYeoJohnson(double t, double l)
 
 double OutputWarp::invert(double w) const
 {
+    if (std::isfinite(_zMax) && _lambda < 1.0) {
+        const double wMax = yeoJohnson(_zMax, _lambda);
+        if (w > wMax) {
+            // d(yeoJohnson)/dz = (z + 1)^(lambda - 1) for z >= 0, (1 - z)^(1 - lambda) below.
+            const double dw = _zMax >= 0 ? std::pow(_zMax + 1.0, _lambda - 1.0) : std::pow(1.0 - _zMax, 1.0 - _lambda);
+            return _mean + _std * (_zMax + (w - wMax) / dw);
+        }
+    }
     return _mean + _std * inverseYeoJohnson(w, _lambda);
 }
 
@@ -59,6 +67,7 @@ OutputWarp OutputWarp::fit(const Eigen::VectorXd& y)
     if (!(var > 1e-300)) return w;
     w._std = std::sqrt(var);
     const Eigen::VectorXd z = (y.array() - w._mean) / w._std;
+    w._zMax = z.maxCoeff();
     // Golden-section search of the profile likelihood over lambda in [-2, 1].
     // Exponents above 1 (convex) would compress the low, interesting end of a
     // minimization; on Hartmann6 they did not help, so the warp only ever

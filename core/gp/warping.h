@@ -8,6 +8,8 @@
 // warp only ever compresses the high (bad) end.
 #include <Eigen/Core>
 
+#include <cmath>
+
 namespace tw::gp {
 
 class OutputWarp {
@@ -22,8 +24,13 @@ public:
     double apply(double y) const;
     Eigen::VectorXd apply(const Eigen::VectorXd& y) const;
 
-    /// The value y with apply(y) == w: the warp undone. Beyond the range the
-    /// transform reaches (lambda < 0 bounds it above), the largest finite y.
+    /// The value y with apply(y) == w: the warp undone. Above the warped
+    /// value of the largest observation the inverse continues as a straight
+    /// line with the slope it has there: with lambda < 0 the transform is
+    /// bounded above (by -1/lambda), its exact inverse explodes towards the
+    /// bound and is undefined past it, so a posterior interval reaching
+    /// beyond the data (far from every observation) would otherwise read as
+    /// 1e308 on the objective's scale. Exact on the data's range.
     double invert(double w) const;
 
     /// The Yeo-Johnson transform of x with exponent lambda, and its inverse.
@@ -32,6 +39,7 @@ public:
 
 private:
     double _mean = 0.0, _std = 1.0, _lambda = 1.0;
+    double _zMax = INFINITY; // the largest standardized observation (where the linear continuation starts)
 };
 
 } // namespace tw::gp

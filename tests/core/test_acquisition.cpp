@@ -128,6 +128,24 @@ void TestAcquisition::warpIsUndoneExactly()
     for (double l : {-0.5, 0.0, 0.5, 1.0, 2.0, 2.5})
         for (double x : {-3.0, -0.4, 0.0, 0.7, 5.0})
             QVERIFY(std::abs(tw::gp::OutputWarp::inverseYeoJohnson(tw::gp::OutputWarp::yeoJohnson(x, l), l) - x) < 1e-9);
+
+    // Above the largest observation the inverse goes on as a straight line:
+    // finite and increasing even past the bound a negative exponent puts on
+    // the warped values (a posterior interval far from the data reaches
+    // there; the exact inverse would read 1e308 there).
+    Eigen::VectorXd tail(8);
+    tail << 0.1, 0.11, 0.12, 0.13, 0.15, 0.2, 5.0, 1000.0;
+    const auto heavy = tw::gp::OutputWarp::fit(tail);
+    QVERIFY2(heavy.lambda() < 0.0, qPrintable(QString::number(heavy.lambda())));
+    const double wTop = heavy.apply(1000.0), bound = -1.0 / heavy.lambda();
+    QVERIFY(std::abs(heavy.invert(wTop) - 1000.0) < 1e-6 * 1000.0);
+    double previous = heavy.invert(wTop);
+    for (double w : {wTop + 1e-6, 0.5 * (wTop + bound), bound, bound + 1.0, bound + 100.0}) {
+        const double y = heavy.invert(w);
+        QVERIFY2(std::isfinite(y) && y > previous && y < 1e9, qPrintable(QString("w %1 -> %2").arg(w).arg(y)));
+        previous = y;
+    }
+    QVERIFY(heavy.invert(wTop + 1e-6) - 1000.0 < 1.0); // continuous at the largest observation
 }
 
 void TestAcquisition::theModelIsTheOneThatChooses_data()
