@@ -23,27 +23,67 @@ std::string expected(const std::string& flag, const std::string& rule, const std
     return "--" + flag + ": expected " + rule + " (got '" + text + "')";
 }
 
+namespace {
+
+/// The decimal order of magnitude of a number written in plain digits with
+/// an optional exponent ("1000", "0.002", "12e5"): the exponent of its
+/// leading significant digit; nullopt when every digit is zero.
+std::optional<long long> decimalOrder(const char* begin, const char* end)
+{
+    const char* p = begin;
+    if (p != end && *p == '-') ++p;
+    long long order = 0;
+    bool significant = false, pastPoint = false;
+    long long position = 0; // digits before the point, counted from the first significant one
+    for (; p != end && *p != 'e' && *p != 'E'; ++p) {
+        if (*p == '.') {
+            pastPoint = true;
+            continue;
+        }
+        if (!significant && *p == '0') {
+            if (pastPoint) --position;
+            continue;
+        }
+        if (!significant) {
+            significant = true;
+            order = pastPoint ? position - 1 : 0;
+        } else if (!pastPoint) {
+            ++order;
+        }
+    }
+    if (!significant) return std::nullopt;
+    if (p != end) {
+        long long exponent = 0;
+        const auto r = std::from_chars(p + 1 + (p + 1 != end && p[1] == '+'), end, exponent);
+        if (r.ec == std::errc::result_out_of_range) exponent = p[1] == '-' ? -(1LL << 40) : (1LL << 40);
+        order += exponent;
+    }
+    return order;
+}
+
+} // namespace
+
 std::optional<double> parseDouble(const std::string& text)
 {
     const char* begin = text.data();
     const char* end = begin + text.size();
     if (begin != end && *begin == '+')
         ++begin;
-    if (begin == end || *begin == '+' || *begin == ' ')
+    // One sign at most: "+-2" and "++2" are not numbers.
+    if (begin == end || *begin == ' ' || (begin != text.data() && (*begin == '-' || *begin == '+')))
         return std::nullopt;
     double v = 0.0;
     auto [ptr, ec] = std::from_chars(begin, end, v, std::chars_format::general);
     if (ptr != end)
         return std::nullopt;
     if (ec == std::errc::result_out_of_range) {
-        // Overflow (1e999) reads as infinity, underflow as zero, like strtod.
+        // Too large for a double (1e999, or 1 followed by 400 zeros) reads
+        // as infinity, which every caller rejects as not finite; too small
+        // (1e-999) as zero, like strtod.
         const bool negative = *begin == '-';
-        const std::string digits(begin, end);
-        const auto e = digits.find_first_of("eE");
-        const bool bigExponent = e != std::string::npos && digits.find('-', e) == std::string::npos;
-        if (bigExponent)
-            return negative ? -std::numeric_limits<double>::infinity()
-                            : std::numeric_limits<double>::infinity();
+        const auto order = decimalOrder(begin, end);
+        if (order && *order > 0)
+            return negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
         return negative ? -0.0 : 0.0;
     }
     if (ec != std::errc())

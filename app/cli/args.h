@@ -63,7 +63,10 @@ private:
 };
 
 // ---- strict number parsing (no leading/trailing garbage) --------------------
-/// A finite or non-finite double in full; nullopt when `text` is not exactly a number.
+/// A finite or non-finite double in full; nullopt when `text` is not exactly
+/// a number (one sign at most). A value too large for a double, with an
+/// exponent or in plain digits, reads as +-infinity (never 0); a value too
+/// small reads as zero.
 std::optional<double> parseDouble(const std::string& text);
 std::optional<long long> parseInteger(const std::string& text);
 

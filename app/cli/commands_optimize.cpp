@@ -67,8 +67,11 @@ study::Outcome judge(int number, const CommandResult& r, double timeout)
         return study::Outcome::failed(prefix + "last line of output is not a number: '" + clip(line) + "'");
     if (std::isnan(*v))
         return study::Outcome::failed(prefix + "objective is nan");
-    if (std::isinf(*v))
-        return study::Outcome::failed(prefix + "objective is " + (*v > 0 ? "inf" : "-inf"));
+    if (std::isinf(*v)) {
+        const bool written = line.find_first_of("iI") != std::string::npos; // "inf", "-Infinity"
+        return study::Outcome::failed(prefix + (written ? std::string("objective is ") + (*v > 0 ? "inf" : "-inf")
+                                                        : "objective '" + clip(line) + "' is too large for a double"));
+    }
     return study::Outcome::complete(*v);
 }
 

@@ -1,4 +1,6 @@
 // tw tune / tw train: a study spec's data and model, trained with LibTorch.
+#include "util/errors.h"
+#include "util/json_read.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
 
@@ -156,9 +158,9 @@ int cmdTrain(Context& ctx)
             text = buf.str();
         }
         try {
-            params = nlohmann::json::parse(text);
-        } catch (const nlohmann::json::parse_error&) {
-            throw failure("--params: " + *p + " is not valid JSON");
+            params = parseJson(text, "--params");
+        } catch (const tw::ParseError& e) {
+            throw failure(e.what());
         }
     }
     if (a.has("save") && !a.has("final"))

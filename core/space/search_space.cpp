@@ -1,5 +1,6 @@
 // Search space: parameters, validation and the JSON form. The value
 // conversions and the unit-cube transform are in search_space_values.cpp.
+#include "util/json_read.h"
 #include "space/search_space.h"
 
 #include "space/ax_format.h"
@@ -347,35 +348,6 @@ json SearchSpace::toJson() const
     return json{{"parameters", std::move(params)}};
 }
 
-namespace detail {
-
-std::pair<long, long> lineColumn(const std::string& text, size_t byte)
-{
-    // nlohmann counts `byte` 1-based: the position of the character that failed.
-    const size_t end = std::min(text.size(), byte > 0 ? byte - 1 : 0);
-    long line = 1;
-    size_t lineStart = 0;
-    for (size_t i = 0; i < end; ++i)
-        if (text[i] == '\n') {
-            ++line;
-            lineStart = i + 1;
-        }
-    return {line, long(end - lineStart) + 1};
-}
-
-std::string parseErrorMessage(const json::exception& e)
-{
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
-    std::string what = e.what();
-    if (what.compare(0, 1, "[") == 0)
-        if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    if (what.compare(0, 11, "parse error") == 0)
-        if (auto pos = what.find(": "); pos != std::string::npos) what = what.substr(pos + 2);
-    return what;
-}
-
-} // namespace detail
-
 SearchSpace SearchSpace::load(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -383,18 +355,7 @@ SearchSpace SearchSpace::load(const std::string& path)
     std::ostringstream buf;
     buf << in.rdbuf();
     if (in.bad()) throw IoError("cannot read " + path + ": " + std::strerror(errno));
-    const std::string text = buf.str();
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        const auto [line, col] = detail::lineColumn(text, e.byte);
-        throw ParseError(path + ":" + std::to_string(line) + ":" + std::to_string(col) +
-                         ": invalid JSON: " + detail::parseErrorMessage(e));
-    } catch (const json::exception& e) { // a number out of range (1e400)
-        throw ParseError(path + ": invalid JSON: " + detail::parseErrorMessage(e));
-    }
-    return fromJson(j, path);
+    return fromJson(parseJson(buf.str(), path), path);
 }
 
 void SearchSpace::save(const std::string& path) const

@@ -31,9 +31,4 @@ nlohmann::json choiceToJson(const Choice& c);
 std::vector<Condition> conditionsFromJson(const nlohmann::json& when, const std::string& ctx);
 nlohmann::json conditionsToJson(const std::vector<Condition>& when);
 
-/// 1-based line and column of nlohmann's 1-based byte position in `text`.
-std::pair<long, long> lineColumn(const std::string& text, size_t byte);
-/// nlohmann's exception message without its "[json.exception...]" prefix.
-std::string parseErrorMessage(const nlohmann::json::exception& e);
-
 } // namespace tw::space::detail

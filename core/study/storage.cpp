@@ -9,9 +9,9 @@
 // milliseconds per trial on network and spinning disks for no gain against
 // the failures this journal is built for. A process killed in the middle of
 // write() leaves a torn last line, which readers skip and the next writer cuts.
+#include "util/json_read.h"
 #include "study/storage.h"
 
-#include "space/search_space_detail.h"
 #include "util/errors.h"
 
 #include <cerrno>
@@ -210,14 +210,7 @@ void JournalStorage::transact(bool exclusive, const ApplyFn& apply, const BodyFn
     // and _offset stays before it (every later transaction reports it again).
     for (const auto& [text, line] : lines) {
         if (!blank(text)) {
-            json event;
-            try {
-                event = json::parse(text);
-            } catch (const json::exception& e) { // parse_error, or a number out of range
-                throw ParseError(_path + ":" + std::to_string(line) +
-                                 ": invalid JSON: " + space::detail::parseErrorMessage(e));
-            }
-            apply(event, line);
+            apply(parseJson(text, _path, line), line);
         }
         _offset += (long long)text.size() + 1;
         _line = line;

@@ -1,4 +1,5 @@
 #include "train/logistic_regression.h"
+#include "util/json_read.h"
 
 #include "util/errors.h"
 #include "util/json_values.h"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 #include <limits>
 #include <stdexcept>
 
@@ -213,9 +215,10 @@ LogisticModel LogisticModel::load(const std::string& path)
 {
     std::ifstream f(path);
     if (!f) throw IoError(path + ": cannot open");
-    json j;
+    std::ostringstream text;
+    text << f.rdbuf();
+    const json j = parseJson(text.str(), path);
     try {
-        j = json::parse(f);
         return fromJson(j);
     } catch (const std::exception& e) {
         throw ParseError(path + ": " + e.what());

@@ -1,4 +1,5 @@
 #include "train/study_spec.h"
+#include "util/json_read.h"
 
 #include "train/metrics.h"
 #include "train/model_family.h"
@@ -329,20 +330,7 @@ StudySpec StudySpec::load(const std::string& path)
     if (!in) throw IoError("cannot open " + path + ": " + std::strerror(errno));
     std::ostringstream buf;
     buf << in.rdbuf();
-    json j;
-    try {
-        j = json::parse(buf.str());
-    } catch (const json::parse_error& e) {
-        // Byte offset -> line:column for the message.
-        const std::string text = buf.str();
-        const size_t end = std::min(text.size(), e.byte > 0 ? size_t(e.byte - 1) : size_t(0));
-        long line = 1;
-        size_t start = 0;
-        for (size_t i = 0; i < end; ++i)
-            if (text[i] == '\n') ++line, start = i + 1;
-        throw ParseError(path + ":" + std::to_string(line) + ":" + std::to_string(end - start + 1) +
-                         ": invalid JSON");
-    }
+    const json j = parseJson(buf.str(), path);
     const std::string base = std::filesystem::path(path).parent_path().string();
     StudySpec s = fromJson(j, path, base.empty() ? "." : base);
     s.path = path;

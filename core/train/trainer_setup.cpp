@@ -1,4 +1,5 @@
 #include "train/trainer_setup.h"
+#include "util/json_read.h"
 
 #include "train/model_family.h"
 #include "util/errors.h"
@@ -171,12 +172,7 @@ json readModelCardJson(const std::string& path)
     if (!in) throw IoError(path + ": cannot open");
     std::stringstream text;
     text << in.rdbuf();
-    json j;
-    try {
-        j = json::parse(text.str());
-    } catch (const json::exception& e) {
-        throw ParseError(path + ": not JSON: " + e.what());
-    }
+    const json j = parseJson(text.str(), path);
     if (!j.is_object() || j.value("format", "") != "tw-model")
         throw ParseError(path + ": not a model card (format != tw-model)");
     return j;

@@ -237,7 +237,7 @@ void TestJournal::malformedMiddleLine()
         Study::openFile(file);
         QFAIL("no error");
     } catch (const ParseError& e) {
-        VERIFY_CONTAINS(e.what(), file + ":3: invalid JSON");
+        VERIFY_CONTAINS(e.what(), file + ":3:25: invalid JSON");
     }
 }
 
