@@ -1,8 +1,8 @@
 // tw tune / tw train: a study spec's data and model, trained with LibTorch.
-#include "util/errors.h"
-#include "util/json_read.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
+#include "util/errors.h"
+#include "util/json_read.h"
 
 #include "study/study.h"
 #include "train/study_spec.h"

@@ -1,9 +1,9 @@
 // Search space: parameters, validation and the JSON form. The value
 // conversions and the unit-cube transform are in search_space_values.cpp.
-#include "util/json_read.h"
 #include "space/search_space.h"
 
 #include "space/ax_format.h"
+#include "util/json_read.h"
 
 #include "space/search_space_detail.h"
 #include "util/errors.h"

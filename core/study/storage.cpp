@@ -9,10 +9,10 @@
 // milliseconds per trial on network and spinning disks for no gain against
 // the failures this journal is built for. A process killed in the middle of
 // write() leaves a torn last line, which readers skip and the next writer cuts.
-#include "util/json_read.h"
 #include "study/storage.h"
 
 #include "util/errors.h"
+#include "util/json_read.h"
 
 #include <cerrno>
 #include <cstring>

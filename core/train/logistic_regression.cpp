@@ -1,7 +1,7 @@
 #include "train/logistic_regression.h"
-#include "util/json_read.h"
 
 #include "util/errors.h"
+#include "util/json_read.h"
 #include "util/json_values.h"
 
 #include "data/csv.h"

@@ -1,10 +1,10 @@
 #include "train/study_spec.h"
-#include "util/json_read.h"
 
 #include "train/metrics.h"
 #include "train/model_family.h"
 #include "train/setting_aliases.h"
 #include "util/errors.h"
+#include "util/json_read.h"
 
 #include <algorithm>
 #include <cerrno>

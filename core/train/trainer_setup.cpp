@@ -1,8 +1,8 @@
 #include "train/trainer_setup.h"
-#include "util/json_read.h"
 
 #include "train/model_family.h"
 #include "util/errors.h"
+#include "util/json_read.h"
 
 #include <nlohmann/json.hpp>
 
