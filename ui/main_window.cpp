@@ -14,6 +14,7 @@
 #include "setup/dataset_page.h"
 #include "setup/setup_panel.h"
 #include "train/metrics.h"
+#include "util/printable.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -399,7 +400,7 @@ bool MainWindow::runStudy(const QString& studyPath)
     try {
         spec = _setup->spec();
     } catch (const std::exception& e) {
-        showError(tr("Cannot run"), QString::fromStdString(e.what()));
+        showError(tr("Cannot run"), QString::fromStdString(tw::printable(e.what())));
         return false;
     }
     QString error;
@@ -431,7 +432,7 @@ void MainWindow::run()
     try {
         spec = _setup->spec();
     } catch (const std::exception& e) {
-        showError(tr("Cannot run"), QString::fromStdString(e.what()));
+        showError(tr("Cannot run"), QString::fromStdString(tw::printable(e.what())));
         return;
     }
     if (_controller->hasStudy() && _controller->matches(spec)) {

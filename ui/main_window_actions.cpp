@@ -16,6 +16,7 @@
 #include "setup/setup_panel.h"
 #include "study/export.h"
 #include "train/trainer.h"
+#include "util/printable.h"
 
 #include <QAction>
 #include <QApplication>
@@ -493,7 +494,7 @@ bool MainWindow::exportBestJson(const QString& path)
     try {
         study::writeBestJson(path.toStdString(), _controller->space(), *best, extra);
     } catch (const std::exception& e) {
-        showError(tr("Export failed"), QString::fromStdString(e.what()));
+        showError(tr("Export failed"), QString::fromStdString(tw::printable(e.what())));
         return false;
     }
     setLastFolder("export", path);
@@ -506,7 +507,7 @@ bool MainWindow::exportTrialsCsv(const QString& path)
     try {
         study::writeTrialsCsv(path.toStdString(), _controller->space(), *_controller->trials());
     } catch (const std::exception& e) {
-        showError(tr("Export failed"), QString::fromStdString(e.what()));
+        showError(tr("Export failed"), QString::fromStdString(tw::printable(e.what())));
         return false;
     }
     setLastFolder("export", path);

@@ -3,6 +3,7 @@
 #include "train/metrics.h"
 #include "train/tune.h"
 #include "util/number_text.h"
+#include "util/printable.h"
 
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -131,7 +132,7 @@ void RetrainDialog::start(const QString& modelPath)
     try {
         _spec.configure(_best.params, m, t, p);
     } catch (const std::exception& e) {
-        _status->setText(tr("Failed: %1").arg(QString::fromStdString(e.what())));
+        _status->setText(tr("Failed: %1").arg(QString::fromStdString(tw::printable(e.what()))));
         _train->setEnabled(true);
         _browse->setEnabled(true);
         _done = true;
@@ -154,7 +155,7 @@ void RetrainDialog::start(const QString& modelPath)
             r->error = tr("there is no test data. Set a test share or choose a test CSV in Setup > Data, "
                           "then retrain.");
         } catch (const std::exception& e) {
-            r->error = QString::fromStdString(e.what());
+            r->error = QString::fromStdString(tw::printable(e.what()));
         }
         return r;
     }));

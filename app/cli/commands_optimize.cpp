@@ -4,6 +4,7 @@
 #include "cli/signals.h"
 
 #include "study/study.h"
+#include "util/printable.h"
 
 #include <signal.h>
 #include <string.h>
@@ -131,7 +132,7 @@ struct Run {
             } catch (const std::invalid_argument& e) {
                 // Someone else told it meanwhile (tw tell): theirs stands.
                 std::lock_guard<std::mutex> lock(outMutex);
-                err << "tw: warning: trial " << t.number << ": result not recorded: " << e.what() << "\n";
+                err << "tw: warning: trial " << t.number << ": result not recorded: " << printable(e.what()) << "\n";
                 err.flush();
                 continue;
             } catch (const std::exception& e) {

@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "cli/signals.h"
 #include "util/errors.h"
+#include "util/printable.h"
 #include "util/json_read.h"
 
 #include "study/study.h"
@@ -77,7 +78,7 @@ int cmdTune(Context& ctx)
     train::StudySpec spec = loadSpec(specPath, a);
     if (a.has("trials")) spec.budget.trials = a.requiredInteger("trials", 1);
     const std::string device = deviceFlag(a);
-    for (const auto& w : spec.warnings()) ctx.err << "tw: warning: " << specPath << ": " << w.message << "\n";
+    for (const auto& w : spec.warnings()) ctx.err << "tw: warning: " << printable(specPath + ": " + w.message) << "\n";
 
     std::unique_ptr<study::Study> st;
     const auto studyPath = a.get("study");

@@ -4,6 +4,7 @@
 
 #include "study/study.h"
 #include "util/errors.h"
+#include "util/printable.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -139,7 +140,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         }
         const char* text = helpText(args[1]);
         if (!text || args.size() > 2) {
-            err << "tw help: unknown command '" << args[1] << "' (see tw --help)\n";
+            err << "tw help: unknown command '" << printable(args[1]) << "' (see tw --help)\n";
             return 2;
         }
         out << text;
@@ -150,18 +151,20 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         execHelper(helper, args, err);
     CommandFn fn = findCommand(first);
     if (!fn) {
-        err << "tw: unknown command '" << first << "' (see tw --help)\n";
+        err << "tw: unknown command '" << printable(first) << "' (see tw --help)\n";
         return 2;
     }
     Context ctx{first, std::vector<std::string>(args.begin() + 1, args.end()), out, err, {}};
     try {
         return fn(ctx);
     } catch (const CliError& e) {
-        err << "tw " << first << ": " << e.what() << "\n";
+        // Messages quote text from files and flags: escaped, they stay one
+        // line and cannot drive the terminal.
+        err << "tw " << first << ": " << printable(e.what()) << "\n";
         return e.code();
     } catch (const std::exception& e) {
         // std::invalid_argument, tw::IoError, tw::ParseError and the rest.
-        err << "tw " << first << ": " << e.what() << "\n";
+        err << "tw " << first << ": " << printable(e.what()) << "\n";
         return 1;
     }
 }
@@ -190,7 +193,7 @@ void printWarnings(Context& ctx, const study::Study& study)
 {
     for (const std::string& w : study.warnings())
         if (ctx.warned.insert(w).second)
-            ctx.err << "tw: warning: " << w << "\n";
+            ctx.err << "tw: warning: " << printable(w) << "\n";
     ctx.err.flush();
 }
 

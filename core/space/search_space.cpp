@@ -4,6 +4,7 @@
 
 #include "space/ax_format.h"
 #include "util/json_read.h"
+#include "util/printable.h"
 
 #include "space/search_space_detail.h"
 #include "util/errors.h"
@@ -191,6 +192,18 @@ void validateParam(const std::string& ctx, const CategoricalParam& p)
 
 } // namespace
 
+void checkParameterName(const std::string& name, const std::string& ctx)
+{
+    if (name.size() > kMaxParameterNameLength)
+        throw std::invalid_argument(ctx + "name is " + std::to_string(name.size()) + " bytes long (at most " +
+                                    std::to_string(kMaxParameterNameLength) + ")");
+    if (name.find_first_of("/\\") != std::string::npos)
+        throw std::invalid_argument(ctx + "name must not contain '/' or '\\' (names become file names)");
+    if (printable(name) != name)
+        throw std::invalid_argument(ctx + "name must not contain control characters or invalid UTF-8");
+    if (name == "." || name == "..") throw std::invalid_argument(ctx + "name must not be '.' or '..'");
+}
+
 void SearchSpace::validate(const std::string& source) const
 {
     if (_params.empty()) throw std::invalid_argument(prefix(source) + "the search space has no parameters");
@@ -199,6 +212,7 @@ void SearchSpace::validate(const std::string& source) const
         if (name.empty())
             throw std::invalid_argument(prefix(source) + "parameter #" + std::to_string(i + 1) +
                                         ": name must not be empty");
+        checkParameterName(name, paramContext(source, printable(name)));
         for (size_t j = 0; j < i; ++j)
             if (nameOf(_params[j]) == name)
                 throw std::invalid_argument(paramContext(source, name) + "duplicate name (parameters #" +

@@ -49,6 +49,14 @@ struct CategoricalParam {
 using Param = std::variant<FloatParam, IntParam, CategoricalParam>;
 
 const std::string& nameOf(const Param& p);
+
+/// The longest parameter name accepted, in bytes.
+constexpr size_t kMaxParameterNameLength = 100;
+/// A parameter name is at most kMaxParameterNameLength bytes of printable
+/// UTF-8 without '/' or '\\' and is not "." or "..": names become file names
+/// (every contour pair exported into a folder) and parts of messages.
+/// Throws std::invalid_argument prefixed with `ctx` naming the rule broken.
+void checkParameterName(const std::string& name, const std::string& ctx);
 const std::vector<Condition>& conditionsOf(const Param& p);
 /// Replaces the parameter's "when" conditions.
 void setConditions(Param& p, std::vector<Condition> when);

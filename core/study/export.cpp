@@ -102,7 +102,7 @@ ordered_json trialJson(const space::SearchSpace& space, const Trial& t)
     if (!t.reason.empty())
         o["reason"] = t.reason;
     o["params"] = paramsJson(space, t.params);
-    o["duration"] = t.duration();
+    o["duration"] = t.duration() ? ordered_json(*t.duration()) : ordered_json();
     return o;
 }
 
@@ -117,7 +117,7 @@ ordered_json bestJson(const space::SearchSpace& space, const Trial& t)
 
 std::string isoTime(double unixSeconds)
 {
-    if (!(unixSeconds > 0.0) || !std::isfinite(unixSeconds))
+    if (!plausibleTime(unixSeconds))
         return {};
     double whole = std::floor(unixSeconds);
     int millis = int(std::lround((unixSeconds - whole) * 1000.0));
@@ -174,7 +174,7 @@ void writeTrialsCsv(const std::string& path, const space::SearchSpace& space,
             row.push_back(values.contains(space::nameOf(p)) ? cellText(values[space::nameOf(p)]) : "");
         row.push_back(t.value ? number(*t.value) : "");
         row.push_back(toString(t.state));
-        row.push_back(t.finished() ? number(t.duration()) : "");
+        row.push_back(t.duration() ? number(*t.duration()) : "");
         row.push_back(isoTime(t.startedAt));
         row.push_back(t.reason);
         for (const std::string& k : attrKeys) {
@@ -201,7 +201,7 @@ void writeTrialsJson(const std::string& path, const space::SearchSpace& space,
         o["reason"] = t.reason;
         o["started"] = isoTime(t.startedAt);
         o["finished"] = isoTime(t.finishedAt);
-        o["duration"] = t.finished() ? ordered_json(t.duration()) : ordered_json();
+        o["duration"] = t.duration() ? ordered_json(*t.duration()) : ordered_json();
         o["host"] = t.host;
         o["pid"] = t.pid;
         o["user_attrs"] = ordered_json(t.userAttrs);

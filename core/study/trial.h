@@ -22,6 +22,9 @@ struct IntermediateValue {
     double value = 0.0;
 };
 
+/// A unix time in seconds between 1970 and the year 9999.
+inline bool plausibleTime(double t) { return t > 0.0 && t < 253402300800.0; }
+
 struct Trial {
     int number = -1;
     TrialState state = TrialState::Running;
@@ -37,7 +40,15 @@ struct Trial {
     std::vector<IntermediateValue> intermediate;
 
     bool finished() const { return state != TrialState::Running; }
-    double duration() const { return finished() ? finishedAt - startedAt : 0.0; }
+    /// Seconds from asked to told; nullopt while running, or when a time is
+    /// missing or not a plausible unix time (a damaged or hand-written
+    /// file: 1e300 once printed a negative year and duration).
+    std::optional<double> duration() const
+    {
+        if (!finished() || !plausibleTime(startedAt) || !plausibleTime(finishedAt) || finishedAt < startedAt)
+            return std::nullopt;
+        return finishedAt - startedAt;
+    }
 };
 
 /// How a trial ended, for Study::tell.

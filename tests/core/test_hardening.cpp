@@ -3,9 +3,12 @@
 #include "core/test_support.h"
 
 #include "space/search_space.h"
+#include "study/export.h"
+#include "study/trial.h"
 #include "train/study_spec.h"
 #include "util/errors.h"
 #include "util/json_read.h"
+#include "util/printable.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,8 +16,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -93,6 +100,9 @@ private Q_SLOTS:
     void hugeNumbersInFiles();
     void hugeDigitsAreNotZero();
     void oneSignAtMost();
+    void parameterNamesThatBecomeFileNames();
+    void controlCharactersAreEscaped();
+    void implausibleTimes();
 };
 
 void TestHardening::parseJsonNamesSourceLineAndRule()
@@ -217,6 +227,99 @@ void TestHardening::oneSignAtMost()
         EXPECT_CONTAINS(r.err.toStdString(), "--value: expected a finite number");
     }
     QCOMPARE(run({"tell", "--study", s, "--trial", "1", "--value", "+2"}).code, 0);
+}
+
+void TestHardening::parameterNamesThatBecomeFileNames()
+{
+    // A shared study with a parameter named ../../x made the window's "every
+    // contour pair into a folder" write outside the folder.
+    const auto spaceWith = [](const std::string& name) {
+        nlohmann::json j = {{"parameters", {{{"name", name}, {"type", "float"}, {"low", 0}, {"high", 1}}}}};
+        return tw::space::SearchSpace::fromJson(j, "space.json");
+    };
+    for (const auto& [name, rule] : std::vector<std::pair<std::string, std::string>>{
+             {"../../x", "must not contain '/'"},
+             {"a\\b", "must not contain '/' or '\\'"},
+             {"x\x1b[2J", "control characters"},
+             {"two\nlines", "control characters"},
+             {"bad\xff", "invalid UTF-8"},
+             {"..", "must not be '.' or '..'"},
+             {std::string(101, 'a'), "101 bytes long (at most 100)"}}) {
+        const std::string e = errorOf<std::invalid_argument>([&] { spaceWith(name); });
+        EXPECT_CONTAINS(e, "space.json: parameter '");
+        EXPECT_CONTAINS(e, rule);
+        QVERIFY2(e.find('\x1b') == std::string::npos && e.find('\n') == std::string::npos, e.c_str());
+    }
+    QCOMPARE(spaceWith("température").size(), size_t(1));
+    QCOMPARE(spaceWith("layer1.units").size(), size_t(1));
+
+    // File names built from data stay inside their folder.
+    for (const char* name : {"../../x", "/etc/passwd", "..", ".", "", "a b/c", "\x1b[2J"}) {
+        const std::string f = tw::safeFileName(name);
+        QVERIFY2(!f.empty() && f.find('/') == std::string::npos && f[0] != '.', f.c_str());
+        QVERIFY(f != "." && f != "..");
+    }
+    QCOMPARE(tw::safeFileName("learning_rate-2.5"), std::string("learning_rate-2.5"));
+    QCOMPARE(tw::safeFileName(std::string(500, 'x')).size(), size_t(120));
+}
+
+void TestHardening::controlCharactersAreEscaped()
+{
+    QCOMPARE(tw::printable("plain text, UTF-8 é ✓"), std::string("plain text, UTF-8 é ✓"));
+    QCOMPARE(tw::printable("a\x1b[2Jb\nc\td\r"), std::string("a\\e[2Jb\\nc\\td\\r"));
+    QCOMPARE(tw::printable(std::string("\x01\x7f", 2)), std::string("\\x01\\x7f"));
+    QCOMPARE(tw::printable("csi \xc2\x9b"), std::string("csi \\u009b")); // C1 CSI
+    QCOMPARE(tw::printable("bad \xff\xc3"), std::string("bad \\xff\\xc3"));
+
+    // An event name holding ESC [2J and a newline, echoed by the replay's
+    // message, cleared the screen and split the one-line error.
+    const QString s = study("escape.jsonl");
+    writeFile(s.toStdString(), "{\"event\":\"x\\u001b[2J\\nINJECTED\",\"number\":0}\n", true);
+    const Result r = run({"trials", "--study", s});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(!r.err.contains('\x1b'), r.err.constData());
+    QCOMPARE(r.err.count('\n'), 1); // one line
+    EXPECT_CONTAINS(r.err.toStdString(), "x\\e[2J\\nINJECTED");
+}
+
+void TestHardening::implausibleTimes()
+{
+    // A trial time of 1e300 printed a negative year and a negative duration.
+    QCOMPARE(tw::study::isoTime(1e300), std::string());
+    QCOMPARE(tw::study::isoTime(-5), std::string());
+    QCOMPARE(tw::study::isoTime(1.5e9), std::string("2017-07-14T02:40:00.000Z"));
+    tw::study::Trial t;
+    t.state = tw::study::TrialState::Complete;
+    t.startedAt = 1e300;
+    t.finishedAt = 1.5e9;
+    QVERIFY(!t.duration());
+    t.startedAt = 1.5e9 - 2;
+    QCOMPARE(*t.duration(), 2.0);
+    t.finishedAt = 1.5e9 - 4; // told before asked: clocks of two hosts
+    QVERIFY(!t.duration());
+
+    const QString s = study("times.jsonl");
+    QFile f(s);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QByteArray text = f.readAll();
+    f.close();
+    const int asked = text.indexOf("\"event\":\"trial_asked\"");
+    const int time = text.indexOf("\"time\":", asked);
+    const int end = text.indexOf('}', time);
+    text.replace(time, end - time, "\"time\":1e300");
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(text);
+    f.close();
+    const Result r = run({"export", "--study", s, "--csv", qpath("times.csv")});
+    QCOMPARE(r.code, 0);
+    QFile csv(qpath("times.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> rows = csv.readAll().split('\n');
+    const QList<QByteArray> header = rows[0].split(','), row = rows[1].split(',');
+    QCOMPARE(row.size(), header.size());
+    QCOMPARE(row[header.indexOf("state")], QByteArray("complete"));
+    QCOMPARE(row[header.indexOf("duration")], QByteArray()); // unknown, not negative
+    QCOMPARE(row[header.indexOf("started")], QByteArray());  // unknown, not a negative year
 }
 
 QTEST_APPLESS_MAIN(TestHardening)

@@ -137,7 +137,7 @@ void TestStudy::askTellMinimize()
     const auto t0 = s->trial(0);
     QVERIFY(t0 && t0->state == TrialState::Complete && *t0->value == 4.0);
     QVERIFY(t0->finishedAt >= t0->startedAt);
-    QVERIFY(t0->duration() >= 0.0);
+    QVERIFY(t0->duration() && *t0->duration() >= 0.0);
     QVERIFY(!s->trial(5));
     QVERIFY(!s->trial(-1));
     QVERIFY(s->better(1.0, 2.0));

@@ -6,6 +6,7 @@
 #include "plots/contour_widgets.h"
 #include "plots/plot_export.h"
 #include "plots/trust_note.h"
+#include "util/printable.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -424,7 +425,7 @@ void ContourView::recompute()
                 }
             }
         } catch (const std::exception& e) {
-            out->error = QString::fromStdString(e.what());
+            out->error = QString::fromStdString(tw::printable(e.what()));
         }
         return out;
     }));

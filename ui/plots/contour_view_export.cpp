@@ -4,8 +4,10 @@
 
 #include "analysis/grid.h"
 #include "space/search_space.h"
+#include "util/printable.h"
 
 #include <QDir>
+#include <QSet>
 #include <QFileInfo>
 
 namespace tw::ui {
@@ -56,9 +58,16 @@ bool ContourView::exportAllPairs(const QString& folder, const QString& format, Q
         if (error) *error = tr("%1: the folder cannot be created").arg(folder);
         return false;
     }
+    // File names come from the parameters' names, which come from a shared
+    // study: each is reduced to a plain file name (no separators, no "..")
+    // so that every file lands inside `folder`, and made unique.
+    QSet<QString> used;
     for (const auto& [x, y] : pairs()) {
-        const QString name = QString::fromStdString(space::nameOf(_space[size_t(x)]) + "_vs_" +
-                                                    space::nameOf(_space[size_t(y)]));
+        const std::string base = safeFileName(space::nameOf(_space[size_t(x)])) + "_vs_" +
+                                 safeFileName(space::nameOf(_space[size_t(y)]));
+        QString name = QString::fromStdString(base);
+        for (int k = 2; used.contains(name); ++k) name = QString::fromStdString(base) + '_' + QString::number(k);
+        used.insert(name);
         ContourRenderer r(plotData(grid(x, y, _resolution)));
         if (!save(r, QDir(folder).filePath(name + '.' + format.toLower()), error)) return false;
     }
@@ -75,7 +84,7 @@ bool ContourView::exportGridCsv(const QString& path, QString* error) const
     try {
         analysis::writeContourCsv(grid(_x, _y, _resolution), path.toStdString(), _studyName.toStdString());
     } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
+        if (error) *error = QString::fromStdString(tw::printable(e.what()));
         return false;
     }
     return true;

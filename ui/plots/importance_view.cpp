@@ -2,6 +2,7 @@
 #include "plots/importance_view.h"
 #include "plots/plot_export.h"
 #include "plots/trust_note.h"
+#include "util/printable.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -84,7 +85,7 @@ void ImportanceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate
         try {
             r.importances = analysis::importance(*surrogate, samples);
         } catch (const std::exception& e) {
-            r.error = QString::fromStdString(e.what());
+            r.error = QString::fromStdString(tw::printable(e.what()));
         }
         return r;
     }));

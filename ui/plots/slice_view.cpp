@@ -2,6 +2,7 @@
 #include "plots/slice_view.h"
 #include "plots/plot_export.h"
 #include "plots/trust_note.h"
+#include "util/printable.h"
 
 #include <QAreaSeries>
 #include <QCategoryAxis>
@@ -219,7 +220,7 @@ void SliceView::rebuild()
     try {
         _slice = analysis::slice(*_surrogate, _parameter.toStdString(), fixed, 60);
     } catch (const std::exception& e) {
-        showEmpty(QString::fromStdString(e.what()));
+        showEmpty(QString::fromStdString(tw::printable(e.what())));
         return;
     }
     _emptyReason.clear();

@@ -1,6 +1,7 @@
 #include "plots/study_model.h"
 
 #include "sampler/sampler.h"
+#include "util/printable.h"
 
 
 namespace tw::ui {
@@ -55,7 +56,7 @@ StudyModel withProposal(StudyModel m, const space::SearchSpace& space, study::Di
         m.nextError.clear();
     } catch (const std::exception& e) {
         m.next.reset();
-        m.nextError = e.what();  // a finite space used up
+        m.nextError = tw::printable(e.what());  // a finite space used up
     }
     return m;
 }

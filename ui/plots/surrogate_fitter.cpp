@@ -1,4 +1,5 @@
 #include "plots/surrogate_fitter.h"
+#include "util/printable.h"
 
 
 #include <QCoreApplication>
@@ -51,7 +52,7 @@ void SurrogateFitter::startNext()
             auto m = buildStudyModel(r.space, r.direction, r.sampler, r.trials, false);
             if (m.model) out.model = std::make_shared<const StudyModel>(std::move(m));
         } catch (const std::exception& e) {
-            out.error = QString::fromStdString(e.what());
+            out.error = QString::fromStdString(tw::printable(e.what()));
         }
         return out;
     }));

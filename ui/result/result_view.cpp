@@ -5,6 +5,7 @@
 #include "result/result_painters.h"
 #include "study/model_store.h"
 #include "train/metrics.h"
+#include "util/printable.h"
 
 #include <QChart>
 #include <QChartView>
@@ -365,7 +366,7 @@ void ResultView::requestEvaluation()
             o.error = QObject::tr("The study has no test data: set a test CSV or a test share in Setup's data page, "
                                   "or look at the validation data.");
         } catch (const std::exception& e) {
-            o.error = QString::fromStdString(e.what());
+            o.error = QString::fromStdString(tw::printable(e.what()));
         }
         return o;
     }));

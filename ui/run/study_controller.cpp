@@ -3,6 +3,7 @@
 #include "study/model_store.h"
 
 #include "train/tune.h"
+#include "util/printable.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -93,7 +94,7 @@ bool StudyController::newStudy(const train::StudySpec& spec, const QString& path
                            : std::shared_ptr<study::Study>(study::Study::createFile(p, config));
         }
     } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
+        if (error) *error = QString::fromStdString(tw::printable(e.what()));
         return false;
     }
     adopt(std::move(st), spec, path, {});
@@ -110,7 +111,7 @@ bool StudyController::openStudy(const QString& path, QString* error)
     try {
         st = study::Study::openFile(path.toStdString());
     } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
+        if (error) *error = QString::fromStdString(tw::printable(e.what()));
         return false;
     }
     QStringList warnings;
@@ -123,7 +124,7 @@ bool StudyController::openStudy(const QString& path, QString* error)
                                               QFileInfo(path).absolutePath().toStdString());
             readOnly = false;
         } catch (const std::exception& e) {
-            warnings << tr("%1 The study is shown; describe its data and model in Setup to run it.").arg(e.what());
+            warnings << tr("%1 The study is shown; describe its data and model in Setup to run it.").arg(QString::fromStdString(tw::printable(e.what())));
         }
     } else {
         warnings << tr("%1: this study has no study spec (it was created with `tw create`); the workbench shows "
@@ -192,7 +193,7 @@ bool StudyController::updateSpec(const train::StudySpec& spec, QString* error)
         // Recorded in the study, so that reopening it runs with this setup.
         train::recordSpec(*_study, spec);
     } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
+        if (error) *error = QString::fromStdString(tw::printable(e.what()));
         return false;
     }
     _spec = spec;
@@ -222,8 +223,8 @@ std::optional<double> StudyController::etaSeconds() const
     double total = 0;
     int n = 0;
     for (const auto& t : *_trials)
-        if (train::countsTowardBudget(t) && t.duration() > 0) {
-            total += t.duration();
+        if (train::countsTowardBudget(t) && t.duration().value_or(0.0) > 0) {
+            total += *t.duration();
             ++n;
         }
     if (n == 0) return std::nullopt;
@@ -308,7 +309,7 @@ bool StudyController::enqueue(const std::vector<double>& params, QString* error,
     try {
         _study->space().valuesToJson(params);  // names the parameter and the rule broken
     } catch (const std::exception& e) {
-        return fail(QString::fromStdString(e.what()));
+        return fail(QString::fromStdString(tw::printable(e.what())));
     }
     if (running() && _worker) {
         // The worker owns the study while it runs: it records the trial itself.
@@ -321,7 +322,7 @@ bool StudyController::enqueue(const std::vector<double>& params, QString* error,
         setTrials(std::make_shared<const std::vector<study::Trial>>(_study->trials()));
         Q_EMIT trialQueued(t.number, QString());
     } catch (const std::exception& e) {
-        return fail(QString::fromStdString(e.what()));
+        return fail(QString::fromStdString(tw::printable(e.what())));
     }
     return true;
 }

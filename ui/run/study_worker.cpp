@@ -1,6 +1,7 @@
 #include "run/study_worker.h"
 
 #include "train/tune.h"
+#include "util/printable.h"
 
 #include <chrono>
 #include <cmath>
@@ -42,7 +43,7 @@ void StudyWorker::recordQueued()
             const study::Trial t = _study->enqueue(params);
             Q_EMIT trialQueued(t.number, QString(), snapshot(*_study));
         } catch (const std::exception& e) {
-            Q_EMIT trialQueued(-1, QString::fromStdString(e.what()), snapshot(*_study));
+            Q_EMIT trialQueued(-1, QString::fromStdString(tw::printable(e.what())), snapshot(*_study));
         }
     }
 }
@@ -109,7 +110,7 @@ void StudyWorker::run()
             Q_EMIT trialFinished(e, snapshot(*_study));
         }
     } catch (const std::exception& e) {
-        message = QString::fromStdString(e.what());
+        message = QString::fromStdString(tw::printable(e.what()));
         why = message.contains(QStringLiteral("exhausted")) ? QStringLiteral("exhausted") : QStringLiteral("error");
     }
     // What was asked for while the run ended waits in the study for the next one.

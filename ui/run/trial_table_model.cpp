@@ -168,7 +168,7 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const
     case Column::Trial: return t.number;
     case Column::State: return train::waitingToRun(t) ? tr("queued") : QString::fromStdString(study::toString(t.state));
     case Column::Objective: return t.value ? QVariant(*t.value) : QVariant();
-    case Column::Duration: return t.finished() ? QVariant(std::round(t.duration() * 100.0) / 100.0) : QVariant();
+    case Column::Duration: return t.duration() ? QVariant(std::round(*t.duration() * 100.0) / 100.0) : QVariant();
     case Column::Device: {
         const auto it = t.userAttrs.find("device");
         return it != t.userAttrs.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QVariant();

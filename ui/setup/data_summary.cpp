@@ -4,6 +4,7 @@
 #include "data/idx.h"
 #include "data/preprocess.h"
 #include "data/split.h"
+#include "util/printable.h"
 
 #include <cmath>
 #include <filesystem>
@@ -154,7 +155,7 @@ void summarizeCsv(DataSummary& s, const train::StudySpec& spec)
         s.classCounts = all.classCounts();
         splitSizes(s, all, spec, ownTest);
     } catch (const std::exception& e) {
-        s.warning = e.what();
+        s.warning = tw::printable(e.what());
     }
 }
 

@@ -4,6 +4,7 @@
 #include "setup/data_preview_model.h"
 #include "setup/data_summary.h"
 #include "setup/number_edit.h"
+#include "util/printable.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -352,7 +353,7 @@ void DatasetPage::refresh()
     try {
         if (formError().isEmpty()) s = summarizeData(currentSpec());
     } catch (const std::exception& e) {
-        _error = q(e.what());
+        _error = q(tw::printable(e.what()));
     }
     warning = q(s.warning);
     _text = false;

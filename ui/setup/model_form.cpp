@@ -2,6 +2,7 @@
 
 #include "setup/number_edit.h"
 #include "train/model_family.h"
+#include "util/printable.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -254,7 +255,7 @@ QString ModelForm::formError() const
         try {
             s->check(fieldValue(it.value(), *s), "model");
         } catch (const std::invalid_argument& e) {
-            return tr("Model, %1: %2").arg(settingLabel(s->key).toLower(), q(e.what()));
+            return tr("Model, %1: %2").arg(settingLabel(s->key).toLower(), q(tw::printable(e.what())));
         }
     }
     return {};

@@ -4,6 +4,7 @@
 #include "train/setting_aliases.h"
 #include "train/setting_info.h"
 #include "train/study_spec.h"
+#include "util/printable.h"
 
 #include <QApplication>
 #include <QBrush>
@@ -82,7 +83,7 @@ QString settingError(const std::string& name, const json& value)
         t.validate();
         p.validate();
     } catch (const std::invalid_argument& e) {
-        return QString::fromStdString(value.dump() + ": " + e.what());
+        return QString::fromStdString(tw::printable(value.dump() + ": " + e.what()));
     }
     return {};
 }
@@ -474,7 +475,7 @@ bool SearchSpaceModel::loadFile(const QString& path, QString* error)
         setSpace(space::SearchSpace::load(str(path)));
         return true;
     } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
+        if (error) *error = QString::fromStdString(tw::printable(e.what()));
         return false;
     }
 }
@@ -485,7 +486,7 @@ bool SearchSpaceModel::saveFile(const QString& path, QString* error) const
         space().save(str(path));
         return true;
     } catch (const std::exception& e) {
-        if (error) *error = QFileInfo(path).fileName() + QStringLiteral(": ") + QString::fromStdString(e.what());
+        if (error) *error = QFileInfo(path).fileName() + QStringLiteral(": ") + QString::fromStdString(tw::printable(e.what()));
         return false;
     }
 }

@@ -5,6 +5,7 @@
 #include "setup/search_space_editor.h"
 #include "setup/search_space_model.h"
 #include "setup/training_form.h"
+#include "util/printable.h"
 
 #include <QDir>
 #include <QDragEnterEvent>
@@ -182,7 +183,7 @@ void SetupPanel::revalidate()
             reason = tr("Optimization, positive class: '%1' is not a class of the data (classes: %2)")
                          .arg(QString::fromStdString(s.objective.positiveClass), _data->classNames().join(QStringLiteral(", ")));
     } catch (const std::exception& e) {
-        reason = QString::fromStdString(e.what());
+        reason = QString::fromStdString(tw::printable(e.what()));
         if (reason.isEmpty()) reason = tr("invalid setup");
         // A file that cannot be read explains more than what follows from it.
         if (!_data->dataError().isEmpty() && sectionOf(reason) == DataSection)
@@ -287,7 +288,7 @@ bool SetupPanel::loadSpecFile(const QString& path, QString* error)
         setSpec(spec);
         return true;
     } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
+        if (error) *error = QString::fromStdString(tw::printable(e.what()));
         return false;
     }
 }
@@ -311,7 +312,7 @@ bool SetupPanel::saveSpecFile(const QString& path, QString* error)
         _base.path = _specPath.toStdString();
         return true;
     } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
+        if (error) *error = QString::fromStdString(tw::printable(e.what()));
         return false;
     }
 }
