@@ -257,14 +257,17 @@ int cmdImportance(Context& ctx)
     };
     const int lowPct = int(std::lround(100 * options.lowQuantile)), highPct = int(std::lround(100 * options.highQuantile));
     std::ostream& out = ctx.out;
-    out << "importance of the GP mean's main effects, " << observations << " observations; interval: "
-        << lowPct << "-" << highPct << "% over " << draws << " GP hyperparameter draws\n";
+    out << "importance of the GP mean's main effects, " << observations << " observations; interval: ";
+    if (draws > 0)
+        out << lowPct << "-" << highPct << "% over " << draws << " GP hyperparameter draws\n";
+    else
+        out << "none above " << options.maxObservations << " observations (the hyperparameters are well determined)\n";
     const std::string interval = std::to_string(lowPct) + "-" + std::to_string(highPct) + "%";
     out << std::left << std::setw(int(width) + 2) << "parameter" << std::setw(12) << "importance"
         << std::setw(18) << interval << "lengthscale\n";
     for (const auto* p : order)
         out << std::left << std::setw(int(width) + 2) << p->name << std::setw(12) << pct(p->importance)
-            << std::setw(18) << (pct(p->low) + " - " + pct(p->high)) << std::setprecision(4) << p->lengthscale << "\n";
+            << std::setw(18) << (p->hasInterval() ? pct(p->low) + " - " + pct(p->high) : std::string("-")) << std::setprecision(4) << p->lengthscale << "\n";
     out.flush();
     return 0;
 }

@@ -153,6 +153,8 @@ the 10th-90th percentile of that share when the GP's hyperparameters are
 drawn from their posterior (16 draws, each a GP conditioned on the same data)
 and the fitted lengthscale (unit cube; shorter = the mean changes faster).
 A wide interval says the data cannot tell yet how much the parameter matters.
+Above 256 observations the intervals are left out (draws 0, low / high null):
+the hyperparameters are well determined and each draw costs O(n^3).
 
   --json    one JSON line instead of the table:
             {"study","observations","draws","quantiles":[0.1,0.9],

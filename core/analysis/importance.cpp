@@ -210,6 +210,7 @@ std::vector<ParamImportance> importanceWithIntervals(const gp::Surrogate& s, int
         fail("quantiles must satisfy 0 <= low <= high <= 1 (low = " + std::to_string(o.lowQuantile) +
              ", high = " + std::to_string(o.highQuantile) + ")");
     std::vector<ParamImportance> out = importance(s, samples, o.seed);
+    if (s.gp().size() > o.maxObservations) return out;
 
     gp::SampleOptions so;
     so.draws = o.draws;

@@ -55,8 +55,9 @@ struct IntervalOptions {
     /// needs a dozen or more draws to be stable to a few points of share,
     /// and the cost grows with them: in 6-D (Hartmann6, Release, one core
     /// shared with another job, single-threaded OpenBLAS) the whole
-    /// computation took 0.16 s at 50 observations and 1.3 s at 200, of which
-    /// the MAP importance 0.07 / 0.3 s and the sampler 0.03 / 0.84 s
+    /// computation took 0.16-0.17 s at 50 observations and 1.3-1.45 s at
+    /// 200, of which the MAP importance 0.07 / 0.3 s and the sampler
+    /// 0.03 / 0.85 s
     /// (tests/bench/bench_importance.cpp; multi-threaded OpenBLAS on the
     /// busy 2-core machine: 2.2 s at 200).
     int draws = 16;
@@ -64,6 +65,11 @@ struct IntervalOptions {
     int levels = 8;             // at most this many levels of a continuous parameter per draw
     double lowQuantile = 0.1, highQuantile = 0.9;
     uint64_t seed = 0;          // of the sampler and of the base designs
+    /// Why no intervals above 256 observations: a draw's likelihood
+    /// evaluations grow as n^3 and the hyperparameters are well determined
+    /// by then: at 400 observations (6-D) the intervals took 8.7 s and the
+    /// widest was 1.3 points of share.
+    int maxObservations = 256;
 };
 
 /// Maximum number of levels of a continuous parameter's main effect.
@@ -83,7 +89,9 @@ std::vector<ParamImportance> importance(const gp::Surrogate& s, int samples = 10
 /// each draw is conditioned on those data (GaussianProcess::withHyperparameters),
 /// its importances computed on a common base design of options.samples
 /// points, and low / high are the lowQuantile / highQuantile of the shares
-/// over the draws. The point estimate stays the MAP fit's (on the larger
+/// over the draws. A GP on more than options.maxObservations observations
+/// gets importance() alone (no interval, draws = 0). The point estimate
+/// stays the MAP fit's (on the larger
 /// design), so it need not lie inside the interval when the posterior
 /// leans away from the mode. Deterministic for
 /// a seed. Throws std::invalid_argument when the surrogate is not fitted,

@@ -190,6 +190,12 @@ void TestImportance::intervalsHoldThePointEstimate()
     QVERIFY2(z.high < 0.05, describe(imp).c_str());
     QVERIFY2(byName(imp, "x").low > 0.9, describe(imp).c_str());
     QVERIFY(!point[0].hasInterval() && std::isnan(point[0].low));
+    // Past maxObservations: the point estimates alone.
+    analysis::IntervalOptions capped;
+    capped.maxObservations = 59;
+    const auto alone = analysis::importanceWithIntervals(*s, 512, capped);
+    QVERIFY(!alone[0].hasInterval() && alone[0].draws == 0);
+    QCOMPARE(alone[0].importance, point[0].importance);
 
     // Deterministic for a seed.
     const auto again = analysis::importanceWithIntervals(*s, 512);

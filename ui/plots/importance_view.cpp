@@ -270,7 +270,11 @@ void ImportanceView::rebuild()
                          "%1 observations). The main effects explain %2% of its variance, interactions the rest.")
                           .arg(_observations)
                           .arg(QString::number(100.0 * std::min(explained, 1.0), 'f', 0));
-    if (_whiskers > 0)
+    if (_whiskers == 0 && _intervals.draws > 0 && _observations > _intervals.maxObservations)
+        caption += " " + tr("No whiskers above %1 observations: the GP's hyperparameters are well determined by "
+                            "then, and drawing them would cost seconds.")
+                              .arg(_intervals.maxObservations);
+    else if (_whiskers > 0)
         caption += " " + tr("Whiskers: %1th\u2013%2th percentile of each share over %3 draws of the GP's "
                             "hyperparameters; a long one means the data cannot tell yet.")
                               .arg(std::lround(100 * _intervals.lowQuantile))

@@ -481,6 +481,15 @@ void TestCharts::importanceView()
     QCOMPARE(view.whiskerCount(), 0);
     QCOMPARE(view.chart()->series().size(), 1);
     QVERIFY(!view.tooltipFor(0).contains("draws"));
+
+    // Past maxObservations: no whiskers, and the caption says why.
+    analysis::IntervalOptions capped;
+    capped.maxObservations = 5;
+    view.setIntervalOptions(capped);
+    view.setSurrogate(surrogateOf(*st), st->direction());
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() == 3, 30000);
+    QCOMPARE(view.whiskerCount(), 0);
+    QVERIFY2(view.caption().contains("No whiskers above 5 observations"), qPrintable(view.caption()));
 }
 
 void TestCharts::darkTheme()
