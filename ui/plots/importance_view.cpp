@@ -69,9 +69,11 @@ ImportanceView::~ImportanceView()
 
 void ImportanceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate, study::Direction)
 {
-    const quint64 generation = ++_generation;
+    ++_generation;
     showTrustNote(_trust, surrogate ? surrogate->observations() : 0, surrogate ? int(surrogate->space().size()) : 0);
     if (!surrogate) {
+        _pending.reset();
+        _dropThrough = _generation;  // a computation still running is not shown
         _computing = false;
         _importances.clear();
         showEmpty(tr("Not enough data for the surrogate yet: parameter importance needs a GP fitted on at least "
@@ -82,6 +84,22 @@ void ImportanceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate
     _computing = true;
     if (_importances.empty())
         showEmpty(tr("Computing the variance decomposition of the surrogate\u2026"));
+    // One computation at a time: while one runs only the newest surrogate
+    // waits (with its draws a decomposition takes a second or two, and
+    // trials may finish faster than that).
+    _pending = std::move(surrogate);
+    if (!_running)
+        startPending();
+}
+
+void ImportanceView::startPending()
+{
+    if (!_pending)
+        return;
+    std::shared_ptr<const gp::Surrogate> surrogate = std::move(_pending);
+    _pending.reset();
+    _running = true;
+    const quint64 generation = _generation;
     const int samples = _samples;
     const analysis::IntervalOptions intervals = _intervals;
     _watcher.setFuture(QtConcurrent::run([surrogate, samples, intervals, generation]() {
@@ -101,9 +119,12 @@ void ImportanceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate
 void ImportanceView::onFinished()
 {
     const Result r = _watcher.result();
-    if (r.generation != _generation)
+    _running = false;
+    startPending();
+    _computing = _running;
+    // Shown even when a newer surrogate waits: it is newer than what is shown.
+    if (r.generation <= _dropThrough)
         return;
-    _computing = false;
     if (!r.error.isEmpty()) {
         _importances.clear();
         showEmpty(tr("Parameter importance failed: %1").arg(r.error));
@@ -118,6 +139,8 @@ void ImportanceView::onFinished()
 void ImportanceView::setImportances(std::vector<analysis::ParamImportance> importances, int observations)
 {
     ++_generation;
+    _pending.reset();
+    _dropThrough = _generation;
     _computing = false;
     _importances = std::move(importances);
     _observations = observations;

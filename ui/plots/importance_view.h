@@ -34,8 +34,9 @@ public:
     ~ImportanceView() override;
 
     /// Starts the decomposition of this surrogate (nullptr: the empty state,
-    /// saying that there is not enough data yet). A newer call supersedes a
-    /// computation still running.
+    /// saying that there is not enough data yet). One runs at a time: a call
+    /// while one runs waits for it (only the newest waits; the running one's
+    /// result is still shown, as it is newer than what is shown).
     void setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate, study::Direction direction);
     /// Shows precomputed importances (e.g. read from a file); `observations`
     /// is only for the caption.
@@ -83,6 +84,7 @@ private:
         quint64 generation = 0;
     };
     void onFinished();
+    void startPending();
     void showEmpty(const QString& reason);
     void rebuild();
 
@@ -104,6 +106,9 @@ private:
     analysis::IntervalOptions _intervals;
     int _whiskers = 0;
     quint64 _generation = 0;
+    quint64 _dropThrough = 0;  // results of requests up to this generation are not shown
+    std::shared_ptr<const gp::Surrogate> _pending;  // the newest request, waiting for the running one
+    bool _running = false;     // from the start of a computation until its finished() is handled
     bool _computing = false;
     bool _dark = false, _darkExplicit = false;
 };
