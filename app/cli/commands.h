@@ -38,6 +38,7 @@ int cmdExport(Context& ctx);
 int cmdOptimize(Context& ctx);
 int cmdContour(Context& ctx);
 int cmdSlice(Context& ctx);
+int cmdImportance(Context& ctx);
 int cmdBench(Context& ctx);
 int cmdModels(Context& ctx);
 int cmdTune(Context& ctx);   // in tw-train (commands_tune.cpp)

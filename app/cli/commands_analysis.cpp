@@ -1,7 +1,8 @@
-// tw contour / slice / bench.
+// tw contour / slice / importance / bench.
 #include "cli/commands.h"
 
 #include "analysis/grid.h"
+#include "analysis/importance.h"
 #include "bench/benchmark.h"
 #include "bench/functions.h"
 #include "gp/surrogate.h"
@@ -214,6 +215,60 @@ int cmdSlice(Context& ctx)
     o["observations"] = s.observations;
     o["fixed"] = ordered_json(s.fixedJson);
     printLine(ctx.out, o);
+    return 0;
+}
+
+int cmdImportance(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"json", false}});
+    if (a.help())
+        return 0;
+    Fitted f = fitStudy(ctx, a);
+    const analysis::IntervalOptions options;
+    const std::vector<analysis::ParamImportance> imp = analysis::importanceWithIntervals(*f.surrogate, 1024, options);
+    const int observations = f.surrogate->observations();
+    const int draws = imp.empty() ? 0 : imp.front().draws;
+    if (a.has("json")) {
+        ordered_json o;
+        o["study"] = a.required("study");
+        o["observations"] = observations;
+        o["draws"] = draws;
+        o["quantiles"] = {options.lowQuantile, options.highQuantile};
+        ordered_json params = ordered_json::array();
+        for (const auto& p : imp)
+            params.push_back({{"name", p.name}, {"importance", p.importance}, {"low", p.low}, {"high", p.high},
+                              {"lengthscale", p.lengthscale}, {"first_order", p.firstOrder}});
+        o["parameters"] = std::move(params);
+        printLine(ctx.out, o);
+        return 0;
+    }
+    // A table, the most important first.
+    std::vector<const analysis::ParamImportance*> order;
+    size_t width = std::string("parameter").size();
+    for (const auto& p : imp) {
+        order.push_back(&p);
+        width = std::max(width, p.name.size());
+    }
+    std::stable_sort(order.begin(), order.end(), [](auto* x, auto* y) { return x->importance > y->importance; });
+    const auto pct = [](double v) {
+        std::ostringstream os;
+        os << std::fixed << std::setprecision(1) << 100.0 * v << "%";
+        return os.str();
+    };
+    const int lowPct = int(std::lround(100 * options.lowQuantile)), highPct = int(std::lround(100 * options.highQuantile));
+    std::ostream& out = ctx.out;
+    out << "importance of the GP mean's main effects, " << observations << " observations; interval: ";
+    if (draws > 0)
+        out << lowPct << "-" << highPct << "% over " << draws << " GP hyperparameter draws\n";
+    else
+        out << "none above " << options.maxObservations << " observations (the hyperparameters are well determined)\n";
+    const std::string interval = std::to_string(lowPct) + "-" + std::to_string(highPct) + "%";
+    out << std::left << std::setw(int(width) + 2) << "parameter" << std::setw(12) << "importance"
+        << std::setw(18) << interval << "lengthscale\n";
+    for (const auto* p : order)
+        out << std::left << std::setw(int(width) + 2) << p->name << std::setw(12) << pct(p->importance)
+            << std::setw(18) << (p->hasInterval() ? pct(p->low) + " - " + pct(p->high) : std::string("-")) << std::setprecision(4) << p->lengthscale << "\n";
+    out.flush();
     return 0;
 }
 

@@ -20,13 +20,14 @@ commands:
   export    write the trials to CSV (and/or JSON)
   contour   write the surrogate's mean / standard error over two parameters (CSV, SVG, PNG, PDF)
   slice     write the surrogate's mean / standard error along one parameter (CSV)
+  importance  each parameter's importance with its interval over GP hyperparameter draws
   bench     run a sampler on a synthetic test function
   tune      tune a network: run a study spec's trials with LibTorch training
   train     train one configuration of a study spec (--final: and test it)
   models    list the trained models a study keeps (its best trials')
   evaluate  a kept model's confusion matrix, per-class scores, ROC / PR curves
 
-Output is JSON on stdout; errors go to stderr as "tw COMMAND: message".
+Output is JSON on stdout (importance: a table unless --json); errors go to stderr as "tw COMMAND: message".
 Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted (optimize, tune, train).
 Run "tw COMMAND --help" or "tw help COMMAND" for the flags of a command.
 )";
@@ -143,6 +144,25 @@ Like contour, along one parameter: rows "x,mean,se".
 prints {"out","x","rows","observations","fixed"}
 )";
 
+const char* const kImportance = R"(usage: tw importance --study FILE [--json]
+
+Fits the GP surrogate on the completed trials (at least 2, the model the GP
+sampler chooses with) and prints each parameter's importance: its share of
+the variance of the GP mean's main effects (first-order, fANOVA style), with
+the 10th-90th percentile of that share when the GP's hyperparameters are
+drawn from their posterior (16 draws, each a GP conditioned on the same data)
+and the fitted lengthscale (unit cube; shorter = the mean changes faster).
+A wide interval says the data cannot tell yet how much the parameter matters.
+Above 256 observations the intervals are left out (draws 0, low / high null):
+the hyperparameters are well determined and each draw costs O(n^3).
+
+  --json    one JSON line instead of the table:
+            {"study","observations","draws","quantiles":[0.1,0.9],
+             "parameters":[{"name","importance","low","high","lengthscale","first_order"}]}
+            (parameters in the order of the search space; the table puts the
+            most important first)
+)";
+
 const char* const kTune = R"(usage: tw tune SPEC.json [--study FILE] [--trials N] [--device auto|cpu|cuda]
                [--csv TRAIN.csv] [--test-csv TEST.csv]
 
@@ -244,7 +264,7 @@ const char* helpText(const std::string& command)
     static const std::pair<const char*, const char*> kTexts[] = {
         {"create", kCreate}, {"ask", kAsk},         {"tell", kTell},       {"optimize", kOptimize},
         {"best", kBest},     {"trials", kTrials},   {"export", kExport},   {"contour", kContour},
-        {"slice", kSlice},   {"bench", kBench},     {"tune", kTune},       {"train", kTrain},     {"models", kModels},   {"evaluate", kEvaluate},     {"help", kHelp},
+        {"slice", kSlice},   {"importance", kImportance}, {"bench", kBench},     {"tune", kTune},       {"train", kTrain},     {"models", kModels},   {"evaluate", kEvaluate},     {"help", kHelp},
     };
     for (const auto& [name, text] : kTexts)
         if (command == name)

@@ -33,7 +33,7 @@ CommandFn findCommand(const std::string& name)
         {"create", cmdCreate},   {"ask", cmdAsk},         {"tell", cmdTell},
         {"optimize", cmdOptimize}, {"best", cmdBest},     {"trials", cmdTrials},
         {"export", cmdExport},   {"contour", cmdContour}, {"slice", cmdSlice},
-        {"bench", cmdBench},     {"models", cmdModels},
+        {"importance", cmdImportance}, {"bench", cmdBench}, {"models", cmdModels},
     };
     for (const auto& [n, fn] : kCommands)
         if (name == n)

@@ -29,6 +29,7 @@
 #include "gp/surrogate.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,36 @@ struct ParamImportance {
     double importance = 0.0;   // share of the main-effect variance; the shares sum to 1
     double lengthscale = 0.0;  // effective fitted lengthscale (unit cube)
     double firstOrder = 0.0;   // first-order Sobol' index V_i / V, in [0, 1]
+    // The interval of `importance` over posterior draws of the GP
+    // hyperparameters (importanceWithIntervals); NaN and 0 draws without one.
+    double low = std::numeric_limits<double>::quiet_NaN();
+    double high = std::numeric_limits<double>::quiet_NaN();
+    int draws = 0;
+    bool hasInterval() const { return draws > 0; }
+};
+
+/// How importanceWithIntervals spreads the importance over the GP's
+/// hyperparameter uncertainty.
+struct IntervalOptions {
+    /// Why 16 draws (of 128 base points, 8 levels): a 10th-90th percentile
+    /// needs a dozen or more draws to be stable to a few points of share,
+    /// and the cost grows with them: in 6-D (Hartmann6, Release, one core
+    /// shared with another job, single-threaded OpenBLAS) the whole
+    /// computation took 0.16-0.17 s at 50 observations and 1.3-1.45 s at
+    /// 200, of which the MAP importance 0.07 / 0.3 s and the sampler
+    /// 0.03 / 0.85 s
+    /// (tests/bench/bench_importance.cpp; multi-threaded OpenBLAS on the
+    /// busy 2-core machine: 2.2 s at 200).
+    int draws = 16;
+    int samples = 128;          // base design size of each draw's decomposition
+    int levels = 8;             // at most this many levels of a continuous parameter per draw
+    double lowQuantile = 0.1, highQuantile = 0.9;
+    uint64_t seed = 0;          // of the sampler and of the base designs
+    /// Why no intervals above 256 observations: a draw's likelihood
+    /// evaluations grow as n^3 and the hyperparameters are well determined
+    /// by then: at 400 observations (6-D) the intervals took 8.7 s and the
+    /// widest was 1.3 points of share.
+    int maxObservations = 256;
 };
 
 /// Maximum number of levels of a continuous parameter's main effect.
@@ -51,6 +82,23 @@ constexpr int kMaxLevels = 16;
 /// given `seed`. Throws std::invalid_argument when the surrogate is not fitted
 /// or `samples` < 1.
 std::vector<ParamImportance> importance(const gp::Surrogate& s, int samples = 1024, uint64_t seed = 0);
+
+/// importance(s, samples, options.seed) with an interval per parameter: the
+/// hyperparameters are drawn from their posterior (gp::hyperparameterSamples,
+/// on exactly the inputs and targets the surrogate's GP holds), a GP with
+/// each draw is conditioned on those data (GaussianProcess::withHyperparameters),
+/// its importances computed on a common base design of options.samples
+/// points, and low / high are the lowQuantile / highQuantile of the shares
+/// over the draws. A GP on more than options.maxObservations observations
+/// gets importance() alone (no interval, draws = 0). The point estimate
+/// stays the MAP fit's (on the larger
+/// design), so it need not lie inside the interval when the posterior
+/// leans away from the mode. Deterministic for
+/// a seed. Throws std::invalid_argument when the surrogate is not fitted,
+/// samples, draws or options.samples < 1, options.levels < 2, or the quantiles are not
+/// 0 <= low <= high <= 1.
+std::vector<ParamImportance> importanceWithIntervals(const gp::Surrogate& s, int samples = 1024,
+                                                     const IntervalOptions& options = {});
 
 /// The effective lengthscale of every parameter (as in ParamImportance).
 std::vector<double> effectiveLengthscales(const gp::Surrogate& s);

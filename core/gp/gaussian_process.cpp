@@ -253,6 +253,17 @@ void GaussianProcess::addObservations(const Eigen::MatrixXd& X, const Eigen::Vec
     factorize();
 }
 
+GaussianProcess GaussianProcess::withHyperparameters(const Hyperparameters& h) const
+{
+    if (!fitted()) throw std::invalid_argument("gp: withHyperparameters before fit");
+    if (h.logLengthscales.size() != _X.cols())
+        throw std::invalid_argument("gp: hyperparameters do not match the input dimension");
+    GaussianProcess g = *this;
+    g._h = h;
+    g.factorize();
+    return g;
+}
+
 // ---- marginal likelihood ----------------------------------------------------
 
 double GaussianProcess::logMarginalLikelihood(const Eigen::VectorXd& theta, Eigen::VectorXd* grad) const
@@ -430,6 +441,16 @@ void GaussianProcess::predict(const Eigen::MatrixXd& Xs, Eigen::VectorXd& mean, 
     var = (sf2 - V.colwise().squaredNorm().transpose().array()).cwiseMax(1e-12 * sf2);
     mean = mean.array() * _yStd + _yMean;
     var *= _yStd * _yStd;
+}
+
+Eigen::VectorXd GaussianProcess::predictMean(const Eigen::MatrixXd& Xs) const
+{
+    if (!fitted()) throw std::logic_error("gp: predict before fit");
+    const Eigen::VectorXd ell = _h.logLengthscales.array().exp();
+    const double sf2 = std::exp(_h.logOutputscale);
+    const Eigen::MatrixXd Ks = sf2 * kernelMatrix(_kernel, Xs, _X, ell);
+    Eigen::VectorXd mean = (Ks * _alpha).array() + _h.mean;
+    return mean.array() * _yStd + _yMean;
 }
 
 void GaussianProcess::predictCovariance(const Eigen::MatrixXd& Xs, Eigen::VectorXd& mean, Eigen::MatrixXd& cov) const

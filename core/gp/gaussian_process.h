@@ -56,6 +56,10 @@ public:
     void condition(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Hyperparameters& h);
     /// Adds points with the given targets without refitting (Kriging believer).
     void addObservations(const Eigen::MatrixXd& X, const Eigen::VectorXd& y);
+    /// A copy on exactly the same inputs, targets and standardization with
+    /// other hyperparameters (e.g. a posterior draw of them); no fitting.
+    /// Throws invalid_argument when not fitted or when h has the wrong dimension.
+    GaussianProcess withHyperparameters(const Hyperparameters& h) const;
 
     bool fitted() const { return _n > 0; }
     int dim() const { return int(_X.cols()); }
@@ -67,6 +71,9 @@ public:
 
     /// Posterior mean and variance (of the latent function, original units).
     void predict(const Eigen::MatrixXd& Xs, Eigen::VectorXd& mean, Eigen::VectorXd& var) const;
+    /// Posterior mean alone (original units): what predict() gives, without
+    /// the cost of the variance.
+    Eigen::VectorXd predictMean(const Eigen::MatrixXd& Xs) const;
     /// Posterior mean and full covariance of the latent function at Xs
     /// (original units).
     void predictCovariance(const Eigen::MatrixXd& Xs, Eigen::VectorXd& mean, Eigen::MatrixXd& cov) const;

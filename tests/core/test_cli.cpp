@@ -84,6 +84,7 @@ private Q_SLOTS:
     void tornLastLineWarns();
     void contourAndSlice();
     void contourShowsTheAcquisitionThatChooses();
+    void importance();
     void bench();
 
 private:
@@ -525,6 +526,59 @@ void TestCli::contourAndSlice()
     for (const QByteArray& line : readFile(path("s.csv")).split('\n'))
         sliceRows += !line.isEmpty() && std::isdigit(uchar(line[0]));
     QCOMPARE(sliceRows, 20);
+}
+
+void TestCli::importance()
+{
+    writeFile(path("pair.json"), R"({"parameters": [
+      {"name": "a", "type": "float", "low": 0, "high": 1},
+      {"name": "noise", "type": "float", "low": 0, "high": 1}]})");
+    const QString study = path("imp.jsonl");
+    QCOMPARE(tw({"create", "--study", study, "--space", path("pair.json"), "--sampler", "qmc"}).code, 0);
+    Result r = tw({"importance", "--study", study});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(study.toUtf8()) && r.err.contains("at least 2 completed trials"), r.err.constData());
+    r = tw({"importance", "--study", path("missing.jsonl")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("missing.jsonl"), r.err.constData());
+    QCOMPARE(tw({"importance", "--study", study, "--json=yes"}).code, 2);
+
+    // Only a matters: $2 of {"a":..,"noise":..} split on : , }
+    const QString objective = R"(awk -F'[:,}]' '{ print ($2-0.3)^2 }')";
+    QCOMPARE(tw({"optimize", "--study", study, "--objective-cmd", objective, "--trials", "24"}).code, 0);
+
+    r = tw({"importance", "--study", study, "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject o = object(r.out);
+    QCOMPARE(o["observations"].toInt(), 24);
+    QCOMPARE(o["draws"].toInt(), 16);
+    QCOMPARE(o["quantiles"].toArray()[0].toDouble(), 0.1);
+    const QJsonArray params = o["parameters"].toArray();
+    QCOMPARE(params.size(), 2);
+    const QJsonObject a = params[0].toObject(), noise = params[1].toObject();
+    QCOMPARE(a["name"].toString(), QString("a"));
+    QCOMPARE(noise["name"].toString(), QString("noise"));
+    QVERIFY(std::abs(a["importance"].toDouble() + noise["importance"].toDouble() - 1.0) < 1e-9);
+    for (const QJsonObject& p : {a, noise}) {
+        QVERIFY(p["low"].toDouble() <= p["importance"].toDouble() + 1e-9);
+        QVERIFY(p["importance"].toDouble() <= p["high"].toDouble() + 1e-9);
+        QVERIFY(p["lengthscale"].toDouble() > 0);
+        QVERIFY(p.contains("first_order"));
+    }
+    QVERIFY2(a["low"].toDouble() > 0.9, r.out.constData());
+    QVERIFY2(noise["high"].toDouble() < 0.1, r.out.constData());
+
+    // The table: a header, then the most important first.
+    r = tw({"importance", "--study", study});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 4);
+    QVERIFY2(lines[0].contains("24 observations") && lines[0].contains("10-90% over 16 GP hyperparameter draws"),
+             r.out.constData());
+    QVERIFY2(lines[1].startsWith("parameter") && lines[1].contains("lengthscale"), r.out.constData());
+    QVERIFY2(lines[2].startsWith("a ") && lines[3].startsWith("noise "), r.out.constData());
+    QVERIFY2(lines[2].contains("% - ") && lines[2].contains("%"), r.out.constData());
+    QVERIFY(tw({"importance", "--help"}).out.contains("hyperparameter"));
 }
 
 void TestCli::bench()

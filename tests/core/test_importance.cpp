@@ -1,6 +1,9 @@
 // Parameter importance: the main-effect variance decomposition of the GP mean
 // ranks a dominant parameter first and an irrelevant one last, handles
-// categorical and integer parameters, sums to 1 and is deterministic.
+// categorical and integer parameters, sums to 1 and is deterministic; its
+// intervals over GP hyperparameter draws hold the point estimate, keep an
+// irrelevant parameter's upper end small with many points and widen with few
+// noisy ones.
 #include "analysis/importance.h"
 #include "study/study.h"
 #include "test_support.h"
@@ -8,6 +11,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <random>
 
 using namespace tw;
 
@@ -58,6 +62,9 @@ private Q_SLOTS:
     void categoricalAndIntegerParameters();
     void flatObjectiveSharesEqually();
     void rejectsBadInput();
+    void intervalsHoldThePointEstimate();
+    void fewNoisyPointsWidenTheIntervals();
+    void intervalsRejectBadOptions();
 };
 
 void TestImportance::dominantAndIrrelevantParameters()
@@ -138,6 +145,102 @@ void TestImportance::rejectsBadInput()
     EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { analysis::importance(*s, 0); }), "samples must be at least 1");
     QCOMPARE(int(analysis::importance(*s, 16).size()), 1);
     QCOMPARE(analysis::importance(*s, 16)[0].importance, 1.0);
+}
+
+namespace {
+
+/// x matters (a smooth bump), z is pure noise: y = sin(5 x) + N(0, noise).
+std::unique_ptr<study::Study> signalAndNoise(int trials, double noise, uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> e(0.0, noise);
+    return studyOf(space::SearchSpace({unitParam("x"), unitParam("z")}), trials,
+                   [&](const std::vector<double>& v) { return std::sin(5 * v[0]) + e(rng); }, seed);
+}
+
+std::string describe(const std::vector<analysis::ParamImportance>& imp)
+{
+    std::string s;
+    for (const auto& p : imp)
+        s += p.name + " " + std::to_string(p.importance) + " [" + std::to_string(p.low) + ", " +
+             std::to_string(p.high) + "] ";
+    return s;
+}
+
+} // namespace
+
+void TestImportance::intervalsHoldThePointEstimate()
+{
+    auto st = signalAndNoise(60, 0.1, 5);
+    const auto s = gp::Surrogate::fit(st->space(), st->trials());
+    QVERIFY(s);
+    const auto imp = analysis::importanceWithIntervals(*s, 512);
+    QCOMPARE(int(imp.size()), 2);
+    // The point estimate is importance()'s, unchanged.
+    const auto point = analysis::importance(*s, 512);
+    for (size_t i = 0; i < imp.size(); ++i) {
+        QCOMPARE(imp[i].importance, point[i].importance);
+        QCOMPARE(imp[i].draws, analysis::IntervalOptions{}.draws);
+        QVERIFY(imp[i].hasInterval());
+        QVERIFY2(imp[i].low <= imp[i].importance + 1e-9 && imp[i].importance <= imp[i].high + 1e-9,
+                 describe(imp).c_str());
+        QVERIFY(imp[i].low >= 0 && imp[i].high <= 1);
+    }
+    const auto& z = byName(imp, "z");
+    QVERIFY2(z.high < 0.05, describe(imp).c_str());
+    QVERIFY2(byName(imp, "x").low > 0.9, describe(imp).c_str());
+    QVERIFY(!point[0].hasInterval() && std::isnan(point[0].low));
+    // Past maxObservations: the point estimates alone.
+    analysis::IntervalOptions capped;
+    capped.maxObservations = 59;
+    const auto alone = analysis::importanceWithIntervals(*s, 512, capped);
+    QVERIFY(!alone[0].hasInterval() && alone[0].draws == 0);
+    QCOMPARE(alone[0].importance, point[0].importance);
+
+    // Deterministic for a seed.
+    const auto again = analysis::importanceWithIntervals(*s, 512);
+    for (size_t i = 0; i < imp.size(); ++i) {
+        QCOMPARE(again[i].low, imp[i].low);
+        QCOMPARE(again[i].high, imp[i].high);
+    }
+}
+
+void TestImportance::fewNoisyPointsWidenTheIntervals()
+{
+    auto fewStudy = signalAndNoise(8, 0.5, 5), manyStudy = signalAndNoise(60, 0.5, 5);
+    const auto few = gp::Surrogate::fit(fewStudy->space(), fewStudy->trials());
+    const auto many = gp::Surrogate::fit(manyStudy->space(), manyStudy->trials());
+    QVERIFY(few && many);
+    const auto a = analysis::importanceWithIntervals(*few, 256), b = analysis::importanceWithIntervals(*many, 256);
+    const std::string both = describe(a) + "| " + describe(b);
+    for (const char* name : {"x", "z"}) {
+        const double wFew = byName(a, name).high - byName(a, name).low;
+        const double wMany = byName(b, name).high - byName(b, name).low;
+        QVERIFY2(wFew > wMany, both.c_str());
+    }
+    // With few noisy points the interval says the split is unsure.
+    QVERIFY2(byName(a, "x").high - byName(a, "x").low > 0.2, both.c_str());
+    QVERIFY2(byName(b, "z").high < 0.1, both.c_str());
+}
+
+void TestImportance::intervalsRejectBadOptions()
+{
+    auto st = signalAndNoise(6, 0.1, 1);
+    const auto s = gp::Surrogate::fit(st->space(), st->trials());
+    QVERIFY(s);
+    analysis::IntervalOptions o;
+    o.draws = 0;
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { analysis::importanceWithIntervals(*s, 64, o); }),
+                    "draws must be at least 1");
+    o = {};
+    o.lowQuantile = 0.9;
+    o.highQuantile = 0.1;
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { analysis::importanceWithIntervals(*s, 64, o); }),
+                    "0 <= low <= high <= 1");
+    o = {};
+    o.levels = 1;
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { analysis::importanceWithIntervals(*s, 64, o); }),
+                    "levels must be at least 2");
 }
 
 QTEST_MAIN(TestImportance)

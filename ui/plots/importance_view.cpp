@@ -13,6 +13,7 @@
 #include <QHorizontalBarSeries>
 #include <QLabel>
 #include <QLegend>
+#include <QLineSeries>
 #include <QStackedWidget>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -55,6 +56,11 @@ QString ImportanceView::trustNote() const
     return _trust->isHidden() ? QString() : _trust->text();
 }
 
+QString ImportanceView::caption() const
+{
+    return _caption->text();
+}
+
 ImportanceView::~ImportanceView()
 {
     // The computation only holds the surrogate (shared) and plain values:
@@ -64,9 +70,11 @@ ImportanceView::~ImportanceView()
 
 void ImportanceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate, study::Direction)
 {
-    const quint64 generation = ++_generation;
+    ++_generation;
     showTrustNote(_trust, surrogate ? surrogate->observations() : 0, surrogate ? int(surrogate->space().size()) : 0);
     if (!surrogate) {
+        _pending.reset();
+        _dropThrough = _generation;  // a computation still running is not shown
         _computing = false;
         _importances.clear();
         showEmpty(tr("Not enough data for the surrogate yet: parameter importance needs a GP fitted on at least "
@@ -77,13 +85,31 @@ void ImportanceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate
     _computing = true;
     if (_importances.empty())
         showEmpty(tr("Computing the variance decomposition of the surrogate\u2026"));
+    // One computation at a time: while one runs only the newest surrogate
+    // waits (with its draws a decomposition takes a second or two, and
+    // trials may finish faster than that).
+    _pending = std::move(surrogate);
+    if (!_running)
+        startPending();
+}
+
+void ImportanceView::startPending()
+{
+    if (!_pending)
+        return;
+    std::shared_ptr<const gp::Surrogate> surrogate = std::move(_pending);
+    _pending.reset();
+    _running = true;
+    const quint64 generation = _generation;
     const int samples = _samples;
-    _watcher.setFuture(QtConcurrent::run([surrogate, samples, generation]() {
+    const analysis::IntervalOptions intervals = _intervals;
+    _watcher.setFuture(QtConcurrent::run([surrogate, samples, intervals, generation]() {
         Result r;
         r.generation = generation;
         r.observations = surrogate->observations();
         try {
-            r.importances = analysis::importance(*surrogate, samples);
+            r.importances = intervals.draws > 0 ? analysis::importanceWithIntervals(*surrogate, samples, intervals)
+                                                : analysis::importance(*surrogate, samples, intervals.seed);
         } catch (const std::exception& e) {
             r.error = QString::fromStdString(tw::printable(e.what()));
         }
@@ -94,9 +120,12 @@ void ImportanceView::setSurrogate(std::shared_ptr<const gp::Surrogate> surrogate
 void ImportanceView::onFinished()
 {
     const Result r = _watcher.result();
-    if (r.generation != _generation)
+    _running = false;
+    startPending();
+    _computing = _running;
+    // Shown even when a newer surrogate waits: it is newer than what is shown.
+    if (r.generation <= _dropThrough)
         return;
-    _computing = false;
     if (!r.error.isEmpty()) {
         _importances.clear();
         showEmpty(tr("Parameter importance failed: %1").arg(r.error));
@@ -111,6 +140,8 @@ void ImportanceView::onFinished()
 void ImportanceView::setImportances(std::vector<analysis::ParamImportance> importances, int observations)
 {
     ++_generation;
+    _pending.reset();
+    _dropThrough = _generation;
     _computing = false;
     _importances = std::move(importances);
     _observations = observations;
@@ -128,16 +159,33 @@ void ImportanceView::showEmpty(const QString& reason)
     _stack->setCurrentWidget(_emptyLabel);
 }
 
+namespace {
+
+/// A share in percent: whole percents, one decimal below 10%.
+QString percent(double share)
+{
+    const double v = 100.0 * share;
+    return QString::number(v, 'f', v < 9.95 ? 1 : 0) + "%";
+}
+
+} // namespace
+
 QString ImportanceView::tooltipFor(int index) const
 {
     if (index < 0 || size_t(index) >= _importances.size())
         return {};
     const auto& p = _importances[size_t(index)];
-    return tr("%1: %2% of the main-effect variance\n"
-              "first-order index %3 (share of all the GP mean's variance)\n"
-              "fitted lengthscale %4 (unit cube; shorter = the mean changes faster)")
-        .arg(QString::fromStdString(p.name), QString::number(100.0 * p.importance, 'f', 1),
-             QString::number(p.firstOrder, 'f', 3), formatNumber(p.lengthscale));
+    QString first = tr("%1: importance %2").arg(QString::fromStdString(p.name), percent(p.importance));
+    if (p.hasInterval())
+        first += tr(" (%1\u2013%2%: %3\u2013%4 over %5 GP hyperparameter draws)")
+                     .arg(std::lround(100 * _intervals.lowQuantile))
+                     .arg(std::lround(100 * _intervals.highQuantile))
+                     .arg(percent(p.low).chopped(1), percent(p.high))
+                     .arg(p.draws);
+    return first + "\n" +
+           tr("share of the main-effect variance; first-order index %1 (share of all the GP mean's variance)\n"
+              "fitted lengthscale %2 (unit cube; shorter = the mean changes faster)")
+               .arg(QString::number(p.firstOrder, 'f', 3), formatNumber(p.lengthscale));
 }
 
 void ImportanceView::rebuild()
@@ -164,11 +212,16 @@ void ImportanceView::rebuild()
     auto* set = new QBarSet(tr("share of variance"));
     QStringList names;
     double top = 0.0, explained = 0.0;
+    int draws = 0;
     for (int i : order) {
         const auto& p = _importances[size_t(i)];
         set->append(100.0 * p.importance);
         names << QString::fromStdString(p.name);
         top = std::max(top, 100.0 * p.importance);
+        if (p.hasInterval()) {
+            top = std::max(top, 100.0 * p.high);
+            draws = p.draws;
+        }
         explained += p.firstOrder;
     }
     set->setColor(pointColor(_dark));
@@ -195,6 +248,34 @@ void ImportanceView::rebuild()
     values->setTitleText(tr("share of the variance of the GP mean's main effects"));
     series->attachAxis(categories);
     series->attachAxis(values);
+
+    // Whiskers over the intervals: a line with end caps through the lower
+    // part of each bar (the category axis puts bar k at k, its half-height
+    // 0.325), below the value label at the bar's end.
+    _whiskers = 0;
+    // Dark theme: orange, which reads on the light bars and on the dark background alike.
+    const QColor whisker = _dark ? QColor(255, 165, 50) : QColor(25, 25, 25);
+    for (size_t k = 0; k < order.size(); ++k) {
+        const auto& p = _importances[size_t(order[k])];
+        if (!p.hasInterval() || !std::isfinite(p.low) || !std::isfinite(p.high))
+            continue;
+        const double lo = 100.0 * p.low, hi = 100.0 * p.high, y = double(k) - 0.2, cap = 0.09;
+        auto* line = new QLineSeries;
+        line->append({QPointF(lo, y - cap), QPointF(lo, y + cap), QPointF(lo, y), QPointF(hi, y), QPointF(hi, y + cap),
+                      QPointF(hi, y - cap)});
+        _chart->addSeries(line);
+        line->attachAxis(categories);
+        line->attachAxis(values);
+        line->setPen(QPen(whisker, 1.6));
+        const int index = order[k];
+        connect(line, &QXYSeries::hovered, this, [this, index](const QPointF&, bool status) {
+            if (status)
+                QToolTip::showText(QCursor::pos(), tooltipFor(index), _view);
+            else
+                QToolTip::hideText();
+        });
+        ++_whiskers;
+    }
     for (QAbstractAxis* a : _chart->axes())
         styleAxis(a, _dark);
     categories->setGridLineVisible(false);
@@ -209,11 +290,21 @@ void ImportanceView::rebuild()
         QToolTip::showText(QCursor::pos(), tooltipFor(order[size_t(index)]), _view);
     });
 
-    _caption->setText(tr("Variance decomposition of the GP mean over the search space (first-order effects, "
-                         "%1 observations). The main effects explain %2% of its variance, interactions the rest. "
-                         "Hover a bar for the fitted lengthscale.")
+    QString caption = tr("Variance decomposition of the GP mean over the search space (first-order effects, "
+                         "%1 observations). The main effects explain %2% of its variance, interactions the rest.")
                           .arg(_observations)
-                          .arg(QString::number(100.0 * std::min(explained, 1.0), 'f', 0)));
+                          .arg(QString::number(100.0 * std::min(explained, 1.0), 'f', 0));
+    if (_whiskers == 0 && _intervals.draws > 0 && _observations > _intervals.maxObservations)
+        caption += " " + tr("No whiskers above %1 observations: the GP's hyperparameters are well determined by "
+                            "then, and drawing them would cost seconds.")
+                              .arg(_intervals.maxObservations);
+    else if (_whiskers > 0)
+        caption += " " + tr("Whiskers: %1th\u2013%2th percentile of each share over %3 draws of the GP's "
+                            "hyperparameters; a long one means the data cannot tell yet.")
+                              .arg(std::lround(100 * _intervals.lowQuantile))
+                              .arg(std::lround(100 * _intervals.highQuantile))
+                              .arg(draws);
+    _caption->setText(caption + " " + tr("Hover a bar for the fitted lengthscale."));
     _stack->setCurrentWidget(_plotArea);
 }
 

@@ -18,6 +18,7 @@
 #include <QImage>
 #include <QLineSeries>
 #include <QScatterSeries>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -456,7 +457,53 @@ void TestCharts::importanceView()
              })->name,
              std::string("learning_rate"));
     QVERIFY(view.tooltipFor(0).contains("lengthscale"));
+    // Each bar has its whisker: the 10th-90th percentile over the GP's
+    // hyperparameter draws, around the point estimate, said in the tooltip.
+    QCOMPARE(view.whiskerCount(), 4);
+    QCOMPARE(view.chart()->series().size(), 1 + 4);
+    for (int i = 0; i < 4; ++i) {
+        QVERIFY(imp[size_t(i)].hasInterval());
+        QCOMPARE(imp[size_t(i)].draws, 16);
+        QVERIFY(imp[size_t(i)].low <= imp[size_t(i)].high);
+        const QString tip = view.tooltipFor(i);
+        QVERIFY2(tip.contains(QRegularExpression("importance [0-9.]+% \\(10\u201390%: [0-9.]+\u2013[0-9.]+% over 16 "
+                                                 "GP hyperparameter draws\\)")),
+                 qPrintable(tip));
+    }
+    QVERIFY2(view.caption().contains("Whiskers"), qPrintable(view.caption()));
+
+    // Without draws: the MAP bars alone.
+    analysis::IntervalOptions none;
+    none.draws = 0;
+    view.setIntervalOptions(none);
+    view.setSurrogate(surrogateOf(*st), st->direction());
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() == 2, 30000);
+    QCOMPARE(view.whiskerCount(), 0);
     QCOMPARE(view.chart()->series().size(), 1);
+    QVERIFY(!view.tooltipFor(0).contains("draws"));
+
+    // Requests while one runs: only the newest waits, and it is what ends up shown.
+    view.setIntervalOptions({});
+    changed.clear();
+    view.setSurrogate(surrogateOf(*st), st->direction());
+    view.setSurrogate(surrogateOf(*st), st->direction());
+    view.setSurrogate(nullptr, st->direction());
+    QCOMPARE(changed.count(), 1);  // the empty state, at once
+    QVERIFY(view.importances().empty());
+    view.setSurrogate(surrogateOf(*st), st->direction());
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isComputing(), 30000);
+    QCOMPARE(view.whiskerCount(), 4);
+    QCOMPARE(changed.count(), 2);  // the first computation was dropped, the newest shown
+    changed.clear();
+
+    // Past maxObservations: no whiskers, and the caption says why.
+    analysis::IntervalOptions capped;
+    capped.maxObservations = 5;
+    view.setIntervalOptions(capped);
+    view.setSurrogate(surrogateOf(*st), st->direction());
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() == 1, 30000);
+    QCOMPARE(view.whiskerCount(), 0);
+    QVERIFY2(view.caption().contains("No whiskers above 5 observations"), qPrintable(view.caption()));
 }
 
 void TestCharts::darkTheme()
@@ -526,6 +573,27 @@ void TestCharts::exportsAndScreenshots()
     saveScreenshot(importance, "importance");
     importance.setDark(true);
     saveScreenshot(importance, "importance_dark");
+
+    // Few noisy observations: long whiskers.
+    study::StudyConfig c;
+    c.name = "few";
+    c.space = space::SearchSpace({space::FloatParam{"learning_rate", 1e-4, 1e-1, true, std::nullopt},
+                                  space::FloatParam{"dropout", 0.0, 0.5, false, std::nullopt},
+                                  space::IntParam{"units", 16, 256, false}});
+    c.sampler.name = "qmc";
+    c.sampler.seed = 2;
+    auto few = study::Study::createInMemory(c);
+    for (int i = 0; i < 9; ++i) {
+        auto t = few->ask();
+        const double noise = 0.4 * std::sin(37.0 * i);  // deterministic "noise"
+        few->tell(t.number, study::Outcome::complete(std::pow(std::log10(t.params[0]) + 2.5, 2) + noise));
+    }
+    ui::ImportanceView wide;
+    QSignalSpy wideChanged(&wide, &ui::ImportanceView::importancesChanged);
+    wide.setSurrogate(surrogateOf(*few), few->direction());
+    QTRY_VERIFY_WITH_TIMEOUT(wideChanged.count() == 1, 30000);
+    QCOMPARE(wide.whiskerCount(), 3);
+    saveScreenshot(wide, "importance_few");
 }
 
 void TestCharts::axesStayWithinPossibleValues()

@@ -1,0 +1,69 @@
+// Cost of parameter importance with intervals over GP hyperparameter draws
+// (analysis::importanceWithIntervals, default options) next to the MAP
+// importance alone, on a 6-D surrogate: Hartmann6 at quasi-random points
+// (seed 1), as the window and `tw importance` compute it.
+//
+//   build/tests/bench_importance [observations...]   (default: 50 200)
+//
+// Prints one JSON line per size: the fit, importance() alone, the
+// hyperparameter draws alone and the whole importanceWithIntervals, in
+// milliseconds (median of 3 runs), one likelihood evaluation (the sampler's
+// unit of cost) and the widest interval.
+#include "bench/bench_timing.h"
+#include "analysis/importance.h"
+#include "bench/functions.h"
+#include "gp/hyperparameter_samples.h"
+#include "gp/surrogate.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+
+using namespace tw;
+
+int main(int argc, char** argv)
+{
+    std::vector<int> sizes;
+    for (int i = 1; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
+    if (sizes.empty()) sizes = {50, 200};
+    const auto& fn = bench::testFunction("hartmann6");
+    for (int n : sizes) {
+        if (n < 2) {
+            std::cerr << "usage: bench_importance [observations >= 2 ...]\n";
+            return 2;
+        }
+        const std::vector<study::Trial> trials = bench::quasiRandomHistory(fn, n);
+        auto t0 = std::chrono::steady_clock::now();
+        const auto s = gp::Surrogate::fit(fn.space, trials);
+        const double fitMs = bench::msSince(t0);
+        if (!s) return 1;
+        // One likelihood evaluation, the sampler's unit of cost.
+        const Eigen::VectorXd theta = s->gp().hyperparameters().pack();
+        t0 = std::chrono::steady_clock::now();
+        double sink = 0;
+        for (int r = 0; r < 50; ++r) sink += s->gp().logMarginalLikelihood(theta, nullptr);
+        const double lmlMs = bench::msSince(t0) / 50;
+        std::vector<double> point, draws, whole;
+        double widest = 0;
+        for (int r = 0; r < 3; ++r) {
+            t0 = std::chrono::steady_clock::now();
+            analysis::importance(*s);
+            point.push_back(bench::msSince(t0));
+            t0 = std::chrono::steady_clock::now();
+            gp::hyperparameterSamples(s->gp(), {});
+            draws.push_back(bench::msSince(t0));
+            t0 = std::chrono::steady_clock::now();
+            const auto imp = analysis::importanceWithIntervals(*s);
+            whole.push_back(bench::msSince(t0));
+            for (const auto& p : imp) widest = std::max(widest, p.high - p.low);
+        }
+        nlohmann::json j = {{"observations", n},           {"dim", fn.space.size()},
+                            {"fit_ms", fitMs}, {"lml_ms", lmlMs + 0 * sink},             {"importance_ms", bench::timingStats(point)},
+                            {"draws_ms", bench::timingStats(draws)}, {"with_intervals_ms", bench::timingStats(whole)},
+                            {"draws", analysis::IntervalOptions{}.draws}, {"widest_interval", widest}};
+        std::cout << j.dump() << std::endl;
+    }
+    return 0;
+}
