@@ -123,6 +123,35 @@ std::string circlesRecipe(int64_t n, double noise, double factor, uint64_t seed,
     return recipe(n, noise, seed, part) + ", factor = " + formatNumber(factor);
 }
 
+/// The first samples of each class, as many as `limit` in all, the classes
+/// in proportion (largest remainder; a tie to the lower class), in their
+/// original order. The generators write class after class, so a plain
+/// prefix would hold one class only.
+Dataset firstOfEachClass(const Dataset& d, int64_t limit)
+{
+    const int64_t n = d.size();
+    if (limit <= 0 || limit >= n) return d;
+    const std::vector<int64_t> counts = d.classCounts();
+    std::vector<int64_t> quota(counts.size());
+    std::vector<std::pair<int64_t, size_t>> remainders; // (remainder, class): largest first, lower class on ties
+    int64_t given = 0;
+    for (size_t k = 0; k < counts.size(); ++k) {
+        quota[k] = limit * counts[k] / n;
+        given += quota[k];
+        remainders.push_back({limit * counts[k] % n, k});
+    }
+    std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t r = 0; given < limit && r < remainders.size(); ++r, ++given) ++quota[remainders[r].second];
+    std::vector<int64_t> keep;
+    keep.reserve(size_t(limit));
+    for (int64_t i = 0; i < n; ++i)
+        if (quota[size_t(d.labels[size_t(i)])]-- > 0) keep.push_back(i);
+    Dataset out = d.subset(keep);
+    out.provenance.preprocessing += "; first " + std::to_string(limit) + " of " + std::to_string(n) +
+                                    " samples (the first of each class, in proportion)";
+    return out;
+}
+
 } // namespace
 
 Dataset spirals(int64_t n, double noise, uint64_t seed)
@@ -188,8 +217,9 @@ std::vector<std::string> builtinDatasetNames()
     return {"spirals", "moons", "circles", "imbalanced", "fashion-mnist"};
 }
 
-BuiltinData builtinDataset(const std::string& name, uint64_t seed, int64_t limit)
+BuiltinData builtinDataset(const std::string& name, uint64_t seed, int64_t limit, const std::string& idxDir)
 {
+    if (limit < 0) throw std::invalid_argument(name + ": limit must be >= 0 (0 keeps every sample)");
     BuiltinData out;
     // Training and validation samples come from one random stream, as the
     // workshop generates its validation set after the training set.
@@ -213,13 +243,16 @@ BuiltinData builtinDataset(const std::string& name, uint64_t seed, int64_t limit
     } else if (name == "imbalanced") {
         out.train = imbalancedBinary(5000, 10, 0.1, seed);
     } else if (name == "fashion-mnist") {
-        out.train = loadFashionMnist("train", kFashionMnistDir, limit);
-        out.test = loadFashionMnist("test", kFashionMnistDir, limit);
+        const std::string dir = idxDir.empty() ? std::string(kFashionMnistDir) : idxDir;
+        out.train = loadFashionMnist("train", dir, limit);
+        out.test = loadFashionMnist("test", dir, limit);
+        return out;
     } else {
         std::string names;
         for (const std::string& n : builtinDatasetNames()) names += (names.empty() ? "" : ", ") + n;
         throw std::invalid_argument("unknown dataset '" + name + "' (built-in: " + names + ")");
     }
+    out.train = firstOfEachClass(out.train, limit);
     return out;
 }
 

@@ -38,9 +38,12 @@ struct BuiltinData {
 /// "spirals" (4000 train / 1000 validation, noise 0.4, as the workshop),
 /// "moons" and "circles" (2000 / 500), "imbalanced" (5000 samples, 10
 /// features, 10% positives; split it with splitIndices), "fashion-mnist"
-/// (60,000 train / 10,000 test from the Debian package; `limit` > 0 keeps the
-/// first `limit` of each). Unknown names throw invalid_argument listing these.
-BuiltinData builtinDataset(const std::string& name, uint64_t seed = 0, int64_t limit = 0);
+/// (60,000 train / 10,000 test from `idxDir`, Debian's package when empty).
+/// `limit` > 0 keeps the first `limit` training samples: of a generator, the
+/// first of each class, the classes in proportion (its validation samples
+/// stay); of Fashion-MNIST, the first `limit` training and test images.
+/// Unknown names throw invalid_argument listing these.
+BuiltinData builtinDataset(const std::string& name, uint64_t seed = 0, int64_t limit = 0, const std::string& idxDir = {});
 std::vector<std::string> builtinDatasetNames();
 
 } // namespace tw::data

@@ -1,11 +1,12 @@
 // IDX files (the MNIST format): gzip'd through zlib or raw, read into one
-// buffer and converted in one pass.
+// buffer no larger than the data the file holds, and converted in one pass.
 #include "data/idx.h"
 
 #include "util/errors.h"
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
@@ -29,6 +30,15 @@ public:
         unsigned char magic[2] = {0, 0};
         const size_t got = std::fread(magic, 1, 2, f);
         _gzip = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        if (std::fseek(f, 0, SEEK_END) == 0) {
+            const long size = std::ftell(f);
+            if (size >= 0) _fileSize = uint64_t(size);
+        }
+        if (_gzip && _fileSize >= 4 && std::fseek(f, -4, SEEK_END) == 0) {
+            unsigned char t[4];
+            if (std::fread(t, 1, 4, f) == 4)
+                _isize = uint32_t(t[0]) | uint32_t(t[1]) << 8 | uint32_t(t[2]) << 16 | uint32_t(t[3]) << 24;
+        }
         if (_gzip) {
             std::fclose(f);
             _gz = gzopen(path.c_str(), "rb");
@@ -48,6 +58,11 @@ public:
     Reader& operator=(const Reader&) = delete;
 
     bool gzip() const { return _gzip; }
+    /// The size of the file on disk (compressed when gzip'd).
+    uint64_t fileSize() const { return _fileSize; }
+    /// gzip: the trailer's ISIZE, the decompressed size mod 2^32 of the last
+    /// member. A hint only: a file can say anything there.
+    uint32_t isize() const { return _isize; }
 
     /// Reads up to n bytes; fewer only at the end of the data. A gzip stream
     /// cut short reads as an early end (the caller reports the sizes).
@@ -64,7 +79,9 @@ public:
                     int errnum = 0;
                     const char* msg = gzerror(_gz, &errnum);
                     if (errnum == Z_BUF_ERROR) break; // truncated stream
-                    throw ParseError(_path + ": gzip data is corrupt: " + (msg ? msg : "unknown error"));
+                    std::string what = msg ? msg : "unknown error";
+                    if (what.rfind(_path + ": ", 0) == 0) what.erase(0, _path.size() + 2); // zlib names the file too
+                    throw ParseError(_path + ": gzip data is corrupt: " + what);
                 }
                 got = size_t(r);
             } else {
@@ -89,6 +106,8 @@ public:
 private:
     std::string _path;
     bool _gzip = false;
+    uint64_t _fileSize = 0;
+    uint32_t _isize = 0;
     gzFile _gz = nullptr;
     std::FILE* _file = nullptr;
 };
@@ -138,28 +157,54 @@ IdxArray readIdx(const std::string& path, int expectedDims, int64_t limit)
                          " has " + std::to_string(4 + gotDims) + " bytes");
 
     IdxArray out;
-    int64_t total = 1;
     for (int d = 0; d < expectedDims; ++d) {
         const int64_t size = bigEndian(header.data() + 4 + 4 * d);
         if (size == 0) throw ParseError(path + ": dimension " + std::to_string(d + 1) + " has size 0");
         out.dims.push_back(size);
-        total *= size;
-        if (total > (int64_t(1) << 40)) throw ParseError(path + ": dimensions " + dimsText(out.dims) + " are implausibly large");
     }
+    // The product of the dimensions (each below 2^32), checked for overflow.
+    int64_t total = 1;
+    for (int64_t size : out.dims)
+        if (__builtin_mul_overflow(total, size, &total))
+            throw ParseError(path + ": header declares " + dimsText(out.dims) + ": more than 2^63 bytes of data");
     out.declaredCount = out.dims[0];
     const int64_t itemBytes = total / out.dims[0];
     const bool partial = limit > 0 && limit < out.dims[0];
     const int64_t items = partial ? limit : out.dims[0];
     const int64_t want = items * itemBytes;
+    const auto sizeError = [&](uint64_t holds) {
+        return ParseError(path + ": header declares " + dimsText(out.dims) + " = " + std::to_string(total) +
+                          " bytes of data but the file holds " + std::to_string(holds) +
+                          (in.gzip() ? " once decompressed" : "") + (holds < uint64_t(total) ? " (truncated)" : " (too long)"));
+    };
+    // A raw file's size is known: checked before anything is allocated.
+    if (!in.gzip() && in.fileSize() - uint64_t(headerBytes) != uint64_t(total)) throw sizeError(in.fileSize() - uint64_t(headerBytes));
 
-    out.data.resize(size_t(want));
-    const size_t got = in.read(out.data.data(), size_t(want));
-    if (int64_t(got) < want || !partial) {
-        const uint64_t extra = int64_t(got) < want ? 0 : in.rest();
-        if (int64_t(got) < want || extra > 0)
-            throw ParseError(path + ": " + (extra > 0 ? "too long" : "truncated") + ": the header declares " +
-                             dimsText(out.dims) + ", " + std::to_string(headerBytes + total) + " bytes in all; the file" +
-                             kind + " has " + std::to_string(uint64_t(headerBytes) + got + extra) + " bytes");
+    // A gzip'd file's decompressed size is known only once it is read: the
+    // buffer grows with the data that arrives, from a first size no larger
+    // than deflate could expand the file to (1032:1) -- all of it when the
+    // trailer's size agrees with the header, 4 MiB otherwise.
+    constexpr int64_t kFirstChunk = int64_t(4) << 20;
+    int64_t capacity = want;
+    if (in.gzip()) {
+        const int64_t expandable = int64_t(std::min<uint64_t>(in.fileSize(), uint64_t(1) << 40)) * 1032 + kFirstChunk;
+        const bool trailerAgrees = in.isize() == uint32_t((uint64_t(headerBytes) + uint64_t(total)) & 0xffffffffu);
+        capacity = std::min({want, expandable, trailerAgrees ? want : kFirstChunk});
+    }
+    try {
+        out.data.resize(size_t(capacity));
+        int64_t got = 0;
+        for (;;) {
+            got += int64_t(in.read(out.data.data() + got, size_t(capacity - got)));
+            if (got < capacity || capacity == want) break;
+            capacity = std::min(want, 2 * capacity);
+            out.data.resize(size_t(capacity));
+        }
+        if (got < want) throw sizeError(uint64_t(got));
+        if (in.gzip() && !partial)
+            if (const uint64_t extra = in.rest(); extra > 0) throw sizeError(uint64_t(got) + extra);
+    } catch (const std::bad_alloc&) {
+        throw IoError(path + ": " + std::to_string(capacity) + " bytes of data do not fit in memory");
     }
     out.dims[0] = items;
     return out;
@@ -190,7 +235,11 @@ Dataset loadIdxPair(const std::string& imagesPath, const std::string& labelsPath
     }
     std::array<float, 256> scale;
     for (int v = 0; v < 256; ++v) scale[size_t(v)] = float(v) / 255.0f;
-    d.features.resize(images.data.size());
+    try {
+        d.features.resize(images.data.size());
+    } catch (const std::bad_alloc&) {
+        throw IoError(imagesPath + ": " + std::to_string(images.data.size()) + " pixels do not fit in memory as floats");
+    }
     const uint8_t* src = images.data.data();
     float* dst = d.features.data();
     for (size_t i = 0, m = images.data.size(); i < m; ++i) dst[i] = scale[src[i]];

@@ -18,9 +18,14 @@ struct IdxArray {
 /// Reads an IDX file of unsigned bytes with `expectedDims` dimensions (3 for
 /// images, magic 0x00000803; 1 for labels, 0x00000801), gzip'd (detected by
 /// its 1f 8b magic) or raw. `limit` > 0 reads only the first `limit` items
-/// along the first dimension. Throws IoError when the file cannot be opened,
-/// ParseError naming the file for a wrong magic number, a dimension of size
-/// 0, or a size that disagrees with the header (expected vs actual bytes).
+/// along the first dimension. Throws IoError when the file cannot be opened
+/// (or its data does not fit in memory), ParseError naming the file for a
+/// wrong magic number, a dimension of size 0, dimensions whose product
+/// overflows, or a size that disagrees with the header ("FILE: header
+/// declares 3 x 28 x 28 = 2352 bytes of data but the file holds 100
+/// (truncated)"). Nothing is allocated beyond what the file holds: a raw
+/// file's size is checked before reading, a gzip'd one is read into a buffer
+/// that grows with the decompressed data (its trailer's size is a hint only).
 IdxArray readIdx(const std::string& path, int expectedDims, int64_t limit = 0);
 
 /// Images (N x H x W) and labels (N) as a Multiclass Dataset: features scaled

@@ -40,7 +40,8 @@ std::string listCounts(const std::map<std::string, int64_t>& counts, const std::
 void checkChoice(const std::string& option, const std::string& value, const std::vector<std::string>& allowed)
 {
     if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
-        throw std::invalid_argument("preprocessing option '" + option + "': '" + value + "' is not one of " + join(allowed));
+        throw std::invalid_argument("preprocessing: '" + option + "' must be one of " + join(allowed) + " (" + option +
+                                    " = '" + value + "')");
 }
 
 double median(std::vector<double> v)
@@ -66,17 +67,17 @@ std::string stem(const std::string& path)
 
 void PreprocessOptions::validate() const
 {
-    checkChoice("numericImpute", numericImpute, {"mean", "median"});
-    checkChoice("categoricalImpute", categoricalImpute, {"most_frequent", "missing_category"});
-    checkChoice("task", task, {"auto", "binary", "multiclass", "regression"});
+    checkChoice("numeric_impute", numericImpute, {"mean", "median"});
+    checkChoice("categorical_impute", categoricalImpute, {"most_frequent", "missing_category"});
+    checkChoice("task", task, {"auto", "classification", "binary", "multiclass", "regression"});
     for (const auto& [column, type] : columnTypes)
         if (type != "numeric" && type != "categorical" && type != "text")
-            throw std::invalid_argument("preprocessing option 'columnTypes': column '" + column + "': '" + type +
-                                        "' is not one of numeric, categorical, text");
+            throw std::invalid_argument("preprocessing: 'column_types' of column '" + column +
+                                        "' must be one of numeric, categorical, text (got '" + type + "')");
     text.validate();
     std::set<std::string> seen;
     for (const std::string& d : drop)
-        if (!seen.insert(d).second) throw std::invalid_argument("preprocessing option 'drop': column '" + d + "' listed twice");
+        if (!seen.insert(d).second) throw std::invalid_argument("preprocessing: 'drop' lists column '" + d + "' twice");
 }
 
 int64_t Preprocessor::FittedColumn::width() const

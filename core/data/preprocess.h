@@ -28,9 +28,11 @@ struct PreprocessOptions {
     /// text_max_vocab, text_max_length). A text column must be the only
     /// feature column: drop the others.
     TextOptions text;
-    /// auto | binary | multiclass | regression. auto: classification when the
-    /// target is categorical, or integer-valued numbers with at most 20
-    /// distinct values (binary for 2 classes); regression otherwise.
+    /// auto | classification | binary | multiclass | regression. auto:
+    /// classification when the target is categorical, or integer-valued
+    /// numbers with at most 20 distinct values (binary for 2 classes);
+    /// regression otherwise. classification: the target's distinct values are
+    /// the classes, however many (binary for 2). (A spec's dataset "task".)
     std::string task = "auto";
 
     /// Throws invalid_argument naming the option and its allowed values.

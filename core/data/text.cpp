@@ -143,7 +143,7 @@ Punctuation punctuationFromString(const std::string& s)
 void TextOptions::validate() const
 {
     const auto fail = [](const std::string& key, const std::string& rule, const std::string& value) {
-        throw std::invalid_argument("preprocessing option '" + key + "': must be " + rule + " (" + key + " = " + value + ")");
+        throw std::invalid_argument("preprocessing: '" + key + "' must be " + rule + " (" + key + " = " + value + ")");
     };
     if (ngrams != 0 && (ngrams < 2 || ngrams > 5)) fail("text_ngrams", "0 or in 2..5", std::to_string(ngrams));
     if (minCount < 1) fail("text_min_count", ">= 1", std::to_string(minCount));

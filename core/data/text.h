@@ -37,7 +37,7 @@ struct TextOptions {
     int64_t maxLength = 64;                        // (text_max_length) 1..4096 ids per sample
 
     /// Throws invalid_argument naming the preprocessing key and the rule:
-    /// "preprocessing option 'text_ngrams': must be 0 or in 2..5 (text_ngrams = 7)".
+    /// "preprocessing: 'text_ngrams' must be 0 or in 2..5 (text_ngrams = 7)".
     void validate() const;
     bool operator==(const TextOptions&) const = default;
 };

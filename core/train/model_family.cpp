@@ -56,7 +56,7 @@ std::string toString(SettingType t)
 json SettingInfo::coerce(const json& v, const std::string& section) const
 {
     const std::string pre = section + ": '" + key + "' must be ";
-    auto wrong = [&](const char* expected) {
+    auto wrong = [&](const std::string& expected) {
         return std::invalid_argument(pre + expected + " (got " + v.dump() + ")");
     };
     if (v.is_null() && defaultValue.is_null()) return v; // "derived", as when not given
@@ -78,7 +78,7 @@ json SettingInfo::coerce(const json& v, const std::string& section) const
         if (v.is_number() && (v.get<double>() == 0.0 || v.get<double>() == 1.0)) return v.get<double>() != 0.0;
         throw wrong("true or false");
     case SettingType::Choice:
-        if (!v.is_string()) throw wrong("a string");
+        if (!v.is_string()) throw wrong(choices.empty() ? std::string("a string") : "one of " + joined(choices));
         return v;
     case SettingType::Text:
         // A number where text is read (max_features: 0.5 or "sqrt") is its shortest text.

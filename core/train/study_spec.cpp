@@ -59,62 +59,59 @@ const std::set<std::string> kPreprocessingKeys{"numeric_impute",  "categorical_i
                                                 "text_lowercase",  "text_punctuation",   "text_ngrams",
                                                 "text_min_count",  "text_max_vocab",     "text_max_length"};
 
-bool boolOf(const json& value, const std::string& key, const std::string& ctx)
-{
-    if (value.is_boolean()) return value.get<bool>();
-    if (value.is_number() && (value.get<double>() == 0 || value.get<double>() == 1)) return value.get<double>() != 0;
-    throw std::invalid_argument(ctx + "'" + key + "' must be true or false");
-}
-
-int64_t integerOf(const json& value, const std::string& key, const std::string& ctx)
-{
-    if (value.is_number_integer()) return value.get<int64_t>();
-    if (value.is_number_float() && value.get<double>() == std::trunc(value.get<double>()) &&
-        std::abs(value.get<double>()) < 1e15)
-        return int64_t(value.get<double>());
-    throw std::invalid_argument(ctx + "'" + key + "' must be an integer");
-}
-
+/// Sets one preprocessing key as its schema (preprocessingSettings) reads
+/// it: messages "preprocessing: 'KEY' must be ... (got V)".
 void setPreprocessing(data::PreprocessOptions& p, const std::string& key, const json& value)
 {
-    const std::string ctx = "preprocessing: ";
-    if (key == "numeric_impute") p.numericImpute = stringOf(value, "numeric_impute", ctx);
-    else if (key == "categorical_impute") p.categoricalImpute = stringOf(value, "categorical_impute", ctx);
-    else if (key == "standardize") p.standardize = boolOf(value, key, ctx);
-    else if (key == "text_lowercase") p.text.lowercase = boolOf(value, key, ctx);
-    else if (key == "text_punctuation") {
-        try {
-            p.text.punctuation = data::punctuationFromString(stringOf(value, "text_punctuation", ctx));
-        } catch (const std::invalid_argument& e) {
-            throw std::invalid_argument(ctx + "'text_punctuation': " + e.what());
-        }
-    } else if (key == "text_ngrams") p.text.ngrams = int(integerOf(value, key, ctx));
-    else if (key == "text_min_count") p.text.minCount = integerOf(value, key, ctx);
-    else if (key == "text_max_vocab") p.text.maxVocab = integerOf(value, key, ctx);
-    else if (key == "text_max_length") p.text.maxLength = integerOf(value, key, ctx);
-    else throw std::invalid_argument(ctx + "unknown key '" + key + "'");
+    const std::string section = "preprocessing";
+    const auto& all = preprocessingSettings();
+    const auto info = std::find_if(all.begin(), all.end(), [&](const SettingInfo& s) { return s.key == key; });
+    if (info == all.end()) throw std::invalid_argument(section + ": unknown key '" + key + "'");
+    const json v = info->coerce(value, section);
+    // A choice is checked here; a range by PreprocessOptions::validate, which states each rule.
+    if (info->type == SettingType::Choice) info->check(v, section);
+    if (key == "numeric_impute") p.numericImpute = v.get<std::string>();
+    else if (key == "categorical_impute") p.categoricalImpute = v.get<std::string>();
+    else if (key == "standardize") p.standardize = v.get<bool>();
+    else if (key == "text_lowercase") p.text.lowercase = v.get<bool>();
+    else if (key == "text_punctuation") p.text.punctuation = data::punctuationFromString(v.get<std::string>());
+    else if (key == "text_ngrams") p.text.ngrams = v.get<int>();
+    else if (key == "text_min_count") p.text.minCount = v.get<int64_t>();
+    else if (key == "text_max_vocab") p.text.maxVocab = v.get<int64_t>();
+    else if (key == "text_max_length") p.text.maxLength = v.get<int64_t>();
+    else throw std::logic_error("preprocessing setting '" + key + "' is not handled");
 }
 
-data::PreprocessOptions preprocessingFromJson(const json& j, const std::string& ctx)
+/// The spec's "preprocessing" object; every message names `top` (the file)
+/// and the key.
+data::PreprocessOptions preprocessingFromJson(const json& j, const std::string& top)
 {
-    std::set<std::string> allowed = kPreprocessingKeys;
-    allowed.insert({"drop", "column_types"});
-    checkKeys(j, allowed, ctx);
-    data::PreprocessOptions p;
-    for (const auto& [key, value] : j.items()) {
-        if (kPreprocessingKeys.count(key)) {
-            setPreprocessing(p, key, value);
-        } else if (key == "drop") {
-            if (!value.is_array()) throw std::invalid_argument(ctx + "'drop' must be an array of column names");
-            for (const auto& c : value) p.drop.push_back(stringOf(c, "drop", ctx));
-        } else {
-            if (!value.is_object())
-                throw std::invalid_argument(ctx + "'column_types' must be an object {column: numeric|categorical|text}");
-            for (const auto& [col, type] : value.items()) p.columnTypes[col] = stringOf(type, "column_types", ctx);
+    const std::string ctx = "preprocessing: ";
+    try {
+        std::set<std::string> allowed = kPreprocessingKeys;
+        allowed.insert({"drop", "column_types"});
+        checkKeys(j, allowed, ctx);
+        data::PreprocessOptions p;
+        for (const auto& [key, value] : j.items()) {
+            if (kPreprocessingKeys.count(key)) {
+                setPreprocessing(p, key, value);
+            } else if (key == "drop") {
+                if (!value.is_array() || !std::all_of(value.begin(), value.end(), [](const json& c) { return c.is_string(); }))
+                    throw std::invalid_argument(ctx + "'drop' must be an array of column names (got " + value.dump() + ")");
+                for (const auto& c : value) p.drop.push_back(c.get<std::string>());
+            } else {
+                if (!value.is_object() ||
+                    !std::all_of(value.begin(), value.end(), [](const json& t) { return t.is_string(); }))
+                    throw std::invalid_argument(ctx + "'column_types' must be an object {column: numeric|categorical|text} (got " +
+                                                value.dump() + ")");
+                for (const auto& [col, type] : value.items()) p.columnTypes[col] = type.get<std::string>();
+            }
         }
+        p.validate();
+        return p;
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(top + e.what());
     }
-    p.validate();
-    return p;
 }
 
 json preprocessingToJson(const data::PreprocessOptions& p)
@@ -142,6 +139,7 @@ json DatasetSpec::toJson() const
     if (!csv.empty()) j["csv"] = csv;
     if (!testCsv.empty()) j["test_csv"] = testCsv;
     if (!target.empty()) j["target"] = target;
+    if (task != "auto") j["task"] = task;
     if (!idxDir.empty()) j["idx_dir"] = idxDir;
     if (limit > 0) j["limit"] = limit;
     return j;
@@ -351,7 +349,7 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
     const std::string dctx = where(source, "dataset");
     if (!j.contains("dataset")) throw std::invalid_argument(top + "missing 'dataset'");
     const json& d = j["dataset"];
-    checkKeys(d, {"builtin", "csv", "test_csv", "target", "idx_dir", "limit"}, dctx);
+    checkKeys(d, {"builtin", "csv", "test_csv", "target", "task", "idx_dir", "limit"}, dctx);
     for (const auto& [key, value] : d.items()) {
         if (key == "limit") {
             if (!value.is_number_integer() || value.get<int64_t>() < 0)
@@ -364,7 +362,15 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
         else if (key == "csv") s.dataset.csv = resolve(v, baseDir);
         else if (key == "test_csv") s.dataset.testCsv = resolve(v, baseDir);
         else if (key == "target") s.dataset.target = v;
-        else s.dataset.idxDir = resolve(v, baseDir);
+        else if (key == "task") {
+            const auto& tasks = DatasetSpec::kTasks;
+            if (std::find(tasks.begin(), tasks.end(), v) == tasks.end()) {
+                std::string list;
+                for (const auto& t : tasks) list += (list.empty() ? "" : ", ") + std::string(t);
+                throw std::invalid_argument(dctx + "'task' must be one of " + list + " (task = '" + v + "')");
+            }
+            s.dataset.task = v;
+        } else s.dataset.idxDir = resolve(v, baseDir);
     }
     if (s.dataset.builtin.empty() == s.dataset.csv.empty())
         throw std::invalid_argument(dctx + "give exactly one of 'builtin' (a built-in data set) or 'csv' (a file)");
@@ -372,6 +378,11 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
         throw std::invalid_argument(dctx + "'csv' needs 'target', the name of the column to predict");
     if (s.dataset.csv.empty() && (!s.dataset.testCsv.empty() || !s.dataset.target.empty()))
         throw std::invalid_argument(dctx + "'test_csv' and 'target' only go with 'csv'");
+    if (s.dataset.csv.empty() && s.dataset.task != "auto")
+        throw std::invalid_argument(dctx + "'task' only goes with 'csv' (a built-in data set has its own task)");
+    if (!s.dataset.idxDir.empty() && s.dataset.builtin != "fashion-mnist")
+        throw std::invalid_argument(dctx + "'idx_dir' only goes with \"builtin\": \"fashion-mnist\" (a folder of "
+                                           "train-/t10k-images-idx3-ubyte and -labels-idx1-ubyte files)");
 
     // split
     if (j.contains("split")) {
@@ -397,7 +408,8 @@ StudySpec StudySpec::fromJson(const json& j, const std::string& source, const st
     }
 
     if (j.contains("preprocessing"))
-        s.preprocessing = preprocessingFromJson(j["preprocessing"], where(source, "preprocessing"));
+        s.preprocessing = preprocessingFromJson(j["preprocessing"], top);
+    s.preprocessing.task = s.dataset.task;
     try {
         if (j.contains("model")) s.model = ModelConfig::fromJson(j["model"]);
         if (j.contains("training")) s.training = TrainConfig::fromJson(j["training"]);

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +28,12 @@ struct DatasetSpec {
     std::string csv;                     // training CSV (path relative to the spec file)
     std::string testCsv;                 // optional test CSV
     std::string target;                  // CSV target column
+    /// What the CSV target is: auto (classification when it is categorical,
+    /// or integers with at most 20 distinct values; regression otherwise),
+    /// classification (its distinct values are the classes: binary for 2),
+    /// binary, multiclass or regression. Also set as preprocessing.task.
+    std::string task = "auto";
+    static constexpr std::array<const char*, 5> kTasks{"auto", "classification", "binary", "multiclass", "regression"};
     std::string idxDir;                  // fashion-mnist: folder of the IDX files (default: Debian's)
     int64_t limit = 0;                   // use the first N training samples (0: all)
     nlohmann::json toJson() const;

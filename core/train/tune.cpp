@@ -5,8 +5,10 @@
 #include "data/preprocess.h"
 #include "data/split.h"
 #include "study/pruner.h"
+#include "train/metrics.h"
 
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include <unistd.h>
@@ -35,6 +37,66 @@ data::Dataset concat(const data::Dataset& a, const data::Dataset& b)
     return d;
 }
 
+std::string joinNames(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+/// The objective metrics of a classification (or a regression) task, "loss" aside.
+std::string metricsFor(bool classification)
+{
+    std::vector<std::string> out;
+    for (const auto& n : Metrics::names())
+        if (n != "loss" && Metrics::appliesTo(n, classification)) out.push_back(n);
+    return joinNames(out);
+}
+
+/// Throws when the spec's objective metric does not apply to the task the
+/// CSV target was read as, naming the file, the column, its distinct values
+/// and the "task" that makes it the other kind.
+void checkMetricApplies(const StudySpec& spec, const data::Table& table, const data::Dataset& all)
+{
+    const std::string& metric = spec.objective.metric;
+    const bool classification = all.isClassification();
+    if (!Metrics::isName(metric) || Metrics::appliesTo(metric, classification)) return;
+    const data::Column& t = table.column(spec.dataset.target);
+    const bool numeric = t.type == data::ColumnType::Numeric;
+    std::set<std::string> distinct;
+    bool integral = true;
+    for (size_t r = 0; r < t.missing.size(); ++r) {
+        if (t.missing[r]) continue;
+        if (numeric) {
+            distinct.insert(data::formatNumber(t.numbers[r]));
+            integral = integral && t.numbers[r] == std::trunc(t.numbers[r]);
+        } else {
+            distinct.insert(t.text[r]);
+        }
+    }
+    const std::string n = std::to_string(distinct.size());
+    const std::string head = table.source + ": target column '" + spec.dataset.target + "' has " + n + " distinct values";
+    const std::string& task = spec.dataset.task;
+    std::string msg;
+    if (!classification) {
+        const std::string why = task == "regression" ? " and the spec's dataset says \"task\": \"regression\""
+                                : integral ? " (integers, more than the 20 that make a class label on their own)"
+                                           : " (not all integers)";
+        msg = head + why + ", so it is a regression target, and metric '" + metric +
+              "' does not apply to regression. To make it a classification target with " + n +
+              " classes, write \"task\": \"classification\" in the spec's \"dataset\"; or choose a regression metric (" +
+              metricsFor(false) + ")";
+    } else {
+        msg = head + ", so it is a classification target with " + std::to_string(all.numClasses()) + " classes" +
+              (task != "auto" ? " (the spec's dataset says \"task\": \"" + task + "\")" : std::string()) + ", and metric '" +
+              metric + "' does not apply to classification. " +
+              (numeric ? "To predict it as a number, write \"task\": \"regression\" in the spec's \"dataset\"; or choose"
+                       : "Choose") +
+              " a classification metric (" + metricsFor(true) + ")";
+    }
+    throw std::invalid_argument(msg);
+}
+
 } // namespace
 
 // ---- data ---------------------------------------------------------------------
@@ -44,7 +106,8 @@ DataSource::DataSource(const StudySpec& spec) : _spec(spec)
     const data::SplitFractions fractions{spec.split.validation, spec.split.test};
     fractions.validate();
     if (!spec.dataset.builtin.empty()) {
-        data::BuiltinData b = data::builtinDataset(spec.dataset.builtin, spec.split.seed, spec.dataset.limit);
+        data::BuiltinData b = data::builtinDataset(spec.dataset.builtin, spec.split.seed, spec.dataset.limit,
+                                                    spec.dataset.idxDir);
         PreparedSplits s;
         if (b.validation) {
             s.validation = std::move(*b.validation);
@@ -81,6 +144,7 @@ DataSource::DataSource(const StudySpec& spec) : _spec(spec)
     // Split the rows once, stratified on the target as the default
     // preprocessing reads it; every preprocessing choice then uses the same rows.
     const auto all = data::Preprocessor::fit(*_table, spec.dataset.target, spec.preprocessing).transform(*_table);
+    checkMetricApplies(spec, *_table, all);
     data::SplitFractions f = fractions;
     if (_testTable) f.test = 0.0;
     const auto idx = data::splitIndices(all, f, spec.split.seed, spec.split.stratify);

@@ -2,6 +2,7 @@
 // spec, killed and resumed, interrupted, and given bad input.
 #include "cli_support.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -37,6 +38,30 @@ int countState(const QList<QJsonObject>& trials, const QString& state)
     return n;
 }
 
+/// A raw IDX file of unsigned bytes: magic 0x0801 / 0x0803, the sizes, the bytes.
+QByteArray idxFile(const QList<quint32>& dims, const QByteArray& bytes)
+{
+    QByteArray out;
+    const auto put = [&](quint32 v) {
+        for (int shift = 24; shift >= 0; shift -= 8) out.append(char((v >> shift) & 0xff));
+    };
+    put(0x0800u | quint32(dims.size()));
+    for (quint32 d : dims) put(d);
+    return out + bytes;
+}
+
+/// `n` 4x4 images, labels alternating 0 and 1 (image i: every pixel 40 * label).
+void writeIdxPair(const QString& dir, const QString& prefix, int n)
+{
+    QByteArray pixels, labels;
+    for (int i = 0; i < n; ++i) {
+        labels.append(char(i % 2));
+        pixels.append(QByteArray(16, char(40 * (i % 2))));
+    }
+    writeFile(dir + "/" + prefix + "-images-idx3-ubyte", idxFile({quint32(n), 4, 4}, pixels));
+    writeFile(dir + "/" + prefix + "-labels-idx1-ubyte", idxFile({quint32(n)}, labels));
+}
+
 } // namespace
 
 class TestCliTune : public QObject {
@@ -49,6 +74,8 @@ private Q_SLOTS:
     void trainOneConfiguration();
     void keptModelsAreListedAndEvaluated();
     void badInput();
+    void idxDirLoadsThatFolder();
+    void integerTargetNamesTheTask();
 
 private:
     QScopedPointer<QTemporaryDir> _dir;
@@ -245,6 +272,89 @@ void TestCliTune::badInput()
     const Result other = tw({"tune", path("spec.json"), "--study", path("other.jsonl")});
     QCOMPARE(other.code, 1);
     QVERIFY(other.err.contains("another search space"));
+}
+
+void TestCliTune::idxDirLoadsThatFolder()
+{
+    // A folder of tiny IDX files, named as Fashion-MNIST's, next to the spec.
+    QVERIFY(QDir().mkpath(path("idx")));
+    writeIdxPair(path("idx"), "train", 40);
+    writeIdxPair(path("idx"), "t10k", 10);
+    writeFile(path("spec.json"), R"({
+  "dataset": {"builtin": "fashion-mnist", "idx_dir": "idx"},
+  "split": {"validation": 0.25},
+  "model": {"family": "mlp", "hidden_layers": 1, "units": 8},
+  "training": {"batch_size": 8, "epochs": 1, "seed": 0},
+  "search_space": {"parameters": [{"name": "learning_rate", "type": "float", "low": 1e-3, "high": 1e-2, "log": true}]},
+  "budget": {"trials": 1}
+})");
+    const Result r = tw({"tune", path("spec.json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto lines = jsonLines(r.out);
+    QVERIFY(!lines.isEmpty());
+    const QString data = lines.front()["data"].toString();
+    QVERIFY2(data.contains("train 30, validation 10, test 10 samples; 16 features"), qPrintable(data));
+    QCOMPARE(lines[1]["state"].toString(), QString("complete"));
+    // With a limit, the first images of the folder (training and test).
+    QByteArray limited = readFile(path("spec.json"));
+    limited.replace("\"idx_dir\": \"idx\"", "\"idx_dir\": \"idx\", \"limit\": 20");
+    writeFile(path("limited.json"), limited);
+    const Result l = tw({"tune", path("limited.json")});
+    QVERIFY2(l.code == 0, l.err.constData());
+    const QString ldata = jsonLines(l.out).front()["data"].toString();
+    QVERIFY2(ldata.contains("train 15, validation 5, test 10 samples"), qPrintable(ldata));
+    // A folder without the files names the file it looked for.
+    QVERIFY(QDir().mkpath(path("empty")));
+    QByteArray empty = readFile(path("spec.json"));
+    empty.replace("\"idx\"", "\"empty\"");
+    writeFile(path("empty.json"), empty);
+    const Result e = tw({"tune", path("empty.json")});
+    QCOMPARE(e.code, 1);
+    QVERIFY2(e.err.contains(path("empty/train-images-idx3-ubyte.gz").toUtf8() + " not found"), e.err.constData());
+}
+
+void TestCliTune::integerTargetNamesTheTask()
+{
+    // A grade from 0 to 29: integers, but more distinct values than the 20
+    // that make a numeric target a class label on their own.
+    QByteArray csv = "x,grade\n";
+    for (int i = 0; i < 120; ++i) csv += QByteArray::number(i % 30 + 0.5 * (i % 7)) + "," + QByteArray::number(i % 30) + "\n";
+    writeFile(path("grades.csv"), csv);
+    const QByteArray spec = R"({
+  "dataset": {"csv": "grades.csv", "target": "grade"},
+  "split": {"validation": 0.25},
+  "model": {"family": "mlp", "hidden_layers": 0},
+  "training": {"batch_size": 16, "epochs": 1, "seed": 0},
+  "objective": {"metric": "accuracy"},
+  "search_space": {"parameters": [{"name": "learning_rate", "type": "float", "low": 1e-3, "high": 1e-2, "log": true}]},
+  "budget": {"trials": 1}
+})";
+    writeFile(path("grades.json"), spec);
+    for (const char* command : {"tune", "train"}) {
+        const Result r = tw({command, path("grades.json")});
+        QVERIFY2(r.code == 1, r.out.constData());
+        for (const QByteArray& part : {path("grades.csv").toUtf8(), QByteArray("target column 'grade'"),
+                                       QByteArray("30 distinct values"), QByteArray("metric 'accuracy'"),
+                                       QByteArray(R"("task": "classification")")})
+            QVERIFY2(r.err.contains(part), qPrintable(QString::fromUtf8("'" + part + "' not in: " + r.err)));
+    }
+    // Declared a classification target, the same data trains: 30 classes.
+    QByteArray classified = spec;
+    classified.replace(R"("target": "grade")", R"("target": "grade", "task": "classification")");
+    writeFile(path("classified.json"), classified);
+    const Result r = tw({"tune", path("classified.json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto lines = jsonLines(r.out);
+    QVERIFY2(lines.front()["data"].toString().contains("30 classes"), qPrintable(lines.front()["data"].toString()));
+    QCOMPARE(lines[1]["state"].toString(), QString("complete"));
+    // The other way round: a regression metric for classes says how to predict a number.
+    classified.replace(R"("metric": "accuracy")", R"("metric": "mse")");
+    writeFile(path("mse.json"), classified);
+    const Result m = tw({"tune", path("mse.json")});
+    QCOMPARE(m.code, 1);
+    QVERIFY2(m.err.contains("classification target with 30 classes") && m.err.contains("metric 'mse'") &&
+                 m.err.contains(R"("task": "regression")"),
+             m.err.constData());
 }
 
 QTEST_MAIN(TestCliTune)

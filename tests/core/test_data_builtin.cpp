@@ -36,6 +36,7 @@ private Q_SLOTS:
     void moonsAndCircles();
     void imbalanced();
     void byName();
+    void limitKeepsTheFirstSamplesOfEachClass();
     void datasetMethods();
 };
 
@@ -199,6 +200,31 @@ void TestDataBuiltin::byName()
     QCOMPARE(im.train.size(), int64_t(5000));
     QVERIFY(!im.validation.has_value());
     QCOMPARE(builtinDataset("circles").train.name, std::string("circles"));
+}
+
+void TestDataBuiltin::limitKeepsTheFirstSamplesOfEachClass()
+{
+    // The spirals are generated class after class (the second half is class
+    // 1): the first 100 training samples are the first 50 of each class.
+    const BuiltinData all = builtinDataset("spirals", 3);
+    const BuiltinData some = builtinDataset("spirals", 3, 100);
+    QCOMPARE(some.train.size(), int64_t(100));
+    QCOMPARE(some.train.classCounts(), (std::vector<int64_t>{50, 50}));
+    std::vector<int64_t> first;
+    for (int64_t i = 0; i < 50; ++i) first.push_back(i);
+    for (int64_t i = 2000; i < 2050; ++i) first.push_back(i);
+    QCOMPARE(some.train.features, all.train.subset(first).features);
+    QCOMPARE(some.train.labels, all.train.subset(first).labels);
+    EXPECT_CONTAINS(some.train.provenance.preprocessing, "first 100 of 4000 samples");
+    // The validation samples are the same 1000 fresh ones.
+    QVERIFY(some.validation.has_value());
+    QCOMPARE(some.validation->features, all.validation->features);
+    // Classes in proportion (moons: 5.5 each, the odd one to class 0); a
+    // rare class keeps its share; a limit above the size changes nothing.
+    QCOMPARE(builtinDataset("moons", 0, 11).train.classCounts(), (std::vector<int64_t>{6, 5}));
+    QCOMPARE(builtinDataset("circles", 0, 40).train.size(), int64_t(40));
+    QCOMPARE(builtinDataset("imbalanced", 0, 1000).train.classCounts(), (std::vector<int64_t>{900, 100}));
+    QCOMPARE(builtinDataset("spirals", 3, 100000).train.features, all.train.features);
 }
 
 void TestDataBuiltin::datasetMethods()

@@ -11,6 +11,8 @@
 
 #include <zlib.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -57,6 +59,7 @@ class TestDataIdx : public QObject {
 
 private Q_SLOTS:
     void init() { QVERIFY(_dir.isValid()); }
+    void oversizedHeaderAllocatesNothing();
     void smallFilesRawAndGzip();
     void limit();
     void truncated();
@@ -101,6 +104,64 @@ void TestDataIdx::smallFilesRawAndGzip()
     QCOMPARE(raw.data, (std::vector<uint8_t>{2, 0, 1}));
 }
 
+/// The peak resident memory of this process so far, in bytes.
+static int64_t peakMemory()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return int64_t(u.ru_maxrss) * 1024;
+}
+
+void TestDataIdx::oversizedHeaderAllocatesNothing()
+{
+    // A header declaring 2,000,000 images of 28 x 28 (1.5 GB) over 4 KB of
+    // pixels is reported from the file's size, before any buffer is made.
+    const std::string bomb = idx(0x803, {2000000, 28, 28}, std::vector<uint8_t>(4096, 0));
+    writeRaw(path("bomb"), bomb);
+    writeGzip(path("bomb.gz"), bomb);
+    const int64_t before = peakMemory();
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readIdx(path("bomb"), 3); }),
+                    path("bomb") + ": header declares 2000000 x 28 x 28 = 1568000000 bytes of data but the file holds 4096");
+    // gzip'd: read in growing chunks, so memory follows the data that is there.
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readIdx(path("bomb.gz"), 3); }),
+                    path("bomb.gz") + ": header declares 2000000 x 28 x 28 = 1568000000 bytes of data but the file holds 4096");
+    // Its gzip trailer (the size mod 2^32) forged to match the header: a
+    // hint only (the first buffer stays within what deflate can expand 4 KB
+    // to), and zlib finds the lie at the end.
+    std::string gz;
+    {
+        std::ifstream in(path("bomb.gz"), std::ios::binary);
+        gz.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const uint32_t forged = uint32_t(16 + 1568000000u);
+    for (int i = 0; i < 4; ++i) gz[gz.size() - 4 + size_t(i)] = char((forged >> (8 * i)) & 0xff);
+    writeRaw(path("forged.gz"), gz);
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readIdx(path("forged.gz"), 3); }),
+                    path("forged.gz") + ": gzip data is corrupt: incorrect length check");
+    // Through the pair loader, with a limit too.
+    writeRaw(path("lab"), idx(0x801, {2000000}, std::vector<uint8_t>(100, 0)));
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { loadIdxPair(path("bomb.gz"), path("lab"), classes3(), 10); }),
+                    path("bomb.gz") + ": header declares 2000000 x 28 x 28");
+    const int64_t grown = peakMemory() - before;
+    QVERIFY2(grown < (int64_t(200) << 20), qPrintable(QStringLiteral("peak memory grew by %1 MB").arg(grown >> 20)));
+
+    // 2^40 bytes declared: a ParseError naming the file, not std::bad_alloc.
+    writeRaw(path("huge"), idx(0x803, {1024, 1024, 1048576}, std::vector<uint8_t>(64, 1)));
+    std::string msg;
+    try {
+        readIdx(path("huge"), 3);
+    } catch (const tw::ParseError& e) {
+        msg = e.what();
+    } catch (const std::exception& e) {
+        QFAIL(qPrintable(QStringLiteral("not a ParseError: ") + e.what()));
+    }
+    EXPECT_CONTAINS(msg, path("huge") + ": header declares 1024 x 1024 x 1048576 = 1099511627776 bytes of data but the file holds 64");
+    // A product of dimensions beyond 64 bits.
+    writeRaw(path("overflow"), idx(0x803, {0xffffffffu, 0xffffffffu, 0xffffffffu}, {}));
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readIdx(path("overflow"), 3); }),
+                    path("overflow") + ": header declares 4294967295 x 4294967295 x 4294967295: more than 2^63 bytes");
+}
+
 void TestDataIdx::limit()
 {
     std::vector<uint8_t> pixels(5 * 4);
@@ -122,9 +183,9 @@ void TestDataIdx::truncated()
     writeRaw(path("short-images"), bytes);
     writeGzip(path("short-images.gz"), bytes);
     std::string msg = errorOf<tw::ParseError>([&] { readIdx(path("short-images"), 3); });
-    EXPECT_CONTAINS(msg, path("short-images") + ": truncated: the header declares 3 x 28 x 28, 2368 bytes in all; the file has 116 bytes");
+    EXPECT_CONTAINS(msg, path("short-images") + ": header declares 3 x 28 x 28 = 2352 bytes of data but the file holds 100 (truncated)");
     msg = errorOf<tw::ParseError>([&] { readIdx(path("short-images.gz"), 3); });
-    EXPECT_CONTAINS(msg, path("short-images.gz") + ": truncated: the header declares 3 x 28 x 28, 2368 bytes in all; the file (decompressed) has 116 bytes");
+    EXPECT_CONTAINS(msg, path("short-images.gz") + ": header declares 3 x 28 x 28 = 2352 bytes of data but the file holds 100 once decompressed (truncated)");
 
     // A gzip stream cut in the middle.
     const std::string full = idx(0x803, {4, 28, 28}, std::vector<uint8_t>(4 * 784, 1));
@@ -136,7 +197,21 @@ void TestDataIdx::truncated()
     }
     writeRaw(path("cut.gz"), gz.substr(0, gz.size() / 2));
     msg = errorOf<tw::ParseError>([&] { readIdx(path("cut.gz"), 3); });
-    EXPECT_CONTAINS(msg, path("cut.gz") + ": truncated");
+    EXPECT_CONTAINS(msg, path("cut.gz") + ": ");
+    EXPECT_CONTAINS(msg, "truncated");
+    // Cut inside the pixels (random ones, which do not compress): the bytes that did arrive are counted.
+    std::vector<uint8_t> noise(4 * 784);
+    uint32_t x = 1;
+    for (auto& v : noise) v = uint8_t((x = x * 1664525u + 1013904223u) >> 24);
+    writeGzip(path("cut-noise.gz"), idx(0x803, {4, 28, 28}, noise));
+    {
+        std::ifstream in(path("cut-noise.gz"), std::ios::binary);
+        gz.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    writeRaw(path("cut-noise.gz"), gz.substr(0, gz.size() / 2));
+    msg = errorOf<tw::ParseError>([&] { readIdx(path("cut-noise.gz"), 3); });
+    EXPECT_CONTAINS(msg, path("cut-noise.gz") + ": header declares 4 x 28 x 28 = 3136 bytes of data but the file holds ");
+    EXPECT_CONTAINS(msg, " once decompressed (truncated)");
 
     // Cut inside the header; an empty file.
     writeRaw(path("head"), bytes.substr(0, 10));
@@ -148,14 +223,17 @@ void TestDataIdx::truncated()
     // Through the pair loader the message still names the file.
     writeRaw(path("lab"), idx(0x801, {3}, {0, 1, 2}));
     EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { loadIdxPair(path("short-images.gz"), path("lab"), classes3()); }),
-                    path("short-images.gz") + ": truncated");
+                    path("short-images.gz") + ": header declares 3 x 28 x 28");
 }
 
 void TestDataIdx::tooLong()
 {
     writeGzip(path("long.gz"), idx(0x801, {3}, {0, 1, 2, 1, 1}));
     EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readIdx(path("long.gz"), 1); }),
-                    path("long.gz") + ": too long: the header declares 3, 11 bytes in all; the file (decompressed) has 13 bytes");
+                    path("long.gz") + ": header declares 3 = 3 bytes of data but the file holds 5 once decompressed (too long)");
+    writeRaw(path("long"), idx(0x801, {3}, {0, 1, 2, 1, 1}));
+    EXPECT_CONTAINS(errorOf<tw::ParseError>([&] { readIdx(path("long"), 1); }),
+                    path("long") + ": header declares 3 = 3 bytes of data but the file holds 5 (too long)");
 }
 
 void TestDataIdx::wrongMagic()

@@ -222,14 +222,14 @@ void TestDataPreprocess::optionChecks()
         return errorOf<std::invalid_argument>([&] { Preprocessor::fit(t, "y", o); });
     };
     EXPECT_CONTAINS(fitWith([](auto& o) { o.numericImpute = "mode"; }),
-                    "preprocessing option 'numericImpute': 'mode' is not one of mean, median");
+                    "preprocessing: 'numeric_impute' must be one of mean, median (numeric_impute = 'mode')");
     EXPECT_CONTAINS(fitWith([](auto& o) { o.categoricalImpute = "frequent"; }),
-                    "preprocessing option 'categoricalImpute': 'frequent' is not one of most_frequent, missing_category");
-    EXPECT_CONTAINS(fitWith([](auto& o) { o.task = "classification"; }),
-                    "preprocessing option 'task': 'classification' is not one of auto, binary, multiclass, regression");
+                    "preprocessing: 'categorical_impute' must be one of most_frequent, missing_category (categorical_impute = 'frequent')");
+    EXPECT_CONTAINS(fitWith([](auto& o) { o.task = "ordinal"; }),
+                    "preprocessing: 'task' must be one of auto, classification, binary, multiclass, regression (task = 'ordinal')");
     EXPECT_CONTAINS(fitWith([](auto& o) { o.columnTypes = {{"x", "words"}}; }),
-                    "preprocessing option 'columnTypes': column 'x': 'words' is not one of numeric, categorical, text");
-    EXPECT_CONTAINS(fitWith([](auto& o) { o.drop = {"x", "x"}; }), "preprocessing option 'drop': column 'x' listed twice");
+                    "preprocessing: 'column_types' of column 'x' must be one of numeric, categorical, text (got 'words')");
+    EXPECT_CONTAINS(fitWith([](auto& o) { o.drop = {"x", "x"}; }), "preprocessing: 'drop' lists column 'x' twice");
     EXPECT_CONTAINS(fitWith([](auto& o) { o.drop = {"z"}; }), "t.csv: column 'z' to drop not found (columns: x, y)");
     EXPECT_CONTAINS(fitWith([](auto& o) { o.drop = {"y"}; }), "t.csv: cannot drop the target column 'y'");
     EXPECT_CONTAINS(fitWith([](auto& o) { o.columnTypes = {{"w", "numeric"}}; }),
@@ -284,7 +284,7 @@ void TestDataPreprocess::jsonRoundTrip()
     EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { Preprocessor::fromJson(broken); }), "preprocessor JSON: ");
     broken = j;
     broken["options"]["numeric_impute"] = "mode";
-    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { Preprocessor::fromJson(broken); }), "'numericImpute': 'mode'");
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { Preprocessor::fromJson(broken); }), "'numeric_impute' must be one of mean, median (numeric_impute = 'mode')");
 }
 
 void TestDataPreprocess::titanic()

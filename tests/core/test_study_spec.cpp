@@ -46,6 +46,8 @@ private Q_SLOTS:
     void defaults();
     void searchParametersOverrideSettings();
     void errors();
+    void fieldErrorsNameFileAndField_data();
+    void fieldErrorsNameFileAndField();
     void relativePathsAndRoundTrip();
     void warningsNameWhatChangesNothing();
 };
@@ -129,6 +131,22 @@ void TestStudySpec::errors()
     j["dataset"] = {{"csv", "train.csv"}};
     VERIFY_CONTAINS(errorOf(j), "'csv' needs 'target'");
 
+    // A CSV target's task; IDX files for Fashion-MNIST only.
+    j = minimal();
+    j["dataset"]["task"] = "classification";
+    VERIFY_CONTAINS(errorOf(j), "spec.json: dataset: 'task' only goes with 'csv'");
+    j["dataset"] = {{"csv", "train.csv"}, {"target", "y"}, {"task", "classification"}};
+    const auto classified = train::StudySpec::fromJson(j, "spec.json", "/data");
+    QCOMPARE(QString::fromStdString(classified.dataset.task), QString("classification"));
+    QCOMPARE(QString::fromStdString(classified.preprocessing.task), QString("classification"));
+    QCOMPARE(classified.toJson()["dataset"]["task"], json("classification"));
+    QVERIFY(!train::StudySpec::fromJson(minimal()).toJson()["dataset"].contains("task"));
+    j = minimal();
+    j["dataset"]["idx_dir"] = "images";
+    VERIFY_CONTAINS(errorOf(j), "spec.json: dataset: 'idx_dir' only goes with \"builtin\": \"fashion-mnist\"");
+    j["dataset"]["builtin"] = "fashion-mnist";
+    QCOMPARE(QString::fromStdString(train::StudySpec::fromJson(j, "spec.json", "/data").dataset.idxDir), QString("/data/images"));
+
     j = minimal();
     j["search_space"]["parameters"][0]["name"] = "speed";
     VERIFY_CONTAINS(errorOf(j), "spec.json: search_space: parameter 'speed' is not a setting");
@@ -182,6 +200,61 @@ void TestStudySpec::errors()
     } catch (const std::exception& e) {
         VERIFY_CONTAINS(std::string(e.what()), bad + ":3:");
     }
+}
+
+void TestStudySpec::fieldErrorsNameFileAndField_data()
+{
+    QTest::addColumn<QString>("section");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("value"); // JSON text
+    QTest::addColumn<QString>("rule");  // what the message says after "spec.json: SECTION: 'KEY' "
+    const auto row = [](const char* section, const char* key, const char* value, const char* rule) {
+        QTest::newRow((std::string(section) + "." + key + "=" + value).c_str()) << section << key << value << rule;
+    };
+    row("preprocessing", "numeric_impute", "5", "must be one of mean, median (got 5)");
+    row("preprocessing", "numeric_impute", "\"mode\"", "must be one of mean, median (numeric_impute = 'mode')");
+    row("preprocessing", "categorical_impute", "true", "must be one of most_frequent, missing_category (got true)");
+    row("preprocessing", "standardize", "\"yes\"", "must be true or false (got \"yes\")");
+    row("preprocessing", "text_lowercase", "2", "must be true or false (got 2)");
+    row("preprocessing", "text_punctuation", "\"keep\"", "must be one of drop, split (text_punctuation = 'keep')");
+    row("preprocessing", "text_ngrams", "1.5", "must be an integer (got 1.5)");
+    row("preprocessing", "text_ngrams", "1", "must be 0 or in 2..5 (text_ngrams = 1)");
+    row("preprocessing", "text_max_length", "0", "text_max_length = 0");
+    row("preprocessing", "drop", "\"Name\"", "must be an array of column names");
+    row("preprocessing", "drop", "[1]", "must be an array of column names (got [1])");
+    row("preprocessing", "column_types", "{\"Age\": \"date\"}", "of column 'Age' must be one of numeric, categorical, text");
+    row("model", "family", "\"svm\"", "svm");
+    row("model", "units", "\"many\"", "must be an integer (got \"many\")");
+    row("model", "hidden_layers", "12", "hidden_layers = 12");
+    row("model", "dropout", "1.5", "dropout = 1.5");
+    row("model", "activation", "\"swish\"", "must be one of relu, tanh, sigmoid, gelu (activation = 'swish')");
+    row("model", "activation", "3", "must be one of relu, tanh, sigmoid, gelu (got 3)");
+    row("training", "learning_rate", "\"fast\"", "must be a number (got \"fast\")");
+    row("training", "batch_size", "0", "batch_size = 0");
+    row("training", "epochs", "2.5", "must be an integer (got 2.5)");
+    row("training", "optimizer", "\"lbfgs\"", "optimizer = 'lbfgs'");
+    row("training", "class_weights", "\"1,x\"", "class_weights = '1,x'");
+    row("dataset", "limit", "-1", "must be a non-negative integer");
+    row("dataset", "task", "\"ordinal\"", "must be one of auto, classification, binary, multiclass, regression (task = 'ordinal')");
+    row("split", "validation", "\"a\"", "must be a number");
+    row("budget", "time_limit_s", "-1", "must be >= 0");
+}
+
+void TestStudySpec::fieldErrorsNameFileAndField()
+{
+    QFETCH(QString, section);
+    QFETCH(QString, key);
+    QFETCH(QString, value);
+    QFETCH(QString, rule);
+    auto j = minimal();
+    if (section == "dataset" && key == "task") j["dataset"] = {{"csv", "train.csv"}, {"target", "y"}};
+    if (!j.contains(section.toStdString())) j[section.toStdString()] = json::object();
+    j[section.toStdString()][key.toStdString()] = json::parse(value.toStdString());
+    const std::string msg = errorOf(j);
+    // The file, the section and the key at the start; the rule after them.
+    const std::string head = "spec.json: " + section.toStdString() + ": '" + key.toStdString() + "' ";
+    QVERIFY2(msg.rfind(head, 0) == 0, qPrintable(QString::fromStdString("'" + msg + "' does not start with '" + head + "'")));
+    VERIFY_CONTAINS(msg, rule.toStdString());
 }
 
 void TestStudySpec::relativePathsAndRoundTrip()

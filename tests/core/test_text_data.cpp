@@ -220,19 +220,19 @@ void TestTextData::settingsMessages()
     PreprocessOptions o;
     o.text.ngrams = 7;
     EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { o.validate(); }),
-                    "preprocessing option 'text_ngrams': must be 0 or in 2..5 (text_ngrams = 7)");
+                    "preprocessing: 'text_ngrams' must be 0 or in 2..5 (text_ngrams = 7)");
     o = {};
     o.text.minCount = 0;
-    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { o.validate(); }), "'text_min_count': must be >= 1 (text_min_count = 0)");
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { o.validate(); }), "'text_min_count' must be >= 1 (text_min_count = 0)");
     o = {};
     o.text.maxVocab = -1;
-    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { o.validate(); }), "'text_max_vocab': must be >= 0 (0: no limit)");
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { o.validate(); }), "'text_max_vocab' must be >= 0 (0: no limit)");
     o = {};
     o.text.maxLength = 0;
-    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { o.validate(); }), "'text_max_length': must be in 1..4096 (text_max_length = 0)");
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { o.validate(); }), "'text_max_length' must be in 1..4096 (text_max_length = 0)");
     o = {};
     o.columnTypes = {{"x", "words"}};
-    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { o.validate(); }), "'words' is not one of numeric, categorical, text");
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { o.validate(); }), "must be one of numeric, categorical, text (got 'words')");
 
     // In a spec: the section and key named.
     auto spec = [](const nlohmann::json& pre) {
@@ -242,11 +242,11 @@ void TestTextData::settingsMessages()
     };
     using tw::train::StudySpec;
     EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { StudySpec::fromJson(spec({{"text_ngrams", 9}}), "s.json"); }),
-                    "'text_ngrams': must be 0 or in 2..5 (text_ngrams = 9)");
+                    "'text_ngrams' must be 0 or in 2..5 (text_ngrams = 9)");
     EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { StudySpec::fromJson(spec({{"text_max_length", "long"}}), "s.json"); }),
                     "preprocessing: 'text_max_length' must be an integer");
     EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { StudySpec::fromJson(spec({{"text_punctuation", "keep"}}), "s.json"); }),
-                    "'text_punctuation': 'keep' is not one of drop, split");
+                    "'text_punctuation' must be one of drop, split (text_punctuation = 'keep')");
     EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { StudySpec::fromJson(spec({{"text_lowercase", "yes"}}), "s.json"); }),
                     "'text_lowercase' must be true or false");
 }
@@ -311,7 +311,7 @@ void TestTextData::specKeys()
                      {"preprocessing", {{"text_max_vocab", 500}, {"column_types", {{"text", "text"}}}}},
                      {"search_space", {{"parameters", {{{"name", "text_ngrams"}, {"type", "int"}, {"low", 2}, {"high", 6}}}}}}};
     EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { StudySpec::fromJson(j, "k.json"); }),
-                    "search parameter 'text_ngrams' = 6: preprocessing option 'text_ngrams': must be 0 or in 2..5");
+                    "search parameter 'text_ngrams' = 6: preprocessing: 'text_ngrams' must be 0 or in 2..5");
     j["search_space"]["parameters"][0]["high"] = 4;
     const StudySpec s = StudySpec::fromJson(j, "k.json");
     QVERIFY(s.searchesPreprocessing());

@@ -162,7 +162,7 @@ void TestTrainConfig::unknownKeysAndWrongTypes()
     err = errorOf([] { TrainConfig::fromJson(json{{"batch_size", 32.5}}); });
     QVERIFY2(contains(err, "'batch_size' must be an integer"), err.c_str());
     err = errorOf([] { ModelConfig::fromJson(json{{"activation", 1}}); });
-    QVERIFY2(contains(err, "'activation' must be a string"), err.c_str());
+    QVERIFY2(contains(err, "'activation' must be one of relu, tanh, sigmoid, gelu (got 1)"), err.c_str());
     err = errorOf([] { ModelConfig::fromJson(json{{"batch_norm", "yes"}}); });
     QVERIFY2(contains(err, "'batch_norm' must be true or false"), err.c_str());
     err = errorOf([] { TrainConfig::fromJson(json::array()); });

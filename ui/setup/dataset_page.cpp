@@ -257,6 +257,7 @@ void DatasetPage::setSpec(const train::StudySpec& spec)
     _csv->setText(q(d.csv));
     _testCsv->setText(q(d.testCsv));
     _idxDir->setText(q(d.idxDir));
+    _task = d.task;
     _target->clear();
     if (!d.target.empty()) _target->addItem(q(d.target));
     _limit->setValue(int(std::min<int64_t>(d.limit, INT_MAX)));
@@ -290,6 +291,7 @@ void DatasetPage::writeJson(nlohmann::json& spec) const
         d["csv"] = _csv->text().trimmed().toStdString();
         if (!_target->currentText().isEmpty()) d["target"] = _target->currentText().toStdString();
         if (!_testCsv->text().trimmed().isEmpty()) d["test_csv"] = _testCsv->text().trimmed().toStdString();
+        if (_task != "auto") d["task"] = _task;
     } else {
         d["builtin"] = kind().toStdString();
         if (isImages() && !_idxDir->text().trimmed().isEmpty()) d["idx_dir"] = _idxDir->text().trimmed().toStdString();

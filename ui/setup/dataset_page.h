@@ -71,6 +71,7 @@ private:
     QLineEdit *_csv, *_testCsv, *_idxDir, *_drop, *_columnTypes;
     bool _text = false;
     nlohmann::json _textSettings = nlohmann::json::object(); // the spec's text_* preprocessing keys
+    std::string _task = "auto";                              // the spec's dataset "task" (no field: kept as loaded)
     QPushButton *_browseCsv, *_browseTestCsv, *_browseIdx;
     QComboBox* _target;
     QSpinBox* _limit;

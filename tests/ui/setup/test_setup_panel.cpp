@@ -263,6 +263,14 @@ private Q_SLOTS:
         QCOMPARE(other.spec().toJson(), panel.spec().toJson());
         QVERIFY(other.isValid());
         QCOMPARE(other.specPath(), specPath);
+
+        // A dataset "task" has no field of its own: a loaded spec keeps it.
+        train::StudySpec declared = other.spec();
+        declared.dataset.task = declared.preprocessing.task = "classification";
+        SetupPanel third;
+        third.setSpec(declared);
+        QCOMPARE(third.spec().dataset.task, std::string("classification"));
+        QCOMPARE(third.spec().preprocessing.task, std::string("classification"));
     }
 
     void malformedCsvNamesFileAndLine()
