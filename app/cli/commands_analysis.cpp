@@ -220,7 +220,7 @@ int cmdSlice(Context& ctx)
 
 int cmdImportance(Context& ctx)
 {
-    Args a = parseArgs(ctx, {{"study"}, {"json", false}});
+    Args a = parseArgs(ctx, {{"study"}, {"table", false}});
     if (a.help())
         return 0;
     Fitted f = fitStudy(ctx, a);
@@ -228,7 +228,7 @@ int cmdImportance(Context& ctx)
     const std::vector<analysis::ParamImportance> imp = analysis::importanceWithIntervals(*f.surrogate, 1024, options);
     const int observations = f.surrogate->observations();
     const int draws = imp.empty() ? 0 : imp.front().draws;
-    if (a.has("json")) {
+    if (!a.has("table")) {
         ordered_json o;
         o["study"] = a.required("study");
         o["observations"] = observations;

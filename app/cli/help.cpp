@@ -11,23 +11,23 @@ Bayesian hyperparameter tuning from the command line. A study lives in a
 journal file (one JSON object per line) that several processes may share.
 
 commands:
-  create    create a study file from a search space
-  ask       start a trial and print its parameters
-  tell      record how a trial ended
-  optimize  run an objective command for N trials (several workers at once)
-  best      print the best completed trial
-  trials    print every trial, one JSON line each
-  export    write the trials to CSV (and/or JSON)
-  contour   write the surrogate's mean / standard error over two parameters (CSV, SVG, PNG, PDF)
-  slice     write the surrogate's mean / standard error along one parameter (CSV)
+  create      create a study file from a search space
+  ask         start a trial and print its parameters
+  tell        record how a trial ended
+  optimize    run an objective command for N trials (several workers at once)
+  best        print the best completed trial
+  trials      print every trial, one JSON line each
+  export      write the trials to CSV (and/or JSON)
+  contour     write the surrogate's mean / standard error over two parameters (CSV, SVG, PNG, PDF)
+  slice       write the surrogate's mean / standard error along one parameter (CSV)
   importance  each parameter's importance with its interval over GP hyperparameter draws
-  bench     run a sampler on a synthetic test function
-  tune      tune a network: run a study spec's trials with LibTorch training
-  train     train one configuration of a study spec (--final: and test it)
-  models    list the trained models a study keeps (its best trials')
-  evaluate  a kept model's confusion matrix, per-class scores, ROC / PR curves
+  bench       run a sampler on a synthetic test function
+  tune        tune a network: run a study spec's trials with LibTorch training
+  train       train one configuration of a study spec (--final: and test it)
+  models      list the trained models a study keeps (its best trials')
+  evaluate    a kept model's confusion matrix, per-class scores, ROC / PR curves
 
-Output is JSON on stdout (importance: a table unless --json); errors go to stderr as "tw COMMAND: message".
+Output is JSON on stdout; errors go to stderr as "tw COMMAND: message".
 Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted (optimize, tune, train).
 Run "tw COMMAND --help" or "tw help COMMAND" for the flags of a command.
 )";
@@ -144,7 +144,7 @@ Like contour, along one parameter: rows "x,mean,se".
 prints {"out","x","rows","observations","fixed"}
 )";
 
-const char* const kImportance = R"(usage: tw importance --study FILE [--json]
+const char* const kImportance = R"(usage: tw importance --study FILE [--table]
 
 Fits the GP surrogate on the completed trials (at least 2, the model the GP
 sampler chooses with) and prints each parameter's importance: its share of
@@ -156,11 +156,11 @@ A wide interval says the data cannot tell yet how much the parameter matters.
 Above 256 observations the intervals are left out (draws 0, low / high null):
 the hyperparameters are well determined and each draw costs O(n^3).
 
-  --json    one JSON line instead of the table:
-            {"study","observations","draws","quantiles":[0.1,0.9],
-             "parameters":[{"name","importance","low","high","lengthscale","first_order"}]}
-            (parameters in the order of the search space; the table puts the
-            most important first)
+  --table   a table for reading, the most important first, instead of JSON
+
+prints {"study","observations","draws","quantiles":[0.1,0.9],
+        "parameters":[{"name","importance","low","high","lengthscale","first_order"}]}
+       (parameters in the order of the search space)
 )";
 
 const char* const kTune = R"(usage: tw tune SPEC.json [--study FILE] [--trials N] [--device auto|cpu|cuda]

@@ -541,13 +541,13 @@ void TestCli::importance()
     r = tw({"importance", "--study", path("missing.jsonl")});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("missing.jsonl"), r.err.constData());
-    QCOMPARE(tw({"importance", "--study", study, "--json=yes"}).code, 2);
+    QCOMPARE(tw({"importance", "--study", study, "--table=yes"}).code, 2);
 
     // Only a matters: $2 of {"a":..,"noise":..} split on : , }
     const QString objective = R"(awk -F'[:,}]' '{ print ($2-0.3)^2 }')";
     QCOMPARE(tw({"optimize", "--study", study, "--objective-cmd", objective, "--trials", "24"}).code, 0);
 
-    r = tw({"importance", "--study", study, "--json"});
+    r = tw({"importance", "--study", study});
     QVERIFY2(r.code == 0, r.err.constData());
     const QJsonObject o = object(r.out);
     QCOMPARE(o["observations"].toInt(), 24);
@@ -569,7 +569,7 @@ void TestCli::importance()
     QVERIFY2(noise["high"].toDouble() < 0.1, r.out.constData());
 
     // The table: a header, then the most important first.
-    r = tw({"importance", "--study", study});
+    r = tw({"importance", "--study", study, "--table"});
     QVERIFY2(r.code == 0, r.err.constData());
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
     QCOMPARE(lines.size(), 4);
