@@ -6,6 +6,7 @@
 #include "util/errors.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -184,6 +185,26 @@ std::unique_ptr<study::Study> openStudy(const std::string& path)
     if (!std::filesystem::exists(path, ec))
         throw IoError(path + ": no such study file");
     return study::Study::openFile(path);
+}
+
+void refuseStudyOutput(const std::string& flag, const std::string& out, const std::string& studyPath)
+{
+    struct stat link {}, target {};
+    if (out.empty() || ::lstat(out.c_str(), &link) != 0 || ::stat(out.c_str(), &target) != 0)
+        return; // nothing there yet (or a dangling link): nothing to lose
+    bool study = study::isStudyFile(out);
+    struct stat own {};
+    if (!study && !studyPath.empty() && ::stat(studyPath.c_str(), &own) == 0)
+        study = own.st_dev == target.st_dev && own.st_ino == target.st_ino;
+    if (!study)
+        return;
+    if (S_ISLNK(link.st_mode)) {
+        std::error_code ec;
+        const auto resolved = std::filesystem::canonical(out, ec);
+        throw failure("--" + flag + " " + out + " is a symbolic link to the study file " +
+                      (ec ? out : resolved.string()) + "; refusing to overwrite it");
+    }
+    throw failure("--" + flag + " " + out + " is a study file; refusing to overwrite it");
 }
 
 void printWarnings(Context& ctx, const study::Study& study)

@@ -306,4 +306,35 @@ void JournalStorage::transact(bool exclusive, const ApplyFn& apply, const BodyFn
     append(out, apply);
 }
 
+// ---- recognising a study file ----------------------------------------------------
+
+bool isStudyFile(const std::string& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return false;
+    struct stat st {};
+    std::string first;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        // The first line only (a study_created event holds the configuration:
+        // kilobytes, rarely more; a line past 64 MiB is not one).
+        constexpr size_t kMax = size_t(64) << 20;
+        char buf[65536];
+        for (ssize_t n; first.size() < kMax && (n = ::read(fd, buf, sizeof buf)) != 0;) {
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) break;
+            const char* nl = static_cast<const char*>(std::memchr(buf, '\n', size_t(n)));
+            first.append(buf, nl ? size_t(nl - buf) : size_t(n));
+            if (nl) break;
+        }
+    }
+    ::close(fd);
+    if (first.empty()) return false;
+    try {
+        const json e = parseJson(first, path, 1);
+        return e.is_object() && e.contains("event") && e["event"] == "study_created";
+    } catch (const ParseError&) {
+        return first.find("\"event\":\"study_created\"") != std::string::npos;
+    }
+}
+
 } // namespace tw::study

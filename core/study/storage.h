@@ -97,4 +97,11 @@ private:
     void append(const std::vector<nlohmann::json>& events, const ApplyFn& apply);
 };
 
+/// True when `path` (followed if a symbolic link) is a regular file whose
+/// first line is a study_created event: a study file, known by its content
+/// whatever its name. A first line that no longer parses but still names the
+/// event counts too (a damaged study is still a study). Missing or
+/// unreadable: false.
+bool isStudyFile(const std::string& path);
+
 } // namespace tw::study
