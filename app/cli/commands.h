@@ -35,6 +35,7 @@ int cmdTell(Context& ctx);
 int cmdBest(Context& ctx);
 int cmdTrials(Context& ctx);
 int cmdExport(Context& ctx);
+int cmdRepair(Context& ctx);
 int cmdOptimize(Context& ctx);
 int cmdContour(Context& ctx);
 int cmdSlice(Context& ctx);

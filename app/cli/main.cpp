@@ -32,7 +32,7 @@ CommandFn findCommand(const std::string& name)
     static const std::pair<const char*, CommandFn> kCommands[] = {
         {"create", cmdCreate},   {"ask", cmdAsk},         {"tell", cmdTell},
         {"optimize", cmdOptimize}, {"best", cmdBest},     {"trials", cmdTrials},
-        {"export", cmdExport},   {"contour", cmdContour}, {"slice", cmdSlice},
+        {"export", cmdExport},   {"repair", cmdRepair},   {"contour", cmdContour}, {"slice", cmdSlice},
         {"bench", cmdBench},     {"models", cmdModels},
     };
     for (const auto& [n, fn] : kCommands)
@@ -157,6 +157,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     Context ctx{first, std::vector<std::string>(args.begin() + 1, args.end()), out, err, {}};
     try {
         return fn(ctx);
+    } catch (const study::DamagedStudyError& e) {
+        err << "tw " << first << ": " << e.what() << "; run `tw repair --study " << e.path()
+            << "` to copy every intact event to a new file\n";
+        return 1;
     } catch (const CliError& e) {
         err << "tw " << first << ": " << e.what() << "\n";
         return e.code();
