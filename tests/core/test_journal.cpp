@@ -1,5 +1,6 @@
 // Journal file: torn and malformed lines, orphaned trials, several processes
 // sharing one file, create races, and the time to open a large study.
+#include "study/repair.h"
 #include "study/study.h"
 #include "util/errors.h"
 
@@ -169,6 +170,7 @@ private Q_SLOTS:
     void largeStudyReplays();
     void fileDeletedWhileOpen();
     void createFailureRemovesOwnFile();
+    void repairKeepsIntactEvents();
 
 private:
     std::string path(const char* name) const { return _dir.filePath(name).toStdString(); }
@@ -609,6 +611,75 @@ void TestJournal::createFailureRemovesOwnFile()
     VERIFY_CONTAINS(msg2, existing + ": cannot write: ");
     QVERIFY(msg2.find("removed") == std::string::npos);
     QVERIFY(QFile::exists(QString::fromStdString(existing)));
+}
+
+void TestJournal::repairKeepsIntactEvents()
+{
+    const std::string file = path("damaged.jsonl");
+    {
+        auto s = Study::createFile(file, makeConfig());
+        for (int i = 0; i < 3; ++i) s->tell(s->ask().number, Outcome::complete(i));
+    }
+    auto lines = linesOf(readAll(file)); // created, (asked, told) x 3
+    const std::string asked1 = lines[3];
+    lines.insert(lines.begin() + 2, "{\"event\": \"trial_told\", oops}"); // line 3
+    lines.insert(lines.begin() + 5, asked1);                             // line 6: trial 1 asked twice
+    lines.insert(lines.begin() + 1, lines[0]);                           // line 2: a second study_created
+    std::string text;
+    for (const auto& l : lines) text += l + "\n";
+    text += R"({"event":"trial_told","number":2,"state":"fai)"; // torn last line (line 11)
+    writeAll(file, text);
+
+    try {
+        Study::openFile(file);
+        QFAIL("no error");
+    } catch (const DamagedStudyError& e) {
+        VERIFY_CONTAINS(e.what(), file + ":2: a second 'study_created' event");
+        QCOMPARE(e.path(), file);
+    }
+    QCOMPARE(repairedPath(file), path("damaged.repaired.jsonl"));
+    QCOMPARE(repairedPath("s"), std::string("s.repaired"));
+    const std::string out = path("fixed.jsonl");
+    const RepairReport r = repairJournal(file, out);
+    QCOMPARE(r.events, 11L);
+    QCOMPARE(r.kept, 7L);
+    QCOMPARE(r.dropped.size(), size_t(4));
+    const std::pair<long, std::string> expected[] = {
+        {2, file + ":2: a second 'study_created' event"},
+        {4, file + ":4:25: invalid JSON"},
+        {7, file + ":7: trial_asked: trial 1 is out of order (expected trial 2)"},
+        {11, file + ":11: torn last line"},
+    };
+    for (size_t i = 0; i < 4; ++i) {
+        QCOMPARE(r.dropped[i].line, expected[i].first);
+        VERIFY_CONTAINS(r.dropped[i].reason, expected[i].second);
+    }
+    QCOMPARE(readAll(file), text); // only read
+    auto s = Study::openFile(out);
+    QCOMPARE(s->trials().size(), size_t(3));
+    QCOMPARE(s->trial(2)->value.value(), 2.0);
+    QVERIFY(s->warnings().empty());
+
+    // Never over an existing file.
+    const std::string fixed = readAll(out);
+    VERIFY_CONTAINS(errorOf([&] { repairJournal(file, out); }), out + ": file exists");
+    QVERIFY_THROWS_EXCEPTION(IoError, repairJournal(file, file));
+    QCOMPARE(readAll(out), fixed);
+    QCOMPARE(readAll(file), text);
+
+    // A complete last event without its newline is kept, with one.
+    const std::string told = path("told.jsonl");
+    Study::createFile(told, makeConfig())->ask();
+    writeAll(told, R"({"event":"trial_told","number":0,"state":"complete","value":1.5})", true);
+    const RepairReport t = repairJournal(told, path("told.repaired.jsonl"));
+    QCOMPARE(t.kept, 3L);
+    QVERIFY(t.dropped.empty());
+    QCOMPARE(checkJsonl(readAll(path("told.repaired.jsonl"))), 3);
+
+    // Not a study at all: nothing written.
+    writeAll(path("junk.jsonl"), "hello\n");
+    QVERIFY_THROWS_EXCEPTION(ParseError, repairJournal(path("junk.jsonl"), path("junk.out")));
+    QVERIFY(!QFile::exists(_dir.filePath("junk.out")));
 }
 
 QTEST_APPLESS_MAIN(TestJournal)
