@@ -337,4 +337,9 @@ bool isStudyFile(const std::string& path)
     }
 }
 
+void refuseToOverwriteStudy(const std::string& path)
+{
+    if (isStudyFile(path)) throw IoError(path + " is a study file; refusing to overwrite it");
+}
+
 } // namespace tw::study

@@ -103,5 +103,8 @@ private:
 /// event counts too (a damaged study is still a study). Missing or
 /// unreadable: false.
 bool isStudyFile(const std::string& path);
+/// Throws IoError "PATH is a study file; refusing to overwrite it" when
+/// isStudyFile(path): every writer of an output file calls it first.
+void refuseToOverwriteStudy(const std::string& path);
 
 } // namespace tw::study

@@ -1,5 +1,6 @@
 // Journal file: torn and malformed lines, orphaned trials, several processes
 // sharing one file, create races, and the time to open a large study.
+#include "study/export.h"
 #include "study/repair.h"
 #include "study/study.h"
 #include "util/errors.h"
@@ -171,6 +172,7 @@ private Q_SLOTS:
     void fileDeletedWhileOpen();
     void createFailureRemovesOwnFile();
     void repairKeepsIntactEvents();
+    void writersRefuseStudyFiles();
 
 private:
     std::string path(const char* name) const { return _dir.filePath(name).toStdString(); }
@@ -680,6 +682,29 @@ void TestJournal::repairKeepsIntactEvents()
     writeAll(path("junk.jsonl"), "hello\n");
     QVERIFY_THROWS_EXCEPTION(ParseError, repairJournal(path("junk.jsonl"), path("junk.out")));
     QVERIFY(!QFile::exists(_dir.filePath("junk.out")));
+}
+
+void TestJournal::writersRefuseStudyFiles()
+{
+    // Known by content, not name; a damaged first line still names the event.
+    const std::string file = path("trials.csv");
+    auto s = Study::createFile(file, makeConfig());
+    s->tell(s->ask().number, Outcome::complete(1.0));
+    const std::string before = readAll(file);
+    QVERIFY(isStudyFile(file));
+    const std::string refused = file + " is a study file; refusing to overwrite it";
+    QCOMPARE(errorOf([&] { writeTrialsCsv(file, s->space(), s->trials()); }), refused);
+    QCOMPARE(errorOf([&] { writeTrialsJson(file, s->space(), s->trials()); }), refused);
+    QCOMPARE(readAll(file), before);
+
+    writeAll(path("damaged-first.jsonl"), before.substr(0, before.find('\n') - 3) + "\n");
+    QVERIFY(isStudyFile(path("damaged-first.jsonl")));
+    writeAll(path("plain.csv"), "number,value\n");
+    QVERIFY(!isStudyFile(path("plain.csv")));
+    QVERIFY(!isStudyFile(path("missing.csv")));
+    QVERIFY(!isStudyFile(_dir.path().toStdString()));
+    writeTrialsCsv(path("plain.csv"), s->space(), s->trials()); // an ordinary file is still overwritten
+    QVERIFY(readAll(path("plain.csv")).find("number,") == 0);
 }
 
 QTEST_APPLESS_MAIN(TestJournal)
