@@ -344,8 +344,24 @@ bool MainWindow::openStudy(const QString& path)
         return false;
     }
     QString error;
-    if (!_controller->openStudy(path, &error)) {
-        showError(tr("Cannot open the study"), error);
+    bool damaged = false;
+    if (!_controller->openStudy(path, &error, &damaged)) {
+        if (!damaged) {
+            showError(tr("Cannot open the study"), error);
+            return false;
+        }
+        _lastError = error;
+        statusBar()->showMessage(error, 20000);
+        if (isVisible()) {
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("The study file is damaged"),
+                                        error + tr("\n\nRepair writes every intact event to a new file and opens "
+                                                   "it; this file is left as it is."),
+                                        QMessageBox::Cancel, this);
+            QPushButton* repair = box->addButton(tr("Repair…"), QMessageBox::AcceptRole);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            connect(repair, &QPushButton::clicked, this, [this, path] { repairStudy(path); });
+            box->open();
+        }
         return false;
     }
     if (_controller->canTrain()) _setup->setSpec(_controller->spec());

@@ -48,6 +48,10 @@ public:
     /// Opens a study file (journal) or a study spec (JSON setup); by content.
     bool openFile(const QString& path);
     bool openStudy(const QString& path);
+    /// Writes the intact events of the damaged study `path` to a new file
+    /// (`path` with ".repaired" before the extension, never an existing file)
+    /// and opens it: the "Repair…" button of the error opening a damaged study.
+    bool repairStudy(const QString& path);
     bool openSpec(const QString& path);
     bool saveSpec(const QString& path);
     /// Runs the setup as a new study recorded in `studyPath` ("" in memory),

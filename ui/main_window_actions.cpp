@@ -15,6 +15,7 @@
 #include "run/trial_table_view.h"
 #include "setup/setup_panel.h"
 #include "study/export.h"
+#include "study/repair.h"
 #include "train/trainer.h"
 #include "util/printable.h"
 
@@ -207,6 +208,28 @@ void MainWindow::buildActions()
     bar->addSeparator();
     bar->addAction(exportPlot);
     rebuildRecentMenu();
+}
+
+bool MainWindow::repairStudy(const QString& path)
+{
+    const std::string out = study::repairedPath(path.toStdString());
+    study::RepairReport r;
+    try {
+        r = study::repairJournal(path.toStdString(), out);
+    } catch (const std::exception& e) {
+        showError(tr("Cannot repair the study"), QString::fromStdString(e.what()));
+        return false;
+    }
+    if (!openStudy(QString::fromStdString(out))) return false;
+    QStringList lines;
+    for (const auto& d : r.dropped) lines << QString::number(d.line);
+    statusBar()->showMessage(tr("Opened the repaired copy %1: kept %2 events, dropped %3 (lines %4)")
+                                 .arg(QString::fromStdString(out))
+                                 .arg(r.kept)
+                                 .arg(r.dropped.size())
+                                 .arg(lines.join(", ")),
+                             30000);
+    return true;
 }
 
 void MainWindow::setDarkTheme(bool dark)

@@ -35,6 +35,7 @@ int cmdTell(Context& ctx);
 int cmdBest(Context& ctx);
 int cmdTrials(Context& ctx);
 int cmdExport(Context& ctx);
+int cmdRepair(Context& ctx);
 int cmdOptimize(Context& ctx);
 int cmdContour(Context& ctx);
 int cmdSlice(Context& ctx);
@@ -74,6 +75,11 @@ Args parseArgs(Context& ctx, const std::vector<FlagSpec>& specs);
 // ---- helpers shared by the commands ------------------------------------------
 /// Opens an existing study file (IoError naming the file when it is missing).
 std::unique_ptr<study::Study> openStudy(const std::string& path);
+/// Throws CliError (1) when `out`, the value of --FLAG, is a study file (by
+/// content, or the very file `studyPath` names) or a symbolic link to one:
+/// "--csv s.jsonl is a study file; refusing to overwrite it". Call it for
+/// every output file before writing any.
+void refuseStudyOutput(const std::string& flag, const std::string& out, const std::string& studyPath = {});
 /// Prints the study's warnings to ctx.err as "tw: warning: ..." (each once).
 void printWarnings(Context& ctx, const study::Study& study);
 using study::paramsJson;

@@ -48,6 +48,7 @@ std::string lowerExtension(const std::string& path)
 std::string checkedOut(const Args& a, bool images)
 {
     const std::string out = a.required("out");
+    refuseStudyOutput("out", out, a.get("study").value_or(""));
     const std::string ext = lowerExtension(out);
     if (ext == ".csv")
         return out;

@@ -15,6 +15,10 @@ int cmdExport(Context& ctx)
     const std::string path = a.required("study");
     if (!a.has("csv") && !a.has("json"))
         throw usageError("one of --csv, --json is required");
+    // Both outputs are checked before either is written.
+    for (const char* flag : {"csv", "json"})
+        if (auto out = a.get(flag))
+            refuseStudyOutput(flag, *out, path);
     auto study = openStudy(path);
     const auto trials = study->trials();
     ordered_json o;

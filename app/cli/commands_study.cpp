@@ -1,10 +1,11 @@
-// tw create / ask / tell / best / trials.
+// tw create / ask / tell / best / trials / repair.
 #include "cli/commands.h"
 
 #include "sampler/acquisition_model.h"
 #include "sampler/sampler_config.h"
 #include "space/search_space.h"
 #include "study/model_store.h"
+#include "study/repair.h"
 #include "study/study.h"
 
 #include <algorithm>
@@ -195,6 +196,31 @@ int cmdTrials(Context& ctx)
         printLine(ctx.out, o);
     }
     printWarnings(ctx, *study);
+    return 0;
+}
+
+int cmdRepair(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"out"}});
+    if (a.help())
+        return 0;
+    const std::string path = a.required("study");
+    const std::string out = a.get("out").value_or(study::repairedPath(path));
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw failure(path + ": no such study file");
+    const study::RepairReport r = study::repairJournal(path, out);
+    ordered_json o;
+    o["study"] = r.study;
+    o["out"] = r.out;
+    o["events"] = r.events;
+    o["kept"] = r.kept;
+    o["dropped"] = ordered_json::array();
+    for (const auto& d : r.dropped)
+        o["dropped"].push_back(ordered_json{{"line", d.line}, {"reason", d.reason}});
+    if (!r.warnings.empty())
+        o["warnings"] = r.warnings;
+    printLine(ctx.out, o);
     return 0;
 }
 

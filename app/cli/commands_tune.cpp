@@ -166,6 +166,11 @@ int cmdTrain(Context& ctx)
     }
     if (a.has("save") && !a.has("final"))
         throw usageError("--save goes with --final (the model retrained on train + validation)");
+    if (auto save = a.get("save")) {
+        // The model and its card, MODEL.json.
+        refuseStudyOutput("save", *save);
+        refuseStudyOutput("save", *save + ".json");
+    }
 
     train::DataSource data(spec);
     SignalGuard guard;
@@ -184,6 +189,7 @@ int cmdEvaluate(Context& ctx)
     Args a = parseArgs(ctx, {{"study"}, {"trial"}, {"data"}, {"out"}, {"report", false}});
     if (a.help()) return 0;
     const std::string path = a.required("study");
+    if (auto out = a.get("out")) refuseStudyOutput("out", *out, path);
     auto st = openStudy(path);
     printWarnings(ctx, *st);
     const train::StudySpec spec = train::specOfStudy(*st, path);

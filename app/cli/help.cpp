@@ -18,6 +18,7 @@ commands:
   best        print the best completed trial
   trials      print every trial, one JSON line each
   export      write the trials to CSV (and/or JSON)
+  repair      copy a damaged study file's intact events to a new file
   contour     write the surrogate's mean / standard error over two parameters (CSV, SVG, PNG, PDF)
   slice       write the surrogate's mean / standard error along one parameter (CSV)
   importance  each parameter's importance with its interval over GP hyperparameter draws
@@ -116,7 +117,24 @@ const char* const kExport = R"(usage: tw export --study FILE (--csv OUT.csv | --
                     reason, then one column per user attribute
   --json OUT.json   an array of every trial with all its fields
 
+Neither output may be a study file (or a link to one): it is never overwritten.
 prints {"trials": n, "csv": ..., "json": ...}
+)";
+
+const char* const kRepair = R"(usage: tw repair --study FILE [--out NEW]
+
+A study file with a bad line (corrupt JSON, a trial asked twice, a second
+study_created, ...) fails every command, naming FILE:LINE and why. repair
+replays FILE as opening does but goes on past each event the replay rejects,
+and writes every accepted line, unchanged, to a NEW file; FILE is only read.
+
+  --study FILE   the damaged study file
+  --out NEW      the file to write (default: FILE with ".repaired" before the
+                 extension, runs/s.jsonl -> runs/s.repaired.jsonl); never an
+                 existing file
+
+prints {"study","out","events","kept","dropped":[{"line","reason"}, ...],"warnings"?}
+Check what was dropped, then use NEW as the study (or move it over FILE).
 )";
 
 const char* const kContour = R"(usage: tw contour --study FILE --x P --y Q --out OUT [--resolution R] [--fix NAME=VALUE ...]
@@ -263,8 +281,9 @@ const char* helpText(const std::string& command)
         return kOverview;
     static const std::pair<const char*, const char*> kTexts[] = {
         {"create", kCreate}, {"ask", kAsk},         {"tell", kTell},       {"optimize", kOptimize},
-        {"best", kBest},     {"trials", kTrials},   {"export", kExport},   {"contour", kContour},
-        {"slice", kSlice},   {"importance", kImportance}, {"bench", kBench},     {"tune", kTune},       {"train", kTrain},     {"models", kModels},   {"evaluate", kEvaluate},     {"help", kHelp},
+        {"best", kBest},     {"trials", kTrials},   {"export", kExport},   {"repair", kRepair},   {"contour", kContour},
+        {"slice", kSlice},   {"importance", kImportance}, {"bench", kBench},     {"tune", kTune},       {"train", kTrain},
+        {"models", kModels}, {"evaluate", kEvaluate}, {"help", kHelp},
     };
     for (const auto& [name, text] : kTexts)
         if (command == name)

@@ -7,6 +7,7 @@
 #include "util/printable.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -32,8 +33,9 @@ CommandFn findCommand(const std::string& name)
     static const std::pair<const char*, CommandFn> kCommands[] = {
         {"create", cmdCreate},   {"ask", cmdAsk},         {"tell", cmdTell},
         {"optimize", cmdOptimize}, {"best", cmdBest},     {"trials", cmdTrials},
-        {"export", cmdExport},   {"contour", cmdContour}, {"slice", cmdSlice},
-        {"importance", cmdImportance}, {"bench", cmdBench}, {"models", cmdModels},
+        {"export", cmdExport},   {"repair", cmdRepair},   {"contour", cmdContour},
+        {"slice", cmdSlice},     {"importance", cmdImportance}, {"bench", cmdBench},
+        {"models", cmdModels},
     };
     for (const auto& [n, fn] : kCommands)
         if (name == n)
@@ -157,6 +159,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     Context ctx{first, std::vector<std::string>(args.begin() + 1, args.end()), out, err, {}};
     try {
         return fn(ctx);
+    } catch (const study::DamagedStudyError& e) {
+        err << "tw " << first << ": " << printable(e.what()) << "; run `tw repair --study " << printable(e.path())
+            << "` to copy every intact event to a new file\n";
+        return 1;
     } catch (const CliError& e) {
         // Messages quote text from files and flags: escaped, they stay one
         // line and cannot drive the terminal.
@@ -187,6 +193,26 @@ std::unique_ptr<study::Study> openStudy(const std::string& path)
     if (!std::filesystem::exists(path, ec))
         throw IoError(path + ": no such study file");
     return study::Study::openFile(path);
+}
+
+void refuseStudyOutput(const std::string& flag, const std::string& out, const std::string& studyPath)
+{
+    struct stat link {}, target {};
+    if (out.empty() || ::lstat(out.c_str(), &link) != 0 || ::stat(out.c_str(), &target) != 0)
+        return; // nothing there yet (or a dangling link): nothing to lose
+    bool study = study::isStudyFile(out);
+    struct stat own {};
+    if (!study && !studyPath.empty() && ::stat(studyPath.c_str(), &own) == 0)
+        study = own.st_dev == target.st_dev && own.st_ino == target.st_ino;
+    if (!study)
+        return;
+    if (S_ISLNK(link.st_mode)) {
+        std::error_code ec;
+        const auto resolved = std::filesystem::canonical(out, ec);
+        throw failure("--" + flag + " " + out + " is a symbolic link to the study file " +
+                      (ec ? out : resolved.string()) + "; refusing to overwrite it");
+    }
+    throw failure("--" + flag + " " + out + " is a study file; refusing to overwrite it");
 }
 
 void printWarnings(Context& ctx, const study::Study& study)

@@ -1,4 +1,5 @@
 #include "analysis/grid.h"
+#include "study/storage.h"
 
 #include "util/errors.h"
 
@@ -235,6 +236,7 @@ void addAcquisition(Grid2D& g, const space::SearchSpace& space, const sampler::A
 
 void writeContourCsv(const Grid2D& g, const std::string& path, const std::string& studyName)
 {
+    study::refuseToOverwriteStudy(path);
     std::ofstream out(path);
     if (!out) throw IoError("cannot write " + path);
     out << std::setprecision(10);

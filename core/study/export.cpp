@@ -1,4 +1,5 @@
 #include "study/export.h"
+#include "study/storage.h"
 
 #include "util/errors.h"
 #include "util/number_text.h"
@@ -69,6 +70,7 @@ std::map<std::string, nlohmann::json> flatAttrs(const nlohmann::json& attrs)
 template <typename J>
 void writeText(const std::string& path, const J& j)
 {
+    refuseToOverwriteStudy(path);
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     if (!f)
         throw IoError(path + ": cannot open for writing");
@@ -146,6 +148,7 @@ void writeTrialsCsv(const std::string& path, const space::SearchSpace& space,
             attrKeys.insert(k);
     }
 
+    refuseToOverwriteStudy(path);
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     if (!f)
         throw IoError(path + ": cannot open for writing");
@@ -211,6 +214,7 @@ void writeTrialsJson(const std::string& path, const space::SearchSpace& space,
         o["intermediate"] = steps;
         all.push_back(std::move(o));
     }
+    refuseToOverwriteStudy(path);
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     if (!f)
         throw IoError(path + ": cannot open for writing");

@@ -8,7 +8,9 @@
 // running. We deliberately do not fsync() after each event: it would cost
 // milliseconds per trial on network and spinning disks for no gain against
 // the failures this journal is built for. A process killed in the middle of
-// write() leaves a torn last line, which readers skip and the next writer cuts.
+// write() leaves a torn last line, which readers skip and the next writer cuts;
+// a last line that parses as an event lost only its '\n', which the next
+// writer adds.
 #include "study/storage.h"
 
 #include "util/errors.h"
@@ -86,7 +88,11 @@ void MemoryStorage::transact(bool exclusive, const ApplyFn& apply, const BodyFn&
 JournalStorage::JournalStorage(std::string path, Mode mode) : _path(std::move(path))
 {
     if (mode == Mode::Create) {
-        _fd = ::open(_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        // O_EXCL tells whether this process made the file: only such a file is
+        // removed again when the first write fails (a full disk, ...).
+        _fd = ::open(_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        _createdHere = _fd >= 0;
+        if (_fd < 0 && errno == EEXIST) _fd = ::open(_path.c_str(), O_RDWR | O_CLOEXEC);
         if (_fd < 0) throw IoError("cannot create " + _path + ": " + errnoText(errno));
     } else {
         _fd = ::open(_path.c_str(), O_RDWR | O_CLOEXEC);
@@ -106,6 +112,7 @@ JournalStorage::JournalStorage(std::string path, Mode mode) : _path(std::move(pa
     else if (mode == Mode::Create && st.st_size > 0)
         problem = _path + ": study file already exists";
     if (!problem.empty()) {
+        if (_createdHere) removeCreated();
         ::close(_fd);
         _fd = -1;
         throw IoError(problem);
@@ -124,7 +131,45 @@ bool JournalStorage::empty()
     return st.st_size == 0;
 }
 
-std::string JournalStorage::readNew(bool exclusive, std::vector<std::pair<std::string, long>>& lines)
+void JournalStorage::checkStillThere() const
+{
+    // Appending to a file whose name was deleted (or now names another file)
+    // would report success and leave nothing anyone can open.
+    struct stat open {}, named {};
+    if (::fstat(_fd, &open) != 0) throw IoError(_path + ": cannot stat: " + errnoText(errno));
+    bool gone = open.st_nlink == 0;
+    if (!gone && ::stat(_path.c_str(), &named) != 0) {
+        if (errno != ENOENT && errno != ENOTDIR) throw IoError(_path + ": cannot stat: " + errnoText(errno));
+        gone = true;
+    }
+    gone = gone || named.st_dev != open.st_dev || named.st_ino != open.st_ino;
+    if (gone)
+        throw IoError(_path + ": the study file was deleted (or replaced) while this process had it open; "
+                              "nothing more is written");
+}
+
+void JournalStorage::removeCreated()
+{
+    // Only the file this object created, only while the name still refers to
+    // it, and only while it is empty (nothing of anyone else's is lost).
+    struct stat open {}, named {};
+    if (!_createdHere || ::fstat(_fd, &open) != 0 || open.st_size != 0) return;
+    if (::stat(_path.c_str(), &named) != 0 || named.st_dev != open.st_dev || named.st_ino != open.st_ino) return;
+    if (::unlink(_path.c_str()) == 0) _createdHere = false;
+}
+
+void JournalStorage::addNewline(long long at, long line)
+{
+    checkStillThere();
+    ssize_t n;
+    while ((n = ::pwrite(_fd, "\n", 1, off_t(at))) < 0 && errno == EINTR) {}
+    if (n != 1)
+        throw IoError(_path + ":" + std::to_string(line) +
+                      ": cannot add the missing newline after the last event: " + errnoText(n < 0 ? errno : EIO));
+    _warnings.push_back(_path + ":" + std::to_string(line) + ": the last event had no trailing newline; added it");
+}
+
+void JournalStorage::readNew(bool exclusive, std::vector<Line>& lines)
 {
     struct stat st {};
     if (::fstat(_fd, &st) != 0) throw IoError(_path + ": cannot stat: " + errnoText(errno));
@@ -144,32 +189,63 @@ std::string JournalStorage::readNew(bool exclusive, std::vector<std::pair<std::s
     buf.resize(got);
 
     size_t start = 0;
+    if (_lineOpen && !buf.empty()) {
+        // The last event read before had no '\n'; a writer has added it since.
+        _lineOpen = false;
+        if (buf[0] == '\n') {
+            start = 1;
+            ++_offset;
+        }
+    } else if (_lineOpen && exclusive && !_readOnly) {
+        // Read before under the shared lock; add its '\n' before appending.
+        addNewline(_offset, _line);
+        ++_offset;
+        _lineOpen = false;
+    }
+    const long long base = _offset - (long long)start; // file offset of buf[0]
     long line = _line;
     for (size_t nl; (nl = buf.find('\n', start)) != std::string::npos; start = nl + 1)
-        lines.emplace_back(buf.substr(start, nl - start), ++line);
-    std::string torn = buf.substr(start);
-    if (torn.empty()) return torn;
+        lines.push_back({buf.substr(start, nl - start), ++line, true});
+    std::string last = buf.substr(start);
+    if (last.empty()) return;
 
-    // A writer died mid-write(): the last line has no '\n'. Even if it parses,
-    // it is not trusted, since a complete event is always written with its '\n'.
-    const long long tornAt = _offset + (long long)start;
+    // The last line has no '\n'. If it parses as an event, it is the whole
+    // event (a prefix of one JSON object is never a whole object): kept.
+    bool complete = false;
+    try {
+        const json e = parseJson(last, _path, line + 1);
+        complete = e.is_object() && e.contains("event") && e["event"].is_string();
+    } catch (const ParseError&) {
+    }
+    const long long lastAt = base + (long long)start;
+    if (complete) {
+        if (exclusive && !_readOnly) {
+            addNewline(lastAt + (long long)last.size(), line + 1);
+            lines.push_back({last, line + 1, true});
+        } else {
+            lines.push_back({last, line + 1, false});
+        }
+        return;
+    }
+
+    // A writer died mid-write(): the last line is not a whole event.
     const std::string where = _path + ":" + std::to_string(line + 1) + ": torn last line (" +
-                              std::to_string(torn.size()) + " bytes) ";
+                              std::to_string(last.size()) + " bytes) ";
     if (exclusive && !_readOnly) {
-        if (::ftruncate(_fd, off_t(tornAt)) != 0)
+        if (::ftruncate(_fd, off_t(lastAt)) != 0)
             throw IoError(_path + ": cannot cut the torn last line: " + errnoText(errno));
         _warnings.push_back(where + "removed");
         _tornWarnedAt = -1;
-    } else if (_tornWarnedAt != tornAt) {
+    } else if (_tornWarnedAt != lastAt) {
         _warnings.push_back(where + "skipped");
-        _tornWarnedAt = tornAt;
+        _tornWarnedAt = lastAt;
     }
-    return torn;
 }
 
 void JournalStorage::append(const std::vector<json>& events, const ApplyFn& apply)
 {
     if (_readOnly) throw IoError(_path + ": cannot write: the file is read-only");
+    checkStillThere();
     std::string buf;
     std::vector<size_t> ends;
     for (const json& e : events) {
@@ -186,10 +262,16 @@ void JournalStorage::append(const std::vector<json>& events, const ApplyFn& appl
             const int err = n < 0 ? errno : EIO;
             // Best effort: do not leave a partial line behind.
             [[maybe_unused]] const int rc = ::ftruncate(_fd, off_t(_offset));
-            throw IoError(_path + ": cannot write: " + errnoText(err));
+            std::string message = _path + ": cannot write: " + errnoText(err);
+            if (_createdHere && _offset == 0) {
+                removeCreated();
+                if (!_createdHere) message += " (the empty file this process had just created was removed)";
+            }
+            throw IoError(message);
         }
         done += size_t(n);
     }
+    _createdHere = false; // it holds events now: never removed
     size_t start = 0;
     for (size_t end : ends) {
         const json e = json::parse(buf.begin() + long(start), buf.begin() + long(end) - 1);
@@ -203,17 +285,18 @@ void JournalStorage::append(const std::vector<json>& events, const ApplyFn& appl
 void JournalStorage::transact(bool exclusive, const ApplyFn& apply, const BodyFn& body)
 {
     FileLock lock(_fd, exclusive, _path);
-    std::vector<std::pair<std::string, long>> lines;
+    std::vector<Line> lines;
     readNew(exclusive, lines);
 
     // Parse and apply line by line: a malformed line stops the replay there,
     // and _offset stays before it (every later transaction reports it again).
-    for (const auto& [text, line] : lines) {
-        if (!blank(text)) {
-            apply(parseJson(text, _path, line), line);
+    for (const Line& l : lines) {
+        if (!blank(l.text)) {
+            apply(parseJson(l.text, _path, l.number), l.number);
         }
-        _offset += (long long)text.size() + 1;
-        _line = line;
+        _offset += (long long)l.text.size() + (l.newline ? 1 : 0);
+        _line = l.number;
+        _lineOpen = !l.newline;
     }
 
     if (!body) return;
@@ -221,6 +304,42 @@ void JournalStorage::transact(bool exclusive, const ApplyFn& apply, const BodyFn
     if (out.empty()) return;
     if (!exclusive) throw std::logic_error("Storage::transact: appending needs the exclusive lock");
     append(out, apply);
+}
+
+// ---- recognising a study file ----------------------------------------------------
+
+bool isStudyFile(const std::string& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return false;
+    struct stat st {};
+    std::string first;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        // The first line only (a study_created event holds the configuration:
+        // kilobytes, rarely more; a line past 64 MiB is not one).
+        constexpr size_t kMax = size_t(64) << 20;
+        char buf[65536];
+        for (ssize_t n; first.size() < kMax && (n = ::read(fd, buf, sizeof buf)) != 0;) {
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) break;
+            const char* nl = static_cast<const char*>(std::memchr(buf, '\n', size_t(n)));
+            first.append(buf, nl ? size_t(nl - buf) : size_t(n));
+            if (nl) break;
+        }
+    }
+    ::close(fd);
+    if (first.empty()) return false;
+    try {
+        const json e = parseJson(first, path, 1);
+        return e.is_object() && e.contains("event") && e["event"] == "study_created";
+    } catch (const ParseError&) {
+        return first.find("\"event\":\"study_created\"") != std::string::npos;
+    }
+}
+
+void refuseToOverwriteStudy(const std::string& path)
+{
+    if (isStudyFile(path)) throw IoError(path + " is a study file; refusing to overwrite it");
 }
 
 } // namespace tw::study

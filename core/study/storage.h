@@ -51,14 +51,21 @@ private:
 
 /// A study file. Each transaction takes flock() on the file, reads the bytes
 /// appended since the last one, parses them line by line, and appends with a
-/// single write(). A torn last line (a writer died mid-line) is skipped with a
-/// warning; under the exclusive lock it is cut off before appending so that
-/// the file stays one object per line.
+/// single write(). A last line without its '\n' that parses as an event is
+/// that event, complete (a prefix of one JSON object is never a whole
+/// object): it is applied, and under the exclusive lock its '\n' is added
+/// before appending. A last line that does not parse is torn (a writer died
+/// mid-line): it is skipped with a warning, and under the exclusive lock cut
+/// off before appending so that the file stays one object per line. Before
+/// every append the path must still name the open file: a study file deleted
+/// or replaced meanwhile is an IoError, never writes into the void.
 class JournalStorage : public Storage {
 public:
     enum class Mode { Open, Create };
     /// Open: the file must exist (IoError otherwise). Create: the file is
     /// created; an existing non-empty file is an IoError (never overwritten).
+    /// When the first write into a file this object created (O_EXCL) fails,
+    /// the empty file is removed again; a file that existed is never removed.
     JournalStorage(std::string path, Mode mode);
     ~JournalStorage() override;
     JournalStorage(const JournalStorage&) = delete;
@@ -70,14 +77,34 @@ public:
     const std::string& path() const { return _path; }
 
 private:
+    struct Line {
+        std::string text;
+        long number = 0;
+        bool newline = true; // false: the last event, complete, without its '\n'
+    };
     std::string _path;
     int _fd = -1;
     long long _offset = 0; // bytes consumed (complete lines)
     long _line = 0;        // lines consumed
     bool _readOnly = false;          // opened O_RDONLY (no write permission)
+    bool _createdHere = false;       // this object created the file (O_EXCL)
+    bool _lineOpen = false;          // the last line consumed had no '\n' (yet)
     long long _tornWarnedAt = -1;    // offset of the torn line already warned about
-    std::string readNew(bool exclusive, std::vector<std::pair<std::string, long>>& lines);
+    void readNew(bool exclusive, std::vector<Line>& lines);
+    void checkStillThere() const;
+    void addNewline(long long at, long line);
+    void removeCreated();
     void append(const std::vector<nlohmann::json>& events, const ApplyFn& apply);
 };
+
+/// True when `path` (followed if a symbolic link) is a regular file whose
+/// first line is a study_created event: a study file, known by its content
+/// whatever its name. A first line that no longer parses but still names the
+/// event counts too (a damaged study is still a study). Missing or
+/// unreadable: false.
+bool isStudyFile(const std::string& path);
+/// Throws IoError "PATH is a study file; refusing to overwrite it" when
+/// isStudyFile(path): every writer of an output file calls it first.
+void refuseToOverwriteStudy(const std::string& path);
 
 } // namespace tw::study

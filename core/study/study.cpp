@@ -105,8 +105,18 @@ std::unique_ptr<Study> Study::openFile(const std::string& path)
 
 void Study::sync(bool exclusive, const Storage::BodyFn& body)
 {
-    _storage->transact(
-        exclusive, [this](const json& event, long line) { apply(event, line); }, body);
+    try {
+        _storage->transact(
+            exclusive, [this](const json& event, long line) { apply(event, line); }, body);
+    } catch (const DamagedStudyError&) {
+        throw;
+    } catch (const ParseError& e) {
+        // After a valid study_created the file is a study with a bad line:
+        // damaged, and repairable.
+        if (_created && dynamic_cast<const JournalStorage*>(_storage.get()))
+            throw DamagedStudyError(e.what(), _storage->describe());
+        throw;
+    }
 }
 
 Trial& Study::trialRef(int number, const char* what)

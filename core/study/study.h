@@ -5,6 +5,7 @@
 #include "space/search_space.h"
 #include "study/storage.h"
 #include "study/trial.h"
+#include "util/errors.h"
 
 #include <memory>
 #include <mutex>
@@ -15,6 +16,23 @@
 namespace tw::sampler { class Sampler; }
 
 namespace tw::study {
+
+struct RepairReport;
+
+/// Opening or refreshing a study whose file has a bad event after its
+/// study_created line (a corrupt line, a trial asked twice, a second
+/// study_created): every command on it fails with this, naming file:line and
+/// why, until repairJournal (study/repair.h) wrote a copy of the intact events.
+class DamagedStudyError : public ParseError {
+public:
+    DamagedStudyError(const std::string& message, std::string path)
+        : ParseError(message), _path(std::move(path)) {}
+    /// The study file (as it was opened).
+    const std::string& path() const { return _path; }
+
+private:
+    std::string _path;
+};
 
 struct StudyConfig {
     std::string name;
@@ -33,7 +51,8 @@ class Study {
 public:
     /// A new study in `storage`, which must be empty (IoError otherwise).
     static std::unique_ptr<Study> create(std::unique_ptr<Storage> storage, StudyConfig config);
-    /// Replays an existing study (ParseError naming the line when malformed).
+    /// Replays an existing study (ParseError naming the line when malformed;
+    /// DamagedStudyError when a line after a valid study_created is).
     static std::unique_ptr<Study> open(std::unique_ptr<Storage> storage);
     static std::unique_ptr<Study> createInMemory(StudyConfig config);
     static std::unique_ptr<Study> createFile(const std::string& path, StudyConfig config);
@@ -86,6 +105,7 @@ public:
     std::vector<std::string> warnings() const;
 
 private:
+    friend RepairReport repairJournal(const std::string& path, const std::string& out);
     Study(std::unique_ptr<Storage> storage);
     void apply(const nlohmann::json& event, long line);
     void sync(bool exclusive, const Storage::BodyFn& body);

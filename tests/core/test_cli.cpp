@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 
 #include <csignal>
+#include <unistd.h>
 #include <sys/types.h>
 
 namespace {
@@ -86,6 +87,11 @@ private Q_SLOTS:
     void contourShowsTheAcquisitionThatChooses();
     void importance();
     void bench();
+    void outputsNeverOverwriteStudies();
+    void damagedStudyNamesLineAndRepair();
+    void repairWritesNewFileOnly();
+    void studyDeletedDuringOptimize();
+    void createOnFullDiskLeavesNoFile();
 
 private:
     QString path(const QString& name) const { return _dir->filePath(name); }
@@ -593,6 +599,181 @@ void TestCli::bench()
     QVERIFY(o["latency_ms"].toObject().contains("p95"));
     QCOMPARE(o["traces"].toArray()[0].toArray().size(), 6);
     QCOMPARE(tw({"bench", "--function", "sphere", "--trials", "3"}).code, 2);
+}
+
+void TestCli::outputsNeverOverwriteStudies()
+{
+    writeFile(path("cube.json"), R"({"parameters": [
+      {"name": "a", "type": "float", "low": 0, "high": 1},
+      {"name": "b", "type": "float", "low": 0, "high": 1}]})");
+    const QString study = path("s.jsonl");
+    QCOMPARE(tw({"create", "--study", study, "--space", path("cube.json"), "--sampler", "gp", "--initial", "5"}).code, 0);
+    const QString objective = R"(awk -F'[:,}]' '{ print ($2-0.3)^2 + ($4-0.6)^2 }')";
+    QCOMPARE(tw({"optimize", "--study", study, "--objective-cmd", objective, "--trials", "4"}).code, 0);
+    // Another study, named like an output (a study is known by its first line, not its name).
+    const QString other = path("other.csv");
+    QCOMPARE(tw({"create", "--study", other, "--space", path("cube.json")}).code, 0);
+    QVERIFY(QFile::link(study, path("link.csv")));
+    QVERIFY(::link(QFile::encodeName(study).constData(), QFile::encodeName(path("hard.json")).constData()) == 0);
+    QVERIFY(QFile::link(path("link.csv"), path("link2.svg")));
+    const QByteArray before = readFile(study), otherBefore = readFile(other);
+
+    const auto refused = [&](const QStringList& args, const QString& flag, const QString& out, const QString& how) {
+        const Result r = tw(args);
+        QVERIFY2(r.code == 1, qPrintable(args.join(' ') + ": " + r.err));
+        const QString expected = "tw " + args[0] + ": --" + flag + " " + out + " " + how + "; refusing to overwrite it\n";
+        QCOMPARE(QString::fromUtf8(r.err), expected);
+        QCOMPARE(readFile(study), before);
+        QCOMPARE(readFile(other), otherBefore);
+    };
+    const QString isStudy = "is a study file";
+    refused({"export", "--study", study, "--csv", study}, "csv", study, isStudy);
+    refused({"export", "--study", study, "--json", study}, "json", study, isStudy);
+    refused({"export", "--study", study, "--csv", other}, "csv", other, isStudy);
+    refused({"export", "--study", study, "--json", path("hard.json")}, "json", path("hard.json"), isStudy);
+    refused({"export", "--study", study, "--csv", path("link.csv")}, "csv", path("link.csv"),
+            "is a symbolic link to the study file " + study);
+    refused({"export", "--study", study, "--csv", path("t.csv"), "--json", study}, "json", study, isStudy);
+    QVERIFY2(!QFile::exists(path("t.csv")), "an output was written before the refusal");
+    refused({"contour", "--study", study, "--x", "a", "--y", "b", "--out", other}, "out", other, isStudy);
+    refused({"contour", "--study", study, "--x", "a", "--y", "b", "--out", path("link.csv")}, "out", path("link.csv"),
+            "is a symbolic link to the study file " + study);
+    refused({"contour", "--study", study, "--x", "a", "--y", "b", "--out", path("link2.svg")}, "out",
+            path("link2.svg"), "is a symbolic link to the study file " + study);
+    refused({"slice", "--study", study, "--x", "a", "--out", other}, "out", other, isStudy);
+
+    // Ordinary outputs, new or existing, are still written.
+    writeFile(path("old.csv"), "not a study\n");
+    Result r = tw({"export", "--study", study, "--csv", path("old.csv"), "--json", path("t.json")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY(readFile(path("old.csv")).startsWith("number,"));
+    r = tw({"slice", "--study", study, "--x", "a", "--out", path("slice.csv")});
+    QVERIFY2(r.code == 0, r.err.constData());
+}
+
+namespace {
+
+/// A study of three trials with line 3 garbled and trial 1's asked line twice.
+QByteArray damage(const QByteArray& text)
+{
+    QList<QByteArray> lines = text.split('\n');
+    if (!lines.isEmpty() && lines.last().isEmpty()) lines.removeLast();
+    int asked1 = -1;
+    for (int i = 0; i < lines.size(); ++i)
+        if (lines[i].contains("\"trial_asked\"") && lines[i].contains("\"number\":1"))
+            asked1 = i;
+    QByteArray out;
+    for (int i = 0; i < lines.size(); ++i) {
+        out += lines[i] + "\n";
+        if (i == 1) out += "{\"event\": \"trial_told\", oops\n"; // becomes line 3
+        if (i == asked1) out += lines[i] + "\n";
+    }
+    return out;
+}
+
+} // namespace
+
+void TestCli::damagedStudyNamesLineAndRepair()
+{
+    const QString study = createStudy();
+    QCOMPARE(tw({"optimize", "--study", study, "--objective-cmd", "echo 1", "--trials", "3"}).code, 0);
+    writeFile(study, damage(readFile(study)));
+    const QByteArray damaged = readFile(study);
+    for (const QStringList& args : {QStringList{"trials", "--study", study}, QStringList{"best", "--study", study},
+                                    QStringList{"export", "--study", study, "--csv", path("t.csv")},
+                                    QStringList{"ask", "--study", study}}) {
+        const Result r = tw(args);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains((study + ":3:").toUtf8()) && r.err.contains("invalid JSON"), r.err.constData());
+        QVERIFY2(r.err.contains(("tw repair --study " + study).toUtf8()), r.err.constData());
+        QCOMPARE(readFile(study), damaged);
+    }
+    const QString repaired = path("s.repaired.jsonl");
+    const Result r = tw({"repair", "--study", study});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject o = object(r.out);
+    QCOMPARE(o["study"].toString(), study);
+    QCOMPARE(o["out"].toString(), repaired);
+    QCOMPARE(o["kept"].toInt(), 7); // created + 3 x (asked, told)
+    const QJsonArray dropped = o["dropped"].toArray();
+    QCOMPARE(dropped.size(), 2);
+    QCOMPARE(dropped[0].toObject()["line"].toInt(), 3);
+    QVERIFY2(dropped[0].toObject()["reason"].toString().contains("invalid JSON"),
+             qPrintable(dropped[0].toObject()["reason"].toString()));
+    QVERIFY2(dropped[1].toObject()["reason"].toString().contains("trial_asked: trial 1 is out of order"),
+             qPrintable(dropped[1].toObject()["reason"].toString()));
+    QCOMPARE(readFile(study), damaged); // the damaged file is never changed
+    const auto trials = jsonLines(tw({"trials", "--study", repaired}).out);
+    QCOMPARE(trials.size(), 3);
+    for (const auto& t : trials) QCOMPARE(t["state"].toString(), QString("complete"));
+    QCOMPARE(tw({"ask", "--study", repaired}).code, 0);
+}
+
+void TestCli::repairWritesNewFileOnly()
+{
+    const QString study = createStudy();
+    writeFile(study, damage(readFile(study) + readFile(study))); // a second study_created on line 2
+    Result r = tw({"repair", "--study", study, "--out", path("fixed.jsonl")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QJsonArray dropped = object(r.out)["dropped"].toArray();
+    QCOMPARE(dropped.size(), 2);
+    QCOMPARE(dropped[0].toObject()["line"].toInt(), 2);
+    QVERIFY(dropped[0].toObject()["reason"].toString().contains("a second 'study_created' event"));
+    QCOMPARE(object(r.out)["kept"].toInt(), 1);
+    const QByteArray fixed = readFile(path("fixed.jsonl"));
+
+    // Never over an existing file, the study itself included.
+    for (const QString& out : {path("fixed.jsonl"), study, path("space.json")}) {
+        const QByteArray before = readFile(out);
+        r = tw({"repair", "--study", study, "--out", out});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(out.toUtf8()) && r.err.contains("exists"), r.err.constData());
+        QCOMPARE(readFile(out), before);
+    }
+    QVERIFY(QFile::link(path("nowhere.jsonl"), path("dangling.jsonl")));
+    r = tw({"repair", "--study", study, "--out", path("dangling.jsonl")});
+    QCOMPARE(r.code, 1);
+    QVERIFY(!QFile::exists(path("nowhere.jsonl")));
+    QCOMPARE(readFile(path("fixed.jsonl")), fixed);
+
+    // Nothing to keep: no file.
+    writeFile(path("junk.jsonl"), "hello\n");
+    r = tw({"repair", "--study", path("junk.jsonl")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("study_created"), r.err.constData());
+    QVERIFY(!QFile::exists(path("junk.repaired.jsonl")));
+    QCOMPARE(tw({"repair", "--study", path("missing.jsonl")}).code, 1);
+    QCOMPARE(tw({"repair"}).code, 2);
+    QVERIFY(tw({"help", "repair"}).out.contains("usage: tw repair"));
+    QVERIFY(tw({"--help"}).out.contains("repair"));
+}
+
+void TestCli::studyDeletedDuringOptimize()
+{
+    const QString study = createStudy();
+    const QString script = path("objective.sh");
+    writeFile(script, ("#!/bin/sh\n[ \"$TW_TRIAL\" = 2 ] && rm -f '" + study + "'\necho 1\n").toUtf8(), true);
+    const Result r = tw({"optimize", "--study", study, "--objective-cmd", script, "--trials", "20"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains((study + ": the study file was deleted (or replaced) while this process had it open; "
+                                     "nothing more is written").toUtf8()),
+             r.err.constData());
+    QVERIFY(!QFile::exists(study));
+    QVERIFY(jsonLines(r.out).last()["trials"].toInt() < 20);
+}
+
+void TestCli::createOnFullDiskLeavesNoFile()
+{
+    // ulimit -f 0 with SIGXFSZ ignored: every write() fails (EFBIG), as on a full disk.
+    const QString study = path("full.jsonl");
+    QProcess p;
+    p.start("sh", {"-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"", TW_BINARY, "create", "--study", study,
+                   "--space", path("space.json")});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 1);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.startsWith("tw create: " + study.toUtf8() + ": cannot write: "), err.constData());
+    QVERIFY2(!QFile::exists(study), "a 0-byte study file was left behind");
 }
 
 QTEST_GUILESS_MAIN(TestCli)

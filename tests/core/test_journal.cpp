@@ -1,8 +1,12 @@
 // Journal file: torn and malformed lines, orphaned trials, several processes
 // sharing one file, create races, and the time to open a large study.
+#include "study/export.h"
+#include "study/repair.h"
 #include "study/study.h"
 #include "util/errors.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include "test_support.h"
 
@@ -17,6 +21,11 @@
 #include <set>
 #include <sstream>
 
+#include <csignal>
+#include <cstdio>
+
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -148,7 +157,8 @@ class TestJournal : public QObject {
 private Q_SLOTS:
     void init() { QVERIFY(_dir.isValid()); }
     void tornLastLine();
-    void tornCompleteJsonNotTrusted();
+    void completeLastEventWithoutNewlineKept();
+    void tornLastLineStillCut();
     void malformedMiddleLine();
     void badFiles_data();
     void badFiles();
@@ -159,6 +169,10 @@ private Q_SLOTS:
     void createOnExistingFile();
     void twoHandlesOneProcess();
     void largeStudyReplays();
+    void fileDeletedWhileOpen();
+    void createFailureRemovesOwnFile();
+    void repairKeepsIntactEvents();
+    void writersRefuseStudyFiles();
 
 private:
     std::string path(const char* name) const { return _dir.filePath(name).toStdString(); }
@@ -206,15 +220,62 @@ void TestJournal::tornLastLine()
     QVERIFY(again->warnings().empty());
 }
 
-void TestJournal::tornCompleteJsonNotTrusted()
+void TestJournal::completeLastEventWithoutNewlineKept()
 {
+    // This test used to assert the opposite (tornCompleteJsonNotTrusted: a
+    // last line without its '\n' was cut even when it parsed). But a prefix of
+    // one serialized JSON object is never itself a whole JSON object, so a
+    // line that parses as an event is the complete event, whatever happened to
+    // its newline (an editor, a copy that dropped it, a writer killed between
+    // the object and '\n'). Cutting it turned a completed trial back into a
+    // running one: data loss. It is kept, and the next writer adds the '\n'.
     const std::string file = path("torn2.jsonl");
     Study::createFile(file, makeConfig())->ask();
-    // Complete JSON, but without its '\n': the writer did not finish.
-    writeAll(file, R"({"event":"trial_told","number":0,"state":"complete","value":1.5,"time":1})", true);
+    const std::string told = R"({"event":"trial_told","number":0,"state":"complete","value":1.5,"time":1})";
+    writeAll(file, told, true);
+    const std::string before = readAll(file);
+    auto reader = Study::openFile(file);
+    QCOMPARE(toString(reader->trial(0)->state), toString(TrialState::Complete));
+    QCOMPARE(reader->trial(0)->value.value(), 1.5);
+    QVERIFY(!anyContains(reader->warnings(), "torn"));
+    QCOMPARE(readAll(file), before); // reading alone changes nothing
+
+    auto writer = Study::openFile(file);
+    QCOMPARE(writer->trial(0)->value.value(), 1.5);
+    QCOMPARE(errorOf([&] { writer->tell(0, Outcome::complete(2.5)); }), std::string("trial 0 is already complete"));
+    QCOMPARE(writer->ask().number, 1); // adds the '\n' under the lock, then appends
+    QVERIFY(anyContains(writer->warnings(), file + ":3: the last event had no trailing newline; added it"));
+    const std::string after = readAll(file);
+    QCOMPARE(checkJsonl(after), 4);
+    QCOMPARE(after.substr(0, before.size() + 1), before + "\n");
+
+    // The reader that consumed the line without its '\n' still counts lines
+    // right: a bad line appended now is named by its true number.
+    QCOMPARE(reader->trials().size(), size_t(2));
+    writeAll(file, "{oops}\n", true);
+    VERIFY_CONTAINS(errorOf([&] { reader->refresh(); }), file + ":5:");
+
+    // A writer that meets the line first under its exclusive lock does the same.
+    const std::string other = path("torn2b.jsonl");
+    auto early = Study::createFile(other, makeConfig());
+    early->ask();
+    writeAll(other, told, true);
+    QCOMPARE(early->ask().number, 1);
+    QVERIFY(anyContains(early->warnings(), other + ":3: the last event had no trailing newline; added it"));
+    QCOMPARE(checkJsonl(readAll(other)), 4);
+    QCOMPARE(Study::openFile(other)->trial(0)->value.value(), 1.5);
+}
+
+void TestJournal::tornLastLineStillCut()
+{
+    // A last line that does not parse is a writer that died mid-write(): cut.
+    const std::string file = path("torn3.jsonl");
+    Study::createFile(file, makeConfig())->ask();
+    const std::string before = readAll(file);
+    writeAll(file, R"({"event":"trial_told","number":0,"state":"complete","value":1.5)", true);
     auto s = Study::openFile(file);
     QCOMPARE(toString(s->trial(0)->state), toString(TrialState::Running));
-    QVERIFY(anyContains(s->warnings(), "torn last line"));
+    QVERIFY(anyContains(s->warnings(), file + ":3: torn last line"));
     s->tell(0, Outcome::complete(2.5));
     QCOMPARE(checkJsonl(readAll(file)), 3);
     QCOMPARE(Study::openFile(file)->trial(0)->value.value(), 2.5);
@@ -464,6 +525,186 @@ void TestJournal::largeStudyReplays()
     // A refresh with nothing new changes nothing.
     for (int i = 0; i < 100; ++i) s->refresh();
     QCOMPARE(s->trials().size(), size_t(1000));
+}
+
+void TestJournal::fileDeletedWhileOpen()
+{
+    const auto gone = [](const std::string& f) {
+        return f + ": the study file was deleted (or replaced) while this process had it open; nothing more is written";
+    };
+    // The file deleted: appending would "succeed" into an unlinked inode.
+    const std::string file = path("gone.jsonl");
+    auto s = Study::createFile(file, makeConfig());
+    s->ask();
+    QCOMPARE(::unlink(file.c_str()), 0);
+    QCOMPARE(errorOf([&] { s->tell(0, Outcome::complete(1.0)); }), gone(file));
+    QVERIFY_THROWS_EXCEPTION(IoError, s->ask());
+    QVERIFY(!QFile::exists(QString::fromStdString(file)));
+
+    // Another file renamed over it: that file is left alone.
+    const std::string replaced = path("replaced.jsonl");
+    auto r = Study::createFile(replaced, makeConfig());
+    const std::string copy = path("copy.jsonl");
+    writeAll(copy, readAll(replaced));
+    QCOMPARE(std::rename(copy.c_str(), replaced.c_str()), 0);
+    QCOMPARE(errorOf([&] { r->ask(); }), gone(replaced));
+    QCOMPARE(checkJsonl(readAll(replaced)), 1);
+
+    // Its folder deleted.
+    QVERIFY(QDir(_dir.path()).mkdir("sub"));
+    const std::string inSub = path("sub/s.jsonl");
+    auto d = Study::createFile(inSub, makeConfig());
+    d->ask();
+    QVERIFY(QDir(_dir.filePath("sub")).removeRecursively());
+    QCOMPARE(errorOf([&] { d->ask(); }), gone(inSub));
+    // Reading what it has is still fine.
+    QCOMPARE(d->trials().size(), size_t(1));
+}
+
+namespace {
+
+/// Study::createFile in a child whose files may not grow (RLIMIT_FSIZE 0,
+/// SIGXFSZ ignored: write() fails with EFBIG, as on a full disk); returns the
+/// child's error message.
+std::string createWithoutSpace(const std::string& file, const StudyConfig& config)
+{
+    int fds[2];
+    if (::pipe(fds) != 0) return "(no pipe)";
+    const pid_t pid = fork();
+    if (pid == 0) {
+        ::close(fds[0]);
+        std::signal(SIGXFSZ, SIG_IGN);
+        const rlimit none{0, 0};
+        ::setrlimit(RLIMIT_FSIZE, &none);
+        std::string message = "(no error)";
+        try {
+            Study::createFile(file, config);
+        } catch (const IoError& e) {
+            message = e.what();
+        } catch (const std::exception& e) {
+            message = std::string("not an IoError: ") + e.what();
+        }
+        [[maybe_unused]] const ssize_t n = ::write(fds[1], message.data(), message.size());
+        _exit(0);
+    }
+    ::close(fds[1]);
+    std::string message;
+    char buf[512];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) message.append(buf, size_t(n));
+    ::close(fds[0]);
+    waitExit(pid);
+    return message;
+}
+
+} // namespace
+
+void TestJournal::createFailureRemovesOwnFile()
+{
+    const std::string file = path("full.jsonl");
+    const std::string msg = createWithoutSpace(file, makeConfig());
+    VERIFY_CONTAINS(msg, file + ": cannot write: ");
+    VERIFY_CONTAINS(msg, "the empty file this process had just created was removed");
+    QVERIFY2(!QFile::exists(QString::fromStdString(file)), "a 0-byte study file was left behind");
+
+    // A file that existed before (empty, so creating in it is allowed) stays.
+    const std::string existing = path("existing-empty.jsonl");
+    writeAll(existing, "");
+    const std::string msg2 = createWithoutSpace(existing, makeConfig());
+    VERIFY_CONTAINS(msg2, existing + ": cannot write: ");
+    QVERIFY(msg2.find("removed") == std::string::npos);
+    QVERIFY(QFile::exists(QString::fromStdString(existing)));
+}
+
+void TestJournal::repairKeepsIntactEvents()
+{
+    const std::string file = path("damaged.jsonl");
+    {
+        auto s = Study::createFile(file, makeConfig());
+        for (int i = 0; i < 3; ++i) s->tell(s->ask().number, Outcome::complete(i));
+    }
+    auto lines = linesOf(readAll(file)); // created, (asked, told) x 3
+    const std::string asked1 = lines[3];
+    lines.insert(lines.begin() + 2, "{\"event\": \"trial_told\", oops}"); // line 3
+    lines.insert(lines.begin() + 5, asked1);                             // line 6: trial 1 asked twice
+    lines.insert(lines.begin() + 1, lines[0]);                           // line 2: a second study_created
+    std::string text;
+    for (const auto& l : lines) text += l + "\n";
+    text += R"({"event":"trial_told","number":2,"state":"fai)"; // torn last line (line 11)
+    writeAll(file, text);
+
+    try {
+        Study::openFile(file);
+        QFAIL("no error");
+    } catch (const DamagedStudyError& e) {
+        VERIFY_CONTAINS(e.what(), file + ":2: a second 'study_created' event");
+        QCOMPARE(e.path(), file);
+    }
+    QCOMPARE(repairedPath(file), path("damaged.repaired.jsonl"));
+    QCOMPARE(repairedPath("s"), std::string("s.repaired"));
+    const std::string out = path("fixed.jsonl");
+    const RepairReport r = repairJournal(file, out);
+    QCOMPARE(r.events, 11L);
+    QCOMPARE(r.kept, 7L);
+    QCOMPARE(r.dropped.size(), size_t(4));
+    const std::pair<long, std::string> expected[] = {
+        {2, file + ":2: a second 'study_created' event"},
+        {4, file + ":4:25: invalid JSON"},
+        {7, file + ":7: trial_asked: trial 1 is out of order (expected trial 2)"},
+        {11, file + ":11: torn last line"},
+    };
+    for (size_t i = 0; i < 4; ++i) {
+        QCOMPARE(r.dropped[i].line, expected[i].first);
+        VERIFY_CONTAINS(r.dropped[i].reason, expected[i].second);
+    }
+    QCOMPARE(readAll(file), text); // only read
+    auto s = Study::openFile(out);
+    QCOMPARE(s->trials().size(), size_t(3));
+    QCOMPARE(s->trial(2)->value.value(), 2.0);
+    QVERIFY(s->warnings().empty());
+
+    // Never over an existing file.
+    const std::string fixed = readAll(out);
+    VERIFY_CONTAINS(errorOf([&] { repairJournal(file, out); }), out + ": file exists");
+    QVERIFY_THROWS_EXCEPTION(IoError, repairJournal(file, file));
+    QCOMPARE(readAll(out), fixed);
+    QCOMPARE(readAll(file), text);
+
+    // A complete last event without its newline is kept, with one.
+    const std::string told = path("told.jsonl");
+    Study::createFile(told, makeConfig())->ask();
+    writeAll(told, R"({"event":"trial_told","number":0,"state":"complete","value":1.5})", true);
+    const RepairReport t = repairJournal(told, path("told.repaired.jsonl"));
+    QCOMPARE(t.kept, 3L);
+    QVERIFY(t.dropped.empty());
+    QCOMPARE(checkJsonl(readAll(path("told.repaired.jsonl"))), 3);
+
+    // Not a study at all: nothing written.
+    writeAll(path("junk.jsonl"), "hello\n");
+    QVERIFY_THROWS_EXCEPTION(ParseError, repairJournal(path("junk.jsonl"), path("junk.out")));
+    QVERIFY(!QFile::exists(_dir.filePath("junk.out")));
+}
+
+void TestJournal::writersRefuseStudyFiles()
+{
+    // Known by content, not name; a damaged first line still names the event.
+    const std::string file = path("trials.csv");
+    auto s = Study::createFile(file, makeConfig());
+    s->tell(s->ask().number, Outcome::complete(1.0));
+    const std::string before = readAll(file);
+    QVERIFY(isStudyFile(file));
+    const std::string refused = file + " is a study file; refusing to overwrite it";
+    QCOMPARE(errorOf([&] { writeTrialsCsv(file, s->space(), s->trials()); }), refused);
+    QCOMPARE(errorOf([&] { writeTrialsJson(file, s->space(), s->trials()); }), refused);
+    QCOMPARE(readAll(file), before);
+
+    writeAll(path("damaged-first.jsonl"), before.substr(0, before.find('\n') - 3) + "\n");
+    QVERIFY(isStudyFile(path("damaged-first.jsonl")));
+    writeAll(path("plain.csv"), "number,value\n");
+    QVERIFY(!isStudyFile(path("plain.csv")));
+    QVERIFY(!isStudyFile(path("missing.csv")));
+    QVERIFY(!isStudyFile(_dir.path().toStdString()));
+    writeTrialsCsv(path("plain.csv"), s->space(), s->trials()); // an ordinary file is still overwritten
+    QVERIFY(readAll(path("plain.csv")).find("number,") == 0);
 }
 
 QTEST_APPLESS_MAIN(TestJournal)

@@ -22,6 +22,8 @@
 #include "run/trial_table_view.h"
 #include "setup/search_space_model.h"
 #include "setup/setup_panel.h"
+#include "space/search_space.h"
+#include "study/study.h"
 #include "train/tune.h"
 #include "ui/plots/contour_study.h"
 
@@ -435,6 +437,35 @@ void TestMainWindow::badFilesAreNamed()
     }
     QVERIFY(!w.openFile(bad));
     QVERIFY2(w.lastError().contains("broken.study"), qPrintable(w.lastError()));
+
+    // A study with one bad line in the middle: named, and Repair… opens a copy.
+    const QString damaged = _dir.filePath("damaged.study");
+    {
+        study::StudyConfig c;
+        c.space = space::SearchSpace::fromJson(json::parse(R"({"parameters": [{"name": "x", "type": "float", "low": 0, "high": 1}]})"));
+        c.sampler.name = "random";
+        auto st = study::Study::createFile(damaged.toStdString(), c);
+        for (int i = 0; i < 2; ++i) st->tell(st->ask().number, study::Outcome::complete(i));
+    }
+    QByteArray text;
+    {
+        QFile f(damaged);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QList<QByteArray> lines = f.readAll().split('\n');
+        lines.insert(2, "{\"event\": garbage");
+        text = lines.join('\n');
+    }
+    {
+        QFile f(damaged);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(text);
+    }
+    QVERIFY(!w.openFile(damaged));
+    QVERIFY2(w.lastError().contains("damaged.study:3:"), qPrintable(w.lastError()));
+    QVERIFY2(w.repairStudy(damaged), qPrintable(w.lastError()));
+    QCOMPARE(w.controller()->studyPath(), _dir.filePath("damaged.repaired.study"));
+    QVERIFY(!w.repairStudy(damaged)); // the copy exists: never overwritten
+    QVERIFY2(w.lastError().contains("exists"), qPrintable(w.lastError()));
     QVERIFY(!w.openFile(_dir.filePath("missing.study")));
     QVERIFY(w.lastError().contains("missing.study"));
     const QString spec = _dir.filePath("bad-spec.json");

@@ -101,8 +101,9 @@ bool StudyController::newStudy(const train::StudySpec& spec, const QString& path
     return true;
 }
 
-bool StudyController::openStudy(const QString& path, QString* error)
+bool StudyController::openStudy(const QString& path, QString* error, bool* damaged)
 {
+    if (damaged) *damaged = false;
     if (running()) {
         if (error) *error = tr("A study is running; stop it first.");
         return false;
@@ -110,6 +111,10 @@ bool StudyController::openStudy(const QString& path, QString* error)
     std::shared_ptr<study::Study> st;
     try {
         st = study::Study::openFile(path.toStdString());
+    } catch (const study::DamagedStudyError& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        if (damaged) *damaged = true;
+        return false;
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(tw::printable(e.what()));
         return false;

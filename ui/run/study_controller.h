@@ -35,7 +35,9 @@ public:
     /// Opens a study file written by the workbench or `tw tune` (the spec is
     /// read from it). Trials left running by a dead process show as failed
     /// ("abandoned: ..."); the file records that when the study is resumed.
-    bool openStudy(const QString& path, QString* error);
+    /// `damaged` (when given) tells whether the file had a bad line after its
+    /// study_created event (study::repairJournal can recover the rest).
+    bool openStudy(const QString& path, QString* error, bool* damaged = nullptr);
     /// Takes a changed setup for the open study (a larger budget, other fixed
     /// settings) when its search space and direction are the study's, and
     /// records it in the study (a study_updated event) so that reopening the
