@@ -181,6 +181,9 @@ int cmdOptimize(Context& ctx)
 
     auto study = openStudy(path);
     printWarnings(ctx, *study);
+    // A killed run's trials would otherwise stay running forever.
+    if (const int n = study::failOrphans(*study))
+        ctx.err << "tw: warning: " << n << " trial(s) left running by a process that died were marked failed\n";
 
     Run run(*study, command, timeout, trials, ctx.out, ctx.err);
     {

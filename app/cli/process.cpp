@@ -7,9 +7,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
 
 extern char** environ;
 
@@ -84,6 +92,66 @@ std::vector<std::string> childEnvironment(const CommandSpec& spec)
     return env;
 }
 
+/// A value no other command run has: this process's id, a counter and the
+/// start time, for TW_RUN.
+std::string runTag()
+{
+    static std::atomic<unsigned long> counter{0};
+    return std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" +
+           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+/// The processes (other than this one) whose environment holds `entry`
+/// ("TW_RUN=..."), read from /proc: whatever a command started, including
+/// what left its process group (setsid) or was handed to init, carries the
+/// environment it was given unless it cleared it.
+std::vector<pid_t> processesWith(const std::string& entry)
+{
+    std::vector<pid_t> out;
+    DIR* d = ::opendir("/proc");
+    if (!d)
+        return out;
+    const pid_t self = ::getpid();
+    while (const dirent* e = ::readdir(d)) {
+        char* end = nullptr;
+        const long pid = std::strtol(e->d_name, &end, 10);
+        if (!end || *end != '\0' || pid <= 0 || pid == self)
+            continue;
+        std::ifstream f(std::string("/proc/") + e->d_name + "/environ", std::ios::binary);
+        if (!f)
+            continue; // another user's, or gone
+        const std::string env((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        for (size_t start = 0; start < env.size();) {
+            size_t stop = env.find('\0', start);
+            if (stop == std::string::npos)
+                stop = env.size();
+            if (env.compare(start, stop - start, entry) == 0) {
+                out.push_back(pid_t(pid));
+                break;
+            }
+            start = stop + 1;
+        }
+    }
+    ::closedir(d);
+    return out;
+}
+
+/// Ends every process still carrying `entry`: SIGTERM, then SIGKILL to
+/// those left after half a second.
+void killTagged(const std::string& entry)
+{
+    std::vector<pid_t> left = processesWith(entry);
+    if (left.empty())
+        return;
+    for (pid_t p : left)
+        ::kill(p, SIGTERM);
+    const auto deadline = Clock::now() + std::chrono::milliseconds(500);
+    while (!(left = processesWith(entry)).empty() && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (pid_t p : left)
+        ::kill(p, SIGKILL);
+}
+
 } // namespace
 
 std::string lastNonEmptyLine(const std::string& text)
@@ -110,7 +178,12 @@ CommandResult runCommand(const CommandSpec& spec)
     }
 
     // Everything the child needs is built before spawning.
+    // Every process the command starts inherits TW_RUN, so that what it
+    // leaves behind can be found and ended with the trial, even outside its
+    // process group.
+    const std::string tag = "TW_RUN=" + runTag();
     std::vector<std::string> envStrings = childEnvironment(spec);
+    envStrings.push_back(tag);
     std::vector<char*> envp;
     for (std::string& s : envStrings)
         envp.push_back(s.data());
@@ -226,6 +299,9 @@ CommandResult runCommand(const CommandSpec& spec)
     }
     if (terminating)
         ::killpg(pid, SIGKILL); // whatever of the group survived SIGTERM
+    killTagged(tag);           // and whatever escaped the group (setsid, double fork)
+    drain(outFd, r.out, spec.keepStdout);
+    drain(errFd, r.err, spec.keepStderr);
     if (WIFEXITED(status)) {
         r.exited = true;
         r.exitStatus = WEXITSTATUS(status);

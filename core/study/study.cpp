@@ -298,6 +298,38 @@ bool isOrphaned(const Trial& t)
     return ::kill(pid_t(t.pid), 0) == -1 && errno == ESRCH;
 }
 
+std::string abandonedReason(const Trial& t)
+{
+    return "abandoned: the process that ran it (pid " + std::to_string(t.pid) + ") is gone";
+}
+
+int failOrphans(Study& study)
+{
+    int n = 0;
+    for (const auto& t : study.trials())
+        if (isOrphaned(t)) {
+            try {
+                study.tell(t.number, Outcome::failed(abandonedReason(t)));
+                ++n;
+            } catch (const std::invalid_argument&) {
+                // Told by someone else in the meantime.
+            }
+        }
+    return n;
+}
+
+int markOrphansAbandoned(std::vector<Trial>& trials)
+{
+    int n = 0;
+    for (auto& t : trials)
+        if (isOrphaned(t)) {
+            t.state = TrialState::Failed;
+            t.reason = abandonedReason(t);
+            ++n;
+        }
+    return n;
+}
+
 std::string hostName()
 {
     static const std::string name = [] {

@@ -129,4 +129,18 @@ private:
 bool isOrphaned(const Trial& t);
 std::string hostName();
 
+/// Why an orphaned trial ended: "abandoned: the process that ran it (pid N)
+/// is gone".
+std::string abandonedReason(const Trial& t);
+/// Fails every orphaned trial of the study (isOrphaned) with
+/// abandonedReason, so that a resumed study does not wait for results that
+/// will never come; what another process told meanwhile is left alone.
+/// Every command that resumes a study (tw tune, tw optimize, the window's
+/// run) calls it. Returns how many. Throws what the storage throws.
+int failOrphans(Study& study);
+/// Shows orphaned Running trials of a snapshot as what failOrphans will
+/// record (Failed, abandonedReason) without writing the study: a window that
+/// only looks at a study leaves the file to whoever resumes it. Returns how many.
+int markOrphansAbandoned(std::vector<Trial>& trials);
+
 } // namespace tw::study

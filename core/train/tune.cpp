@@ -352,38 +352,6 @@ int Tuner::countedTrials()
     return n;
 }
 
-std::string abandonedReason(const study::Trial& t)
-{
-    return "abandoned: the process that ran it (pid " + std::to_string(t.pid) + ") is gone";
-}
-
-int markOrphansAbandoned(std::vector<study::Trial>& trials)
-{
-    int n = 0;
-    for (auto& t : trials)
-        if (study::isOrphaned(t)) {
-            t.state = study::TrialState::Failed;
-            t.reason = abandonedReason(t);
-            ++n;
-        }
-    return n;
-}
-
-int Tuner::failOrphans()
-{
-    int n = 0;
-    for (const auto& t : _study.trials())
-        if (study::isOrphaned(t)) {
-            try {
-                _study.tell(t.number, study::Outcome::failed(abandonedReason(t)));
-                ++n;
-            } catch (const std::invalid_argument&) {
-                // Told by someone else in the meantime.
-            }
-        }
-    return n;
-}
-
 // ---- one configuration ------------------------------------------------------------
 
 TrainResult trainOnce(const StudySpec& spec, DataSource& data, const json& params, bool final,

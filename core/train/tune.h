@@ -85,9 +85,8 @@ public:
     /// Trials that count toward the budget: finished ones, except those
     /// stopped by the user or left by a process that died.
     int countedTrials();
-    /// Fails Running trials whose process died (reason "abandoned: ..."), so
-    /// that a resumed study does not wait for them. Returns how many.
-    int failOrphans();
+    /// study::failOrphans on the tuned study. Returns how many.
+    int failOrphans() { return study::failOrphans(_study); }
 
 private:
     const StudySpec& _spec;
@@ -107,13 +106,6 @@ study::StudyConfig studyConfigFor(const StudySpec& spec);
 /// Returns whether it wrote an event. Throws what the storage throws.
 bool recordSpec(study::Study& study, const StudySpec& spec);
 
-/// Why an orphaned trial (study::isOrphaned) ended: "abandoned: the process
-/// that ran it (pid N) is gone". Tuner::failOrphans records this reason.
-std::string abandonedReason(const study::Trial& t);
-/// Shows orphaned Running trials of a snapshot as what failOrphans will
-/// record (Failed, abandonedReason) without writing the study: a window that
-/// only looks at a study leaves the file to whoever resumes it. Returns how many.
-int markOrphansAbandoned(std::vector<study::Trial>& trials);
 
 /// Whether a trial counts toward a study's budget: finished, and not stopped
 /// by the user or left by a process that died.

@@ -10,6 +10,7 @@
 #include "util/json_read.h"
 #include "util/printable.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -103,6 +104,8 @@ private Q_SLOTS:
     void parameterNamesThatBecomeFileNames();
     void controlCharactersAreEscaped();
     void implausibleTimes();
+    void escapedProcessesEndWithTheTrial();
+    void optimizeFailsOrphanedTrials();
 };
 
 void TestHardening::parseJsonNamesSourceLineAndRule()
@@ -320,6 +323,56 @@ void TestHardening::implausibleTimes()
     QCOMPARE(row[header.indexOf("state")], QByteArray("complete"));
     QCOMPARE(row[header.indexOf("duration")], QByteArray()); // unknown, not negative
     QCOMPARE(row[header.indexOf("started")], QByteArray());  // unknown, not a negative year
+}
+
+/// Processes whose command line is exactly `argv` (NUL-separated).
+int processesRunning(const QByteArray& argv)
+{
+    int n = 0;
+    for (const QString& pid : QDir("/proc").entryList(QDir::Dirs))
+        if (pid.toInt() > 0) {
+            QFile f("/proc/" + pid + "/cmdline");
+            if (f.open(QIODevice::ReadOnly) && f.readAll() == argv) ++n;
+        }
+    return n;
+}
+
+void TestHardening::escapedProcessesEndWithTheTrial()
+{
+    // An objective that starts a setsid child keeping stdout open: the
+    // child left the process group, so killing the group missed it and it
+    // outlived the trial.
+    const QByteArray marker("sleep\0" "217.5\0", 12);
+    QCOMPARE(processesRunning(marker), 0);
+    const QString s = study("escape_run.jsonl");
+    writeFile(path("escape.sh"), "#!/bin/sh\nsetsid sleep 217.5 &\n(setsid sh -c 'sleep 217.5' >/dev/null 2>&1 &)\necho 1\n");
+    QFile::setPermissions(qpath("escape.sh"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    const Result r = run({"optimize", "--study", s, "--trials", "2", "--objective-cmd", qpath("escape.sh")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(jsonLines(run({"trials", "--study", s}).out).size(), 3);
+    QCOMPARE(processesRunning(marker), 0);
+}
+
+void TestHardening::optimizeFailsOrphanedTrials()
+{
+    // tw optimize left the trials of a killed run running forever.
+    const QString s = study("orphans.jsonl");
+    QProcess shell; // asks a trial for itself, then dies
+    shell.start("/bin/sh", {"-c", QString(TW_BINARY) + " ask --study " + s + " >/dev/null"});
+    QVERIFY(shell.waitForFinished(30000));
+    QList<QJsonObject> trials = jsonLines(run({"trials", "--study", s}).out);
+    QCOMPARE(trials.size(), 2);
+    QCOMPARE(trials[1]["state"].toString(), QString("running"));
+    writeFile(path("one.sh"), "#!/bin/sh\necho 1\n");
+    QFile::setPermissions(qpath("one.sh"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    const Result r = run({"optimize", "--study", s, "--trials", "1", "--objective-cmd", qpath("one.sh")});
+    QCOMPARE(r.code, 0);
+    EXPECT_CONTAINS(r.err.toStdString(), "1 trial(s) left running by a process that died were marked failed");
+    trials = jsonLines(run({"trials", "--study", s}).out);
+    QCOMPARE(trials.size(), 3);
+    QCOMPARE(trials[1]["state"].toString(), QString("failed"));
+    EXPECT_CONTAINS(trials[1]["reason"].toString().toStdString(), "abandoned: the process that ran it");
+    QCOMPARE(trials[2]["state"].toString(), QString("complete"));
 }
 
 QTEST_APPLESS_MAIN(TestHardening)

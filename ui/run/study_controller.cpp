@@ -384,7 +384,7 @@ void StudyController::setTrials(TrialList trials)
     // once the study is resumed (Tuner::failOrphans).
     if (trials && std::any_of(trials->begin(), trials->end(), [](const auto& t) { return study::isOrphaned(t); })) {
         std::vector<study::Trial> shown = *trials;
-        train::markOrphansAbandoned(shown);
+        study::markOrphansAbandoned(shown);
         trials = std::make_shared<const std::vector<study::Trial>>(std::move(shown));
     }
     _trials = trials ? std::move(trials) : std::make_shared<const std::vector<study::Trial>>();
