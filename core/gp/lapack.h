@@ -12,4 +12,19 @@ bool cholesky(Eigen::MatrixXd& A);
 /// of L L^T.
 void inverseFromCholesky(Eigen::MatrixXd& L);
 
+/// How many threads OpenBLAS uses, for the whole process (its LAPACK and
+/// BLAS, LibTorch's too); -1 when the LAPACK linked is not OpenBLAS.
+int blasThreads();
+/// The thread count for a process that uses BLAS for the GP only (tw):
+/// TW_BLAS_THREADS when set (0: OpenBLAS's own default, one per core),
+/// nothing when OPENBLAS_NUM_THREADS is set (the user chose), else 1.
+/// Why 1: the GP's matrices are small (n <= ~1000), and with the machine
+/// busy OpenBLAS's worker threads spin-wait for cores they do not get. On
+/// 2 cores, tw ask at 200 trials (tests/bench/bench_ask_load.py) beside two
+/// other GP processes: median 0.73 s, max 1.07 s with one thread against
+/// 0.92 s / 1.60 s with a thread per core (and max 0.54 s against 16.5 s
+/// beside two spinning processes); idle, 0.48 s against 0.41 s.
+/// Returns the count in effect. Nothing when the LAPACK is not OpenBLAS.
+int useBlasThreadsForGp();
+
 } // namespace tw::gp::lapack
