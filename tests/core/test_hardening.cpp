@@ -11,6 +11,9 @@
 #include "util/printable.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QSet>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -18,6 +21,8 @@
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
+
+#include <signal.h>
 
 #include <fstream>
 #include <string>
@@ -106,6 +111,7 @@ private Q_SLOTS:
     void implausibleTimes();
     void escapedProcessesEndWithTheTrial();
     void optimizeFailsOrphanedTrials();
+    void killNineNeverLosesACompletedTrial();
 };
 
 void TestHardening::parseJsonNamesSourceLineAndRule()
@@ -373,6 +379,57 @@ void TestHardening::optimizeFailsOrphanedTrials()
     QCOMPARE(trials[1]["state"].toString(), QString("failed"));
     EXPECT_CONTAINS(trials[1]["reason"].toString().toStdString(), "abandoned: the process that ran it");
     QCOMPARE(trials[2]["state"].toString(), QString("complete"));
+}
+
+void TestHardening::killNineNeverLosesACompletedTrial()
+{
+    // 20 rounds of tw optimize (2 workers) killed with SIGKILL at a random
+    // point: every trial it printed as complete is complete in the file,
+    // the numbering has no gap, and the next run cleans up what the killed
+    // one left running.
+    const QString s = study("kill9.jsonl");
+    writeFile(path("slow.sh"), "#!/bin/sh\nsleep 0.05\necho 0.5\n");
+    QFile::setPermissions(qpath("slow.sh"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QRandomGenerator rng(20261201);
+    QSet<int> printedComplete{0};
+    int killedWhileRunning = 0;
+    for (int round = 0; round < 20; ++round) {
+        QProcess p;
+        p.start(QStringLiteral(TW_BINARY), {"optimize", "--study", s, "--trials", "100", "--workers", "2",
+                                            "--objective-cmd", qpath("slow.sh")});
+        QVERIFY(p.waitForStarted(10000));
+        QElapsedTimer clock;
+        clock.start();
+        const qint64 killAfterMs = 30 + qint64(rng.bounded(1000));
+        QByteArray out;
+        while (clock.elapsed() < killAfterMs && p.state() == QProcess::Running) {
+            p.waitForReadyRead(5);
+            out += p.readAllStandardOutput();
+        }
+        if (p.state() == QProcess::Running) ++killedWhileRunning;
+        ::kill(pid_t(p.processId()), SIGKILL);
+        p.waitForFinished(10000);
+        out += p.readAllStandardOutput();
+        for (const QJsonObject& line : jsonLines(out))
+            if (line.contains("number") && line["state"].toString() == "complete")
+                printedComplete.insert(line["number"].toInt());
+    }
+    QVERIFY(killedWhileRunning >= 15);
+    const Result last = run({"optimize", "--study", s, "--trials", "1", "--objective-cmd", qpath("slow.sh")});
+    QVERIFY2(last.code == 0, last.err.constData());
+
+    const QList<QJsonObject> trials = jsonLines(run({"trials", "--study", s}).out);
+    QVERIFY(trials.size() > printedComplete.size());
+    for (int i = 0; i < trials.size(); ++i) {
+        QCOMPARE(trials[i]["number"].toInt(), i); // no gap, no duplicate
+        QVERIFY2(trials[i]["state"].toString() != "running", qPrintable(QString("trial %1 still running").arg(i)));
+    }
+    for (int n : printedComplete) {
+        QVERIFY2(n < trials.size(), qPrintable(QString("trial %1 printed but missing").arg(n)));
+        QCOMPARE(trials[n]["state"].toString(), QString("complete"));
+    }
+    qInfo("%d rounds killed while running; %d trials printed complete, %d in the file", killedWhileRunning,
+          int(printedComplete.size()), int(trials.size()));
 }
 
 QTEST_APPLESS_MAIN(TestHardening)
