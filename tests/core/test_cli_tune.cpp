@@ -4,6 +4,8 @@
 
 #include <QDir>
 #include <QJsonArray>
+#include <QMap>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -70,6 +72,7 @@ private Q_SLOTS:
     void init();
     void tuneRecordsEveryTrial();
     void tuneKilledAndRerunContinues();
+    void tuneKilledAtRandomPoints();
     void tuneInterruptedStopsTheTrial();
     void trainOneConfiguration();
     void keptModelsAreListedAndEvaluated();
@@ -211,6 +214,57 @@ void TestCliTune::tuneKilledAndRerunContinues()
             QCOMPARE(same["params"].toObject(), t["params"].toObject());
         }
     QVERIFY(completedBefore >= 1);
+}
+
+void TestCliTune::tuneKilledAtRandomPoints()
+{
+    // 20 rounds of tw tune killed with SIGKILL at a random point (loading
+    // LibTorch, replaying, training, writing): whatever was complete before a
+    // kill stays complete with the same value and parameters, the numbering
+    // has no gap, and the next run marks what a kill left running failed.
+    writeFile(path("spec.json"), spec(20));
+    const QString study = path("r.jsonl");
+    QRandomGenerator rng(1201);
+    QMap<int, QJsonObject> completed;
+    for (int round = 0; round < 20; ++round) {
+        QProcess p;
+        p.start(QStringLiteral(TW_BINARY), {"tune", path("spec.json"), "--study", study, "--trials", "200"});
+        QVERIFY(p.waitForStarted());
+        p.waitForFinished(200 + int(rng.bounded(2300)));
+        ::kill(pid_t(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(10000));
+        if (!QFile::exists(study)) continue; // killed before it created the study
+        const auto trials = trialsOf(study);
+        for (int i = 0; i < trials.size(); ++i) {
+            QCOMPARE(trials[i]["number"].toInt(), i);
+            const int n = trials[i]["number"].toInt();
+            if (completed.contains(n)) {
+                QCOMPARE(trials[i]["state"].toString(), QString("complete"));
+                QCOMPARE(trials[i]["value"].toDouble(), completed[n]["value"].toDouble());
+                QCOMPARE(trials[i]["params"].toObject(), completed[n]["params"].toObject());
+            } else if (trials[i]["state"].toString() == "complete") {
+                completed.insert(n, trials[i]);
+            }
+        }
+    }
+    QVERIFY(!completed.isEmpty());
+    const int before = int(trialsOf(study).size());
+    const Result r = tw({"tune", path("spec.json"), "--study", study, "--trials", QString::number(before + 1)}, 300000);
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto after = trialsOf(study);
+    for (int i = 0; i < after.size(); ++i) {
+        QCOMPARE(after[i]["number"].toInt(), i);
+        QVERIFY2(after[i]["state"].toString() != "running", qPrintable(QString("trial %1 still running").arg(i)));
+    }
+    for (auto it = completed.begin(); it != completed.end(); ++it)
+        QCOMPARE(after[it.key()]["value"].toDouble(), it.value()["value"].toDouble());
+    QMap<QString, int> reasons;
+    for (const auto& t : after)
+        if (t["state"].toString() == "failed") ++reasons[t["reason"].toString().section(':', 0, 0)];
+    for (auto it = reasons.begin(); it != reasons.end(); ++it)
+        QVERIFY2(it.key() == "abandoned", qPrintable(it.key())); // a kill is the only way a trial ends badly here
+    qInfo("%d trials complete across the kills, %d in the file, %d abandoned", int(completed.size()),
+          int(after.size()), reasons.value("abandoned"));
 }
 
 void TestCliTune::tuneInterruptedStopsTheTrial()
