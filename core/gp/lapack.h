@@ -20,10 +20,10 @@ int blasThreads();
 /// nothing when OPENBLAS_NUM_THREADS is set (the user chose), else 1.
 /// Why 1: the GP's matrices are small (n <= ~1000), and with the machine
 /// busy OpenBLAS's worker threads spin-wait for cores they do not get. On
-/// 2 cores, tw ask at 200 trials (tests/bench/bench_ask_load.py) beside two
-/// other GP processes: median 0.73 s, max 1.07 s with one thread against
-/// 0.92 s / 1.60 s with a thread per core (and max 0.54 s against 16.5 s
-/// beside two spinning processes); idle, 0.48 s against 0.41 s.
+/// 2 cores, tw ask at 200 trials (tests/bench/bench_ask_load.py): a thread
+/// per core is faster at the median (328 against 486 ms idle), one thread
+/// keeps the tail short beside other GP processes (p95 846 against
+/// 1214 ms; max 0.54 against 16.5 s beside two spinning processes).
 /// Returns the count in effect. Nothing when the LAPACK is not OpenBLAS.
 int useBlasThreadsForGp();
 

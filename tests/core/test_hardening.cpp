@@ -112,6 +112,7 @@ private Q_SLOTS:
     void escapedProcessesEndWithTheTrial();
     void optimizeFailsOrphanedTrials();
     void killNineNeverLosesACompletedTrial();
+    void objectiveKeepsTheUsersBlasSetting();
 };
 
 void TestHardening::parseJsonNamesSourceLineAndRule()
@@ -430,6 +431,20 @@ void TestHardening::killNineNeverLosesACompletedTrial()
     }
     qInfo("%d rounds killed while running; %d trials printed complete, %d in the file", killedWhileRunning,
           int(printedComplete.size()), int(trials.size()));
+}
+
+void TestHardening::objectiveKeepsTheUsersBlasSetting()
+{
+    // tw restarts itself with one OpenBLAS thread; the objective commands it
+    // runs must still see the environment the user gave tw.
+    const QString s = study("env.jsonl");
+    writeFile(path("env.sh"), "#!/bin/sh\necho \"[${OPENBLAS_NUM_THREADS-unset}][${TW_BLAS_REEXEC-unset}]\" > " +
+                                  path("env.txt") + "\necho 1\n");
+    QFile::setPermissions(qpath("env.sh"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QCOMPARE(run({"optimize", "--study", s, "--trials", "1", "--objective-cmd", qpath("env.sh")}).code, 0);
+    QFile f(qpath("env.txt"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll().trimmed(), QByteArray("[unset][unset]"));
 }
 
 QTEST_APPLESS_MAIN(TestHardening)
