@@ -14,6 +14,8 @@
 #include "setup/dataset_page.h"
 #include "setup/setup_panel.h"
 #include "train/metrics.h"
+#include "util/errors.h"
+#include "util/json_read.h"
 #include "util/printable.h"
 
 #include <QAction>
@@ -23,8 +25,6 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
@@ -328,12 +328,23 @@ bool MainWindow::openFile(const QString& path)
         showError(tr("Cannot open"), tr("%1: cannot open for reading").arg(path));
         return false;
     }
-    // A spec is one JSON object with a search space; a study is a journal of JSON lines.
-    const QByteArray head = f.read(4 << 20);
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(head, &err);
-    const bool spec = err.error == QJsonParseError::NoError && doc.isObject() &&
-                      (doc.object().contains("search_space") || doc.object().contains("dataset"));
+    // A spec is one JSON object with a search space; a study is a journal of
+    // JSON lines, whose first line is a JSON object. Text that is neither
+    // (nested too deep, a number out of range, not JSON) gets the parser's
+    // message, which names the line, column and rule.
+    const std::string head = f.read(4 << 20).toStdString();
+    bool spec = false;
+    try {
+        const nlohmann::json j = tw::parseJson(head, path.toStdString());
+        spec = j.is_object() && (j.contains("search_space") || j.contains("dataset"));
+    } catch (const tw::ParseError& whole) {
+        try {
+            (void)tw::parseJson(std::string_view(head).substr(0, head.find('\n')), path.toStdString());
+        } catch (const tw::ParseError&) {
+            showError(tr("Cannot open"), QString::fromStdString(tw::printable(whole.what())));
+            return false;
+        }
+    }
     return spec ? openSpec(path) : openStudy(path);
 }
 

@@ -217,7 +217,7 @@ bool MainWindow::repairStudy(const QString& path)
     try {
         r = study::repairJournal(path.toStdString(), out);
     } catch (const std::exception& e) {
-        showError(tr("Cannot repair the study"), QString::fromStdString(e.what()));
+        showError(tr("Cannot repair the study"), QString::fromStdString(tw::printable(e.what())));
         return false;
     }
     if (!openStudy(QString::fromStdString(out))) return false;

@@ -21,6 +21,7 @@
 #include "run/study_controller.h"
 #include "run/trial_table_view.h"
 #include "setup/search_space_model.h"
+#include "setup/dataset_page.h"
 #include "setup/setup_panel.h"
 #include "space/search_space.h"
 #include "study/study.h"
@@ -31,6 +32,7 @@
 #include <QPointer>
 #include <QApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -111,6 +113,7 @@ private Q_SLOTS:
     void stopEndsTheRunningTrial();
     void badFilesAreNamed();
     void droppedFilesOpen();
+    void hostileFilesDroppedAreNamed();
     void retrainTakesTestDataFromSetup();
     void dialogsStartInAnExistingFolder();
     void whatIfRunsAConfigurationNext();
@@ -518,6 +521,75 @@ void TestMainWindow::droppedFilesOpen()
     drop(spec);
     QCOMPARE(w.setupPanel()->spec().name, std::string("dropped"));
     QCOMPARE(w.tabs()->currentIndex(), int(ui::MainWindow::SetupTab));
+}
+
+void TestMainWindow::hostileFilesDroppedAreNamed()
+{
+    // Files a hostile or careless user drops on the window: each gives a
+    // message naming the file and the rule, the window stays usable.
+    ui::MainWindow w;
+    w.show();
+    auto drop = [&w](const QString& path) {
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&w, &enter);
+        QDropEvent event(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&w, &event);
+    };
+    auto write = [this](const char* name, const QByteArray& text) {
+        const QString path = _dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) qFatal("cannot write %s", name);
+        f.write(text);
+        return path;
+    };
+    const QByteArray deep = QByteArray(200000, '[') + QByteArray(200000, ']');
+    QByteArray studyText;
+    {
+        QFile f(_studyPath);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        studyText = f.readAll();
+    }
+    json huge = spiralsJson(2, 3);
+    huge["search_space"]["parameters"][0]["low"] = 1.0; // replaced by 1e400 below
+    const QByteArray hugeText = QByteArray::fromStdString(huge.dump()).replace("\"low\":1.0", "\"low\":1e400");
+    const struct {
+        QString path;
+        const char* rule;
+    } cases[] = {
+        {write("deep-spec.json", "{\"dataset\": " + deep + "}"), "nested deeper than 256 levels"},
+        {write("huge-spec.json", hugeText), "outside the range of a double"},
+        {write("deep.jsonl", "{\"event\":\"study_created\",\"format\":1,\"config\":{\"user_attrs\":{\"x\":" + deep + "}}}\n"),
+         "nested deeper than 256 levels"},
+        {write("escape.jsonl", studyText + "{\"event\":\"x\\u001b[2J\\nINJECTED\",\"number\":0}\n"),
+         "\\e[2J\\nINJECTED"},
+        {write("binary.jsonl", QByteArray("\x00\xff\xfe garbage \x1b[2J\n", 18)), "invalid JSON"},
+    };
+    for (const auto& c : cases) {
+        drop(c.path);
+        const QString e = w.lastError();
+        QVERIFY2(e.contains(QFileInfo(c.path).fileName()) && e.contains(c.rule), qPrintable(c.path + ": " + e));
+        QVERIFY2(!e.contains(QChar(0x1b)) && !e.contains('\n'), qPrintable(e));
+    }
+    // An IDX folder whose header declares far more than the file holds.
+    const QString idx = _dir.filePath("bomb-idx");
+    QDir().mkpath(idx);
+    QByteArray header("\x00\x00\x08\x03", 4);
+    for (quint32 d : {2000000u, 28u, 28u})
+        for (int shift = 24; shift >= 0; shift -= 8) header.append(char((d >> shift) & 0xff));
+    for (const char* split : {"train", "t10k"}) {
+        QFile images(idx + "/" + split + "-images-idx3-ubyte"), labels(idx + "/" + split + "-labels-idx1-ubyte");
+        QVERIFY(images.open(QIODevice::WriteOnly) && labels.open(QIODevice::WriteOnly));
+        images.write(header + QByteArray(64, '\0'));
+        labels.write(QByteArray("\x00\x00\x08\x01\x00\x00\x00\x02\x00\x01", 10));
+    }
+    drop(idx);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.setupPanel()->datasetPage()->dataError().isEmpty(), 30000);
+    QVERIFY2(w.setupPanel()->datasetPage()->dataError().contains("idx3-ubyte"),
+             qPrintable(w.setupPanel()->datasetPage()->dataError()));
+    // Still usable: a good study opens.
+    QVERIFY2(w.openFile(_studyPath), qPrintable(w.lastError()));
 }
 
 void TestMainWindow::dialogsStartInAnExistingFolder()

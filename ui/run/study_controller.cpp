@@ -112,7 +112,7 @@ bool StudyController::openStudy(const QString& path, QString* error, bool* damag
     try {
         st = study::Study::openFile(path.toStdString());
     } catch (const study::DamagedStudyError& e) {
-        if (error) *error = QString::fromStdString(e.what());
+        if (error) *error = QString::fromStdString(tw::printable(e.what()));
         if (damaged) *damaged = true;
         return false;
     } catch (const std::exception& e) {

@@ -583,7 +583,7 @@ QVector<QString> SearchSpaceModel::rowErrors(int ri) const
             if (choices.empty()) e[ChoicesColumn] = tr("needs at least one choice");
             param = space::CategoricalParam{"p", choices};
         } catch (const std::invalid_argument& ex) {
-            e[ChoicesColumn] = QString::fromStdString(ex.what());
+            e[ChoicesColumn] = QString::fromStdString(tw::printable(ex.what()));
         }
         if (!e[ChoicesColumn].isEmpty()) return e;
     }
@@ -592,7 +592,7 @@ QVector<QString> SearchSpaceModel::rowErrors(int ri) const
     try {
         space::SearchSpace({param});
     } catch (const std::invalid_argument& ex) {
-        const QString m = stripContext(ex.what());
+        const QString m = stripContext(tw::printable(ex.what()));
         if (m.contains(QLatin1String("choice"))) e[ChoicesColumn] = m;
         else if (m.contains(QLatin1String("'step'"))) e[StepColumn] = m;
         else if (m.contains(QLatin1String("high ="))) {

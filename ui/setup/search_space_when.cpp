@@ -1,6 +1,7 @@
 // The When cell of the search-space table: text <-> conditions, and its
 // validation by core's rules on a skeleton of the space.
 #include "setup/search_space_model.h"
+#include "util/printable.h"
 
 #include <QStringList>
 
@@ -68,7 +69,7 @@ QString SearchSpaceModel::whenError(int ri) const
     try {
         when = whenFromText(r.when);
     } catch (const std::invalid_argument& ex) {
-        return QString::fromStdString(ex.what());
+        return QString::fromStdString(tw::printable(ex.what()));
     }
     if (when.empty()) return {};
     // A skeleton of the space: every named row, categoricals with their
@@ -106,7 +107,7 @@ QString SearchSpaceModel::whenError(int ri) const
         try {
             space::SearchSpace probe(skeleton(all));
         } catch (const std::invalid_argument& ex) {
-            const std::string m = ex.what();
+            const std::string m = tw::printable(ex.what());
             if (m.find("'when'") == std::string::npos) return {}; // another cell's rule
             if (!all && m.rfind("parameter '" + self + "': ", 0) != 0) return {};
             // A cycle is this cell's when it runs through this parameter.
