@@ -31,6 +31,7 @@
 #include <QAction>
 #include <QPointer>
 #include <QApplication>
+#include <QAbstractButton>
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
@@ -38,6 +39,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
@@ -571,6 +573,20 @@ void TestMainWindow::hostileFilesDroppedAreNamed()
         const QString e = w.lastError();
         QVERIFY2(e.contains(QFileInfo(c.path).fileName()) && e.contains(c.rule), qPrintable(c.path + ": " + e));
         QVERIFY2(!e.contains(QChar(0x1b)) && !e.contains('\n'), qPrintable(e));
+        // The damaged study's message box offers Repair…; it shows the escaped line.
+        const auto boxes = w.findChildren<QMessageBox*>();
+        if (c.path.endsWith("escape.jsonl")) {
+            QVERIFY(!boxes.isEmpty());
+            QMessageBox* box = boxes.last();
+            QVERIFY(box->text().contains("\\e[2J"));
+            bool repair = false;
+            for (QAbstractButton* b : box->buttons()) repair = repair || b->text().startsWith("Repair");
+            QVERIFY(repair);
+            box->adjustSize();
+            shoot(*box, "damaged_study_dialog");
+        }
+        for (QMessageBox* b : boxes) b->close();
+        QCoreApplication::processEvents();
     }
     // An IDX folder whose header declares far more than the file holds.
     const QString idx = _dir.filePath("bomb-idx");
