@@ -92,6 +92,19 @@ bool nonTrivialImage(const QString& path)
     return differing > 100;
 }
 
+/// Drags `path` onto the window and drops it there, as a file manager
+/// does; returns whether the window accepted the drag.
+bool dropOn(QWidget& w, const QString& path)
+{
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&w, &enter);
+    QDropEvent event(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&w, &event);
+    return enter.isAccepted();
+}
+
 QByteArray readAll(const QString& path)
 {
     QFile f(path);
@@ -490,15 +503,7 @@ void TestMainWindow::droppedFilesOpen()
 {
     ui::MainWindow w;
     w.show();
-    auto drop = [&w](const QString& path) {
-        QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(path)});
-        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(&w, &enter);
-        QVERIFY(enter.isAccepted());
-        QDropEvent event(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(&w, &event);
-    };
+    auto drop = [&w](const QString& path) { QVERIFY(dropOn(w, path)); };
     // A CSV file dropped anywhere on the window becomes the setup's data.
     const QString csv = _dir.filePath("tiny.csv");
     {
@@ -531,14 +536,7 @@ void TestMainWindow::hostileFilesDroppedAreNamed()
     // message naming the file and the rule, the window stays usable.
     ui::MainWindow w;
     w.show();
-    auto drop = [&w](const QString& path) {
-        QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(path)});
-        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(&w, &enter);
-        QDropEvent event(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(&w, &event);
-    };
+    auto drop = [&w](const QString& path) { dropOn(w, path); };
     auto write = [this](const char* name, const QByteArray& text) {
         const QString path = _dir.filePath(name);
         QFile f(path);
