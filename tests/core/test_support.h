@@ -16,7 +16,11 @@ template <class E> std::string errorOf(const std::function<void()>& f)
     return {};
 }
 
-/// Fails the test unless `message` contains `part`, showing both.
+/// Fails the test unless `message` contains `part`, showing both. Each
+/// argument is evaluated once (a call that changes state runs once).
 #define EXPECT_CONTAINS(message, part)                                                                                      \
-    QVERIFY2(std::string(message).find(part) != std::string::npos,                                                          \
-             ("expected '" + std::string(part) + "' in: '" + std::string(message) + "'").c_str())
+    do {                                                                                                                    \
+        const std::string expectMessage_(message), expectPart_(part);                                                       \
+        QVERIFY2(expectMessage_.find(expectPart_) != std::string::npos,                                                     \
+                 ("expected '" + expectPart_ + "' in: '" + expectMessage_ + "'").c_str());                                  \
+    } while (false)
