@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -136,13 +138,53 @@ Suggestion suggestQuasiRandom(const History& h, int number, uint64_t seed)
     return {randomUnseen(h, seen, rng), {{"kind", "random"}}};
 }
 
+namespace {
+
+struct SamplerRegistry {
+    SamplerRegistry()
+    {
+        factories["random"] = [](const SamplerConfig& c) { return std::make_unique<RandomSampler>(c); };
+        factories["qmc"] = [](const SamplerConfig& c) { return std::make_unique<QmcSampler>(c); };
+        factories["gp"] = [](const SamplerConfig& c) { return std::make_unique<GpSampler>(c); };
+    }
+    std::mutex mutex;
+    std::map<std::string, SamplerFactory> factories;
+};
+
+SamplerRegistry& samplerRegistry()
+{
+    static SamplerRegistry r;
+    return r;
+}
+
+} // namespace
+
+void registerSampler(const std::string& name, SamplerFactory factory)
+{
+    SamplerRegistry& r = samplerRegistry();
+    std::lock_guard lock(r.mutex);
+    r.factories[name] = std::move(factory);
+}
+
+std::vector<std::string> samplerNames()
+{
+    SamplerRegistry& r = samplerRegistry();
+    std::lock_guard lock(r.mutex);
+    std::vector<std::string> names;
+    for (const auto& [name, f] : r.factories) names.push_back(name);
+    return names;
+}
+
 std::unique_ptr<Sampler> makeSampler(const SamplerConfig& config)
 {
-    config.validate();
-    if (config.name == "random") return std::make_unique<RandomSampler>(config);
-    if (config.name == "qmc") return std::make_unique<QmcSampler>(config);
-    if (config.name == "gp") return std::make_unique<GpSampler>(config);
-    throw std::invalid_argument("sampler: unknown name '" + config.name + "' (expected gp, random or qmc)");
+    config.validate(); // an unknown name is an invalid_argument listing the known ones
+    SamplerFactory factory;
+    {
+        SamplerRegistry& r = samplerRegistry();
+        std::lock_guard lock(r.mutex);
+        factory = r.factories.at(config.name);
+    }
+    return factory(config);
 }
 
 } // namespace tw::sampler

@@ -6,7 +6,9 @@
 #include "space/search_space.h"
 #include "study/trial.h"
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -32,8 +34,16 @@ public:
     virtual Suggestion suggest(const History& history, int trialNumber) const = 0;
 };
 
-/// By name: "gp", "random", "qmc" (scrambled Halton). Throws invalid_argument.
+/// By name from the registry: "gp", "random", "qmc" (scrambled Halton) and
+/// whatever registerSampler added. Throws invalid_argument (from
+/// SamplerConfig::validate) for an unknown name or a bad setting.
 std::unique_ptr<Sampler> makeSampler(const SamplerConfig& config);
+
+using SamplerFactory = std::function<std::unique_ptr<Sampler>(const SamplerConfig&)>;
+/// Adds (or replaces) a sampler kind chosen by SamplerConfig::name.
+void registerSampler(const std::string& name, SamplerFactory factory);
+/// Every registered name, sorted ("gp", "qmc", "random", ...).
+std::vector<std::string> samplerNames();
 
 /// Deterministic 64-bit seed for (study seed, trial number, stream).
 uint64_t deriveSeed(uint64_t seed, uint64_t number, uint64_t stream = 0);

@@ -1,5 +1,7 @@
 #include "sampler/sampler_config.h"
 
+#include "sampler/sampler.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -37,8 +39,17 @@ namespace {
 
 void validateInto(const SamplerConfig& c, const std::string& pre)
 {
-    if (c.name != "gp" && c.name != "random" && c.name != "qmc")
-        throw std::invalid_argument(pre + "unknown name '" + c.name + "' (expected gp, random or qmc)");
+    const std::vector<std::string> names = samplerNames();
+    if (std::find(names.begin(), names.end(), c.name) == names.end()) {
+        // Built-in names first, as the forms and the help list them.
+        std::vector<std::string> ordered{"gp", "random", "qmc"};
+        for (const std::string& n : names)
+            if (std::find(ordered.begin(), ordered.end(), n) == ordered.end()) ordered.push_back(n);
+        std::string list;
+        for (size_t i = 0; i < ordered.size(); ++i)
+            list += (i == 0 ? "" : i + 1 == ordered.size() ? " or " : ", ") + ordered[i];
+        throw std::invalid_argument(pre + "unknown name '" + c.name + "' (expected " + list + ")");
+    }
     const auto& acquisitions = acquisitionNames();
     if (std::find(acquisitions.begin(), acquisitions.end(), c.acquisition) == acquisitions.end())
         throw std::invalid_argument(pre + "unknown acquisition '" + c.acquisition + "' (expected logei, lognei or ucb)");
