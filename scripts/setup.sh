@@ -12,6 +12,7 @@ TW_PACKAGES=(
   libtorch-dev libopenblas0-pthread libopenblas-dev
   libeigen3-dev libnlopt-cxx-dev zlib1g-dev nlohmann-json3-dev
   libxgboost-dev
+  libpq-dev postgresql
   fortunes
   dataset-fashion-mnist
 )

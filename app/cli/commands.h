@@ -14,7 +14,7 @@
 
 #include "study/export.h"
 
-namespace tw::study { class Study; }
+namespace tw::study { class Study; struct StudyConfig; }
 namespace tw::analysis { struct Grid2D; }
 
 namespace tw::cli {
@@ -42,6 +42,9 @@ int cmdSlice(Context& ctx);
 int cmdImportance(Context& ctx);
 int cmdBench(Context& ctx);
 int cmdModels(Context& ctx);
+int cmdStudies(Context& ctx);
+int cmdCopy(Context& ctx);
+int cmdDelete(Context& ctx);
 int cmdTune(Context& ctx);   // in tw-train (commands_tune.cpp)
 int cmdTrain(Context& ctx);  // in tw-train
 int cmdEvaluate(Context& ctx); // in tw-train
@@ -75,6 +78,31 @@ Args parseArgs(Context& ctx, const std::vector<FlagSpec>& specs);
 // ---- helpers shared by the commands ------------------------------------------
 /// Opens an existing study file (IoError naming the file when it is missing).
 std::unique_ptr<study::Study> openStudy(const std::string& path);
+
+/// The study a command works on: `--study FILE`, or `--storage URL --study
+/// NAME` (every command that takes --study takes --storage too: parseArgs
+/// adds it).
+struct StudyRef {
+    std::string study;   // the file, or the study's name in the storage
+    std::string storage; // the URL as given; "" for a file
+    bool inFile() const { return storage.empty(); }
+    /// The file, or "URL study 'NAME'" with the URL's password removed: for
+    /// messages and output.
+    std::string label() const;
+    /// Where the models of its trials are kept: beside a study file
+    /// (study::modelFolderFor), ./NAME.models for a database study.
+    std::string modelFolder() const;
+    /// Adds "study" (and "storage", password removed) to an output object.
+    void describeIn(ordered_json& o) const;
+};
+/// --study (required) and --storage of the command line.
+StudyRef studyRef(const Args& a);
+/// Opens the study: IoError naming the file (or storage and name) when there is none.
+std::unique_ptr<study::Study> openStudy(const StudyRef& ref);
+/// Creates it; IoError when it exists (a study is never overwritten).
+std::unique_ptr<study::Study> createStudy(const StudyRef& ref, const study::StudyConfig& config);
+/// Whether the study exists (a non-empty file, or a name in the storage).
+bool studyExists(const StudyRef& ref);
 /// Throws CliError (1) when `out`, the value of --FLAG, is a study file (by
 /// content, or the very file `studyPath` names) or a symbolic link to one:
 /// "--csv s.jsonl is a study file; refusing to overwrite it". Call it for

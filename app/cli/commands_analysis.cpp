@@ -48,7 +48,7 @@ std::string lowerExtension(const std::string& path)
 std::string checkedOut(const Args& a, bool images)
 {
     const std::string out = a.required("out");
-    refuseStudyOutput("out", out, a.get("study").value_or(""));
+    refuseStudyOutput("out", out, a.has("storage") ? std::string() : a.get("study").value_or(""));
     const std::string ext = lowerExtension(out);
     if (ext == ".csv")
         return out;
@@ -108,9 +108,10 @@ struct Fitted {
 
 Fitted fitStudy(Context& ctx, const Args& a)
 {
-    const std::string path = a.required("study");
+    const StudyRef ref = studyRef(a);
+    const std::string path = ref.label();
     Fitted f;
-    f.study = openStudy(path);
+    f.study = openStudy(ref);
     printWarnings(ctx, *f.study);
     const auto trials = f.study->trials();
     const auto& space = f.study->space();
@@ -231,7 +232,7 @@ int cmdImportance(Context& ctx)
     const int draws = imp.empty() ? 0 : imp.front().draws;
     if (!a.has("table")) {
         ordered_json o;
-        o["study"] = a.required("study");
+        studyRef(a).describeIn(o);
         o["observations"] = observations;
         o["draws"] = draws;
         o["quantiles"] = {options.lowQuantile, options.highQuantile};

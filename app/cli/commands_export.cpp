@@ -12,14 +12,14 @@ int cmdExport(Context& ctx)
     Args a = parseArgs(ctx, {{"study"}, {"csv"}, {"json"}});
     if (a.help())
         return 0;
-    const std::string path = a.required("study");
+    const StudyRef ref = studyRef(a);
     if (!a.has("csv") && !a.has("json"))
         throw usageError("one of --csv, --json is required");
     // Both outputs are checked before either is written.
     for (const char* flag : {"csv", "json"})
         if (auto out = a.get(flag))
-            refuseStudyOutput(flag, *out, path);
-    auto study = openStudy(path);
+            refuseStudyOutput(flag, *out, ref.inFile() ? ref.study : std::string());
+    auto study = openStudy(ref);
     const auto trials = study->trials();
     ordered_json o;
     o["trials"] = trials.size();

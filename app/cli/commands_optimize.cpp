@@ -171,7 +171,7 @@ int cmdOptimize(Context& ctx)
     Args a = parseArgs(ctx, {{"study"}, {"objective-cmd"}, {"trials"}, {"workers"}, {"timeout"}});
     if (a.help())
         return 0;
-    const std::string path = a.required("study");
+    const StudyRef ref = studyRef(a);
     const std::string command = a.required("objective-cmd");
     const int trials = a.requiredInteger("trials", 1);
     const int workers = a.integer("workers", 1, 1);
@@ -179,7 +179,7 @@ int cmdOptimize(Context& ctx)
     if (workers > 256)
         throw usageError(expected("workers", "at most 256", *a.get("workers")));
 
-    auto study = openStudy(path);
+    auto study = openStudy(ref);
     printWarnings(ctx, *study);
     // A killed run's trials would otherwise stay running forever.
     if (const int n = study::failOrphans(*study))

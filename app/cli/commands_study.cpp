@@ -41,7 +41,7 @@ int cmdCreate(Context& ctx)
                              {"initial"}, {"acquisition"}, {"ucb-beta"}, {"kernel"}, {"name"}});
     if (a.help())
         return 0;
-    const std::string path = a.required("study");
+    const StudyRef ref = studyRef(a);
     const std::string spacePath = a.required("space");
 
     study::StudyConfig config;
@@ -52,7 +52,7 @@ int cmdCreate(Context& ctx)
     config.sampler.acquisition = oneOf(a, "acquisition", sampler::acquisitionNames(), "logei");
     config.sampler.ucbBeta = a.positiveNumber("ucb-beta", config.sampler.ucbBeta);
     config.sampler.kernel = oneOf(a, "kernel", {"matern52", "rbf"}, "matern52");
-    config.name = a.get("name").value_or(std::filesystem::path(path).stem().string());
+    config.name = a.get("name").value_or(ref.inFile() ? std::filesystem::path(ref.study).stem().string() : ref.study);
 
     // Everything is checked before the file is created: a bad space leaves no file.
     config.space = space::SearchSpace::load(spacePath);
@@ -62,12 +62,12 @@ int cmdCreate(Context& ctx)
     config.sampler.validate();
 
     std::error_code ec;
-    if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0 && !ec)
-        throw failure(path + ": file exists; a study file is never overwritten");
+    if (ref.inFile() && std::filesystem::exists(ref.study, ec) && std::filesystem::file_size(ref.study, ec) > 0 && !ec)
+        throw failure(ref.study + ": file exists; a study file is never overwritten");
 
-    auto study = study::Study::createFile(path, config);
+    auto study = createStudy(ref, config);
     ordered_json o;
-    o["study"] = path;
+    ref.describeIn(o);
     o["name"] = study->config().name;
     o["parameters"] = study->space().size();
     o["direction"] = study::toString(study->direction());
@@ -82,7 +82,7 @@ int cmdAsk(Context& ctx)
     Args a = parseArgs(ctx, {{"study"}});
     if (a.help())
         return 0;
-    auto study = openStudy(a.required("study"));
+    auto study = openStudy(studyRef(a));
     // The trial belongs to whoever called `tw ask` (a worker script): if that
     // process dies without `tw tell`, the trial shows as orphaned.
     study->setOwnerPid(long(::getppid()));
@@ -100,7 +100,7 @@ int cmdTell(Context& ctx)
     Args a = parseArgs(ctx, {{"study"}, {"trial"}, {"value"}, {"failed", false}, {"pruned", false}, {"reason"}});
     if (a.help())
         return 0;
-    const std::string path = a.required("study");
+    const StudyRef ref = studyRef(a);
     const int number = a.requiredInteger("trial", 0);
     a.exactlyOne({"value", "failed", "pruned"});
     if (a.has("reason") && a.has("value"))
@@ -119,7 +119,7 @@ int cmdTell(Context& ctx)
         outcome = study::Outcome::pruned(a.get("reason").value_or(""));
     }
 
-    auto study = openStudy(path);
+    auto study = openStudy(ref);
     study->tell(number, outcome);
     ordered_json o;
     o["number"] = number;
@@ -138,14 +138,14 @@ int cmdBest(Context& ctx)
     Args a = parseArgs(ctx, {{"study"}});
     if (a.help())
         return 0;
-    const std::string path = a.required("study");
-    auto study = openStudy(path);
+    const StudyRef ref = studyRef(a);
+    auto study = openStudy(ref);
     auto best = study->bestTrial();
     printWarnings(ctx, *study);
     if (!best)
-        throw failure(path + ": no completed trial yet");
+        throw failure(ref.label() + ": no completed trial yet");
     ordered_json out = bestJson(study->space(), *best);
-    const study::ModelStore models(study::modelFolderFor(path), 1);
+    const study::ModelStore models(ref.modelFolder(), 1);
     if (models.has(best->number)) out["model"] = models.modelPath(best->number);
     const auto trials = study->trials();
     if (const auto surrogate = sampler::studySurrogate(study->space(), study->direction(), study->config().sampler, trials))
@@ -160,10 +160,10 @@ int cmdModels(Context& ctx)
     Args a = parseArgs(ctx, {{"study"}});
     if (a.help())
         return 0;
-    const std::string path = a.required("study");
-    auto study = openStudy(path);
+    const StudyRef ref = studyRef(a);
+    auto study = openStudy(ref);
     printWarnings(ctx, *study);
-    const study::ModelStore models(study::modelFolderFor(path), 1);
+    const study::ModelStore models(ref.modelFolder(), 1);
     const auto trials = study->trials();
     std::vector<int> kept = models.kept();
     // Best first, as the study ranks them; a model whose trial is unknown last.
@@ -188,7 +188,7 @@ int cmdTrials(Context& ctx)
     Args a = parseArgs(ctx, {{"study"}});
     if (a.help())
         return 0;
-    auto study = openStudy(a.required("study"));
+    auto study = openStudy(studyRef(a));
     for (const study::Trial& t : study->trials()) {
         ordered_json o = trialJson(study->space(), t);
         o["started"] = isoTime(t.startedAt);
@@ -205,6 +205,9 @@ int cmdRepair(Context& ctx)
     if (a.help())
         return 0;
     const std::string path = a.required("study");
+    if (a.has("storage"))
+        throw usageError("--storage: tw repair mends study files; a database study's events are written in "
+                         "transactions and cannot be torn");
     const std::string out = a.get("out").value_or(study::repairedPath(path));
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))

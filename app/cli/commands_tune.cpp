@@ -81,29 +81,33 @@ int cmdTune(Context& ctx)
     for (const auto& w : spec.warnings()) ctx.err << "tw: warning: " << printable(specPath + ": " + w.message) << "\n";
 
     std::unique_ptr<study::Study> st;
-    const auto studyPath = a.get("study");
-    if (studyPath && std::filesystem::exists(*studyPath) && std::filesystem::file_size(*studyPath) > 0) {
-        st = openStudy(*studyPath);
+    if (a.has("storage") && !a.has("study")) throw usageError("--storage needs --study NAME");
+    const std::optional<StudyRef> ref = a.has("study") ? std::optional<StudyRef>(studyRef(a)) : std::nullopt;
+    if (ref && studyExists(*ref)) {
+        st = openStudy(*ref);
         if (st->space().toJson() != spec.space.toJson() || st->direction() != spec.objective.direction)
-            throw failure(*studyPath + ": this study was created with another search space or direction than " +
-                          specPath + "; use a new --study file");
+            throw failure(ref->label() + ": this study was created with another search space or direction than " +
+                          specPath + "; use a new --study");
         // A changed budget or fixed setting is part of the study from now on.
         train::recordSpec(*st, spec);
     } else {
         const study::StudyConfig config = train::studyConfigFor(spec);
-        st = studyPath ? study::Study::createFile(*studyPath, config) : study::Study::createInMemory(config);
+        st = ref ? createStudy(*ref, config) : study::Study::createInMemory(config);
     }
     printWarnings(ctx, *st);
 
     train::DataSource data(spec);
     train::Tuner tuner(spec, *st, data);
-    if (studyPath) tuner.keepModelsIn(study::modelFolderFor(*studyPath));
+    if (ref) tuner.keepModelsIn(ref->modelFolder());
     SignalGuard guard;
     if (const int n = tuner.failOrphans())
         ctx.err << "tw: warning: " << n << " trial(s) left running by a process that died were marked failed\n";
 
     ordered_json head;
-    head["study"] = studyPath ? *studyPath : std::string("(memory)");
+    if (ref)
+        ref->describeIn(head);
+    else
+        head["study"] = "(memory)";
     head["name"] = spec.name;
     head["data"] = data.describe(spec.preprocessing);
     head["device"] = device.empty() || device == "auto" ? train::deviceDescription() : device;
@@ -188,12 +192,12 @@ int cmdEvaluate(Context& ctx)
 {
     Args a = parseArgs(ctx, {{"study"}, {"trial"}, {"data"}, {"out"}, {"report", false}});
     if (a.help()) return 0;
-    const std::string path = a.required("study");
-    if (auto out = a.get("out")) refuseStudyOutput("out", *out, path);
-    auto st = openStudy(path);
+    const StudyRef ref = studyRef(a);
+    if (auto out = a.get("out")) refuseStudyOutput("out", *out, ref.inFile() ? ref.study : std::string());
+    auto st = openStudy(ref);
     printWarnings(ctx, *st);
-    const train::StudySpec spec = train::specOfStudy(*st, path);
-    const study::ModelStore models(study::modelFolderFor(path), spec.keepModels);
+    const train::StudySpec spec = train::specOfStudy(*st, ref.label());
+    const study::ModelStore models(ref.modelFolder(), spec.keepModels);
     train::EvaluationData on = train::EvaluationData::Validation;
     if (auto d = a.get("data")) {
         if (*d != "validation" && *d != "test") throw usageError(expected("data", "validation|test", *d));
@@ -226,10 +230,10 @@ int cmdEvaluate(Context& ctx)
     if (a.has("trial")) {
         const int n = a.integer("trial", 0, 0);
         trial = st->trial(n);
-        if (!trial) throw failure(path + ": no trial " + std::to_string(n));
+        if (!trial) throw failure(ref.label() + ": no trial " + std::to_string(n));
     } else {
         trial = st->bestTrial();
-        if (!trial) throw failure(path + ": no completed trial yet");
+        if (!trial) throw failure(ref.label() + ": no completed trial yet");
     }
     train::DataSource data(spec);
     train::TrialEvaluation e;

@@ -8,7 +8,11 @@ namespace {
 const char* const kOverview = R"(usage: tw COMMAND [FLAGS]
 
 Bayesian hyperparameter tuning from the command line. A study lives in a
-journal file (one JSON object per line) that several processes may share.
+journal file (one JSON object per line) that several processes on one machine
+may share, or in a PostgreSQL database that workers on many machines share:
+wherever a command takes --study FILE, `--storage URL --study NAME` names a
+study in the database (URL: postgresql://USER@HOST:PORT/DB; the password
+comes from ~/.pgpass, PGPASSFILE or PGPASSWORD, never from the URL).
 
 commands:
   create      create a study file from a search space
@@ -19,6 +23,9 @@ commands:
   trials      print every trial, one JSON line each
   export      write the trials to CSV (and/or JSON)
   repair      copy a damaged study file's intact events to a new file
+  studies     list the studies of a database (trials, best, last activity)
+  copy        copy a study between a file and a database (or two databases)
+  delete      delete a study from a database (or a study file)
   contour     write the surrogate's mean / standard error over two parameters (CSV, SVG, PNG, PDF)
   slice       write the surrogate's mean / standard error along one parameter (CSV)
   importance  each parameter's importance with its interval over GP hyperparameter draws
@@ -273,6 +280,39 @@ prints {"function","sampler","acquisition","trials","seeds","median_regret",
 const char* const kHelp = R"(usage: tw help [COMMAND]
 )";
 
+const char* const kStudies = R"(usage: tw studies --storage URL
+
+prints one JSON line per study of the database, by name:
+  {"name","events","created","last_activity","trials","complete","running","direction","best"}
+(a study that does not replay has "error" in place of the trial counts).
+The schema (tables tw_schema, tw_studies, tw_events) is created on first use.
+)";
+
+const char* const kCopy = R"(usage: tw copy --from FILE|URL --to FILE|URL [--name NAME] [--to-name NAME]
+
+Copies every event of a study, unchanged, into a new study: a study file onto
+PostgreSQL (and continued there by every worker), a database study into a
+file, or between two databases. The target must not exist; the source is
+checked to replay first and is left as it is.
+
+  --from FILE|URL   a study file, or a storage URL
+  --to FILE|URL     a new study file, or a storage URL
+  --name NAME       the study's name in the database (default: the file's
+                    name without extension)
+  --to-name NAME    the name of the copy, when both are databases (default NAME)
+
+prints {"from","to","name","events","trials"}
+)";
+
+const char* const kDelete = R"(usage: tw delete --storage URL --study NAME
+       tw delete --study FILE
+
+Deletes the study and all its events (a study file: the file; its models
+folder stays). Anything that is not a study is left alone.
+
+prints {"study","storage"?,"deleted": true}
+)";
+
 } // namespace
 
 const char* helpText(const std::string& command)
@@ -284,6 +324,7 @@ const char* helpText(const std::string& command)
         {"best", kBest},     {"trials", kTrials},   {"export", kExport},   {"repair", kRepair},   {"contour", kContour},
         {"slice", kSlice},   {"importance", kImportance}, {"bench", kBench},     {"tune", kTune},       {"train", kTrain},
         {"models", kModels}, {"evaluate", kEvaluate}, {"help", kHelp},
+        {"studies", kStudies}, {"copy", kCopy}, {"delete", kDelete},
     };
     for (const auto& [name, text] : kTexts)
         if (command == name)

@@ -2,6 +2,9 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 
+#include "pg/pg_storage.h"
+#include "study/model_store.h"
+#include "study/storage_backend.h"
 #include "study/study.h"
 #include "util/errors.h"
 #include "util/printable.h"
@@ -10,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -35,7 +39,8 @@ CommandFn findCommand(const std::string& name)
         {"optimize", cmdOptimize}, {"best", cmdBest},     {"trials", cmdTrials},
         {"export", cmdExport},   {"repair", cmdRepair},   {"contour", cmdContour},
         {"slice", cmdSlice},     {"importance", cmdImportance}, {"bench", cmdBench},
-        {"models", cmdModels},
+        {"models", cmdModels},   {"studies", cmdStudies}, {"copy", cmdCopy},
+        {"delete", cmdDelete},
     };
     for (const auto& [n, fn] : kCommands)
         if (name == n)
@@ -118,7 +123,13 @@ void registerCommand(const std::string& name, CommandFn fn)
 
 Args parseArgs(Context& ctx, const std::vector<FlagSpec>& specs)
 {
-    Args a(ctx.args, specs);
+    // Wherever a study is named, it may live in a database.
+    std::vector<FlagSpec> all = specs;
+    const auto named = [&all](const char* n) {
+        return std::any_of(all.begin(), all.end(), [n](const FlagSpec& f) { return f.name == n; });
+    };
+    if (named("study") && !named("storage")) all.push_back({"storage"});
+    Args a(ctx.args, all);
     if (a.help())
         ctx.out << helpText(ctx.command);
     return a;
@@ -126,6 +137,7 @@ Args parseArgs(Context& ctx, const std::vector<FlagSpec>& specs)
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
 {
+    pg::registerBackend();
     if (args.empty()) {
         err << helpText("");
         return 2;
@@ -193,6 +205,63 @@ std::unique_ptr<study::Study> openStudy(const std::string& path)
     if (!std::filesystem::exists(path, ec))
         throw IoError(path + ": no such study file");
     return study::Study::openFile(path);
+}
+
+std::string StudyRef::label() const
+{
+    if (inFile()) return study;
+    return study::redactUrl(storage) + " study '" + study + "'";
+}
+
+std::string StudyRef::modelFolder() const
+{
+    if (inFile()) return study::modelFolderFor(study);
+    return safeFileName(study) + ".models";
+}
+
+void StudyRef::describeIn(ordered_json& o) const
+{
+    o["study"] = study;
+    if (!inFile()) o["storage"] = study::redactUrl(storage);
+}
+
+StudyRef studyRef(const Args& a)
+{
+    StudyRef r;
+    r.study = a.required("study");
+    r.storage = a.get("storage").value_or("");
+    if (a.has("storage") && !study::looksLikeUrl(r.storage))
+        throw usageError("--storage: expected a URL such as postgresql://USER@HOST:PORT/DB (got '" +
+                         printable(r.storage) + "'); a study file is given with --study FILE alone");
+    return r;
+}
+
+std::unique_ptr<study::Study> openStudy(const StudyRef& ref)
+{
+    if (ref.inFile()) return openStudy(ref.study);
+    auto backend = study::connectBackend(ref.storage);
+    return study::Study::open(backend->study(ref.study, study::StorageBackend::Mode::Open));
+}
+
+std::unique_ptr<study::Study> createStudy(const StudyRef& ref, const study::StudyConfig& config)
+{
+    if (ref.inFile()) return study::Study::createFile(ref.study, config);
+    config.space.validate();
+    config.sampler.validate();
+    auto backend = study::connectBackend(ref.storage);
+    return study::Study::create(backend->study(ref.study, study::StorageBackend::Mode::Create), config);
+}
+
+bool studyExists(const StudyRef& ref)
+{
+    if (ref.inFile()) {
+        std::error_code ec;
+        return std::filesystem::exists(ref.study, ec) && std::filesystem::file_size(ref.study, ec) > 0 && !ec;
+    }
+    auto backend = study::connectBackend(ref.storage);
+    for (const auto& s : backend->list())
+        if (s.name == ref.study) return true;
+    return false;
 }
 
 void refuseStudyOutput(const std::string& flag, const std::string& out, const std::string& studyPath)

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include <signal.h>
@@ -142,25 +143,61 @@ json Study::askedEvent(const Trial& t) const
 
 Trial Study::ask()
 {
-    std::lock_guard lock(_mutex);
-    int number = -1;
-    sync(true, [this, &number] {
-        // Under the exclusive lock, after every other process's events: the
-        // number is unique and the sampler sees every pending trial.
-        number = int(_trials.size());
-        if (!_sampler) _sampler = sampler::makeSampler(_config.sampler);
-        sampler::Suggestion s =
-            _sampler->suggest(sampler::History{_config.space, _config.direction, _trials}, number);
-        Trial t;
-        t.number = number;
-        t.params = std::move(s.params);
-        t.startedAt = now();
-        t.host = hostName();
-        t.pid = _ownerPid > 0 ? _ownerPid : long(::getpid());
-        t.samplerInfo = s.info.is_object() ? std::move(s.info) : json{{"info", std::move(s.info)}};
-        return std::vector<json>{askedEvent(t)};
-    });
-    return _trials.at(size_t(number));
+    // The sampler thinks outside every lock (this object's mutex and the
+    // storage's): other threads and processes tell, report and ask while a
+    // GP fits. It samples from a snapshot that holds every pending trial
+    // (constant liar); the proposal is recorded in one short exclusive
+    // transaction, under the number it was sampled for, only if no trial was
+    // asked meanwhile. Otherwise it samples again from the newer snapshot,
+    // which holds that trial as pending. After kAskAttempts it records the
+    // last proposal under the next free number, unless that proposal is the
+    // very point of a trial asked meanwhile (two workers on one snapshot
+    // propose the same point: samplers are deterministic): then, and only
+    // then, it samples under the lock, as the only way left to be sure.
+    constexpr int kAskAttempts = 3;
+    for (int attempt = 1;; ++attempt) {
+        std::shared_ptr<const sampler::Sampler> sampler;
+        std::vector<Trial> snapshot;
+        std::optional<space::SearchSpace> space;
+        Direction direction = Direction::Minimize;
+        {
+            std::lock_guard lock(_mutex);
+            sync(false, {});
+            if (!_sampler) _sampler = sampler::makeSampler(_config.sampler);
+            sampler = _sampler;
+            snapshot = _trials;
+            space = _config.space;
+            direction = _config.direction;
+        }
+        const int expected = int(snapshot.size());
+        sampler::Suggestion s = sampler->suggest(sampler::History{*space, direction, snapshot}, expected);
+
+        std::lock_guard lock(_mutex);
+        int number = -1;
+        sync(true, [&]() -> std::vector<json> {
+            const int current = int(_trials.size());
+            if (current != expected && attempt < kAskAttempts) return {};
+            number = current;
+            int sampledFrom = expected;
+            for (int i = expected; i < current; ++i)
+                if (_trials[size_t(i)].params == s.params) {
+                    s = _sampler->suggest(sampler::History{_config.space, _config.direction, _trials}, number);
+                    sampledFrom = current;
+                    break;
+                }
+            Trial t;
+            t.number = number;
+            t.params = std::move(s.params);
+            t.startedAt = now();
+            t.host = hostName();
+            t.pid = _ownerPid > 0 ? _ownerPid : long(::getpid());
+            t.samplerInfo = s.info.is_object() ? std::move(s.info) : json{{"info", std::move(s.info)}};
+            // Sampled without the trials asked since its snapshot: say so.
+            if (sampledFrom != number) t.samplerInfo["snapshot_trials"] = sampledFrom;
+            return std::vector<json>{askedEvent(t)};
+        });
+        if (number >= 0) return _trials.at(size_t(number));
+    }
 }
 
 Trial Study::enqueue(const std::vector<double>& params)

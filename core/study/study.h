@@ -68,8 +68,12 @@ public:
     const Storage& storage() const { return *_storage; }
 
     /// Samples the next configuration with the study's sampler, records it as
-    /// a Running trial and returns it. Under the lock: numbers are unique and
-    /// pending trials are visible to the sampler.
+    /// a Running trial and returns it. The sampler runs outside every lock,
+    /// from a snapshot with every pending trial; the trial is recorded in a
+    /// short exclusive transaction (numbers are unique), and sampled again
+    /// when another trial was asked meanwhile (study.cpp). Throws what the
+    /// sampler (std::runtime_error: a finite space exhausted) or the storage
+    /// throws.
     Trial ask();
     /// The process whose death means a trial it asked will never be told
     /// (isOrphaned). Defaults to this process; a one-shot command such as
@@ -116,7 +120,7 @@ private:
     StudyConfig _config;
     bool _created = false;
     std::vector<Trial> _trials;
-    std::unique_ptr<sampler::Sampler> _sampler;
+    std::shared_ptr<const sampler::Sampler> _sampler; // used outside the mutex by ask()
     std::vector<std::string> _warnings; // from replaying events (a trial told twice, ...)
     long _eventsSeen = 0;               // events passed to apply()
     int _revision = 0;                  // study_updated events applied

@@ -1,4 +1,5 @@
-// Layering: no file under core/ includes a Qt header (DESIGN.md, rule 1).
+// Layering: no file under core/ includes a Qt header (DESIGN.md, rule 1), and
+// each heavy library's headers stay inside its own small library.
 #include <QDirIterator>
 #include <QFile>
 #include <QRegularExpression>
@@ -10,6 +11,7 @@ class TestLayering : public QObject {
 private Q_SLOTS:
     void detectorCatchesQtIncludes();
     void coreIncludesNoQtHeader();
+    void heavyHeadersStayInTheirLibrary();
 
 private:
     /// "LINE: TEXT" for each line of `text` that includes a Qt header.
@@ -56,6 +58,40 @@ void TestLayering::coreIncludesNoQtHeader()
     QVERIFY2(scanned > 10, qPrintable(QStringLiteral("only %1 source files found under %2").arg(scanned).arg(root)));
     QVERIFY2(offenders.isEmpty(),
              qPrintable("core/ must not include Qt headers:\n  " + offenders.join(QStringLiteral("\n  "))));
+}
+
+void TestLayering::heavyHeadersStayInTheirLibrary()
+{
+    // The header, and the folder of core/ whose .cpp files (only) may include it.
+    struct Rule {
+        QRegularExpression include;
+        QString folder;
+    };
+    const QList<Rule> rules{
+        {QRegularExpression(QStringLiteral(R"(^\s*#\s*include\s*[<"]libpq-fe\.h)"), QRegularExpression::MultilineOption),
+         QStringLiteral("pg")},
+        {QRegularExpression(QStringLiteral(R"(^\s*#\s*include\s*[<"]xgboost/)"), QRegularExpression::MultilineOption),
+         QStringLiteral("trees")},
+    };
+    const QString root = QStringLiteral(TW_SOURCE_DIR "/core");
+    QStringList offenders;
+    for (const QString& top : {root, QStringLiteral(TW_SOURCE_DIR "/ui"), QStringLiteral(TW_SOURCE_DIR "/app")}) {
+        QDirIterator it(top, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            static const QStringList kSources{"h", "hpp", "cpp", "cc"};
+            if (!kSources.contains(QFileInfo(path).suffix())) continue;
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly)) continue;
+            const QString text = QString::fromUtf8(f.readAll());
+            const QString rel = QDir(root).relativeFilePath(path);
+            for (const Rule& r : rules)
+                if (r.include.match(text).hasMatch() &&
+                    !(rel.startsWith(r.folder + QLatin1Char('/')) && path.endsWith(QLatin1String(".cpp"))))
+                    offenders << QDir(TW_SOURCE_DIR).relativeFilePath(path) + " includes " + r.include.pattern();
+        }
+    }
+    QVERIFY2(offenders.isEmpty(), qPrintable(offenders.join(QStringLiteral("\n  "))));
 }
 
 QTEST_APPLESS_MAIN(TestLayering)
