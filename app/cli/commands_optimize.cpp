@@ -47,11 +47,11 @@ study::Outcome judge(int number, const CommandResult& r, double timeout)
     if (!r.started)
         return study::Outcome::failed(prefix + "objective command could not start: " + r.startError);
     if (r.interrupted)
-        return study::Outcome::failed("interrupted");
+        return study::Outcome::failed("interrupted", study::FailureKind::Interrupted);
     const std::string errLine = clip(lastNonEmptyLine(r.err));
     const std::string errTail = errLine.empty() ? "" : ": " + errLine;
     if (r.timedOut)
-        return study::Outcome::failed(prefix + "timed out after " + formatSeconds(timeout) + " s");
+        return study::Outcome::failed(prefix + "timed out after " + formatSeconds(timeout) + " s", study::FailureKind::Timeout);
     if (!r.exited) {
         const char* name = sigdescr_np(r.signal);
         return study::Outcome::failed(prefix + "objective command killed by signal " + std::to_string(r.signal) +
@@ -62,16 +62,19 @@ study::Outcome judge(int number, const CommandResult& r, double timeout)
                                       std::to_string(r.exitStatus) + errTail);
     const std::string line = lastNonEmptyLine(r.out);
     if (line.empty())
-        return study::Outcome::failed(prefix + "objective command printed nothing on stdout" + errTail);
+        return study::Outcome::failed(prefix + "objective command printed nothing on stdout" + errTail,
+                                      study::FailureKind::InvalidOutput);
     auto v = parseDouble(line);
     if (!v)
-        return study::Outcome::failed(prefix + "last line of output is not a number: '" + clip(line) + "'");
+        return study::Outcome::failed(prefix + "last line of output is not a number: '" + clip(line) + "'",
+                                      study::FailureKind::InvalidOutput);
     if (std::isnan(*v))
-        return study::Outcome::failed(prefix + "objective is nan");
+        return study::Outcome::failed(prefix + "objective is nan", study::FailureKind::Nan);
     if (std::isinf(*v)) {
         const bool written = line.find_first_of("iI") != std::string::npos; // "inf", "-Infinity"
         return study::Outcome::failed(prefix + (written ? std::string("objective is ") + (*v > 0 ? "inf" : "-inf")
-                                                        : "objective '" + clip(line) + "' is too large for a double"));
+                                                        : "objective '" + clip(line) + "' is too large for a double"),
+                                      study::FailureKind::Nan);
     }
     return study::Outcome::complete(*v);
 }
@@ -115,7 +118,7 @@ struct Run {
             }
             study::Outcome outcome;
             if (stopSignal() != 0) {
-                outcome = study::Outcome::failed("interrupted");
+                outcome = study::Outcome::failed("interrupted", study::FailureKind::Interrupted);
             } else {
                 CommandSpec spec;
                 spec.command = command;

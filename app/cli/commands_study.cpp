@@ -97,7 +97,8 @@ int cmdAsk(Context& ctx)
 
 int cmdTell(Context& ctx)
 {
-    Args a = parseArgs(ctx, {{"study"}, {"trial"}, {"value"}, {"failed", false}, {"pruned", false}, {"reason"}});
+    Args a = parseArgs(ctx, {{"study"}, {"trial"}, {"value"}, {"failed", false}, {"pruned", false}, {"reason"},
+                             {"kind"}});
     if (a.help())
         return 0;
     const StudyRef ref = studyRef(a);
@@ -105,6 +106,18 @@ int cmdTell(Context& ctx)
     a.exactlyOne({"value", "failed", "pruned"});
     if (a.has("reason") && a.has("value"))
         throw usageError("--reason goes with --failed or --pruned, not --value");
+    if (a.has("kind") && !a.has("failed"))
+        throw usageError("--kind goes with --failed");
+    study::FailureKind kind = study::FailureKind::Exception;
+    if (auto k = a.get("kind")) {
+        try {
+            kind = study::failureKindFromString(*k);
+        } catch (const std::invalid_argument& e) {
+            throw usageError(std::string("--kind: ") + e.what());
+        }
+        if (kind == study::FailureKind::None || kind == study::FailureKind::Pruned)
+            throw usageError("--kind: '" + *k + "' is not a kind of failure (use --value or --pruned)");
+    }
 
     study::Outcome outcome;
     if (a.has("value")) {
@@ -114,7 +127,7 @@ int cmdTell(Context& ctx)
             throw usageError(expected("value", "a finite number", text));
         outcome = study::Outcome::complete(*v);
     } else if (a.has("failed")) {
-        outcome = study::Outcome::failed(a.get("reason").value_or(""));
+        outcome = study::Outcome::failed(a.get("reason").value_or(""), kind);
     } else {
         outcome = study::Outcome::pruned(a.get("reason").value_or(""));
     }
@@ -128,6 +141,8 @@ int cmdTell(Context& ctx)
         o["value"] = outcome.value;
     if (!outcome.reason.empty())
         o["reason"] = outcome.reason;
+    if (outcome.state != study::TrialState::Complete)
+        o["kind"] = study::toString(outcome.kind);
     printLine(ctx.out, o);
     printWarnings(ctx, *study);
     return 0;

@@ -65,7 +65,7 @@ Starts a trial: samples the next configuration and records it as running.
 prints {"number": N, "params": {"lr": 0.001, ...}}
 )";
 
-const char* const kTell = R"(usage: tw tell --study FILE --trial N (--value V | --failed | --pruned) [--reason TEXT]
+const char* const kTell = R"(usage: tw tell --study FILE --trial N (--value V | --failed [--kind K] | --pruned) [--reason TEXT]
 
 Records how a running trial ended; exactly one outcome.
 
@@ -74,6 +74,11 @@ Records how a running trial ended; exactly one outcome.
   --failed          the trial failed
   --pruned          the trial was stopped early
   --reason TEXT     why it failed or was pruned
+  --kind K          what kind of failure (default exception): exception, nan,
+                    invalid_output, timeout, out_of_memory, stopped,
+                    interrupted, abandoned, stale; the last four (the run was
+                    cut short) count toward no budget and are no evidence of a
+                    failing region for the sampler
 
 prints {"number": N, "state": "complete", "value": V}
 )";

@@ -84,9 +84,7 @@ std::vector<double> sampledIncumbents(const gp::GaussianProcess& gp, const Eigen
 
 bool interruptedNotFailed(const study::Trial& t)
 {
-    for (const char* p : {"stopped", "interrupted", "abandoned"})
-        if (t.reason.rfind(p, 0) == 0) return true;
-    return false;
+    return t.state == study::TrialState::Failed && study::cutShort(t.kind);
 }
 
 AcquisitionModel::AcquisitionModel(const SamplerConfig& config)

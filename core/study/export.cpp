@@ -103,6 +103,8 @@ ordered_json trialJson(const space::SearchSpace& space, const Trial& t)
         o["value"] = *t.value;
     if (!t.reason.empty())
         o["reason"] = t.reason;
+    if (t.state == TrialState::Failed || t.state == TrialState::Pruned)
+        o["kind"] = toString(t.kind);
     o["params"] = paramsJson(space, t.params);
     o["duration"] = t.duration() ? ordered_json(*t.duration()) : ordered_json();
     return o;
@@ -155,7 +157,7 @@ void writeTrialsCsv(const std::string& path, const space::SearchSpace& space,
     std::vector<std::string> header{"number"};
     for (const auto& p : space.params())
         header.push_back(space::nameOf(p));
-    for (const char* h : {"value", "state", "duration", "started", "reason"})
+    for (const char* h : {"value", "state", "duration", "started", "reason", "kind"})
         header.push_back(h);
     // A user attribute named as a parameter or a fixed column ("epochs" both
     // searched and recorded as trained) gets the prefix "user_attrs.";
@@ -180,6 +182,7 @@ void writeTrialsCsv(const std::string& path, const space::SearchSpace& space,
         row.push_back(t.duration() ? number(*t.duration()) : "");
         row.push_back(isoTime(t.startedAt));
         row.push_back(t.reason);
+        row.push_back(t.finished() && t.state != TrialState::Complete ? toString(t.kind) : "");
         for (const std::string& k : attrKeys) {
             const auto it = attrs[i].find(k);
             row.push_back(it != attrs[i].end() ? cellText(it->second) : "");
@@ -202,6 +205,7 @@ void writeTrialsJson(const std::string& path, const space::SearchSpace& space,
         o["value"] = t.value ? ordered_json(*t.value) : ordered_json();
         o["params"] = paramsJson(space, t.params);
         o["reason"] = t.reason;
+        o["kind"] = t.finished() && t.state != TrialState::Complete ? ordered_json(toString(t.kind)) : ordered_json();
         o["started"] = isoTime(t.startedAt);
         o["finished"] = isoTime(t.finishedAt);
         o["duration"] = t.duration() ? ordered_json(*t.duration()) : ordered_json();

@@ -234,6 +234,12 @@ void Study::tell(int number, const Outcome& outcome)
         json ev = {{"event", "trial_told"}, {"number", number}, {"state", toString(outcome.state)}};
         if (outcome.state == TrialState::Complete) ev["value"] = outcome.value;
         if (!outcome.reason.empty()) ev["reason"] = outcome.reason;
+        if (outcome.state != TrialState::Complete) {
+            FailureKind kind = outcome.kind;
+            if (kind == FailureKind::None)
+                kind = outcome.state == TrialState::Pruned ? FailureKind::Pruned : FailureKind::Exception;
+            ev["kind"] = toString(kind);
+        }
         ev["time"] = now();
         return std::vector<json>{std::move(ev)};
     });
@@ -346,7 +352,7 @@ int failOrphans(Study& study)
     for (const auto& t : study.trials())
         if (isOrphaned(t)) {
             try {
-                study.tell(t.number, Outcome::failed(abandonedReason(t)));
+                study.tell(t.number, Outcome::failed(abandonedReason(t), FailureKind::Abandoned));
                 ++n;
             } catch (const std::invalid_argument&) {
                 // Told by someone else in the meantime.
@@ -362,6 +368,7 @@ int markOrphansAbandoned(std::vector<Trial>& trials)
         if (isOrphaned(t)) {
             t.state = TrialState::Failed;
             t.reason = abandonedReason(t);
+            t.kind = FailureKind::Abandoned;
             ++n;
         }
     return n;

@@ -155,6 +155,13 @@ void Study::apply(const json& ev, long line)
             }
             const std::string reason = optionalString(ev, "reason");
             const double time = optionalNumber(ev, "time", 0.0);
+            FailureKind kind = FailureKind::None;
+            if (auto k = ev.find("kind"); k != ev.end() && state != TrialState::Complete) {
+                if (!k->is_string()) throw std::invalid_argument("'kind' must be a string");
+                kind = failureKindFromString(k->get<std::string>());
+            } else {
+                kind = legacyFailureKind(state, reason);
+            }
             if (t.finished()) {
                 // Lenient: two processes may have told the same trial; the first wins.
                 _warnings.push_back(at + ": trial " + std::to_string(t.number) + " told again (" + stateText +
@@ -164,6 +171,7 @@ void Study::apply(const json& ev, long line)
             t.state = state;
             t.value = value;
             t.reason = reason;
+            t.kind = kind;
             t.finishedAt = time;
         } else if (type == "trial_reported") {
             Trial& t = trialRef(int(integerField(ev, "number")), "trial_reported");

@@ -16,6 +16,35 @@ TrialState trialStateFromString(const std::string& s); // throws invalid_argumen
 std::string toString(Direction d);    // "minimize", "maximize"
 Direction directionFromString(const std::string& s);  // throws invalid_argument
 
+/// Why a trial did not complete, recorded as the told event's "kind": budgets,
+/// the sampler's failure model and the views decide by it, never by the
+/// reason's text (which is for people).
+enum class FailureKind {
+    None,          // complete
+    Exception,     // the objective threw, crashed, exited non-zero or could not start
+    Nan,           // the objective (or the training loss) was NaN or infinite
+    InvalidOutput, // the objective printed no number
+    Timeout,       // ran past its time limit
+    OutOfMemory,   // ran out of memory
+    Pruned,        // stopped early by a pruning rule (state Pruned)
+    Stopped,       // the user stopped the study
+    Interrupted,   // the worker got SIGINT / SIGTERM / SIGHUP
+    Abandoned,     // the process that ran it is gone (seen on its own host)
+    Stale,         // its worker's heartbeat stopped (seen from any host)
+};
+/// "none", "exception", "nan", "invalid_output", "timeout", "out_of_memory",
+/// "pruned", "stopped", "interrupted", "abandoned", "stale".
+std::string toString(FailureKind k);
+/// Throws invalid_argument naming the known kinds.
+FailureKind failureKindFromString(const std::string& s);
+/// True for the kinds that say nothing about the configuration: the run was
+/// cut short by the user, a signal or a lost worker. Such trials count
+/// toward no budget and are no evidence of a failing region.
+bool cutShort(FailureKind k);
+/// The kind a told event of a file written before kinds existed implies,
+/// from its state and reason (the one place that reads reason texts).
+FailureKind legacyFailureKind(TrialState state, const std::string& reason);
+
 /// One value reported during training (an epoch) for live curves and pruning.
 struct IntermediateValue {
     int step = 0;
@@ -31,6 +60,7 @@ struct Trial {
     std::vector<double> params;           // one double per parameter (index for categoricals; NaN: inactive, see SearchSpace)
     std::optional<double> value;          // set when Complete
     std::string reason;                   // why it failed or was pruned
+    FailureKind kind = FailureKind::None; // why it did not complete, as a value
     double startedAt = 0.0;               // unix time, seconds
     double finishedAt = 0.0;              // 0 while running
     std::string host;                     // where it was asked
@@ -56,9 +86,13 @@ struct Outcome {
     TrialState state = TrialState::Complete;
     double value = 0.0;
     std::string reason;
-    static Outcome complete(double v) { return {TrialState::Complete, v, {}}; }
-    static Outcome failed(std::string why) { return {TrialState::Failed, 0.0, std::move(why)}; }
-    static Outcome pruned(std::string why = {}) { return {TrialState::Pruned, 0.0, std::move(why)}; }
+    FailureKind kind = FailureKind::None;
+    static Outcome complete(double v) { return {TrialState::Complete, v, {}, FailureKind::None}; }
+    static Outcome failed(std::string why, FailureKind kind = FailureKind::Exception)
+    {
+        return {TrialState::Failed, 0.0, std::move(why), kind};
+    }
+    static Outcome pruned(std::string why = {}) { return {TrialState::Pruned, 0.0, std::move(why), FailureKind::Pruned}; }
 };
 
 /// The best-trial rule every layer uses: the numbers of the `k` best

@@ -230,10 +230,10 @@ TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>*
     TrialSummary out;
     out.number = trial.number;
     out.params = trial.params;
-    auto fail = [&](const std::string& why) {
+    auto fail = [&](const std::string& why, study::FailureKind kind = study::FailureKind::Exception) {
         out.state = study::TrialState::Failed;
         out.reason = why;
-        _study.tell(trial.number, study::Outcome::failed(why));
+        _study.tell(trial.number, study::Outcome::failed(why, kind));
         if (_models) _models->discard(trial.number);
         return out;
     };
@@ -288,7 +288,7 @@ TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>*
     using S = TrainResult::Status;
     switch (r.status) {
     case S::Stopped:
-        return fail("stopped");
+        return fail("stopped", study::FailureKind::Stopped);
     case S::Failed:
         return fail(r.reason.empty() ? std::string("training failed") : r.reason);
     case S::Pruned:
@@ -341,7 +341,7 @@ bool recordSpec(study::Study& study, const StudySpec& spec)
 bool countsTowardBudget(const study::Trial& t)
 {
     if (!t.finished()) return false;
-    return !(t.state == study::TrialState::Failed && (t.reason == "stopped" || t.reason.rfind("abandoned", 0) == 0));
+    return !(t.state == study::TrialState::Failed && study::cutShort(t.kind));
 }
 
 int Tuner::countedTrials()

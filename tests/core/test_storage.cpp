@@ -208,6 +208,7 @@ private Q_SLOTS:
     void schemaCreatedOnceAndVersionChecked();
     void namesListAndRemove();
     void concurrentWorkersGetUniqueTrials();
+    void failureKindsRecordedAndReplayed();
     void askSamplesOutsideTheLock_data();
     void askSamplesOutsideTheLock();
     void deletedStudyStopsWriters();
@@ -449,6 +450,45 @@ void TestStorage::concurrentWorkersGetUniqueTrials()
     QCOMPARE(int(points.size()), kWorkers * kEach);
 }
 
+void TestStorage::failureKindsRecordedAndReplayed()
+{
+    const std::string path = file(freshName() + ".jsonl");
+    {
+        auto s = study::Study::createFile(path, configFor());
+        for (int i = 0; i < 4; ++i) s->ask();
+        s->tell(0, study::Outcome::failed("loss is nan at epoch 3", study::FailureKind::Nan));
+        s->tell(1, study::Outcome::failed("no heartbeat", study::FailureKind::Stale));
+        s->tell(2, study::Outcome::pruned("below the median"));
+        s->tell(3, study::Outcome::failed("boom")); // the default kind
+    }
+    // As a file written before kinds existed: no "kind", only reasons.
+    {
+        std::ofstream out(path, std::ios::app);
+        out << R"({"event":"trial_asked","number":4,"params":{"x":0,"lr":0.1,"opt":"adam"},"time":1})" << "\n"
+            << R"({"event":"trial_told","number":4,"state":"failed","reason":"interrupted","time":2})" << "\n"
+            << R"({"event":"trial_asked","number":5,"params":{"x":0,"lr":0.1,"opt":"adam"},"time":1})" << "\n"
+            << R"({"event":"trial_told","number":5,"state":"failed","reason":"trial 5: timed out after 60 s","time":2})"
+            << "\n";
+    }
+    auto s = study::Study::openFile(path);
+    const auto t = s->trials();
+    using K = study::FailureKind;
+    const std::vector<K> expected{K::Nan, K::Stale, K::Pruned, K::Exception, K::Interrupted, K::Timeout};
+    QCOMPARE(t.size(), expected.size());
+    for (size_t i = 0; i < t.size(); ++i)
+        QVERIFY2(t[i].kind == expected[i], (std::to_string(i) + ": " + study::toString(t[i].kind)).c_str());
+    QVERIFY(study::cutShort(K::Stale) && study::cutShort(K::Interrupted) && !study::cutShort(K::Nan));
+    QCOMPARE(study::trialJson(s->space(), t[0])["kind"].get<std::string>(), std::string("nan"));
+    // An unknown kind names the line and the known ones.
+    {
+        std::ofstream out(path, std::ios::app);
+        out << R"({"event":"trial_asked","number":6,"params":{"x":0,"lr":0.1,"opt":"adam"},"time":1})" << "\n"
+            << R"({"event":"trial_told","number":6,"state":"failed","kind":"gremlins","time":2})" << "\n";
+    }
+    const std::string bad = errorOf<ParseError>([&] { study::Study::openFile(path); });
+    EXPECT_CONTAINS(bad, path + ":15: unknown failure kind 'gremlins' (expected none, exception, nan,");
+}
+
 void TestStorage::askSamplesOutsideTheLock_data()
 {
     QTest::addColumn<QString>("kind");
@@ -581,6 +621,20 @@ void TestStorage::commandLine()
     const auto trials = jsonLines(r.out);
     QCOMPARE(trials.size(), 20);
     for (const auto& t : trials) QCOMPARE(t["state"].toString(), QString("complete"));
+    std::set<int> numbers;
+    for (const auto& t : trials) numbers.insert(t["number"].toInt());
+    QCOMPARE(int(numbers.size()), 20);
+
+    // A failure's kind, as a worker script says it.
+    r = twRun({"ask", "--storage", url, "--study", "cli"});
+    const int extra = object(r.out)["number"].toInt();
+    r = twRun({"tell", "--storage", url, "--study", "cli", "--trial", QString::number(extra), "--failed", "--kind", "none"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--kind: 'none' is not a kind of failure"), r.err.constData());
+    r = twRun({"tell", "--storage", url, "--study", "cli", "--trial", QString::number(extra), "--failed", "--kind", "stale",
+               "--reason", "lost"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(object(r.out)["kind"].toString(), QString("stale"));
 
     r = twRun({"studies", "--storage", url});
     QCOMPARE(r.code, 0);
@@ -588,7 +642,7 @@ void TestStorage::commandLine()
     for (const auto& s : jsonLines(r.out))
         if (s["name"].toString() == "cli") {
             listed = true;
-            QCOMPARE(s["trials"].toInt(), 20);
+            QCOMPARE(s["trials"].toInt(), 21);
             QCOMPARE(s["complete"].toInt(), 20);
             QCOMPARE(s["best"].toDouble(), 1.0);
         }
@@ -598,7 +652,7 @@ void TestStorage::commandLine()
     const QString copy = _dir.filePath("cli-copy.jsonl");
     r = twRun({"copy", "--from", url, "--name", "cli", "--to", copy});
     QVERIFY2(r.code == 0, r.err.constData());
-    QCOMPARE(object(r.out)["trials"].toInt(), 20);
+    QCOMPARE(object(r.out)["trials"].toInt(), 21);
     r = twRun({"best", "--study", copy});
     QCOMPARE(r.code, 0);
     QCOMPARE(object(r.out)["value"].toDouble(), 1.0);
@@ -610,7 +664,8 @@ void TestStorage::commandLine()
     r = twRun({"export", "--storage", url, "--study", "cli-2", "--csv", _dir.filePath("cli.csv")});
     QVERIFY2(r.code == 0, r.err.constData());
     const std::string csv = readAll(_dir.filePath("cli.csv").toStdString());
-    QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 21L);
+    QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 22L);
+    QVERIFY2(csv.find(",lost,stale") != std::string::npos, csv.c_str());
 
     r = twRun({"delete", "--storage", url, "--study", "cli-2"});
     QCOMPARE(r.code, 0);
