@@ -19,7 +19,7 @@ commands:
   trials      print every trial, one JSON line each
   export      write the trials to CSV (and/or JSON)
   repair      copy a damaged study file's intact events to a new file
-  contour     write the surrogate's mean / standard error over two parameters (CSV, SVG, PNG, PDF)
+  contour     write the GP's mean, SE, acquisition, P(failure) over two parameters (CSV or an image)
   slice       write the surrogate's mean / standard error along one parameter (CSV)
   importance  each parameter's importance with its interval over GP hyperparameter draws
   bench       run a sampler on a synthetic test function
@@ -138,6 +138,7 @@ Check what was dropped, then use NEW as the study (or move it over FILE).
 )";
 
 const char* const kContour = R"(usage: tw contour --study FILE --x P --y Q --out OUT [--resolution R] [--fix NAME=VALUE ...]
+                  [--panels LIST]
 
 Fits the GP surrogate on the completed trials (at least 2) and writes its mean
 and standard error on a grid over parameters P and Q. The other parameters are
@@ -148,10 +149,15 @@ fixed at the best trial's values unless --fix says otherwise.
                         study past its initial trials adds "acquisition,p_feasible":
                         the acquisition of the model that chooses the next trial
                         and the probability that a trial there completes);
-                        OUT.svg, OUT.png, OUT.pdf: the contour plots of the mean and
-                        standard error with the observed trials (drawn by tw-plot)
+                        OUT.svg, OUT.png, OUT.pdf: the contour plots the window
+                        shows (drawn by tw-plot): the mean and standard error with
+                        the observed trials; the acquisition with the next proposal
+                        and the running trials once the GP chooses; P(failure) with
+                        the failed trials once trials have failed
   --resolution R        points per axis (default 50)
   --fix NAME=VALUE      fix a parameter (repeatable); a choice by its label
+  --panels LIST         images only: the panels to draw, in this order, from
+                        mean,se,acquisition,failure (default: all that apply)
 
 prints {"out","x","y","rows","observations","fixed"}
 )";
