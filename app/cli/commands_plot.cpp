@@ -40,9 +40,12 @@ bool writeContourImage(study::Study& study, const ContourImageRequest& request, 
     const auto trials = study.trials();
     const auto& config = study.config();
     std::vector<ui::ContourPanel> asked;
+    const auto& names = contourPanelNames();
     for (const std::string& name : request.panels) {
-        const auto& names = contourPanelNames();
-        asked.push_back(ui::ContourPanel(std::find(names.begin(), names.end(), name) - names.begin()));
+        const auto at = std::find(names.begin(), names.end(), name);
+        if (at == names.end())
+            throw usageError("--panels: '" + name + "' is not a panel");
+        asked.push_back(ui::ContourPanel(at - names.begin()));
     }
     // The next proposal (a fit and an optimization more) only for the acquisition panel.
     const bool suggest = asked.empty() || std::count(asked.begin(), asked.end(), ui::ContourPanel::Acquisition);

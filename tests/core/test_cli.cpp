@@ -497,7 +497,7 @@ void TestCli::contourImageHasTheWindowsPanels()
     // acquisition (the next proposal and the running trials marked) once the
     // GP chooses; P(failure) once a trial failed. The image grows with them
     // (the renderer's sizes at 2x: 1200 x 520 for two panels, 1800 x 520 for
-    // three, 1200 x 1000 for four).
+    // three, 1200 x 1000 for four, 700 x 560 for one).
     const QString study = createGpCube("panels.jsonl");
     QVERIFY(QFile::exists(study));
     const auto contour = [&](const QString& out, const QStringList& more = {}) {
@@ -540,6 +540,8 @@ void TestCli::contourImageHasTheWindowsPanels()
     QVERIFY(contour(path("acq.svg"), {"--panels", "acquisition"}).code == 0);
     svg = readFile(path("acq.svg"));
     QVERIFY(svg.contains(">Acquisition (log EI)<") && !svg.contains(">Mean<"));
+    QVERIFY(contour(path("acq.png"), {"--panels", "acquisition"}).code == 0);
+    QCOMPARE(pngSize(readFile(path("acq.png"))), QSize(1400, 1120));  // one panel: 700 x 560
     r = contour(path("x.png"), {"--panels", "failure"});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("'failure' maps P(failure) once trials have failed (the study has none)"),
