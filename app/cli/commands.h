@@ -59,14 +59,29 @@ bool isTrainingCommand(const std::string& name);
 /// .pdf --out; "" when this process runs it itself.
 std::string helperFor(const std::string& command, const std::vector<std::string>& args);
 
-/// Renders a contour grid of `study` to an image file (.svg, .png or .pdf by
-/// extension); throws IoError when it cannot. tw-plot sets it; tw has none.
-using ContourImageWriter = void (*)(study::Study& study, const analysis::Grid2D& grid, const std::string& path);
+/// What `tw contour --out IMAGE` asks tw-plot to draw: the pair, the image
+/// file, every parameter's value (those of x and y are ignored), points per
+/// axis and the panels by name (contourPanelNames; empty: all that apply).
+struct ContourImageRequest {
+    std::string x, y, out;
+    std::vector<double> fixed;
+    int resolution = 50;
+    std::vector<std::string> panels;
+};
+/// Renders the contour plots of `study` to request.out (.svg, .png or .pdf
+/// by extension) as the window draws them, and sets `drawn` to their grid;
+/// false when the study has fewer than 2 observations. Throws IoError when it
+/// cannot write, CliError when a panel asked for does not apply. tw-plot
+/// sets it; tw has none.
+using ContourImageWriter = bool (*)(study::Study& study, const ContourImageRequest& request,
+                                    analysis::Grid2D& drawn);
 void setContourImageWriter(ContourImageWriter writer);
 ContourImageWriter contourImageWriter();
 /// True for an .svg, .png or .pdf path (any case).
 bool isImagePath(const std::string& path);
-void writeContourImage(study::Study& study, const analysis::Grid2D& grid, const std::string& path); // tw-plot
+bool writeContourImage(study::Study& study, const ContourImageRequest& request, analysis::Grid2D& drawn); // tw-plot
+/// The panels --panels names, in the order of ui::ContourPanel: mean, se, acquisition, failure.
+const std::vector<std::string>& contourPanelNames();
 
 /// The usage text of a command ("" for the overview), or nullptr when unknown.
 const char* helpText(const std::string& command);

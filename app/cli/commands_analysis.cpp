@@ -106,28 +106,61 @@ struct Fitted {
     std::vector<double> fixed;
 };
 
-Fitted fitStudy(Context& ctx, const Args& a)
+/// The study of --study with the values --fix gives (the best trial's elsewhere); no fit yet.
+Fitted openForAnalysis(Context& ctx, const Args& a)
 {
-    const StudyRef ref = studyRef(a);
-    const std::string path = ref.label();
     Fitted f;
-    f.study = openStudy(ref);
+    f.study = openStudy(studyRef(a));
     printWarnings(ctx, *f.study);
-    const auto trials = f.study->trials();
     const auto& space = f.study->space();
-    f.fixed = analysis::defaultFixedValues(space, trials, f.study->direction());
+    f.fixed = analysis::defaultFixedValues(space, f.study->trials(), f.study->direction());
     for (const std::string& fix : a.all("fix"))
         applyFix(space, fix, f.fixed);
-    // The model the GP sampler chooses the next trial with, as every view shows it.
-    f.surrogate = sampler::studySurrogate(space, f.study->direction(), f.study->config().sampler, trials);
-    if (!f.surrogate) {
-        int complete = 0;
-        for (const auto& t : trials)
-            complete += t.state == study::TrialState::Complete && t.value && std::isfinite(*t.value);
-        throw failure(path + ": the surrogate needs at least 2 completed trials (the study has " +
-                      std::to_string(complete) + ")");
-    }
     return f;
+}
+
+CliError tooFewForTheSurrogate(const std::string& path, const std::vector<study::Trial>& trials)
+{
+    int complete = 0;
+    for (const auto& t : trials)
+        complete += t.state == study::TrialState::Complete && t.value && std::isfinite(*t.value);
+    return failure(path + ": the surrogate needs at least 2 completed trials (the study has " +
+                   std::to_string(complete) + ")");
+}
+
+Fitted fitStudy(Context& ctx, const Args& a)
+{
+    Fitted f = openForAnalysis(ctx, a);
+    const auto trials = f.study->trials();
+    // The model the GP sampler chooses the next trial with, as every view shows it.
+    f.surrogate = sampler::studySurrogate(f.study->space(), f.study->direction(), f.study->config().sampler, trials);
+    if (!f.surrogate)
+        throw tooFewForTheSurrogate(studyRef(a).label(), trials);
+    return f;
+}
+
+/// --panels NAME,NAME...: known names (contourPanelNames), each once, in the given order.
+std::vector<std::string> panelsFlag(const Args& a)
+{
+    const auto text = a.get("panels");
+    if (!text)
+        return {};
+    const auto& known = contourPanelNames();
+    std::string list;
+    for (const auto& n : known)
+        list += (list.empty() ? "" : ",") + n;
+    std::vector<std::string> out;
+    std::stringstream in(*text);
+    for (std::string name; std::getline(in, name, ',');) {
+        if (std::find(known.begin(), known.end(), name) == known.end())
+            throw usageError("--panels: '" + name + "' is not a panel (panels: " + list + "; got '" + *text + "')");
+        if (std::find(out.begin(), out.end(), name) != out.end())
+            throw usageError("--panels: '" + name + "' is listed twice (got '" + *text + "')");
+        out.push_back(name);
+    }
+    if (out.empty() || text->back() == ',')
+        throw usageError(expected("panels", "a comma-separated list of " + list, *text));
+    return out;
 }
 
 void writeSliceCsv(const analysis::Slice& s, const std::string& path, const std::string& studyName)
@@ -165,29 +198,46 @@ bool isImagePath(const std::string& path)
     return ext == ".svg" || ext == ".png" || ext == ".pdf";
 }
 
+const std::vector<std::string>& contourPanelNames()
+{
+    static const std::vector<std::string> names{"mean", "se", "acquisition", "failure"};
+    return names;
+}
+
 int cmdContour(Context& ctx)
 {
-    Args a = parseArgs(ctx, {{"study"}, {"x"}, {"y"}, {"out"}, {"resolution"}, {"fix", true, true}});
+    Args a = parseArgs(ctx, {{"study"}, {"x"}, {"y"}, {"out"}, {"resolution"}, {"fix", true, true}, {"panels"}});
     if (a.help())
         return 0;
     const std::string out = checkedOut(a, true);
     const std::string x = a.required("x"), y = a.required("y");
     const int resolution = a.integer("resolution", 50, 2);
-    Fitted f = fitStudy(ctx, a);
-    analysis::Grid2D grid = analysis::contour(*f.surrogate, x, y, f.fixed, resolution);
-    // The acquisition of the model that chooses the next trial, on the same points.
-    const auto& config = f.study->config();
-    if (config.sampler.name == "gp") {
-        const auto trials = f.study->trials();
-        const sampler::History h{config.space, config.direction, trials};
-        if (int(trials.size()) >= config.sampler.initialFor(config.space.size()))
-            if (const auto model = sampler::AcquisitionModel::build(h, config.sampler, int(trials.size())))
-                analysis::addAcquisition(grid, config.space, *model);
-    }
-    if (isImagePath(out))
-        contourImageWriter()(*f.study, grid, out);
-    else
+    const std::vector<std::string> panels = panelsFlag(a);
+    if (!panels.empty() && !isImagePath(out))
+        throw usageError("--panels: only for an image --out (.svg, .png or .pdf); a .csv has every column (got '" +
+                         out + "')");
+    analysis::Grid2D grid;
+    Fitted f;
+    if (isImagePath(out)) {
+        // tw-plot: the model, grid and panels the window shows.
+        f = openForAnalysis(ctx, a);
+        const ContourImageRequest request{x, y, out, f.fixed, resolution, panels};
+        if (!contourImageWriter()(*f.study, request, grid))
+            throw tooFewForTheSurrogate(studyRef(a).label(), f.study->trials());
+    } else {
+        f = fitStudy(ctx, a);
+        grid = analysis::contour(*f.surrogate, x, y, f.fixed, resolution);
+        // The acquisition of the model that chooses the next trial, on the same points.
+        const auto& config = f.study->config();
+        if (config.sampler.name == "gp") {
+            const auto trials = f.study->trials();
+            const sampler::History h{config.space, config.direction, trials};
+            if (int(trials.size()) >= config.sampler.initialFor(config.space.size()))
+                if (const auto model = sampler::AcquisitionModel::build(h, config.sampler, int(trials.size())))
+                    analysis::addAcquisition(grid, config.space, *model);
+        }
         analysis::writeContourCsv(grid, out, f.study->config().name);
+    }
     ordered_json o;
     o["out"] = out;
     o["x"] = x;

@@ -26,7 +26,7 @@ commands:
   studies     list the studies of a database (trials, best, last activity)
   copy        copy a study between a file and a database (or two databases)
   delete      delete a study from a database (or a study file)
-  contour     write the surrogate's mean / standard error over two parameters (CSV, SVG, PNG, PDF)
+  contour     write the GP's mean, SE, acquisition, P(failure) over two parameters (CSV or an image)
   slice       write the surrogate's mean / standard error along one parameter (CSV)
   importance  each parameter's importance with its interval over GP hyperparameter draws
   bench       run a sampler on a synthetic test function
@@ -150,6 +150,7 @@ Check what was dropped, then use NEW as the study (or move it over FILE).
 )";
 
 const char* const kContour = R"(usage: tw contour --study FILE --x P --y Q --out OUT [--resolution R] [--fix NAME=VALUE ...]
+                  [--panels LIST]
 
 Fits the GP surrogate on the completed trials (at least 2) and writes its mean
 and standard error on a grid over parameters P and Q. The other parameters are
@@ -160,10 +161,15 @@ fixed at the best trial's values unless --fix says otherwise.
                         study past its initial trials adds "acquisition,p_feasible":
                         the acquisition of the model that chooses the next trial
                         and the probability that a trial there completes);
-                        OUT.svg, OUT.png, OUT.pdf: the contour plots of the mean and
-                        standard error with the observed trials (drawn by tw-plot)
+                        OUT.svg, OUT.png, OUT.pdf: the contour plots the window
+                        shows (drawn by tw-plot): the mean and standard error with
+                        the observed trials; the acquisition with the next proposal
+                        and the running trials once the GP chooses; P(failure) with
+                        the failed trials once trials have failed
   --resolution R        points per axis (default 50)
   --fix NAME=VALUE      fix a parameter (repeatable); a choice by its label
+  --panels LIST         images only: the panels to draw, in this order, from
+                        mean,se,acquisition,failure (default: all that apply)
 
 prints {"out","x","y","rows","observations","fixed"}
 )";

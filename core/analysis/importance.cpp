@@ -1,7 +1,6 @@
 // Main-effect variance decomposition of a GP surrogate's mean (see importance.h).
 #include "analysis/importance.h"
 
-#include "gp/hyperparameter_samples.h"
 #include "sampler/halton.h"
 
 #include <algorithm>
@@ -152,15 +151,6 @@ std::vector<double> sharesOf(const std::vector<double>& v)
     return out;
 }
 
-/// The q-quantile of sorted values (linear interpolation).
-double quantile(const std::vector<double>& sorted, double q)
-{
-    const double pos = q * double(sorted.size() - 1);
-    const size_t k = size_t(std::floor(pos));
-    if (k + 1 >= sorted.size()) return sorted.back();
-    return sorted[k] + (pos - double(k)) * (sorted[k + 1] - sorted[k]);
-}
-
 } // namespace
 
 std::vector<double> effectiveLengthscales(const gp::Surrogate& s)
@@ -202,36 +192,27 @@ std::vector<ParamImportance> importance(const gp::Surrogate& s, int samples, uin
 
 std::vector<ParamImportance> importanceWithIntervals(const gp::Surrogate& s, int samples, const IntervalOptions& o)
 {
+    checkDrawOptions(o, "importance intervals");
     const auto fail = [](const std::string& what) { throw std::invalid_argument("importance intervals: " + what); };
-    if (o.draws < 1) fail("draws must be at least 1 (draws = " + std::to_string(o.draws) + ")");
     if (o.samples < 1) fail("samples must be at least 1 (samples = " + std::to_string(o.samples) + ")");
     if (o.levels < 2) fail("levels must be at least 2 (levels = " + std::to_string(o.levels) + ")");
-    if (!(o.lowQuantile >= 0 && o.lowQuantile <= o.highQuantile && o.highQuantile <= 1))
-        fail("quantiles must satisfy 0 <= low <= high <= 1 (low = " + std::to_string(o.lowQuantile) +
-             ", high = " + std::to_string(o.highQuantile) + ")");
     std::vector<ParamImportance> out = importance(s, samples, o.seed);
     if (s.gp().size() > o.maxObservations) return out;
 
-    gp::SampleOptions so;
-    so.draws = o.draws;
-    so.seed = o.seed;
-    const std::vector<Eigen::VectorXd> thetas = gp::hyperparameterSamples(s.gp(), so);
     // One design for every draw (common random numbers): the spread is the
     // hyperparameters', not the design's.
     const Design design(s.space(), designSize(o.samples, s.gp().size()), o.levels, o.seed, true);
     std::vector<std::vector<double>> byParam(out.size());
-    const int dim = s.gp().dim();
-    for (const auto& theta : thetas) {
-        const gp::GaussianProcess g = s.gp().withHyperparameters(gp::Hyperparameters::unpack(theta, dim));
+    const int draws = forEachHyperparameterDraw(s.gp(), o, [&](const gp::GaussianProcess& g) {
         double total = 0.0;
         const std::vector<double> shares = sharesOf(mainEffects(g, design, total));
         for (size_t i = 0; i < out.size(); ++i) byParam[i].push_back(shares[i]);
-    }
+    });
     for (size_t i = 0; i < out.size(); ++i) {
         std::sort(byParam[i].begin(), byParam[i].end());
-        out[i].low = quantile(byParam[i], o.lowQuantile);
-        out[i].high = quantile(byParam[i], o.highQuantile);
-        out[i].draws = int(thetas.size());
+        out[i].low = quantileOfSorted(byParam[i], o.lowQuantile);
+        out[i].high = quantileOfSorted(byParam[i], o.highQuantile);
+        out[i].draws = draws;
     }
     return out;
 }

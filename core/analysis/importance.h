@@ -26,6 +26,7 @@
 // cube: a short lengthscale means the mean varies quickly along it). A
 // categorical is one-hot encoded and has one lengthscale per choice: its
 // effective lengthscale is the shortest of them.
+#include "analysis/hyperparameter_draws.h"
 #include "gp/surrogate.h"
 
 #include <cstdint>
@@ -49,27 +50,18 @@ struct ParamImportance {
 };
 
 /// How importanceWithIntervals spreads the importance over the GP's
-/// hyperparameter uncertainty.
-struct IntervalOptions {
-    /// Why 16 draws (of 128 base points, 8 levels): a 10th-90th percentile
-    /// needs a dozen or more draws to be stable to a few points of share,
-    /// and the cost grows with them: in 6-D (Hartmann6, Release, one core
-    /// shared with another job, single-threaded OpenBLAS) the whole
-    /// computation took 0.16-0.17 s at 50 observations and 1.3-1.45 s at
-    /// 200, of which the MAP importance 0.07 / 0.3 s and the sampler
-    /// 0.03 / 0.85 s
-    /// (tests/bench/bench_importance.cpp; multi-threaded OpenBLAS on the
-    /// busy 2-core machine: 2.2 s at 200).
-    int draws = 16;
+/// hyperparameter uncertainty: the draws, quantiles, seed (of the sampler and
+/// of the base designs) and observation limit of DrawOptions, and the design
+/// of each draw's decomposition.
+struct IntervalOptions : DrawOptions {
+    /// Why 16 draws of 128 base points, 8 levels: in 6-D (Hartmann6,
+    /// Release, one core shared with another job, single-threaded OpenBLAS)
+    /// the whole computation took 0.16-0.17 s at 50 observations and
+    /// 1.3-1.45 s at 200, of which the MAP importance 0.07 / 0.3 s and the
+    /// sampler 0.03 / 0.85 s (tests/bench/bench_importance.cpp;
+    /// multi-threaded OpenBLAS on the busy 2-core machine: 2.2 s at 200).
     int samples = 128;          // base design size of each draw's decomposition
     int levels = 8;             // at most this many levels of a continuous parameter per draw
-    double lowQuantile = 0.1, highQuantile = 0.9;
-    uint64_t seed = 0;          // of the sampler and of the base designs
-    /// Why no intervals above 256 observations: a draw's likelihood
-    /// evaluations grow as n^3 and the hyperparameters are well determined
-    /// by then: at 400 observations (6-D) the intervals took 8.7 s and the
-    /// widest was 1.3 points of share.
-    int maxObservations = 256;
 };
 
 /// Maximum number of levels of a continuous parameter's main effect.

@@ -59,6 +59,17 @@ QList<QStringList> parseCsv(const QString& text)
     return rows;
 }
 
+/// Width and height of a PNG (its IHDR chunk); 0 x 0 when `bytes` is not one.
+QSize pngSize(const QByteArray& bytes)
+{
+    if (bytes.size() < 24 || !bytes.startsWith("\x89PNG") || bytes.mid(12, 4) != "IHDR") return {};
+    const auto be = [&](int at) {
+        return int(uchar(bytes[at])) << 24 | int(uchar(bytes[at + 1])) << 16 | int(uchar(bytes[at + 2])) << 8 |
+               int(uchar(bytes[at + 3]));
+    };
+    return {be(16), be(20)};
+}
+
 const QByteArray kSpace = R"({"parameters": [
   {"name": "x", "type": "float", "low": -5, "high": 5},
   {"name": "n", "type": "int", "low": 1, "high": 4},
@@ -85,6 +96,7 @@ private Q_SLOTS:
     void tornLastLineWarns();
     void contourAndSlice();
     void contourShowsTheAcquisitionThatChooses();
+    void contourImageHasTheWindowsPanels();
     void importance();
     void bench();
     void outputsNeverOverwriteStudies();
@@ -97,6 +109,8 @@ private:
     QString path(const QString& name) const { return _dir->filePath(name); }
     /// A study with the random sampler over kSpace.
     QString createStudy(const QString& name = "s.jsonl", const QString& sampler = "random");
+    /// A study with the GP sampler (5 initial trials) over a, b, c in [0, 1].
+    QString createGpCube(const QString& name);
     QScopedPointer<QTemporaryDir> _dir;
 };
 
@@ -465,14 +479,110 @@ void TestCli::contourShowsTheAcquisitionThatChooses()
                             .arg(bestB)));
 }
 
-void TestCli::contourAndSlice()
+QString TestCli::createGpCube(const QString& name)
 {
     writeFile(path("cube.json"), R"({"parameters": [
       {"name": "a", "type": "float", "low": 0, "high": 1},
       {"name": "b", "type": "float", "low": 0, "high": 1},
       {"name": "c", "type": "float", "low": 0, "high": 1}]})");
-    const QString study = path("gp.jsonl");
-    QCOMPARE(tw({"create", "--study", study, "--space", path("cube.json"), "--sampler", "gp", "--initial", "5"}).code, 0);
+    const QString study = path(name);
+    const Result r = tw({"create", "--study", study, "--space", path("cube.json"), "--sampler", "gp", "--initial", "5"});
+    if (r.code != 0) qWarning("create %s: %s", qPrintable(name), r.err.constData());
+    return study;
+}
+
+void TestCli::contourImageHasTheWindowsPanels()
+{
+    // The panels the window's contour view draws: mean and SE; the
+    // acquisition (the next proposal and the running trials marked) once the
+    // GP chooses; P(failure) once a trial failed. The image grows with them
+    // (the renderer's sizes at 2x: 1200 x 520 for two panels, 1800 x 520 for
+    // three, 1200 x 1000 for four, 700 x 560 for one).
+    const QString study = createGpCube("panels.jsonl");
+    QVERIFY(QFile::exists(study));
+    const auto contour = [&](const QString& out, const QStringList& more = {}) {
+        return tw(QStringList{"contour", "--study", study, "--x", "a", "--y", "b", "--resolution", "30", "--out", out} +
+                  more);
+    };
+    QCOMPARE(tw({"ask", "--study", study}).code, 0);
+    QCOMPARE(tw({"tell", "--study", study, "--trial", "0", "--value", "1"}).code, 0);
+    Result r = contour(path("few.png"));
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("at least 2 completed trials (the study has 1)"), r.err.constData());
+
+    const QString objective = R"(awk -F'[:,}]' '{ print ($2-0.3)^2 + ($4-0.6)^2 + 0.1*$6 }')";
+    // 3 observations: the quasi-random initial trials still choose, so no acquisition panel.
+    QCOMPARE(tw({"optimize", "--study", study, "--objective-cmd", objective, "--trials", "2"}).code, 0);
+    r = contour(path("two.png"));
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(pngSize(readFile(path("two.png"))), QSize(2400, 1040));
+    r = contour(path("two.png"), {"--panels", "mean,acquisition"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("--panels: 'acquisition' is drawn once the GP chooses, after the sampler's 5 initial "
+                            "trials (the study has 3)"),
+             r.err.constData());
+
+    QCOMPARE(tw({"optimize", "--study", study, "--objective-cmd", objective, "--trials", "4"}).code, 0);
+    r = contour(path("three.png"));
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(object(r.out)["observations"].toInt(), 7);
+    QCOMPARE(object(r.out)["rows"].toInt(), 900);
+    QCOMPARE(pngSize(readFile(path("three.png"))), QSize(3600, 1040));
+    QVERIFY(contour(path("three.svg")).code == 0);
+    QByteArray svg = readFile(path("three.svg"));
+    QVERIFY2(svg.contains(">Mean<") && svg.contains(">Standard error<") && svg.contains(">Acquisition (log EI)<"),
+             svg.left(2000).constData());
+    QVERIFY(svg.contains("next trial"));  // the proposal's legend entry
+    QVERIFY(!svg.contains("P(failure)"));
+    // --panels picks some, in its order; the old two-panel image.
+    QVERIFY(contour(path("old.png"), {"--panels", "mean,se"}).code == 0);
+    QCOMPARE(pngSize(readFile(path("old.png"))), QSize(2400, 1040));
+    QVERIFY(contour(path("acq.svg"), {"--panels", "acquisition"}).code == 0);
+    svg = readFile(path("acq.svg"));
+    QVERIFY(svg.contains(">Acquisition (log EI)<") && !svg.contains(">Mean<"));
+    QVERIFY(contour(path("acq.png"), {"--panels", "acquisition"}).code == 0);
+    QCOMPARE(pngSize(readFile(path("acq.png"))), QSize(1400, 1120));  // one panel: 700 x 560
+    r = contour(path("x.png"), {"--panels", "failure"});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("'failure' maps P(failure) once trials have failed (the study has none)"),
+             r.err.constData());
+    r = contour(path("x.png"), {"--panels", "mean,sd"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--panels: 'sd' is not a panel (panels: mean,se,acquisition,failure"), r.err.constData());
+    r = contour(path("x.png"), {"--panels", "se,se"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("'se' is listed twice"), r.err.constData());
+    r = contour(path("x.png"), {"--panels="});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--panels: expected a comma-separated list"), r.err.constData());
+    r = contour(path("x.csv"), {"--panels", "mean"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--panels: only for an image --out"), r.err.constData());
+    QVERIFY(!QFile::exists(path("x.png")) && !QFile::exists(path("x.csv")));
+
+    // A failed trial and a running one: the failure map joins, two by two.
+    r = tw({"ask", "--study", study});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(tw({"tell", "--study", study, "--trial", QString::number(object(r.out)["number"].toInt()), "--failed"}).code,
+             0);
+    QCOMPARE(tw({"ask", "--study", study}).code, 0);
+    for (const QString& ext : {QString("png"), QString("svg"), QString("pdf")}) {
+        r = contour(path("four." + ext));
+        QVERIFY2(r.code == 0, r.err.constData());
+    }
+    QCOMPARE(pngSize(readFile(path("four.png"))), QSize(2400, 2000));
+    svg = readFile(path("four.svg"));
+    QVERIFY(svg.contains(">Acquisition (log EI)<") && svg.contains(">P(failure)<"));
+    QVERIFY(svg.contains(">failed trial<") && svg.contains(">running<"));
+    QVERIFY(readFile(path("four.pdf")).startsWith("%PDF"));
+    QVERIFY(contour(path("fail.png"), {"--panels", "mean,failure"}).code == 0);
+    QCOMPARE(pngSize(readFile(path("fail.png"))), QSize(2400, 1040));
+}
+
+void TestCli::contourAndSlice()
+{
+    const QString study = createGpCube("gp.jsonl");
+    QVERIFY(QFile::exists(study));
 
     // Too few observations for a surrogate.
     QCOMPARE(tw({"ask", "--study", study}).code, 0);

@@ -78,6 +78,7 @@ QSize ContourRenderer::preferredSize() const
     const int n = panelCount();
     if (n >= 4) return QSize(1200, 1000);
     if (n == 3) return QSize(1800, 520);
+    if (n == 1) return QSize(700, 560);
     return QSize(1200, 520);
 }
 
@@ -417,6 +418,20 @@ bool ContourRenderer::savePdf(const QString& path) const
     p.scale(pdf.width() / double(size.width()), pdf.height() / double(size.height()));
     paintAll(p, QRectF(QPointF(0, 0), QSizeF(size)), 2.0);
     return p.end() && QFileInfo(path).size() > 0;
+}
+
+bool ContourRenderer::save(const QString& path, QString* error) const
+{
+    const auto format = exportFormatOf(path);
+    if (!format) {
+        if (error) *error = QObject::tr("%1: unknown image format (use .png, .svg or .pdf)").arg(path);
+        return false;
+    }
+    const bool ok = *format == ExportFormat::Png   ? savePng(path)
+                    : *format == ExportFormat::Svg ? saveSvg(path)
+                                                   : savePdf(path);
+    if (!ok && error) *error = QObject::tr("%1: cannot be written").arg(path);
+    return ok;
 }
 
 } // namespace tw::ui

@@ -76,8 +76,8 @@ public:
     /// Draws the panels in `area`, the title above, a legend of the markers
     /// and a caption with the fixed values below.
     void paint(QPainter& p, const QRectF& area) const;
-    /// 1200 x 520 for two panels, 1800 x 520 for three in a row, 1200 x 1000
-    /// for four (two by two).
+    /// 700 x 560 for one panel, 1200 x 520 for two, 1800 x 520 for three in
+    /// a row, 1200 x 1000 for four (two by two).
     QSize preferredSize() const;
 
     /// Background and text colours (default: white, and the palette's text
@@ -90,6 +90,10 @@ public:
     bool savePng(const QString& path, qreal scale = 2.0) const;
     bool saveSvg(const QString& path) const;
     bool savePdf(const QString& path) const;
+    /// One of the three by the path's suffix (.png, .svg, .pdf, any case);
+    /// false with `*error` naming the path when the suffix is another or the
+    /// file cannot be written.
+    bool save(const QString& path, QString* error = nullptr) const;
 
     const ContourPlotData& data() const { return _data; }
     int panelCount() const { return int(_data.panels.size()); }

@@ -32,19 +32,6 @@ namespace {
 
 constexpr int kSmallResolution = 30;
 
-/// The grid of a pair: the posterior, and the acquisition and feasibility
-/// of the model that chooses when asked (P(failure) needs the latter only).
-analysis::Grid2D modelGrid(const StudyModel& m, const std::string& x, const std::string& y,
-                           const std::vector<double>& fixed, int resolution, bool acquisition)
-{
-    analysis::Grid2D g = analysis::contour(*m.surrogate, x, y, fixed, resolution);
-    if (acquisition && m.model) {
-        analysis::addAcquisition(g, m.surrogate->space(), *m.model);
-        if (!m.choosing) g.acquisition.resize(0, 0);  // not what picks the next trial
-    }
-    return g;
-}
-
 } // namespace
 
 ContourView::ContourView(QWidget* parent)
@@ -228,7 +215,7 @@ QString ContourView::trustNote() const
 
 bool ContourView::wantsAcquisition() const
 {
-    return _model && _model->model && (_model->choosing || _model->model->failedCount() > 0);
+    return _model && ui::wantsAcquisition(*_model);
 }
 
 void ContourView::fillCombos()

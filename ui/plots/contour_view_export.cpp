@@ -12,25 +12,6 @@
 
 namespace tw::ui {
 
-namespace {
-
-bool save(const ContourRenderer& r, const QString& path, QString* error)
-{
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    bool ok = false;
-    if (suffix == "png") ok = r.savePng(path);
-    else if (suffix == "svg") ok = r.saveSvg(path);
-    else if (suffix == "pdf") ok = r.savePdf(path);
-    else {
-        if (error) *error = QObject::tr("%1: unknown image format (use .png, .svg or .pdf)").arg(path);
-        return false;
-    }
-    if (!ok && error) *error = QObject::tr("%1: cannot be written").arg(path);
-    return ok;
-}
-
-} // namespace
-
 bool ContourView::exportImage(const QString& path, QString* error) const
 {
     const QString reason = emptyReason();
@@ -39,7 +20,7 @@ bool ContourView::exportImage(const QString& path, QString* error) const
         return false;
     }
     ContourRenderer r(plotData(grid(_x, _y, _resolution)));
-    return save(r, path, error);
+    return r.save(path, error);
 }
 
 bool ContourView::exportAllPairs(const QString& folder, const QString& format, QString* error) const
@@ -69,7 +50,7 @@ bool ContourView::exportAllPairs(const QString& folder, const QString& format, Q
         for (int k = 2; used.contains(name); ++k) name = QString::fromStdString(base) + '_' + QString::number(k);
         used.insert(name);
         ContourRenderer r(plotData(grid(x, y, _resolution)));
-        if (!save(r, QDir(folder).filePath(name + '.' + format.toLower()), error)) return false;
+        if (!r.save(QDir(folder).filePath(name + '.' + format.toLower()), error)) return false;
     }
     return true;
 }

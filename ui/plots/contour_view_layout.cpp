@@ -12,7 +12,6 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QScrollArea>
-#include <QStringList>
 
 #include <algorithm>
 #include <cmath>
@@ -36,33 +35,9 @@ QSize tileLogicalSize(int panels)
 
 ContourPlotData ContourView::plotData(const analysis::Grid2D& g) const
 {
-    ContourPlotData d = makeContourPlotData(g, _trials, _direction, _studyName.toStdString(), _objective.toStdString());
-    if (_model) {
-        d.acquisitionName = _model->acquisition;
-        if (_model->choosing && g.acquisition.size() > 0) {
-            d.panels.push_back(ContourPanel::Acquisition);
-            if (_model->next && _model->next->size() == _space.size()) {
-                const auto& next = *_model->next;
-                d.next = std::make_pair(next[size_t(g.x.param)], next[size_t(g.y.param)]);
-                // Where the proposal's other values differ from the cut's, the
-                // star is its projection: the legend says where it lies.
-                QStringList elsewhere;
-                const auto fixed = analysis::completeFixedValues(_space, _fixed);
-                for (size_t i = 0; i < _space.size(); ++i) {
-                    if (int(i) == g.x.param || int(i) == g.y.param || std::isnan(next[i])) continue;
-                    if (formatParamValue(_space, i, next[i]) != formatParamValue(_space, i, fixed[i]))
-                        elsewhere << QString::fromStdString(space::nameOf(_space[i])) + " = " +
-                                         formatParamValue(_space, i, next[i]);
-                }
-                d.nextElsewhere = elsewhere.size() <= 2
-                                      ? elsewhere.join(", ").toStdString()
-                                      : tr("%1 other values of its own").arg(elsewhere.size()).toStdString();
-            }
-        }
-        if (_model->model && _model->model->failedCount() > 0 && g.feasible.size() > 0)
-            d.panels.push_back(ContourPanel::Failure);
-    }
-    return d;
+    const std::string study = _studyName.toStdString(), objective = _objective.toStdString();
+    if (!_model) return makeContourPlotData(g, _trials, _direction, study, objective);
+    return makeContourPlotData(g, _trials, _direction, study, objective, *_model, _fixed);
 }
 
 void ContourView::showPlots()

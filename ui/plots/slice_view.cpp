@@ -94,7 +94,15 @@ SliceView::SliceView(QWidget* parent) : QWidget(parent)
     _dark = paletteIsDark(palette());
     styleChart(_chart, _dark);  // while the chart is empty, where a theme costs little
     _styledDark = int(_dark);
+    connect(&_spreadWatcher, &QFutureWatcher<SpreadResult>::finished, this, &SliceView::onSpreadFinished);
     showEmpty(tr("No study yet."));
+}
+
+SliceView::~SliceView()
+{
+    // A spread still computing holds the surrogate (shared) and plain values
+    // only: it may finish after this view is gone.
+    _spreadWatcher.disconnect(this);
 }
 
 QString SliceView::trustNote() const
@@ -176,6 +184,7 @@ void SliceView::changeEvent(QEvent* event)
 void SliceView::showEmpty(const QString& reason)
 {
     _slice.reset();
+    dropSpread();
     _emptyReason = reason;
     _bandSize = _observedCount = 0;
     _chart->removeAllSeries();
@@ -218,11 +227,12 @@ void SliceView::rebuild()
         return;
     }
     try {
-        _slice = analysis::slice(*_surrogate, _parameter.toStdString(), fixed, 60);
+        _slice = analysis::slice(*_surrogate, _parameter.toStdString(), fixed, kSliceResolution);
     } catch (const std::exception& e) {
         showEmpty(QString::fromStdString(tw::printable(e.what())));
         return;
     }
+    wantSpread(fixed);  // on the worker; drawn when it comes
     _emptyReason.clear();
     _chart->removeAllSeries();
     if (_styledDark != int(_dark)) {  // a chart theme restyles everything: only when it changes
@@ -251,7 +261,8 @@ void SliceView::rebuild()
         "\n" +
         tr("Band: GP mean \u00b1 2 standard errors, fitted on %1 observations. "
            "Points: the completed trials, whose other parameters vary.")
-            .arg(_slice->observations));
+            .arg(_slice->observations) +
+        (spreadCaption().isEmpty() ? QString() : "\n" + spreadCaption()));
     _stack->setCurrentWidget(_plotArea);
 }
 
@@ -278,6 +289,7 @@ void SliceView::buildNumeric(const analysis::Slice& s)
     band->setName(tr("mean \u00b1 2 SE"));
     mean->setName(tr("GP mean"));
     _chart->addSeries(band);
+    const std::vector<QAbstractSeries*> spread = addSpread(s, lo, hi);
     _chart->addSeries(mean);
     QColor fill = pointColor(_dark);
     fill.setAlpha(_dark ? 90 : 60);
@@ -308,6 +320,7 @@ void SliceView::buildNumeric(const analysis::Slice& s)
     }
     _xCurrent->setTitleText(QString::fromStdString(s.x.name) + (logX ? tr(" (log scale)") : QString()));
     band->attachAxis(_xCurrent);
+    for (QAbstractSeries* series : spread) series->attachAxis(_xCurrent);
     mean->attachAxis(_xCurrent);
     addObserved(s.x, logX);
     for (const QPointF& p : static_cast<QScatterSeries*>(_chart->series().back())->points()) {
@@ -334,6 +347,7 @@ void SliceView::buildCategorical(const analysis::Slice& s)
     QAbstractAxis* axis = _xCat;
 
     double lo = INFINITY, hi = -INFINITY;
+    for (QAbstractSeries* series : addSpread(s, lo, hi)) series->attachAxis(axis);
     auto* means = new QScatterSeries;
     means->setName(tr("GP mean"));
     for (int k = 0; k < n; ++k) {

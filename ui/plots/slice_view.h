@@ -3,13 +3,20 @@
 // band of +/- 2 standard errors along one parameter, the other parameters
 // fixed (by default at the best trial's values), with the completed trials'
 // values against that parameter as points. A log parameter gets a log axis;
-// a categorical one is drawn as categories with error bars. A caption below
-// says where the other parameters are fixed.
+// a categorical one is drawn as categories with error bars. Behind the mean,
+// in orange, how much it depends on the GP's hyperparameters: the
+// 10th-90th percentile of the mean over 16 posterior draws of them
+// (analysis::sliceSpread) and each draw's curve, computed on a worker thread
+// (one computation at a time, the newest request waiting, stale results
+// dropped; none above 256 observations). A caption below says where the
+// other parameters are fixed and what the band and the spread are.
 #include "analysis/grid.h"
+#include "analysis/slice_spread.h"
 #include "gp/surrogate.h"
 #include "plots/axis_bounds.h"
 #include "study/trial.h"
 
+#include <QFutureWatcher>
 #include <QWidget>
 
 #include <memory>
@@ -18,6 +25,7 @@
 
 class QChart;
 class QAbstractAxis;
+class QAbstractSeries;
 class QCategoryAxis;
 class QChartView;
 class QComboBox;
@@ -31,6 +39,7 @@ class SliceView : public QWidget {
     Q_OBJECT
 public:
     explicit SliceView(QWidget* parent = nullptr);
+    ~SliceView() override;
 
     /// nullptr: not enough data yet (the view says why). Keeps the chosen
     /// parameter when the new surrogate's space has it.
@@ -60,6 +69,18 @@ public:
     /// The note shown while observations are few ("" otherwise).
     QString trustNote() const;
 
+    /// How the spread over GP hyperparameter draws is drawn (draws = 0: none,
+    /// the MAP band alone).
+    void setSpreadOptions(const analysis::DrawOptions& options);
+    /// The spread drawn behind the mean; nullopt while it is computed, when
+    /// the GP has more than options.maxObservations observations, when off,
+    /// or while the view is empty.
+    const std::optional<analysis::SliceSpread>& spread() const { return _spread; }
+    /// True from a request for a spread until its result is handled.
+    bool isComputingSpread() const { return _spreadRunning || _spreadPending.has_value(); }
+    /// The hover text of the spread at point k of the slice ("" without one).
+    QString spreadTooltip(int k) const;
+
     /// Light or dark chart theme; by default it follows the widget's palette.
     void setDark(bool dark);
     bool dark() const { return _dark; }
@@ -77,6 +98,9 @@ public:
 
 Q_SIGNALS:
     void parameterChanged(const QString& name);
+    /// A spread over hyperparameter draws was computed and drawn (or failed:
+    /// the caption says so).
+    void spreadChanged();
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -88,6 +112,32 @@ private:
     void buildNumeric(const analysis::Slice& s);
     void buildCategorical(const analysis::Slice& s);
     void addObserved(const analysis::Axis& axis, bool logX);
+    /// The spread's series behind the mean (numeric axis: the envelope and
+    /// each draw's curve; categorical: a box per choice), widening [lo, hi].
+    std::vector<QAbstractSeries*> addSpread(const analysis::Slice& s, double& lo, double& hi);
+    QString spreadCaption() const;
+
+    static constexpr int kSliceResolution = 60;  // points of a numeric slice
+
+    /// What a spread is computed for: the shown slice's surrogate,
+    /// parameter and fixed values.
+    struct SpreadRequest {
+        std::shared_ptr<const gp::Surrogate> surrogate;
+        std::string parameter;
+        std::vector<double> fixed;
+        analysis::DrawOptions options;
+        quint64 generation = 0;
+    };
+    struct SpreadResult {
+        analysis::SliceSpread spread;
+        QString error;
+        quint64 generation = 0;
+    };
+    /// Asks for the spread of the slice being drawn unless it is shown or asked already.
+    void wantSpread(const std::vector<double>& fixed);
+    void dropSpread();
+    void startSpread();
+    void onSpreadFinished();
     /// Shows this x axis and hides the other (axes stay in the chart: a
     /// removed axis lingers on screen until its deleteLater).
     void useXAxis(QAbstractAxis* axis);
@@ -119,6 +169,15 @@ private:
     bool _dark = false, _darkExplicit = false;
     bool _defer = false, _stale = false;
     int _styledDark = -1;   // the theme last applied (-1: none yet)
+
+    analysis::DrawOptions _spreadOptions;
+    std::optional<SpreadRequest> _spreadWanted;   // for the slice shown (its generation: the newest)
+    std::optional<SpreadRequest> _spreadPending;  // waiting for the running one
+    std::optional<analysis::SliceSpread> _spread; // computed for _spreadWanted
+    QString _spreadError;
+    quint64 _spreadGeneration = 0;
+    bool _spreadRunning = false;  // from the start of a computation until its result is handled
+    QFutureWatcher<SpreadResult> _spreadWatcher;
 };
 
 } // namespace tw::ui

@@ -3,6 +3,7 @@
 // running): the trace, the learning curves, the GP slice and the parameter
 // importance; their exports (PNG, SVG, PDF) and screenshots of each, light
 // and dark, in TW_BUILD_DIR/screenshots/chart_*.png.
+#include "analysis/slice_spread.h"
 #include "plots/importance_view.h"
 #include "plots/learning_curve_chart.h"
 #include "plots/plot_export.h"
@@ -150,6 +151,13 @@ template <class Chart> void checkExports(const Chart& chart, const QString& stem
     QVERIFY2(error.contains("does not exist"), qPrintable(error));
 }
 
+int seriesCount(QChart* chart, const QString& name)
+{
+    int n = 0;
+    for (QAbstractSeries* s : chart->series()) n += s->name() == name;
+    return n;
+}
+
 std::shared_ptr<const gp::Surrogate> surrogateOf(study::Study& st)
 {
     auto s = gp::Surrogate::fit(st.space(), st.trials());
@@ -168,6 +176,7 @@ private Q_SLOTS:
     void traceThousandTrialsReusesSeries();
     void learningCurvesParseAndUpdate();
     void sliceBandAndEmptyState();
+    void sliceSpreadOverHyperparameterDraws();
     void importanceView();
     void darkTheme();
     void exportsAndScreenshots();
@@ -430,6 +439,111 @@ void TestCharts::sliceBandAndEmptyState()
              qPrintable(view.caption()));
 }
 
+void TestCharts::sliceSpreadOverHyperparameterDraws()
+{
+    auto st = makeStudy();
+    const auto trials = st->trials();
+    const auto surrogate = surrogateOf(*st);
+    QVERIFY(surrogate);
+    const QString envelope = QString::fromUtf8("mean over 16 draws (10\u201390%)");
+    const QString curve = "a hyperparameter draw's mean";
+
+    ui::SliceView view;
+    QSignalSpy changed(&view, &ui::SliceView::spreadChanged);
+    view.setSurrogate(surrogate, trials, st->direction(), "validation loss");
+    // The MAP slice at once; the draws on the worker, after this call returned.
+    QCOMPARE(view.emptyReason(), QString());
+    QVERIFY(view.isComputingSpread());
+    QVERIFY(!view.spread());
+    QVERIFY2(view.caption().contains("Computing the GP mean over 16 GP hyperparameter draws"), qPrintable(view.caption()));
+    QCOMPARE(seriesCount(view.chart(), envelope), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() == 1, 30000);
+    QVERIFY(!view.isComputingSpread());
+    QVERIFY(view.spread());
+    QCOMPARE(view.spread()->draws, 16);
+    // What the core computes for this slice (the best trial's values elsewhere).
+    const auto expected = analysis::sliceSpread(*surrogate, "learning_rate", view.slice()->fixed, 60);
+    QCOMPARE(view.spread()->low, expected.low);
+    QCOMPARE(view.spread()->high, expected.high);
+    auto* band = seriesNamed<QAreaSeries>(view.chart(), envelope);
+    QVERIFY(band);
+    QCOMPARE(int(band->upperSeries()->count()), view.bandSize());
+    QCOMPARE(band->upperSeries()->at(0).x(), -5.0);  // log10 units, as the mean
+    for (int k = 0; k < view.bandSize(); ++k) {
+        QCOMPARE(band->upperSeries()->at(k).y(), expected.high[k]);
+        QCOMPARE(band->lowerSeries()->at(k).y(), expected.low[k]);
+    }
+    QCOMPARE(seriesCount(view.chart(), curve), 16);
+    // Behind the GP mean: drawn before it.
+    const auto series = view.chart()->series();
+    QVERIFY(series.indexOf(band) < series.indexOf(seriesNamed<QLineSeries>(view.chart(), "GP mean")));
+    QVERIFY2(view.caption().contains("percentile over 16 GP hyperparameter draws"), qPrintable(view.caption()));
+    QVERIFY2(view.spreadTooltip(0).contains("over 16 GP hyperparameter draws") &&
+                 view.spreadTooltip(0).contains("learning_rate = 1e-5"),
+             qPrintable(view.spreadTooltip(0)));
+    QCOMPARE(view.spreadTooltip(60), QString());
+
+    // A theme change redraws what is there; nothing is computed again.
+    view.setDark(true);
+    QVERIFY(!view.isComputingSpread());
+    QVERIFY(seriesNamed<QAreaSeries>(view.chart(), envelope));
+    view.setDark(false);
+
+    // Requests while one runs: only the newest waits; the first is dropped
+    // as stale, the newest shown.
+    changed.clear();
+    view.setParameter("dropout");
+    view.setParameter("optimizer");
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isComputingSpread(), 30000);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(view.spread()->x, (std::vector<double>{0, 1, 2}));
+    QCOMPARE(seriesCount(view.chart(), envelope), 3);  // a box per choice
+    QCOMPARE(seriesCount(view.chart(), curve), 0);
+    QVERIFY2(view.caption().contains("(a box per choice)"), qPrintable(view.caption()));
+
+    // A view gone while its spread computes: the computation ends on its own.
+    {
+        ui::SliceView gone;
+        gone.setSurrogate(surrogate, trials, st->direction(), "validation loss");
+        QVERIFY(gone.isComputingSpread());
+    }
+    // The empty state drops a computation still running.
+    changed.clear();
+    view.setParameter("units");
+    view.setSurrogate(nullptr, trials, st->direction(), "validation loss");
+    QVERIFY(!view.spread());
+    QTest::qWait(300);
+    QCOMPARE(changed.count(), 0);
+    QVERIFY(!view.isComputingSpread());
+
+    // Past maxObservations (the importance view's rule): none, and the caption says why.
+    analysis::DrawOptions capped;
+    capped.maxObservations = 5;
+    view.setSpreadOptions(capped);
+    view.setSurrogate(surrogate, trials, st->direction(), "validation loss");
+    QVERIFY(!view.isComputingSpread());
+    QVERIFY(!view.spread());
+    QVERIFY2(view.caption().contains("No spread over GP hyperparameter draws above 5 observations"),
+             qPrintable(view.caption()));
+    // Off: the MAP band alone, no word of draws.
+    analysis::DrawOptions off;
+    off.draws = 0;
+    view.setSpreadOptions(off);
+    QVERIFY(!view.isComputingSpread());
+    QVERIFY(!view.caption().contains("draws"));
+
+    // A hidden view that defers draws nothing until shown.
+    ui::SliceView hidden;
+    hidden.setDeferWhileHidden(true);
+    hidden.setSurrogate(surrogate, trials, st->direction(), "validation loss");
+    QVERIFY(!hidden.isComputingSpread());
+    hidden.resize(900, 560);
+    hidden.show();
+    QVERIFY(hidden.isComputingSpread() || hidden.spread());
+    QTRY_VERIFY_WITH_TIMEOUT(!hidden.isComputingSpread(), 30000);
+    QVERIFY(hidden.spread());
+}
+
 void TestCharts::importanceView()
 {
     auto st = makeStudy();
@@ -554,12 +668,16 @@ void TestCharts::exportsAndScreenshots()
 
     ui::SliceView slice;
     slice.setSurrogate(surrogate, trials, st->direction(), "validation loss");
+    QTRY_VERIFY_WITH_TIMEOUT(!slice.isComputingSpread(), 30000);
+    QVERIFY(slice.spread());
     checkExports(slice, "slice");
     saveScreenshot(slice, "slice_log");
     slice.setParameter("optimizer");
+    QTRY_VERIFY_WITH_TIMEOUT(!slice.isComputingSpread(), 30000);
     saveScreenshot(slice, "slice_categorical");
     slice.setParameter("units");
     slice.setDark(true);
+    QTRY_VERIFY_WITH_TIMEOUT(!slice.isComputingSpread(), 30000);
     saveScreenshot(slice, "slice_int_dark");
     ui::SliceView empty;
     empty.setSurrogate(nullptr, {}, st->direction(), "validation loss");
@@ -594,6 +712,12 @@ void TestCharts::exportsAndScreenshots()
     QTRY_VERIFY_WITH_TIMEOUT(wideChanged.count() == 1, 30000);
     QCOMPARE(wide.whiskerCount(), 3);
     saveScreenshot(wide, "importance_few");
+    // The same few observations: a wide spread of the slice over the draws.
+    ui::SliceView wideSlice;
+    wideSlice.setSurrogate(surrogateOf(*few), few->trials(), few->direction(), "validation loss");
+    QTRY_VERIFY_WITH_TIMEOUT(!wideSlice.isComputingSpread(), 30000);
+    QVERIFY(wideSlice.spread());
+    saveScreenshot(wideSlice, "slice_spread_few");
 }
 
 void TestCharts::axesStayWithinPossibleValues()
