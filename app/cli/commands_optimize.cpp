@@ -3,6 +3,7 @@
 #include "cli/process.h"
 #include "cli/signals.h"
 
+#include "study/heartbeat.h"
 #include "study/study.h"
 #include "util/printable.h"
 
@@ -80,10 +81,12 @@ study::Outcome judge(int number, const CommandResult& r, double timeout)
 }
 
 struct Run {
-    Run(study::Study& s, std::string cmd, double seconds, int n, std::ostream& o, std::ostream& e)
-        : study(s), command(std::move(cmd)), timeout(seconds), trials(n), out(o), err(e) {}
+    Run(study::Study& s, study::HeartbeatThread& h, std::string cmd, double seconds, int n, std::ostream& o,
+        std::ostream& e)
+        : study(s), heartbeats(h), command(std::move(cmd)), timeout(seconds), trials(n), out(o), err(e) {}
 
     study::Study& study;
+    study::HeartbeatThread& heartbeats;
     std::string command;
     double timeout = 0.0;
     int trials = 0;
@@ -116,6 +119,12 @@ struct Run {
                 fail(e.what());
                 return;
             }
+            heartbeats.add(t.number);
+            struct Done {
+                study::HeartbeatThread& h;
+                int n;
+                ~Done() { h.remove(n); }
+            } done{heartbeats, t.number};
             study::Outcome outcome;
             if (stopSignal() != 0) {
                 outcome = study::Outcome::failed("interrupted", study::FailureKind::Interrupted);
@@ -188,7 +197,10 @@ int cmdOptimize(Context& ctx)
     if (const int n = study::failOrphans(*study))
         ctx.err << "tw: warning: " << n << " trial(s) left running by a process that died were marked failed\n";
 
-    Run run(*study, command, timeout, trials, ctx.out, ctx.err);
+    // Heartbeats for the trials in flight: a run killed on any host leaves
+    // them stale for everyone else (isStale), not running forever.
+    study::HeartbeatThread heartbeats(*study);
+    Run run(*study, heartbeats, command, timeout, trials, ctx.out, ctx.err);
     {
         SignalGuard guard;
         std::vector<std::thread> threads;

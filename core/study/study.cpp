@@ -4,6 +4,7 @@
 #include "study/study.h"
 
 #include "sampler/sampler.h"
+#include "study/export.h"
 #include "util/errors.h"
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <stdexcept>
 
@@ -33,6 +35,14 @@ std::string numberText(double v)
     if (std::isnan(v)) return "nan";
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
     return json(v).dump();
+}
+
+/// 60, 2.5, 0.25: seconds as people write them.
+std::string secondsText(double s)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", s);
+    return buf;
 }
 
 std::string trialName(int number)
@@ -132,13 +142,15 @@ Trial& Study::trialRef(int number, const char* what)
 
 json Study::askedEvent(const Trial& t) const
 {
-    return json{{"event", "trial_asked"},
-                {"number", t.number},
-                {"params", _config.space.valuesToJson(t.params)},
-                {"time", t.startedAt},
-                {"host", t.host},
-                {"pid", t.pid},
-                {"sampler", t.samplerInfo}};
+    json ev{{"event", "trial_asked"},
+            {"number", t.number},
+            {"params", _config.space.valuesToJson(t.params)},
+            {"time", t.startedAt},
+            {"host", t.host},
+            {"pid", t.pid},
+            {"sampler", t.samplerInfo}};
+    if (_heartbeatInterval > 0) ev["heartbeat"] = {{"interval", _heartbeatInterval}, {"grace", _heartbeatGrace}};
+    return ev;
 }
 
 Trial Study::ask()
@@ -260,6 +272,48 @@ void Study::report(int number, int step, double value)
     });
 }
 
+void Study::reportEpoch(int number, int step, std::optional<double> value, const json& record)
+{
+    std::lock_guard lock(_mutex);
+    if (!record.is_object())
+        throw std::invalid_argument(trialName(number) + ": an epoch's record must be a JSON object");
+    sync(true, [&] {
+        const Trial& t = trialRef(number, "");
+        if (t.finished())
+            throw std::invalid_argument(trialName(number) + " is not running (it is " + toString(t.state) + ")");
+        json ev = {{"event", "trial_epoch"}, {"number", number}, {"step", step}};
+        if (value && std::isfinite(*value)) ev["value"] = *value;
+        ev["record"] = record;
+        ev["time"] = now();
+        return std::vector<json>{std::move(ev)};
+    });
+}
+
+void Study::promiseHeartbeats(double interval, double grace)
+{
+    const bool none = interval == 0 && grace == 0;
+    if (!none && !(std::isfinite(interval) && std::isfinite(grace) && interval > 0 && grace > interval))
+        throw std::invalid_argument("heartbeat: expected 0 < interval < grace (interval = " + numberText(interval) +
+                                    " s, grace = " + numberText(grace) + " s)");
+    std::lock_guard lock(_mutex);
+    _heartbeatInterval = interval;
+    _heartbeatGrace = grace;
+}
+
+void Study::heartbeat(const std::vector<int>& numbers)
+{
+    if (numbers.empty()) return;
+    std::lock_guard lock(_mutex);
+    sync(true, [&] {
+        std::vector<json> out;
+        const double t = now();
+        for (int n : numbers)
+            if (n >= 0 && size_t(n) < _trials.size() && !_trials[size_t(n)].finished())
+                out.push_back({{"event", "trial_heartbeat"}, {"number", n}, {"time", t}});
+        return out;
+    });
+}
+
 void Study::setUserAttrs(int number, const json& attrs)
 {
     std::lock_guard lock(_mutex);
@@ -341,6 +395,42 @@ bool isOrphaned(const Trial& t)
     return ::kill(pid_t(t.pid), 0) == -1 && errno == ESRCH;
 }
 
+bool isStale(const Trial& t, double when)
+{
+    if (t.state != TrialState::Running || !(t.heartbeatInterval > 0) || !(t.heartbeatGrace > 0)) return false;
+    return when - t.lastSeenAt > t.heartbeatGrace;
+}
+
+std::string staleReason(const Trial& t)
+{
+    return "stale: no heartbeat from host " + (t.host.empty() ? std::string("?") : t.host) + " since " +
+           isoTime(t.lastSeenAt) + " (grace " + secondsText(t.heartbeatGrace) + " s)";
+}
+
+int failStale(Study& study, bool retry, int maxRetries)
+{
+    int n = 0;
+    const double when = now();
+    for (const auto& t : study.trials()) {
+        if (!isStale(t, when)) continue;
+        try {
+            study.tell(t.number, Outcome::failed(staleReason(t), FailureKind::Stale));
+            ++n;
+        } catch (const std::invalid_argument&) {
+            continue; // told by its worker or another watcher meanwhile
+        }
+        if (!retry) continue;
+        const int depth = t.userAttrs.is_object() && t.userAttrs.contains("retry_depth") &&
+                                  t.userAttrs["retry_depth"].is_number_integer()
+                              ? t.userAttrs["retry_depth"].get<int>()
+                              : 0;
+        if (depth >= maxRetries) continue;
+        const Trial again = study.enqueue(t.params);
+        study.setUserAttrs(again.number, {{"retry_of", t.number}, {"retry_depth", depth + 1}});
+    }
+    return n;
+}
+
 std::string abandonedReason(const Trial& t)
 {
     return "abandoned: the process that ran it (pid " + std::to_string(t.pid) + ") is gone";
@@ -349,28 +439,44 @@ std::string abandonedReason(const Trial& t)
 int failOrphans(Study& study)
 {
     int n = 0;
-    for (const auto& t : study.trials())
-        if (isOrphaned(t)) {
-            try {
-                study.tell(t.number, Outcome::failed(abandonedReason(t), FailureKind::Abandoned));
-                ++n;
-            } catch (const std::invalid_argument&) {
-                // Told by someone else in the meantime.
-            }
+    const double when = now();
+    for (const auto& t : study.trials()) {
+        Outcome o;
+        if (isOrphaned(t))
+            o = Outcome::failed(abandonedReason(t), FailureKind::Abandoned);
+        else if (isStale(t, when))
+            o = Outcome::failed(staleReason(t), FailureKind::Stale);
+        else
+            continue;
+        try {
+            study.tell(t.number, o);
+            ++n;
+        } catch (const std::invalid_argument&) {
+            // Told by someone else in the meantime.
         }
+    }
     return n;
 }
 
 int markOrphansAbandoned(std::vector<Trial>& trials)
 {
     int n = 0;
-    for (auto& t : trials)
+    const double when = now();
+    for (auto& t : trials) {
+        if (isStale(t, when)) {
+            t.state = TrialState::Failed;
+            t.reason = staleReason(t);
+            t.kind = FailureKind::Stale;
+            ++n;
+            continue;
+        }
         if (isOrphaned(t)) {
             t.state = TrialState::Failed;
             t.reason = abandonedReason(t);
             t.kind = FailureKind::Abandoned;
             ++n;
         }
+    }
     return n;
 }
 

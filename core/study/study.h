@@ -86,6 +86,24 @@ public:
     void tell(int number, const Outcome& outcome);
     /// An intermediate value (one epoch) of a running trial.
     void report(int number, int step, double value);
+    /// One epoch of a running trial as one event (trial_epoch): its
+    /// intermediate value when finite (as report() records it) and `record`
+    /// (a JSON object: losses, metrics, time) appended to the trial's
+    /// user attribute "curve" on replay. Each epoch appends what is new, so
+    /// a study file grows linearly with epochs. Renews the trial's heartbeat.
+    /// Throws invalid_argument when the trial does not exist or is not
+    /// running, or `record` is not an object.
+    void reportEpoch(int number, int step, std::optional<double> value, const nlohmann::json& record);
+    /// Promises heartbeats for trials this object asks from now on: ask()
+    /// and enqueue() record `interval` and `grace` (seconds) with the trial,
+    /// and whoever sees no sign of life (heartbeat(), an epoch) for `grace`
+    /// seconds may fail it as stale (failStale). 0: no promise (the default:
+    /// a trial asked by hand is never stale). Throws invalid_argument unless
+    /// 0 < interval < grace (or both 0).
+    void promiseHeartbeats(double interval, double grace);
+    /// A sign of life for running trials of this worker (trial_heartbeat
+    /// events, one transaction). Finished trials are skipped.
+    void heartbeat(const std::vector<int>& numbers);
     /// Merges `attrs` into the trial's user attributes.
     void setUserAttrs(int number, const nlohmann::json& attrs);
 
@@ -126,6 +144,7 @@ private:
     int _revision = 0;                  // study_updated events applied
     mutable std::mutex _mutex;
     long _ownerPid = 0;
+    double _heartbeatInterval = 0, _heartbeatGrace = 0;
 };
 
 /// True when trial t is Running but was asked by a process on this host that
@@ -136,13 +155,26 @@ std::string hostName();
 /// Why an orphaned trial ended: "abandoned: the process that ran it (pid N)
 /// is gone".
 std::string abandonedReason(const Trial& t);
-/// Fails every orphaned trial of the study (isOrphaned) with
-/// abandonedReason, so that a resumed study does not wait for results that
-/// will never come; what another process told meanwhile is left alone.
+/// Fails every orphaned trial of the study (isOrphaned: kind Abandoned,
+/// abandonedReason) and every stale one (isStale: kind Stale, staleReason),
+/// so that a resumed study does not wait for results that will never come;
+/// what another process told meanwhile is left alone.
 /// Every command that resumes a study (tw tune, tw optimize, the window's
 /// run) calls it. Returns how many. Throws what the storage throws.
 int failOrphans(Study& study);
-/// Shows orphaned Running trials of a snapshot as what failOrphans will
+/// True when trial t is Running, its worker promised heartbeats, and none
+/// came (nor an epoch) for longer than the promised grace, as of `now`
+/// (unix seconds): its worker is gone or cut off, on whatever host.
+bool isStale(const Trial& t, double now);
+/// "stale: no heartbeat from host H since 2026-12-01T10:00:00.000Z (grace 60 s)"
+std::string staleReason(const Trial& t);
+/// Fails every stale trial (isStale) with kind Stale and staleReason. With
+/// `retry`, each gets a new trial with the same parameters (enqueued, its
+/// user attribute "retry_of" naming the stale one), at most `maxRetries`
+/// times along one chain of retries. Returns how many were failed.
+int failStale(Study& study, bool retry = false, int maxRetries = 2);
+
+/// Shows orphaned and stale Running trials of a snapshot as what failOrphans will
 /// record (Failed, abandonedReason) without writing the study: a window that
 /// only looks at a study leaves the file to whoever resumes it. Returns how many.
 int markOrphansAbandoned(std::vector<Trial>& trials);

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -142,6 +143,14 @@ void Study::apply(const json& ev, long line)
                 if (!it->is_object()) throw std::invalid_argument("'sampler' must be a JSON object");
                 t.samplerInfo = *it;
             }
+            t.lastSeenAt = t.startedAt;
+            if (auto it = ev.find("heartbeat"); it != ev.end()) {
+                if (!it->is_object()) throw std::invalid_argument("'heartbeat' must be a JSON object");
+                t.heartbeatInterval = numberField(*it, "interval");
+                t.heartbeatGrace = numberField(*it, "grace");
+                if (!(t.heartbeatInterval > 0) || !(t.heartbeatGrace > t.heartbeatInterval))
+                    throw std::invalid_argument("'heartbeat': expected 0 < interval < grace");
+            }
             _trials.push_back(std::move(t));
         } else if (type == "trial_told") {
             Trial& t = trialRef(int(integerField(ev, "number")), "trial_told");
@@ -178,6 +187,22 @@ void Study::apply(const json& ev, long line)
             const int step = int(integerField(ev, "step"));
             const double value = numberField(ev, "value");
             t.intermediate.push_back({step, value});
+        } else if (type == "trial_epoch") {
+            // One epoch: its intermediate value and its record, appended to
+            // the "curve" attribute (the study file grows by one line).
+            Trial& t = trialRef(int(integerField(ev, "number")), "trial_epoch");
+            const int step = int(integerField(ev, "step"));
+            if (ev.contains("value")) t.intermediate.push_back({step, numberField(ev, "value")});
+            const json& record = required(ev, "record");
+            if (!record.is_object()) throw std::invalid_argument("'record' must be a JSON object");
+            if (!t.userAttrs.is_object()) t.userAttrs = json::object();
+            json& curve = t.userAttrs["curve"];
+            if (!curve.is_array()) curve = json::array();
+            curve.push_back(record);
+            t.lastSeenAt = std::max(t.lastSeenAt, optionalNumber(ev, "time", 0.0));
+        } else if (type == "trial_heartbeat") {
+            Trial& t = trialRef(int(integerField(ev, "number")), "trial_heartbeat");
+            t.lastSeenAt = std::max(t.lastSeenAt, numberField(ev, "time"));
         } else if (type == "trial_attrs") {
             Trial& t = trialRef(int(integerField(ev, "number")), "trial_attrs");
             const json& attrs = required(ev, "attrs");

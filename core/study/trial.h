@@ -63,6 +63,9 @@ struct Trial {
     FailureKind kind = FailureKind::None; // why it did not complete, as a value
     double startedAt = 0.0;               // unix time, seconds
     double finishedAt = 0.0;              // 0 while running
+    double heartbeatInterval = 0.0;       // seconds its worker promised between signs of life (0: none)
+    double heartbeatGrace = 0.0;          // seconds without one after which it is stale
+    double lastSeenAt = 0.0;              // unix time of the last sign of life (asked, heartbeat, epoch)
     std::string host;                     // where it was asked
     long pid = 0;                         // process that asked it
     nlohmann::json userAttrs = nlohmann::json::object();   // metrics, device, ...

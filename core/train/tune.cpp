@@ -184,7 +184,12 @@ std::string DataSource::describe(const data::PreprocessOptions& p)
 
 // ---- one trial ----------------------------------------------------------------
 
-Tuner::Tuner(const StudySpec& spec, study::Study& study, DataSource& data) : _spec(spec), _study(study), _data(data) {}
+Tuner::Tuner(const StudySpec& spec, study::Study& study, DataSource& data)
+    : _spec(spec), _study(study), _data(data), _heartbeats(std::make_unique<study::HeartbeatThread>(study))
+{
+}
+
+Tuner::~Tuner() = default;
 
 int positiveClassIndex(const StudySpec& spec, const data::Dataset& d)
 {
@@ -226,6 +231,12 @@ TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& d
 
 TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>* stop, const std::string& device)
 {
+    _heartbeats->add(trial.number);
+    struct Done {
+        study::HeartbeatThread& h;
+        int n;
+        ~Done() { h.remove(n); }
+    } done{*_heartbeats, trial.number};
     if (onTrialStarted) onTrialStarted(trial);
     TrialSummary out;
     out.number = trial.number;
@@ -259,15 +270,15 @@ TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>*
     }
 
     const auto direction = _study.direction();
-    json curve = json::array();
     TrainCallbacks callbacks;
     callbacks.stop = stop;
     callbacks.onEpoch = [&](const EpochReport& r) {
         const double v = r.validation.get(_spec.objective.metric);
-        curve.push_back({{"epoch", r.epoch}, {"train_loss", r.trainLoss}, {"validation", r.validation.toJson()},
-                         {"elapsed", r.elapsedSeconds}});
-        if (std::isfinite(v)) _study.report(trial.number, r.epoch, v);
-        _study.setUserAttrs(trial.number, {{"curve", curve}});
+        // One event per epoch with only what is new: the file grows linearly
+        // (the whole curve per epoch made 3 trials x 30 epochs 358 kB).
+        _study.reportEpoch(trial.number, r.epoch, v,
+                           {{"epoch", r.epoch}, {"train_loss", r.trainLoss}, {"validation", r.validation.toJson()},
+                            {"elapsed", r.elapsedSeconds}});
         if (onEpoch) onEpoch(trial.number, r);
         return !study::shouldPrune(_spec.pruner, direction, _study.trials(), trial.number, r.epoch, v);
     };

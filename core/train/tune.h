@@ -3,6 +3,7 @@
 // configuration, train it (reporting every epoch, pruning, honouring a stop
 // request), tell the result. `tw tune` and the workbench's worker both run
 // this code. Plain types only: LibTorch stays in trainer.cpp.
+#include "study/heartbeat.h"
 #include "study/model_store.h"
 #include "study/study.h"
 #include "train/study_spec.h"
@@ -56,7 +57,10 @@ struct TrialSummary {
 
 class Tuner {
 public:
+    /// Promises heartbeats on `study` (study::HeartbeatThread) for the
+    /// trials it runs.
     Tuner(const StudySpec& spec, study::Study& study, DataSource& data);
+    ~Tuner();
 
     /// Called when a trial starts and after each of its epochs (from the
     /// calling thread).
@@ -93,6 +97,7 @@ private:
     study::Study& _study;
     DataSource& _data;
     std::optional<study::ModelStore> _models;
+    std::unique_ptr<study::HeartbeatThread> _heartbeats; // for the trial running here
 };
 
 /// The configuration of a new study for a spec: its name, search space,

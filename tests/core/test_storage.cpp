@@ -8,6 +8,7 @@
 #include "pg/pg_storage.h"
 #include "sampler/sampler.h"
 #include "study/export.h"
+#include "study/heartbeat.h"
 #include "study/storage_backend.h"
 #include "study/study.h"
 
@@ -26,6 +27,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <chrono>
 #include <thread>
 
 using namespace tw;
@@ -209,6 +211,8 @@ private Q_SLOTS:
     void namesListAndRemove();
     void concurrentWorkersGetUniqueTrials();
     void failureKindsRecordedAndReplayed();
+    void epochsAppendOnlyWhatIsNew();
+    void heartbeatsAndStaleTrials();
     void askSamplesOutsideTheLock_data();
     void askSamplesOutsideTheLock();
     void deletedStudyStopsWriters();
@@ -487,6 +491,73 @@ void TestStorage::failureKindsRecordedAndReplayed()
     }
     const std::string bad = errorOf<ParseError>([&] { study::Study::openFile(path); });
     EXPECT_CONTAINS(bad, path + ":15: unknown failure kind 'gremlins' (expected none, exception, nan,");
+}
+
+void TestStorage::epochsAppendOnlyWhatIsNew()
+{
+    const std::string path = file(freshName() + ".jsonl");
+    auto s = study::Study::createFile(path, configFor());
+    const int n = s->ask().number;
+    const auto size = [&] { return readAll(path).size(); };
+    std::vector<size_t> sizes{size()};
+    for (int epoch = 1; epoch <= 30; ++epoch) {
+        s->reportEpoch(n, epoch, 0.5,
+                       json{{"epoch", epoch}, {"train_loss", 0.5}, {"validation", {{"accuracy", 0.75}}}});
+        sizes.push_back(size());
+    }
+    // Each epoch adds one line of the same length (give or take digits),
+    // never the whole curve again.
+    const size_t first = sizes[1] - sizes[0], last = sizes[30] - sizes[29];
+    QVERIFY2(last < first + 4, (std::to_string(first) + " then " + std::to_string(last) + " bytes").c_str());
+    auto again = study::Study::openFile(path);
+    const auto t = *again->trial(n);
+    QCOMPARE(t.intermediate.size(), size_t(30));
+    QCOMPARE(t.userAttrs["curve"].size(), size_t(30));
+    QCOMPARE(t.userAttrs["curve"][29]["epoch"].get<int>(), 30);
+    QCOMPARE(t.intermediate[29].step, 30);
+    // A finished trial takes no more epochs.
+    s->tell(n, study::Outcome::complete(1));
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { s->reportEpoch(n, 31, 1.0, json::object()); }),
+                    "trial 0 is not running (it is complete)");
+}
+
+void TestStorage::heartbeatsAndStaleTrials()
+{
+    const std::string path = file(freshName() + ".jsonl");
+    auto worker = study::Study::createFile(path, configFor());
+    auto watcher = study::Study::openFile(path);
+    const int byHand = worker->ask().number; // no promise: never stale
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { worker->promiseHeartbeats(5, 1); }),
+                    "expected 0 < interval < grace");
+    worker->promiseHeartbeats(0.1, 2.0);
+    const auto t = worker->ask();
+    QCOMPARE(t.heartbeatInterval, 0.1);
+    QCOMPARE(t.heartbeatGrace, 2.0);
+    QVERIFY(!study::isStale(t, t.lastSeenAt + 1.9));
+    QVERIFY(study::isStale(t, t.lastSeenAt + 2.1));
+    QVERIFY(!study::isStale(*watcher->trial(byHand), 1e12));
+    worker->heartbeat({t.number});
+    QVERIFY(watcher->trial(t.number)->lastSeenAt > t.lastSeenAt);
+    {
+        // A live worker's trial is never failed, however long it runs.
+        study::HeartbeatThread beats(*worker, 0.1, 2.0);
+        beats.add(t.number);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+        QCOMPARE(study::failOrphans(*watcher), 0);
+        QVERIFY(beats.lastError().empty());
+    } // the worker "dies": no more heartbeats
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    QCOMPARE(study::failStale(*watcher, /*retry=*/true), 1);
+    const auto failed = *watcher->trial(t.number);
+    QVERIFY(failed.state == study::TrialState::Failed);
+    QVERIFY(failed.kind == study::FailureKind::Stale);
+    EXPECT_CONTAINS(failed.reason, "stale: no heartbeat from host " + study::hostName() + " since ");
+    EXPECT_CONTAINS(failed.reason, "(grace 2 s)");
+    // Retried: the same parameters again, saying which trial it repeats.
+    const auto retried = watcher->trials().back();
+    QCOMPARE(retried.params, t.params);
+    QCOMPARE(retried.userAttrs["retry_of"].get<int>(), t.number);
+    QVERIFY(watcher->trial(byHand)->state == study::TrialState::Running);
 }
 
 void TestStorage::askSamplesOutsideTheLock_data()
