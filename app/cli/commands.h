@@ -43,6 +43,8 @@ int cmdImportance(Context& ctx);
 int cmdBench(Context& ctx);
 int cmdModels(Context& ctx);
 int cmdStudies(Context& ctx);
+int cmdWorker(Context& ctx);
+int cmdBudget(Context& ctx);
 int cmdCopy(Context& ctx);
 int cmdDelete(Context& ctx);
 int cmdTune(Context& ctx);   // in tw-train (commands_tune.cpp)

@@ -4,16 +4,20 @@
 #include "cli/signals.h"
 
 #include "study/heartbeat.h"
+#include "study/storage_backend.h"
 #include "study/study.h"
 #include "util/printable.h"
 
 #include <signal.h>
 #include <string.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <chrono>
+#include <limits>
 #include <mutex>
 #include <ostream>
 #include <stdexcept>
@@ -100,6 +104,43 @@ struct Run {
     int completed = 0, failed = 0, pruned = 0, finished = 0; // under outMutex
 
     bool stopping() const { return stopSignal() != 0 || abort.load(); }
+    std::string budgetReason; // why the study's budget stopped the run (under errorMutex)
+    bool retryUnavailable = false; // tw worker: wait for a storage that is away
+
+    /// Runs `call`; when the storage is unavailable and this run retries,
+    /// waits (0.5 s doubling to 30 s) and tries again until it works or the
+    /// run is stopped. Anything else propagates.
+    template <class F> auto withRetry(const char* what, F&& call) -> decltype(call())
+    {
+        double wait = 0.5;
+        for (bool warned = false;;) {
+            try {
+                return call();
+            } catch (const study::StorageUnavailableError& e) {
+                if (!retryUnavailable || stopSignal() != 0) throw;
+                if (!warned) {
+                    std::lock_guard<std::mutex> lock(outMutex);
+                    err << "tw: warning: " << what << ": " << printable(e.what()) << "; retrying\n";
+                    err.flush();
+                    warned = true;
+                }
+                for (double slept = 0; slept < wait && stopSignal() == 0; slept += 0.1)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                wait = std::min(wait * 2, 30.0);
+            }
+        }
+    }
+
+    /// The study's budget is met: stop asking (every worker of the study
+    /// sees the same budget; trials in flight still finish).
+    bool budgetMet()
+    {
+        const std::string why = withRetry("budget", [this] { return study.budgetMet(); });
+        if (why.empty()) return false;
+        std::lock_guard<std::mutex> lock(errorMutex);
+        if (budgetReason.empty()) budgetReason = why;
+        return true;
+    }
 
     void fail(const std::string& message)
     {
@@ -111,10 +152,10 @@ struct Run {
 
     void worker()
     {
-        while (!stopping() && claimed.fetch_add(1) < trials) {
+        while (!stopping() && !budgetMet() && claimed.fetch_add(1) < trials) {
             study::Trial t;
             try {
-                t = study.ask();
+                t = withRetry("ask", [this] { return study.ask(); });
             } catch (const std::exception& e) {
                 fail(e.what());
                 return;
@@ -140,7 +181,9 @@ struct Run {
                 outcome = judge(t.number, runCommand(spec), timeout);
             }
             try {
-                study.tell(t.number, outcome);
+                // A computed result is never dropped for a storage that is away.
+                const bool saved = withRetry("tell", [&] { return tellOnce(t.number, outcome); });
+                if (!saved) continue;
             } catch (const std::invalid_argument& e) {
                 // Someone else told it meanwhile (tw tell): theirs stands.
                 std::lock_guard<std::mutex> lock(outMutex);
@@ -152,6 +195,23 @@ struct Run {
                 return;
             }
             report(t, outcome);
+        }
+    }
+
+    /// Tells, idempotently: a retry after a connection lost at commit finds
+    /// its own outcome recorded (true) instead of failing. Throws
+    /// invalid_argument when someone else told the trial otherwise.
+    bool tellOnce(int number, const study::Outcome& outcome)
+    {
+        try {
+            study.tell(number, outcome);
+            return true;
+        } catch (const std::invalid_argument&) {
+            const auto told = study.trial(number);
+            if (told && told->state == outcome.state && told->reason == outcome.reason &&
+                (outcome.state != study::TrialState::Complete || (told->value && *told->value == outcome.value)))
+                return true;
+            throw;
         }
     }
 
@@ -178,29 +238,49 @@ struct Run {
 
 } // namespace
 
-int cmdOptimize(Context& ctx)
+/// The loop of tw optimize and tw worker: K threads each asking, running
+/// the command and telling, until `trials` more, the study's budget, or a signal.
+int runObjective(Context& ctx, const Args& a, bool worker)
 {
-    Args a = parseArgs(ctx, {{"study"}, {"objective-cmd"}, {"trials"}, {"workers"}, {"timeout"}});
-    if (a.help())
-        return 0;
     const StudyRef ref = studyRef(a);
     const std::string command = a.required("objective-cmd");
-    const int trials = a.requiredInteger("trials", 1);
     const int workers = a.integer("workers", 1, 1);
     const double timeout = a.positiveNumber("timeout", 0.0);
     if (workers > 256)
         throw usageError(expected("workers", "at most 256", *a.get("workers")));
+    const char* limitFlag = worker ? "max-trials" : "trials";
+    const int trials = a.integer(limitFlag, std::numeric_limits<int>::max(), 1);
 
-    auto study = openStudy(ref);
+    std::unique_ptr<study::Study> study;
+    for (double wait = 0.5;; wait = std::min(wait * 2, 30.0)) {
+        try {
+            study = openStudy(ref);
+            break;
+        } catch (const study::StorageUnavailableError& e) {
+            // A worker started before its database (or during a restart) waits for it.
+            if (!worker || stopSignal() != 0) throw;
+            ctx.err << "tw: warning: " << printable(e.what()) << "; retrying in " << wait << " s\n";
+            ctx.err.flush();
+            std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+        }
+    }
+    if (!a.has(limitFlag) && study->config().budget.empty())
+        throw usageError(worker ? std::string("--max-trials is required when the study has no budget "
+                                              "(tw budget --trials N sets one)")
+                                : std::string("--trials is required when the study has no budget "
+                                              "(tw create --trials N, or tw budget, sets one)"));
     printWarnings(ctx, *study);
     // A killed run's trials would otherwise stay running forever.
     if (const int n = study::failOrphans(*study))
-        ctx.err << "tw: warning: " << n << " trial(s) left running by a process that died were marked failed\n";
+        ctx.err << "tw: warning: " << n << " trial(s) left running by a worker that died were marked failed\n";
 
     // Heartbeats for the trials in flight: a run killed on any host leaves
     // them stale for everyone else (isStale), not running forever.
-    study::HeartbeatThread heartbeats(*study);
+    const double grace = worker ? a.positiveNumber("grace", study::kHeartbeatGrace) : study::kHeartbeatGrace;
+    if (grace < 1.0) throw usageError(expected("grace", "at least 1 (seconds)", *a.get("grace")));
+    study::HeartbeatThread heartbeats(*study, std::min(study::kHeartbeatInterval, grace / 6), grace);
     Run run(*study, heartbeats, command, timeout, trials, ctx.out, ctx.err);
+    run.retryUnavailable = worker;
     {
         SignalGuard guard;
         std::vector<std::thread> threads;
@@ -216,8 +296,10 @@ int cmdOptimize(Context& ctx)
         summary["failed"] = run.failed;
         if (run.pruned)
             summary["pruned"] = run.pruned;
-        auto best = study->bestTrial();
+        auto best = run.withRetry("best", [&] { return study->bestTrial(); });
         summary["best"] = best ? bestJson(study->space(), *best) : ordered_json();
+        if (!run.budgetReason.empty())
+            summary["budget"] = run.budgetReason;
         if (sig)
             summary["interrupted"] = true;
         printLine(ctx.out, summary);
@@ -225,10 +307,57 @@ int cmdOptimize(Context& ctx)
         if (!run.error.empty())
             throw failure(run.error);
         if (sig) {
-            ctx.err << "tw optimize: interrupted by SIG" << signalName(sig) << "\n";
+            ctx.err << "tw " << ctx.command << ": interrupted by SIG" << signalName(sig) << "\n";
             return 130;
         }
     }
+    return 0;
+}
+
+int cmdOptimize(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"objective-cmd"}, {"trials"}, {"workers"}, {"timeout"}});
+    if (a.help())
+        return 0;
+    return runObjective(ctx, a, false);
+}
+
+int cmdWorker(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"objective-cmd"}, {"max-trials"}, {"workers"}, {"timeout"}, {"grace"}});
+    if (a.help())
+        return 0;
+    return runObjective(ctx, a, true);
+}
+
+int cmdBudget(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"trials"}, {"time-limit"}});
+    if (a.help())
+        return 0;
+    const StudyRef ref = studyRef(a);
+    auto study = openStudy(ref);
+    study::Budget b = study->config().budget;
+    if (auto v = a.get("trials")) {
+        if (*v == "none") b.trials.reset();
+        else b.trials = a.integer("trials", 0, 1);
+    }
+    if (auto v = a.get("time-limit")) {
+        if (*v == "none") b.timeLimitSeconds.reset();
+        else b.timeLimitSeconds = a.positiveNumber("time-limit", 0.0);
+    }
+    if (a.has("trials") || a.has("time-limit")) study->setBudget(b);
+    const auto trials = study->trials();
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    ordered_json o;
+    ref.describeIn(o);
+    o["budget"] = ordered_json(study->config().budget.toJson());
+    o["counted"] = study::countedTrials(trials);
+    o["elapsed"] = study::studyElapsed(trials, now);
+    const std::string met = study::budgetMet(study->config().budget, trials, now);
+    o["met"] = met.empty() ? ordered_json() : ordered_json(met);
+    printLine(ctx.out, o);
+    printWarnings(ctx, *study);
     return 0;
 }
 

@@ -38,7 +38,8 @@ std::string oneOf(const Args& a, const std::string& flag, const std::vector<std:
 int cmdCreate(Context& ctx)
 {
     Args a = parseArgs(ctx, {{"study"}, {"space"}, {"direction"}, {"sampler"}, {"seed"},
-                             {"initial"}, {"acquisition"}, {"ucb-beta"}, {"kernel"}, {"name"}});
+                             {"initial"}, {"acquisition"}, {"ucb-beta"}, {"kernel"}, {"name"},
+                             {"trials"}, {"time-limit"}});
     if (a.help())
         return 0;
     const StudyRef ref = studyRef(a);
@@ -52,6 +53,8 @@ int cmdCreate(Context& ctx)
     config.sampler.acquisition = oneOf(a, "acquisition", sampler::acquisitionNames(), "logei");
     config.sampler.ucbBeta = a.positiveNumber("ucb-beta", config.sampler.ucbBeta);
     config.sampler.kernel = oneOf(a, "kernel", {"matern52", "rbf"}, "matern52");
+    if (a.has("trials")) config.budget.trials = a.integer("trials", 0, 1);
+    if (a.has("time-limit")) config.budget.timeLimitSeconds = a.positiveNumber("time-limit", 0.0);
     config.name = a.get("name").value_or(ref.inFile() ? std::filesystem::path(ref.study).stem().string() : ref.study);
 
     // Everything is checked before the file is created: a bad space leaves no file.
@@ -72,6 +75,7 @@ int cmdCreate(Context& ctx)
     o["parameters"] = study->space().size();
     o["direction"] = study::toString(study->direction());
     o["sampler"] = ordered_json(study->config().sampler.toJson());
+    if (!study->config().budget.empty()) o["budget"] = ordered_json(study->config().budget.toJson());
     printLine(ctx.out, o);
     printWarnings(ctx, *study);
     return 0;

@@ -19,6 +19,8 @@ commands:
   ask         start a trial and print its parameters
   tell        record how a trial ended
   optimize    run an objective command for N trials (several workers at once)
+  worker      run an objective command until the study's budget is met (one of many workers)
+  budget      show or change the study's budget (trials, time limit)
   best        print the best completed trial
   trials      print every trial, one JSON line each
   export      write the trials to CSV (and/or JSON)
@@ -54,6 +56,10 @@ Creates a new study file (never overwrites an existing one).
   --ucb-beta B          UCB exploration weight, mean -/+ sqrt(B) x sd (default 4)
   --kernel K            GP kernel: matern52 (default) or rbf
   --name NAME           study name (default: the file name without extension)
+  --trials N            the study's budget: N trials that count (finished, not
+                        cut short); every worker stops when it is met
+  --time-limit S        the study's budget: S seconds of wall time from the
+                        first trial's start
 
 prints {"study": FILE, "name": ..., "parameters": n, "direction": ..., "sampler": {...}}
 )";
@@ -83,7 +89,7 @@ Records how a running trial ended; exactly one outcome.
 prints {"number": N, "state": "complete", "value": V}
 )";
 
-const char* const kOptimize = R"(usage: tw optimize --study FILE --objective-cmd CMD --trials N [--workers K] [--timeout S]
+const char* const kOptimize = R"(usage: tw optimize --study FILE --objective-cmd CMD [--trials N] [--workers K] [--timeout S]
 
 Runs N more trials. For each, CMD runs under /bin/sh -c in its own process
 group with:
@@ -95,7 +101,8 @@ exit status, a signal, a timeout, no output, a last line that is not a number,
 nan or inf fail the trial (with the reason); the study goes on.
 
   --objective-cmd CMD   shell command evaluating one configuration
-  --trials N            number of trials to run
+  --trials N            number of trials to run (required unless the study
+                        has a budget; the study's budget stops the run too)
   --workers K           trials in flight at once (default 1)
   --timeout S           seconds per trial; then SIGTERM, and SIGKILL 2 s later
 
@@ -291,6 +298,41 @@ prints {"function","sampler","acquisition","trials","seeds","median_regret",
 const char* const kHelp = R"(usage: tw help [COMMAND]
 )";
 
+const char* const kWorker = R"(usage: tw worker --storage URL --study NAME --objective-cmd CMD [--max-trials N] [--workers K] [--timeout S] [--grace S]
+       tw worker --study FILE --objective-cmd CMD ...
+
+One of many workers on one study: ask, run CMD (as tw optimize runs it), tell,
+until the study's budget (tw create --trials / --time-limit, tw budget) is
+met, --max-trials were run here, or a signal (SIGINT / SIGTERM / SIGHUP: the
+running trials are recorded as interrupted). Trials in flight when the budget
+is met still finish, so a study may end a few trials over it.
+
+Its trials promise heartbeats (every 10 s; stale after --grace, default 60 s, without one): a
+worker killed on any machine leaves trials that the next worker to start
+fails as stale. When the database is unreachable (down, restarting) the worker
+waits and retries (0.5 s doubling to 30 s) and never drops a result it has
+computed: a tell is retried until it is recorded, and a retry that finds its
+own outcome already recorded counts as done.
+
+  --max-trials N    at most N trials from this worker (required without a budget)
+  --workers K       trials in flight at once in this process (default 1)
+  --timeout S       seconds per trial; then SIGTERM, and SIGKILL 2 s later
+  --grace S         seconds without a heartbeat after which others fail this
+                    worker's trials as stale (default 60, at least 1;
+                    heartbeats every min(10, S/6) s)
+
+prints what tw optimize prints; the summary has "budget": why it was met.
+)";
+
+const char* const kBudget = R"(usage: tw budget --study FILE|NAME [--storage URL] [--trials N|none] [--time-limit S|none]
+
+Shows the study's budget and how much of it is used; with --trials or
+--time-limit, changes it first (every worker sees the change at its next
+trial; "none" removes that limit).
+
+prints {"study","budget":{"trials"?,"time_limit"?},"counted","elapsed","met": why | null}
+)";
+
 const char* const kStudies = R"(usage: tw studies --storage URL
 
 prints one JSON line per study of the database, by name:
@@ -335,7 +377,7 @@ const char* helpText(const std::string& command)
         {"best", kBest},     {"trials", kTrials},   {"export", kExport},   {"repair", kRepair},   {"contour", kContour},
         {"slice", kSlice},   {"importance", kImportance}, {"bench", kBench},     {"tune", kTune},       {"train", kTrain},
         {"models", kModels}, {"evaluate", kEvaluate}, {"help", kHelp},
-        {"studies", kStudies}, {"copy", kCopy}, {"delete", kDelete},
+        {"studies", kStudies}, {"copy", kCopy}, {"delete", kDelete}, {"worker", kWorker}, {"budget", kBudget},
     };
     for (const auto& [name, text] : kTexts)
         if (command == name)

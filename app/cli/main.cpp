@@ -40,7 +40,7 @@ CommandFn findCommand(const std::string& name)
         {"export", cmdExport},   {"repair", cmdRepair},   {"contour", cmdContour},
         {"slice", cmdSlice},     {"importance", cmdImportance}, {"bench", cmdBench},
         {"models", cmdModels},   {"studies", cmdStudies}, {"copy", cmdCopy},
-        {"delete", cmdDelete},
+        {"delete", cmdDelete},   {"worker", cmdWorker},   {"budget", cmdBudget},
     };
     for (const auto& [n, fn] : kCommands)
         if (name == n)

@@ -2,7 +2,11 @@
 // A worker's heartbeats: a thread that, every `interval` seconds, records a
 // sign of life for the trials this worker is running (Study::heartbeat), so
 // that a worker that dies on any host leaves trials that others see as
-// stale (isStale) after the grace period, instead of running forever.
+// stale (isStale) after the grace period, instead of running forever; and
+// every third interval fails such trials of other workers (failOrphans),
+// but only after `grace` seconds in which its own heartbeats all went
+// through: after an outage of the storage every worker's heartbeats lapsed
+// at once, and none of them is stale.
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -38,7 +42,7 @@ public:
 private:
     void run();
     Study& _study;
-    double _interval;
+    double _interval, _grace;
     mutable std::mutex _mutex;
     std::condition_variable _wake;
     std::set<int> _trials;

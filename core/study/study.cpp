@@ -242,7 +242,12 @@ void Study::tell(int number, const Outcome& outcome)
     sync(true, [&] {
         // Checked against the latest state: another process may have told it.
         const Trial& t = trialRef(number, "");
-        if (t.finished()) throw std::invalid_argument(trialName(number) + " is already " + toString(t.state));
+        // A trial failed as stale whose worker was alive after all (cut off
+        // for a while) still takes its result: a computed result is never lost.
+        const bool lateResult = t.state == TrialState::Failed && t.kind == FailureKind::Stale &&
+                                outcome.state != TrialState::Failed;
+        if (t.finished() && !lateResult)
+            throw std::invalid_argument(trialName(number) + " is already " + toString(t.state));
         json ev = {{"event", "trial_told"}, {"number", number}, {"state", toString(outcome.state)}};
         if (outcome.state == TrialState::Complete) ev["value"] = outcome.value;
         if (!outcome.reason.empty()) ev["reason"] = outcome.reason;
@@ -337,6 +342,22 @@ void Study::updateUserAttrs(const json& attrs)
         json ev = {{"event", "study_updated"}, {"user_attrs", attrs}, {"time", now()}};
         return std::vector<json>{std::move(ev)};
     });
+}
+
+void Study::setBudget(const Budget& budget)
+{
+    Budget::fromJson(budget.toJson()); // what the replay will read back must be valid
+    std::lock_guard lock(_mutex);
+    sync(true, [&] {
+        return std::vector<json>{{{"event", "study_budget"}, {"budget", budget.toJson()}, {"time", now()}}};
+    });
+}
+
+std::string Study::budgetMet()
+{
+    std::lock_guard lock(_mutex);
+    sync(false, {});
+    return study::budgetMet(_config.budget, _trials, now());
 }
 
 int Study::revision() const

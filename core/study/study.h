@@ -3,6 +3,7 @@
 // Ask/tell is the primitive every run loop is built on.
 #include "sampler/sampler_config.h"
 #include "space/search_space.h"
+#include "study/budget.h"
 #include "study/storage.h"
 #include "study/trial.h"
 #include "util/errors.h"
@@ -40,6 +41,7 @@ struct StudyConfig {
     Direction direction = Direction::Minimize;
     sampler::SamplerConfig sampler;
     nlohmann::json userAttrs = nlohmann::json::object(); // free-form (a spec, ...)
+    Budget budget;                                       // none by default (written only when set)
 
     nlohmann::json toJson() const;
     static StudyConfig fromJson(const nlohmann::json& j, const std::string& source = {});
@@ -111,6 +113,13 @@ public:
     /// a "study_updated" event, replayed on open like every other event.
     /// Throws invalid_argument when `attrs` is not a JSON object.
     void updateUserAttrs(const nlohmann::json& attrs);
+    /// Replaces the study's budget (a study_budget event; an empty budget
+    /// removes it): every worker sees it at its next call.
+    void setBudget(const Budget& budget);
+    /// The budget's verdict on the latest state (refreshes first): why it is
+    /// met, "" while it is not (budgetMet).
+    std::string budgetMet();
+
     /// How many study_updated events the study has (0: as created).
     int revision() const;
 

@@ -21,11 +21,13 @@ using nlohmann::json;
 
 json StudyConfig::toJson() const
 {
-    return json{{"name", name},
-                {"space", space.toJson()},
-                {"direction", toString(direction)},
-                {"sampler", sampler.toJson()},
-                {"user_attrs", userAttrs}};
+    json j{{"name", name},
+           {"space", space.toJson()},
+           {"direction", toString(direction)},
+           {"sampler", sampler.toJson()},
+           {"user_attrs", userAttrs}};
+    if (!budget.empty()) j["budget"] = budget.toJson();
+    return j;
 }
 
 StudyConfig StudyConfig::fromJson(const json& j, const std::string& source)
@@ -33,12 +35,12 @@ StudyConfig StudyConfig::fromJson(const json& j, const std::string& source)
     const std::string pre = (source.empty() ? std::string() : source + ": ") + "study config: ";
     if (!j.is_object()) throw std::invalid_argument(pre + "must be a JSON object");
     for (const auto& item : j.items()) {
-        static const char* const kKeys[] = {"name", "space", "direction", "sampler", "user_attrs"};
+        static const char* const kKeys[] = {"name", "space", "direction", "sampler", "user_attrs", "budget"};
         bool known = false;
         for (const char* k : kKeys) known = known || item.key() == k;
         if (!known)
             throw std::invalid_argument(pre + "unknown key '" + item.key() +
-                                        "' (expected name, space, direction, sampler, user_attrs)");
+                                        "' (expected name, space, direction, sampler, user_attrs, budget)");
     }
     StudyConfig c;
     if (auto it = j.find("name"); it != j.end()) {
@@ -57,6 +59,7 @@ StudyConfig StudyConfig::fromJson(const json& j, const std::string& source)
         }
     }
     if (auto it = j.find("sampler"); it != j.end()) c.sampler = sampler::SamplerConfig::fromJson(*it, source);
+    if (auto it = j.find("budget"); it != j.end()) c.budget = Budget::fromJson(*it, pre + "budget");
     if (auto it = j.find("user_attrs"); it != j.end()) {
         if (!it->is_object()) throw std::invalid_argument(pre + "'user_attrs' must be a JSON object");
         c.userAttrs = *it;
@@ -171,8 +174,11 @@ void Study::apply(const json& ev, long line)
             } else {
                 kind = legacyFailureKind(state, reason);
             }
-            if (t.finished()) {
-                // Lenient: two processes may have told the same trial; the first wins.
+            const bool lateResult = t.state == TrialState::Failed && t.kind == FailureKind::Stale &&
+                                    state != TrialState::Failed;
+            if (t.finished() && !lateResult) {
+                // Lenient: two processes may have told the same trial; the first wins
+                // (but a result beats "stale": its worker was alive after all).
                 _warnings.push_back(at + ": trial " + std::to_string(t.number) + " told again (" + stateText +
                                     "); keeping the first outcome (" + toString(t.state) + ")");
                 return;
@@ -200,6 +206,8 @@ void Study::apply(const json& ev, long line)
             if (!curve.is_array()) curve = json::array();
             curve.push_back(record);
             t.lastSeenAt = std::max(t.lastSeenAt, optionalNumber(ev, "time", 0.0));
+        } else if (type == "study_budget") {
+            _config.budget = Budget::fromJson(required(ev, "budget"), "study_budget: 'budget'");
         } else if (type == "trial_heartbeat") {
             Trial& t = trialRef(int(integerField(ev, "number")), "trial_heartbeat");
             t.lastSeenAt = std::max(t.lastSeenAt, numberField(ev, "time"));

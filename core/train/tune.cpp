@@ -349,11 +349,6 @@ bool recordSpec(study::Study& study, const StudySpec& spec)
     return true;
 }
 
-bool countsTowardBudget(const study::Trial& t)
-{
-    if (!t.finished()) return false;
-    return !(t.state == study::TrialState::Failed && study::cutShort(t.kind));
-}
 
 int Tuner::countedTrials()
 {

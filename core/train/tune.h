@@ -112,9 +112,8 @@ study::StudyConfig studyConfigFor(const StudySpec& spec);
 bool recordSpec(study::Study& study, const StudySpec& spec);
 
 
-/// Whether a trial counts toward a study's budget: finished, and not stopped
-/// by the user or left by a process that died.
-bool countsTowardBudget(const study::Trial& t);
+/// Whether a trial counts toward a study's budget (the one rule, in core).
+using study::countsTowardBudget;
 
 /// Whether a trial was queued with Study::enqueue and waits for a run to
 /// start it: Running, recorded as "enqueued", and without the settings a

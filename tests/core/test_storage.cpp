@@ -13,6 +13,7 @@
 #include "study/study.h"
 
 #include <libpq-fe.h>
+#include <signal.h>
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -218,6 +219,7 @@ private Q_SLOTS:
     void deletedStudyStopsWriters();
     void serverRestartReconnects();
     void commandLine();
+    void workersShareTheBudget();
 };
 
 void TestStorage::urls()
@@ -558,6 +560,11 @@ void TestStorage::heartbeatsAndStaleTrials()
     QCOMPARE(retried.params, t.params);
     QCOMPARE(retried.userAttrs["retry_of"].get<int>(), t.number);
     QVERIFY(watcher->trial(byHand)->state == study::TrialState::Running);
+    // Its worker was only cut off: its result, when it comes, still counts.
+    worker->tell(t.number, study::Outcome::complete(0.5));
+    QVERIFY(watcher->trial(t.number)->state == study::TrialState::Complete);
+    EXPECT_CONTAINS(errorOf<std::invalid_argument>([&] { worker->tell(t.number, study::Outcome::complete(0.7)); }),
+                    "is already complete");
 }
 
 void TestStorage::askSamplesOutsideTheLock_data()
@@ -753,6 +760,76 @@ void TestStorage::commandLine()
     QVERIFY2(r.err.contains("the URL holds a password") && !r.err.contains("hunter2"), r.err.constData());
     r = twRun({"repair", "--storage", url, "--study", "cli"});
     QCOMPARE(r.code, 2);
+}
+
+void TestStorage::workersShareTheBudget()
+{
+    needServer();
+    const QString url = QString::fromStdString(_pg->url());
+    const QString space = _dir.filePath("space-w.json");
+    std::ofstream(space.toStdString()) << R"({"parameters": [{"name": "x", "type": "float", "low": -1, "high": 1}]})";
+    Run r = twRun({"create", "--storage", url, "--study", "budget", "--space", space, "--sampler", "random", "--trials",
+                   "24"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(object(r.out)["budget"].toObject()["trials"].toInt(), 24);
+
+    // The objective takes a moment, so that the workers overlap and one of
+    // them can be killed in the middle of a trial.
+    const QString objective = "sleep 0.5; echo $TW_TRIAL";
+    const auto start = [&](const QStringList& extra) {
+        auto* p = new QProcess(this);
+        p->start(TW_BINARY, QStringList{"worker", "--storage", url, "--study", "budget", "--objective-cmd", objective,
+                                        "--grace", "2"} + extra);
+        return p;
+    };
+    QProcess* victim = start({});
+    // Killed while its first trial runs: the trial is left running, with no
+    // process on any host to finish it.
+    QVERIFY(victim->waitForReadyRead(60000) || true);
+    QTest::qWait(100);
+    ::kill(pid_t(victim->processId()), SIGKILL);
+    victim->waitForFinished();
+    QList<QProcess*> workers{start({}), start({}), start({"--workers", "2"})};
+    // The database restarts under them: they wait, reconnect, and finish.
+    QTest::qWait(1000);
+    _pg->stop();
+    QTest::qWait(1500);
+    QVERIFY2(_pg->start(), _pg->error().c_str());
+    int waited = 0;
+    for (QProcess* p : workers) {
+        QVERIFY(p->waitForFinished(180000));
+        const QByteArray err = p->readAllStandardError();
+        waited += err.contains("retrying");
+        QVERIFY2(p->exitCode() == 0, err.constData());
+        const auto lines = jsonLines(p->readAllStandardOutput());
+        QVERIFY(!lines.isEmpty());
+        QVERIFY2(lines.back()["budget"].toString().contains("trials counted"), err.constData());
+    }
+    QVERIFY(waited > 0); // the outage was met, and waited out
+    r = twRun({"trials", "--storage", url, "--study", "budget"});
+    QCOMPARE(r.code, 0);
+    int complete = 0, lost = 0, running = 0;
+    std::set<int> numbers;
+    std::set<double> values;
+    for (const auto& t : jsonLines(r.out)) {
+        numbers.insert(t["number"].toInt());
+        if (t["state"] == "complete") {
+            ++complete;
+            values.insert(t["value"].toDouble());
+            QCOMPARE(t["value"].toDouble(), double(t["number"].toInt())); // each told once, with its own result
+        }
+        // On another host the killed worker's trial goes stale; on this one
+        // its dead pid gives it away first (abandoned). Either way: cut short.
+        lost += t["kind"] == "stale" || t["kind"] == "abandoned";
+        running += t["state"] == "running";
+    }
+    QCOMPARE(int(numbers.size()), jsonLines(r.out).size());
+    QVERIFY2(complete >= 24 && complete <= 24 + 3, qPrintable(QString::number(complete)));
+    QCOMPARE(lost, 1);    // the killed worker's trial
+    QCOMPARE(running, 0); // nothing left waiting for a result
+    r = twRun({"budget", "--storage", url, "--study", "budget"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(object(r.out)["met"].toString().contains("of 24 trials counted"));
 }
 
 QTEST_APPLESS_MAIN(TestStorage)
