@@ -22,6 +22,7 @@
 // Studies are named bench-MODE-...-PID and removed at the end (--keep keeps
 // them). Exit status 1 when a check fails (a trial lost, a count wrong).
 #include "bench/benchmark.h"
+#include "gp/lapack.h"
 #include "pg/pg_storage.h"
 #include "study/storage_backend.h"
 #include "study/study.h"
@@ -500,6 +501,7 @@ int main(int argc, char** argv)
     try {
         const Options o = parse(argc, argv);
         pg::registerBackend();
+        gp::lapack::useBlasThreadsForGp(); // one OpenBLAS thread, as tw runs a GP
         const Target target(o.storage);
         bool ok = false;
         if (o.mode == "throughput") ok = throughput(o, target);
