@@ -272,7 +272,7 @@ int runObjective(Context& ctx, const Args& a, bool worker)
     printWarnings(ctx, *study);
     // A killed run's trials would otherwise stay running forever.
     if (const int n = study::failOrphans(*study))
-        ctx.err << "tw: warning: " << n << " trial(s) left running by a worker that died were marked failed\n";
+        ctx.err << "tw: warning: " << n << " trial(s) left running by a process that died were marked failed\n";
 
     // Heartbeats for the trials in flight: a run killed on any host leaves
     // them stale for everyone else (isStale), not running forever.
