@@ -33,13 +33,6 @@ const char* signalName(int sig)
     return abbrev ? abbrev : "?";
 }
 
-std::string formatSeconds(double s)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", s);
-    return buf;
-}
-
 std::string clip(const std::string& s, size_t max = 200)
 {
     return s.size() <= max ? s : s.substr(0, max) + "...";
@@ -56,7 +49,7 @@ study::Outcome judge(int number, const CommandResult& r, double timeout)
     const std::string errLine = clip(lastNonEmptyLine(r.err));
     const std::string errTail = errLine.empty() ? "" : ": " + errLine;
     if (r.timedOut)
-        return study::Outcome::failed(prefix + "timed out after " + formatSeconds(timeout) + " s", study::FailureKind::Timeout);
+        return study::Outcome::failed(prefix + "timed out after " + study::secondsText(timeout) + " s", study::FailureKind::Timeout);
     if (!r.exited) {
         const char* name = sigdescr_np(r.signal);
         return study::Outcome::failed(prefix + "objective command killed by signal " + std::to_string(r.signal) +

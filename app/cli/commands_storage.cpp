@@ -64,8 +64,9 @@ int cmdStudies(Context& ctx)
             o["complete"] = complete;
             o["running"] = running;
             o["direction"] = study::toString(st->direction());
-            const auto best = st->bestTrial();
-            o["best"] = best && best->value ? ordered_json(*best->value) : ordered_json();
+            // The best-trial rule on the snapshot already read (no second read).
+            const auto best = study::bestTrialNumbers(trials, st->direction(), 1);
+            o["best"] = best.empty() ? ordered_json() : ordered_json(*trials[size_t(best.front())].value);
         } catch (const study::StorageUnavailableError&) {
             throw;
         } catch (const std::exception& e) {

@@ -8,16 +8,12 @@ namespace tw::study {
 
 using nlohmann::json;
 
-namespace {
-
-std::string seconds(double s)
+std::string secondsText(double s)
 {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", s);
     return buf;
 }
-
-} // namespace
 
 json Budget::toJson() const
 {
@@ -78,7 +74,7 @@ std::string budgetMet(const Budget& budget, const std::vector<Trial>& trials, do
             return std::to_string(n) + " of " + std::to_string(*budget.trials) + " trials counted";
     }
     if (budget.timeLimitSeconds && studyElapsed(trials, now) >= *budget.timeLimitSeconds)
-        return "time limit of " + seconds(*budget.timeLimitSeconds) + " s reached";
+        return "time limit of " + secondsText(*budget.timeLimitSeconds) + " s reached";
     return {};
 }
 

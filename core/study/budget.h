@@ -24,6 +24,9 @@ struct Budget {
     bool operator==(const Budget& o) const { return trials == o.trials && timeLimitSeconds == o.timeLimitSeconds; }
 };
 
+/// Seconds as people write them in messages: 60, 2.5, 0.25 ("%g").
+std::string secondsText(double seconds);
+
 /// Whether a trial counts toward a budget: finished, and not cut short
 /// (stopped, interrupted, abandoned, stale: cutShort).
 bool countsTowardBudget(const Trial& t);

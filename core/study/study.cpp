@@ -12,7 +12,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <optional>
 #include <stdexcept>
 
@@ -35,14 +34,6 @@ std::string numberText(double v)
     if (std::isnan(v)) return "nan";
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
     return json(v).dump();
-}
-
-/// 60, 2.5, 0.25: seconds as people write them.
-std::string secondsText(double s)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", s);
-    return buf;
 }
 
 std::string trialName(int number)

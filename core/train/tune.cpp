@@ -352,10 +352,7 @@ bool recordSpec(study::Study& study, const StudySpec& spec)
 
 int Tuner::countedTrials()
 {
-    int n = 0;
-    for (const auto& t : _study.trials())
-        n += countsTowardBudget(t);
-    return n;
+    return study::countedTrials(_study.trials());
 }
 
 // ---- one configuration ------------------------------------------------------------

@@ -213,9 +213,7 @@ void StudyController::refresh()
 
 int StudyController::countedTrials() const
 {
-    int n = 0;
-    for (const auto& t : *_trials) n += train::countsTowardBudget(t);
-    return n;
+    return study::countedTrials(*_trials);
 }
 
 double StudyController::elapsedSeconds() const
