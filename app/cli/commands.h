@@ -44,6 +44,8 @@ int cmdBench(Context& ctx);
 int cmdModels(Context& ctx);
 int cmdStudies(Context& ctx);
 int cmdWorker(Context& ctx);
+/// tw worker --spec SPEC.json (in tw-train: it trains); without --spec, cmdWorker.
+int cmdWorkerSpec(Context& ctx);
 int cmdBudget(Context& ctx);
 int cmdCopy(Context& ctx);
 int cmdDelete(Context& ctx);
@@ -120,6 +122,11 @@ std::unique_ptr<study::Study> openStudy(const StudyRef& ref);
 std::unique_ptr<study::Study> createStudy(const StudyRef& ref, const study::StudyConfig& config);
 /// Whether the study exists (a non-empty file, or a name in the storage).
 bool studyExists(const StudyRef& ref);
+/// The study, created with `config` when there is none yet; `*created` says
+/// which. Of several processes starting at once (the tasks of one Slurm
+/// array), one creates it and the others open it.
+std::unique_ptr<study::Study> openOrCreateStudy(const StudyRef& ref, const study::StudyConfig& config,
+                                                bool* created = nullptr);
 /// Throws CliError (1) when `out`, the value of --FLAG, is a study file (by
 /// content, or the very file `studyPath` names) or a symbolic link to one:
 /// "--csv s.jsonl is a study file; refusing to overwrite it". Call it for

@@ -4,6 +4,7 @@
 #include "cli/signals.h"
 
 #include "study/heartbeat.h"
+#include "study/retry.h"
 #include "study/storage_backend.h"
 #include "study/study.h"
 #include "util/printable.h"
@@ -100,28 +101,18 @@ struct Run {
     std::string budgetReason; // why the study's budget stopped the run (under errorMutex)
     bool retryUnavailable = false; // tw worker: wait for a storage that is away
 
-    /// Runs `call`; when the storage is unavailable and this run retries,
-    /// waits (0.5 s doubling to 30 s) and tries again until it works or the
-    /// run is stopped. Anything else propagates.
+    /// Runs `call`, waiting out a storage that is away when this run
+    /// retries (study::StorageRetry); anything else propagates.
     template <class F> auto withRetry(const char* what, F&& call) -> decltype(call())
     {
-        double wait = 0.5;
-        for (bool warned = false;;) {
-            try {
-                return call();
-            } catch (const study::StorageUnavailableError& e) {
-                if (!retryUnavailable || stopSignal() != 0) throw;
-                if (!warned) {
-                    std::lock_guard<std::mutex> lock(outMutex);
-                    err << "tw: warning: " << what << ": " << printable(e.what()) << "; retrying\n";
-                    err.flush();
-                    warned = true;
-                }
-                for (double slept = 0; slept < wait && stopSignal() == 0; slept += 0.1)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-                wait = std::min(wait * 2, 30.0);
-            }
-        }
+        if (!retryUnavailable) return call();
+        const study::StorageRetry retry([] { return stopSignal() != 0; },
+                                        [this](const std::string& message) {
+                                            std::lock_guard<std::mutex> lock(outMutex);
+                                            err << "tw: warning: " << printable(message) << "; retrying\n";
+                                            err.flush();
+                                        });
+        return retry(what, std::forward<F>(call));
     }
 
     /// The study's budget is met: stop asking (every worker of the study
@@ -175,8 +166,7 @@ struct Run {
             }
             try {
                 // A computed result is never dropped for a storage that is away.
-                const bool saved = withRetry("tell", [&] { return tellOnce(t.number, outcome); });
-                if (!saved) continue;
+                withRetry("tell", [&] { study::tellOnce(study, t.number, outcome); });
             } catch (const std::invalid_argument& e) {
                 // Someone else told it meanwhile (tw tell): theirs stands.
                 std::lock_guard<std::mutex> lock(outMutex);
@@ -188,23 +178,6 @@ struct Run {
                 return;
             }
             report(t, outcome);
-        }
-    }
-
-    /// Tells, idempotently: a retry after a connection lost at commit finds
-    /// its own outcome recorded (true) instead of failing. Throws
-    /// invalid_argument when someone else told the trial otherwise.
-    bool tellOnce(int number, const study::Outcome& outcome)
-    {
-        try {
-            study.tell(number, outcome);
-            return true;
-        } catch (const std::invalid_argument&) {
-            const auto told = study.trial(number);
-            if (told && told->state == outcome.state && told->reason == outcome.reason &&
-                (outcome.state != study::TrialState::Complete || (told->value && *told->value == outcome.value)))
-                return true;
-            throw;
         }
     }
 

@@ -5,6 +5,7 @@
 #include "util/printable.h"
 #include "util/json_read.h"
 
+#include "study/retry.h"
 #include "study/study.h"
 #include "train/study_spec.h"
 #include "train/trial_evaluation.h"
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <ostream>
 #include <sstream>
 
@@ -46,10 +48,33 @@ std::string deviceFlag(const Args& a)
 {
     const auto d = a.get("device");
     if (!d) return {};
-    if (*d != "auto" && *d != "cpu" && *d != "cuda") throw usageError(expected("device", "auto|cpu|cuda", *d));
-    if (*d == "cuda" && !train::cudaAvailable())
-        throw failure("--device cuda: LibTorch finds no CUDA device here (use auto or cpu)");
+    if (!train::isDeviceName(*d)) throw usageError(expected("device", "auto|cpu|cuda|cuda:K", *d));
+    if (d->rfind("cuda", 0) == 0) {
+        if (!train::cudaAvailable())
+            throw failure("--device " + *d + ": LibTorch finds no CUDA device here (use auto or cpu)");
+        try {
+            train::resolvedDevice(*d);
+        } catch (const std::invalid_argument& e) {
+            throw failure("--" + std::string(e.what()));
+        }
+    }
     return *d;
+}
+
+/// The study --study (and --storage) name for a spec: opened when it exists
+/// (it must have the spec's space and direction; the spec, a changed budget
+/// included, is recorded), created from the spec otherwise.
+std::unique_ptr<study::Study> studyForSpec(const StudyRef& ref, const train::StudySpec& spec,
+                                           const std::string& specPath)
+{
+    bool created = false;
+    auto st = openOrCreateStudy(ref, train::studyConfigFor(spec), &created);
+    if (created) return st;
+    if (st->space().toJson() != spec.space.toJson() || st->direction() != spec.objective.direction)
+        throw failure(ref.label() + ": this study was created with another search space or direction than " +
+                      specPath + "; use a new --study");
+    train::recordSpec(*st, spec);
+    return st;
 }
 
 ordered_json resultJson(const train::TrainResult& r)
@@ -80,20 +105,11 @@ int cmdTune(Context& ctx)
     const std::string device = deviceFlag(a);
     for (const auto& w : spec.warnings()) ctx.err << "tw: warning: " << printable(specPath + ": " + w.message) << "\n";
 
-    std::unique_ptr<study::Study> st;
     if (a.has("storage") && !a.has("study")) throw usageError("--storage needs --study NAME");
     const std::optional<StudyRef> ref = a.has("study") ? std::optional<StudyRef>(studyRef(a)) : std::nullopt;
-    if (ref && studyExists(*ref)) {
-        st = openStudy(*ref);
-        if (st->space().toJson() != spec.space.toJson() || st->direction() != spec.objective.direction)
-            throw failure(ref->label() + ": this study was created with another search space or direction than " +
-                          specPath + "; use a new --study");
-        // A changed budget or fixed setting is part of the study from now on.
-        train::recordSpec(*st, spec);
-    } else {
-        const study::StudyConfig config = train::studyConfigFor(spec);
-        st = ref ? createStudy(*ref, config) : study::Study::createInMemory(config);
-    }
+    // A changed budget or fixed setting is part of the study from now on.
+    std::unique_ptr<study::Study> st = ref ? studyForSpec(*ref, spec, specPath)
+                                           : study::Study::createInMemory(train::studyConfigFor(spec));
     printWarnings(ctx, *st);
 
     train::DataSource data(spec);
@@ -142,6 +158,83 @@ int cmdTune(Context& ctx)
     if (stopSignal()) tail["interrupted"] = true;
     printLine(ctx.out, tail);
     return stopSignal() ? 130 : 0;
+}
+
+int cmdWorkerSpec(Context& ctx)
+{
+    Args a = parseArgs(ctx, {{"study"}, {"spec"}, {"objective-cmd"}, {"device"}, {"max-trials"}, {"workers"},
+                             {"timeout"}, {"grace"}, {"csv"}, {"test-csv"}});
+    if (a.help()) return 0;
+    if (!a.has("spec")) return cmdWorker(ctx); // an objective command
+    if (a.has("objective-cmd")) throw usageError("--spec and --objective-cmd: a worker runs one or the other");
+    for (const char* flag : {"workers", "timeout", "grace"})
+        if (a.has(flag))
+            throw usageError("--" + std::string(flag) + " goes with --objective-cmd; a --spec worker trains one "
+                             "trial at a time (start one worker per device)");
+    const std::string specPath = *a.get("spec");
+    train::StudySpec spec = loadSpec(specPath, a);
+    const std::string device = deviceFlag(a);
+    for (const auto& w : spec.warnings()) ctx.err << "tw: warning: " << printable(specPath + ": " + w.message) << "\n";
+    const StudyRef ref = studyRef(a);
+    const int maxTrials = a.has("max-trials") ? a.integer("max-trials", 0, 1) : 0; // 0: no limit here
+
+    SignalGuard guard;
+    std::mutex errMutex;
+    const study::StorageRetry retry([] { return stopSignal() != 0; }, [&](const std::string& message) {
+        std::lock_guard<std::mutex> lock(errMutex);
+        ctx.err << "tw: warning: " << printable(message) << "; retrying\n";
+        ctx.err.flush();
+    });
+    // A worker started before its database (or during a restart) waits for it.
+    auto st = retry("open", [&] { return studyForSpec(ref, spec, specPath); });
+    printWarnings(ctx, *st);
+
+    train::DataSource data(spec);
+    train::Tuner tuner(spec, *st, data);
+    tuner.keepModelsIn(ref.modelFolder());
+    tuner.retryStorage(&retry);
+    tuner.recordStopAs(study::FailureKind::Interrupted);
+    if (const int n = retry("orphans", [&] { return tuner.failOrphans(); }))
+        ctx.err << "tw: warning: " << n << " trial(s) left running by a process that died were marked failed\n";
+
+    ordered_json head;
+    ref.describeIn(head);
+    head["name"] = spec.name;
+    head["host"] = study::hostName();
+    head["device"] = device.empty() || device == "auto" ? train::deviceDescription() : device;
+    head["budget"] = ordered_json(st->config().budget.toJson());
+    if (maxTrials > 0) head["max_trials"] = maxTrials;
+    head["counted"] = retry("trials", [&] { return tuner.countedTrials(); });
+    printLine(ctx.out, head);
+
+    int ran = 0;
+    std::string why;
+    while (stopSignal() == 0) {
+        if (maxTrials > 0 && ran >= maxTrials) break;
+        why = retry("budget", [&] { return st->budgetMet(); });
+        if (!why.empty()) break;
+        const train::TrialSummary s = tuner.runTrial(&stopFlag(), device);
+        ++ran;
+        ordered_json line;
+        line["number"] = s.number;
+        line["state"] = study::toString(s.state);
+        if (s.value) line["value"] = *s.value;
+        if (!s.reason.empty()) line["reason"] = s.reason;
+        line["params"] = paramsJson(st->space(), s.params);
+        line["duration"] = s.result.seconds;
+        line["epochs"] = s.result.epochs.size();
+        if (!s.result.device.empty()) line["device"] = s.result.device;
+        printLine(ctx.out, line);
+    }
+    ordered_json tail;
+    tail["ran"] = ran;
+    tail["counted"] = retry("trials", [&] { return tuner.countedTrials(); });
+    if (const auto best = retry("best", [&] { return st->bestTrial(); })) tail["best"] = bestJson(st->space(), *best);
+    else tail["best"] = nullptr;
+    if (!why.empty()) tail["budget"] = why;
+    if (stopSignal() != 0) tail["interrupted"] = true;
+    printLine(ctx.out, tail);
+    return stopSignal() != 0 ? 130 : 0;
 }
 
 int cmdTrain(Context& ctx)

@@ -206,7 +206,7 @@ prints {"study","observations","draws","quantiles":[0.1,0.9],
        (parameters in the order of the search space)
 )";
 
-const char* const kTune = R"(usage: tw tune SPEC.json [--study FILE] [--trials N] [--device auto|cpu|cuda]
+const char* const kTune = R"(usage: tw tune SPEC.json [--study FILE] [--trials N] [--device auto|cpu|cuda|cuda:K]
                [--csv TRAIN.csv] [--test-csv TEST.csv]
 
 Runs the study a spec describes: each trial trains the spec's model with the
@@ -217,7 +217,7 @@ and the budget counts the finished ones.
 
   --study FILE      the study file (created if absent; default: in memory)
   --trials N        the budget, overriding the spec's "budget.trials"
-  --device D        auto (default: the spec's), cpu or cuda
+  --device D        auto (default: the spec's), cpu, cuda or cuda:K
   --csv PATH        the training CSV, overriding the spec's
   --test-csv PATH   the test CSV, overriding the spec's
 
@@ -299,13 +299,21 @@ const char* const kHelp = R"(usage: tw help [COMMAND]
 )";
 
 const char* const kWorker = R"(usage: tw worker --storage URL --study NAME --objective-cmd CMD [--max-trials N] [--workers K] [--timeout S] [--grace S]
-       tw worker --study FILE --objective-cmd CMD ...
+       tw worker --storage URL --study NAME --spec SPEC.json [--device auto|cpu|cuda|cuda:K] [--max-trials N]
+       tw worker --study FILE (--objective-cmd CMD | --spec SPEC.json) ...
 
-One of many workers on one study: ask, run CMD (as tw optimize runs it), tell,
-until the study's budget (tw create --trials / --time-limit, tw budget) is
-met, --max-trials were run here, or a signal (SIGINT / SIGTERM / SIGHUP: the
-running trials are recorded as interrupted). Trials in flight when the budget
-is met still finish, so a study may end a few trials over it.
+One of many workers on one study: ask, run CMD (as tw optimize runs it) or
+train the spec's model (as tw tune does, on --device), tell, until the
+study's budget (tw create --trials / --time-limit, tw budget; a spec's
+"budget" when the spec creates the study) is met, --max-trials were run
+here, or a signal (SIGINT / SIGTERM / SIGHUP: the running trials are
+recorded as interrupted). Trials in flight when the budget is met still
+finish, so a study may end a few trials over it.
+
+With --spec the study is created from the spec when it does not exist (of
+workers starting together one creates it, the others join); an existing one
+must have the spec's search space and direction. Models of the best trials
+are kept in ./NAME.models (a database study) or beside the study file.
 
 Its trials promise heartbeats (every 10 s; stale after --grace, default 60 s, without one): a
 worker killed on any machine leaves trials that the next worker to start
@@ -315,13 +323,17 @@ computed: a tell is retried until it is recorded, and a retry that finds its
 own outcome already recorded counts as done.
 
   --max-trials N    at most N trials from this worker (required without a budget)
-  --workers K       trials in flight at once in this process (default 1)
+  --spec SPEC       train this spec's model for each trial (one at a time)
+  --device D        with --spec: auto (the spec's), cpu, cuda or cuda:K
+  --workers K       with --objective-cmd: trials in flight at once in this
+                    process (default 1)
   --timeout S       seconds per trial; then SIGTERM, and SIGKILL 2 s later
   --grace S         seconds without a heartbeat after which others fail this
                     worker's trials as stale (default 60, at least 1;
                     heartbeats every min(10, S/6) s)
 
-prints what tw optimize prints; the summary has "budget": why it was met.
+prints what tw optimize prints (with --spec, what tw tune prints); the
+summary has "budget": why it was met.
 )";
 
 const char* const kBudget = R"(usage: tw budget --study FILE|NAME [--storage URL] [--trials N|none] [--time-limit S|none]

@@ -34,6 +34,11 @@ std::vector<std::pair<std::string, CommandFn>>& registered()
 
 CommandFn findCommand(const std::string& name)
 {
+    // A sibling executable's own version of a command comes first (tw-train's
+    // worker, which also trains specs).
+    for (const auto& [n, fn] : registered())
+        if (name == n)
+            return fn;
     static const std::pair<const char*, CommandFn> kCommands[] = {
         {"create", cmdCreate},   {"ask", cmdAsk},         {"tell", cmdTell},
         {"optimize", cmdOptimize}, {"best", cmdBest},     {"trials", cmdTrials},
@@ -43,9 +48,6 @@ CommandFn findCommand(const std::string& name)
         {"delete", cmdDelete},   {"worker", cmdWorker},   {"budget", cmdBudget},
     };
     for (const auto& [n, fn] : kCommands)
-        if (name == n)
-            return fn;
-    for (const auto& [n, fn] : registered())
         if (name == n)
             return fn;
     return nullptr;
@@ -109,7 +111,12 @@ bool isTrainingCommand(const std::string& name)
 
 std::string helperFor(const std::string& command, const std::vector<std::string>& args)
 {
-    if (isTrainingCommand(command) && !findCommand(command))
+    const bool here = std::any_of(registered().begin(), registered().end(),
+                                  [&](const auto& c) { return c.first == command; });
+    if (isTrainingCommand(command) && !here)
+        return "tw-train";
+    if (command == "worker" && !here &&
+        std::any_of(args.begin(), args.end(), [](const std::string& w) { return w == "--spec" || w.rfind("--spec=", 0) == 0; }))
         return "tw-train";
     if (command == "contour" && !contourImageWriter() && isImagePath(outFlag(args)))
         return "tw-plot";
@@ -262,6 +269,19 @@ bool studyExists(const StudyRef& ref)
     for (const auto& s : backend->list())
         if (s.name == ref.study) return true;
     return false;
+}
+
+std::unique_ptr<study::Study> openOrCreateStudy(const StudyRef& ref, const study::StudyConfig& config, bool* created)
+{
+    if (created) *created = false;
+    if (studyExists(ref)) return openStudy(ref);
+    try {
+        auto st = createStudy(ref, config);
+        if (created) *created = true;
+        return st;
+    } catch (const study::StudyExistsError&) {
+        return openStudy(ref); // created by another process meanwhile
+    }
 }
 
 void refuseStudyOutput(const std::string& flag, const std::string& out, const std::string& studyPath)

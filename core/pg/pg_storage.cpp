@@ -268,7 +268,7 @@ public:
         _shown = _c->shown();
         if (mode == StorageBackend::Mode::Create) {
             Result r = _c->exec("SELECT 1 FROM tw_studies WHERE name = $1", {_name});
-            if (r.rows() > 0) throw IoError(_url + ": a study named '" + printable(_name) + "' already exists");
+            if (r.rows() > 0) throw study::StudyExistsError(_url + ": a study named '" + printable(_name) + "' already exists");
         } else {
             Result r = _c->exec("SELECT study_id FROM tw_studies WHERE name = $1", {_name});
             if (r.rows() == 0)
@@ -310,7 +310,7 @@ public:
                                     "RETURNING study_id",
                                     {_name});
                 if (r.rows() == 0)
-                    throw IoError(_url + ": a study named '" + printable(_name) + "' already exists");
+                    throw study::StudyExistsError(_url + ": a study named '" + printable(_name) + "' already exists");
                 _newId = r.text(0, 0);
             } else {
                 Result lock = _c->exec("SELECT events FROM tw_studies WHERE study_id = $1 FOR UPDATE", {_id});

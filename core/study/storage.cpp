@@ -115,6 +115,7 @@ JournalStorage::JournalStorage(std::string path, Mode mode) : _path(std::move(pa
         if (_createdHere) removeCreated();
         ::close(_fd);
         _fd = -1;
+        if (mode == Mode::Create && st.st_size > 0 && S_ISREG(st.st_mode)) throw StudyExistsError(problem);
         throw IoError(problem);
     }
 }

@@ -2,6 +2,8 @@
 // Where a study's events live: in memory, or in a journal file (one JSON
 // object per line, appended and flushed per event, guarded by an advisory
 // lock so that several processes can share one file).
+#include "util/errors.h"
+
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -10,6 +12,13 @@
 #include <vector>
 
 namespace tw::study {
+
+/// Creating a study that exists already (a non-empty file, a database study
+/// of that name). Nothing was written.
+class StudyExistsError : public IoError {
+public:
+    using IoError::IoError;
+};
 
 class Storage {
 public:

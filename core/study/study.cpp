@@ -65,7 +65,7 @@ std::unique_ptr<Study> Study::create(std::unique_ptr<Storage> storage, StudyConf
     // of two processes creating the same file, exactly one succeeds.
     s->sync(true, [self, &created] {
         if (self->_eventsSeen > 0)
-            throw IoError(self->_storage->describe() + ": study file already exists");
+            throw StudyExistsError(self->_storage->describe() + ": study file already exists");
         return std::vector<json>{created};
     });
     return s;

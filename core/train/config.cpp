@@ -339,7 +339,9 @@ void TrainConfig::validate() const
     require(patience >= 0, pre, "patience", "be >= 0", std::to_string(patience));
     require(std::isfinite(clipNorm) && clipNorm >= 0, pre, "clip_norm", "be a finite number >= 0 (0 = off)",
             numberText(clipNorm));
-    requireChoice(pre, "device", device, {"auto", "cpu", "cuda"});
+    if (!isDeviceName(device))
+        throw std::invalid_argument(pre + "'device' must be auto, cpu, cuda or cuda:K (K a device number) (device = '" +
+                                    device + "')");
 }
 
 json TrainConfig::toJson() const
@@ -444,6 +446,14 @@ void setOption(ModelConfig& model, TrainConfig& training, const std::string& key
     else
         throw std::invalid_argument("unknown setting '" + key + "' (model: " + joined(allModelKeys()) +
                                     "; training: " + joined(kTrainKeys) + ", " + kClassWeightPrefix + "K)");
+}
+
+bool isDeviceName(const std::string& name)
+{
+    if (name == "auto" || name == "cpu" || name == "cuda") return true;
+    if (name.rfind("cuda:", 0) != 0) return false;
+    const std::string k = name.substr(5);
+    return !k.empty() && k.size() <= 3 && k.find_first_not_of("0123456789") == std::string::npos;
 }
 
 } // namespace tw::train

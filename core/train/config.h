@@ -51,6 +51,10 @@ struct ModelConfig {
 };
 
 /// How the network is trained.
+/// Whether `name` names a training device: "auto", "cpu", "cuda" (the first
+/// CUDA device) or "cuda:K" (K a device index, 0 to 999).
+bool isDeviceName(const std::string& name);
+
 struct TrainConfig {
     std::string optimizer = "adam";   // sgd | adam | adamw | rmsprop
     double learningRate = 1e-3;
@@ -74,7 +78,7 @@ struct TrainConfig {
     int patience = 0;                 // epochs without improvement of the objective; 0 = off
     double clipNorm = 0.0;            // global gradient norm; 0 = off
     uint64_t seed = 0;
-    std::string device = "auto";      // auto | cpu | cuda
+    std::string device = "auto";      // auto | cpu | cuda | cuda:K (isDeviceName)
 
     /// Throws std::invalid_argument naming the field and the rule:
     /// "training: 'batch_size' must be >= 1 (batch_size = 0)".

@@ -48,8 +48,18 @@ double secondsSince(Clock::time_point t)
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
+/// The device a TrainConfig::device names. Throws std::invalid_argument for
+/// "cuda:K" past the devices LibTorch sees (naming how many it sees).
 torch::Device deviceFor(const std::string& name)
 {
+    if (name.rfind("cuda:", 0) == 0) {
+        const int k = std::stoi(name.substr(5));
+        const int count = torch::cuda::is_available() ? int(torch::cuda::device_count()) : 0;
+        if (k >= count)
+            throw std::invalid_argument("device " + name + ": LibTorch finds " + std::to_string(count) +
+                                        " CUDA device(s) here");
+        return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(k));
+    }
     if (name == "cuda" || (name == "auto" && torch::cuda::is_available())) return torch::Device(torch::kCUDA, 0);
     return torch::Device(torch::kCPU);
 }
@@ -571,6 +581,11 @@ double lossValue(const std::string& loss, const std::vector<float>& outputs, int
     const Tensor out = torch::from_blob(const_cast<float*>(outputs.data()), {n, outputsPerSample}, torch::kFloat);
     const Tensor y = torch::from_blob(const_cast<int64_t*>(labels.data()), {n}, torch::kLong);
     return c(out, y).item<double>();
+}
+
+std::string resolvedDevice(const std::string& name)
+{
+    return deviceFor(name).str();
 }
 
 std::string deviceDescription()

@@ -116,6 +116,10 @@ double lossValue(const std::string& loss, const std::vector<float>& outputs, int
 
 /// "cuda: 1 device(s)" or "cpu (2 threads)".
 std::string deviceDescription();
+/// The device a TrainConfig::device name ("auto", "cpu", "cuda", "cuda:K")
+/// trains on here: "cpu", "cuda:0", ... Throws std::invalid_argument for a
+/// CUDA device index this machine does not have.
+std::string resolvedDevice(const std::string& name);
 /// "1.13.1": the LibTorch this program was built with.
 std::string libtorchVersion();
 bool cudaAvailable();

@@ -225,8 +225,8 @@ std::optional<study::Trial> Tuner::waitingTrial()
 
 TrialSummary Tuner::runTrial(const std::atomic<bool>* stop, const std::string& device)
 {
-    if (auto queued = waitingTrial()) return runTrial(*queued, stop, device);
-    return runTrial(_study.ask(), stop, device);
+    if (auto queued = store("trials", [this] { return waitingTrial(); })) return runTrial(*queued, stop, device);
+    return runTrial(store("ask", [this] { return _study.ask(); }), stop, device);
 }
 
 TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>* stop, const std::string& device)
@@ -244,7 +244,7 @@ TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>*
     auto fail = [&](const std::string& why, study::FailureKind kind = study::FailureKind::Exception) {
         out.state = study::TrialState::Failed;
         out.reason = why;
-        _study.tell(trial.number, study::Outcome::failed(why, kind));
+        store("tell", [&] { study::tellOnce(_study, trial.number, study::Outcome::failed(why, kind)); });
         if (_models) _models->discard(trial.number);
         return out;
     };
@@ -258,13 +258,17 @@ TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>*
         options.objectiveMetric = _spec.objective.metric;
         options.positiveClass = positiveClassIndex(_spec, data->train);
         if (_models) options.saveBestPath = _models->stagingPath(trial.number);
-        // What this trial ran with: the spec's fixed settings may change
-        // between runs of the study (a study_updated event).
-        _study.setUserAttrs(trial.number, {{"settings", {{"model", options.model.toJson()},
-                                                         {"training", options.training.toJson()},
-                                                         {"preprocessing", {{"numeric_impute", pre.numericImpute},
-                                                                            {"categorical_impute", pre.categoricalImpute},
-                                                                            {"standardize", pre.standardize}}}}}});
+        // What this trial ran with (the spec's fixed settings may change
+        // between runs of the study: a study_updated event) and where, for
+        // whoever watches the study from another machine.
+        const std::string where = resolvedDevice(options.training.device);
+        const json started = {{"device", where},
+                              {"settings", {{"model", options.model.toJson()},
+                                            {"training", options.training.toJson()},
+                                            {"preprocessing", {{"numeric_impute", pre.numericImpute},
+                                                               {"categorical_impute", pre.categoricalImpute},
+                                                               {"standardize", pre.standardize}}}}}};
+        store("attributes", [&] { _study.setUserAttrs(trial.number, started); });
     } catch (const std::exception& e) {
         return fail(std::string("trial ") + std::to_string(trial.number) + ": " + e.what());
     }
@@ -276,11 +280,12 @@ TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>*
         const double v = r.validation.get(_spec.objective.metric);
         // One event per epoch with only what is new: the file grows linearly
         // (the whole curve per epoch made 3 trials x 30 epochs 358 kB).
-        _study.reportEpoch(trial.number, r.epoch, v,
-                           {{"epoch", r.epoch}, {"train_loss", r.trainLoss}, {"validation", r.validation.toJson()},
-                            {"elapsed", r.elapsedSeconds}});
+        const json record = {{"epoch", r.epoch}, {"train_loss", r.trainLoss}, {"validation", r.validation.toJson()},
+                             {"elapsed", r.elapsedSeconds}};
+        store("report", [&] { _study.reportEpoch(trial.number, r.epoch, v, record); });
         if (onEpoch) onEpoch(trial.number, r);
-        return !study::shouldPrune(_spec.pruner, direction, _study.trials(), trial.number, r.epoch, v);
+        const auto trials = store("trials", [&] { return _study.trials(); });
+        return !study::shouldPrune(_spec.pruner, direction, trials, trial.number, r.epoch, v);
     };
     try {
         out.result = trainModel(data->train, data->validation, options, callbacks);
@@ -288,24 +293,25 @@ TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>*
         return fail(std::string("trial ") + std::to_string(trial.number) + ": " + e.what());
     }
     const TrainResult& r = out.result;
-    _study.setUserAttrs(trial.number, {{"metrics", r.best.toJson()},
-                                       {"device", r.device},
-                                       {"epochs", int(r.epochs.size())},
-                                       {"best_epoch", r.bestEpoch},
-                                       {"samples_per_second", r.samplesPerSecond},
-                                       {"parameters", r.parameters},
-                                       {"status", toString(r.status)}});
-    if (!r.saveError.empty()) _study.setUserAttrs(trial.number, {{"model_error", r.saveError}});
+    json finished = {{"metrics", r.best.toJson()},
+                     {"device", r.device},
+                     {"epochs", int(r.epochs.size())},
+                     {"best_epoch", r.bestEpoch},
+                     {"samples_per_second", r.samplesPerSecond},
+                     {"parameters", r.parameters},
+                     {"status", toString(r.status)}};
+    if (!r.saveError.empty()) finished["model_error"] = r.saveError;
+    store("attributes", [&] { _study.setUserAttrs(trial.number, finished); });
     using S = TrainResult::Status;
     switch (r.status) {
     case S::Stopped:
-        return fail("stopped", study::FailureKind::Stopped);
+        return fail(_stopKind == study::FailureKind::Interrupted ? "interrupted" : "stopped", _stopKind);
     case S::Failed:
         return fail(r.reason.empty() ? std::string("training failed") : r.reason);
     case S::Pruned:
         out.state = study::TrialState::Pruned;
         out.reason = "pruned at epoch " + std::to_string(r.epochs.size()) + ": below the median of earlier trials";
-        _study.tell(trial.number, study::Outcome::pruned(out.reason));
+        store("tell", [&] { study::tellOnce(_study, trial.number, study::Outcome::pruned(out.reason)); });
         if (_models) _models->discard(trial.number);
         return out;
     case S::Completed:
@@ -317,10 +323,10 @@ TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>*
         return fail("objective metric '" + _spec.objective.metric + "' is " + (std::isnan(value) ? "nan" : "infinite"));
     out.state = study::TrialState::Complete;
     out.value = value;
-    _study.tell(trial.number, study::Outcome::complete(value));
+    store("tell", [&] { study::tellOnce(_study, trial.number, study::Outcome::complete(value)); });
     if (_models && r.saved) {
         try {
-            _models->settle(trial.number, _study.trials(), direction);
+            _models->settle(trial.number, store("trials", [this] { return _study.trials(); }), direction);
         } catch (const std::exception& e) {
             _study.setUserAttrs(trial.number, {{"model_error", e.what()}}); // the trial itself stays recorded
         }
@@ -328,9 +334,18 @@ TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>*
     return out;
 }
 
+study::Budget budgetFor(const StudySpec& spec)
+{
+    study::Budget b;
+    if (spec.budget.trials > 0) b.trials = spec.budget.trials;
+    if (spec.budget.timeLimitSeconds > 0) b.timeLimitSeconds = spec.budget.timeLimitSeconds;
+    return b;
+}
+
 study::StudyConfig studyConfigFor(const StudySpec& spec)
 {
     study::StudyConfig config;
+    config.budget = budgetFor(spec);
     config.name = spec.name;
     config.space = spec.space;
     config.direction = spec.objective.direction;
@@ -342,9 +357,15 @@ study::StudyConfig studyConfigFor(const StudySpec& spec)
 bool recordSpec(study::Study& study, const StudySpec& spec)
 {
     study.refresh();
+    bool wrote = false;
+    const study::Budget budget = budgetFor(spec);
+    if (!(study.config().budget == budget)) {
+        study.setBudget(budget);
+        wrote = true;
+    }
     const json now = spec.toJson();
     const json& attrs = study.config().userAttrs;
-    if (attrs.is_object() && attrs.contains("spec") && attrs["spec"] == now) return false;
+    if (attrs.is_object() && attrs.contains("spec") && attrs["spec"] == now) return wrote;
     study.updateUserAttrs({{"spec", now}});
     return true;
 }

@@ -5,6 +5,7 @@
 // this code. Plain types only: LibTorch stays in trainer.cpp.
 #include "study/heartbeat.h"
 #include "study/model_store.h"
+#include "study/retry.h"
 #include "study/study.h"
 #include "train/study_spec.h"
 #include "train/trainer.h"
@@ -75,7 +76,8 @@ public:
     const study::ModelStore* models() const { return _models ? &*_models : nullptr; }
 
     /// Asks, trains and tells one trial. A stop request ends it within a
-    /// second and records it as failed with reason "stopped"; a failure in
+    /// second and records it as failed with reason "stopped" (recordStopAs);
+    /// a failure in
     /// training fails the trial with its reason and the study goes on.
     /// A trial queued by this process (waitingTrial) runs before the
     /// sampler is asked for a new one.
@@ -91,8 +93,23 @@ public:
     int countedTrials();
     /// study::failOrphans on the tuned study. Returns how many.
     int failOrphans() { return study::failOrphans(_study); }
+    /// Every storage call of a trial (ask, attributes, epochs, tell) waits
+    /// out a storage that is away with `retry` (nullptr: none, the default);
+    /// a tell is then idempotent (study::tellOnce). `retry` must outlive the
+    /// trials run.
+    void retryStorage(const study::StorageRetry* retry) { _retry = retry; }
+    /// How a trial cut short by the stop flag is recorded: Stopped (the
+    /// user stopped it: the default) or Interrupted (a worker told to quit,
+    /// SIGTERM). Neither counts toward the budget.
+    void recordStopAs(study::FailureKind kind) { _stopKind = kind; }
 
 private:
+    template <class F> auto store(const char* what, F&& call) -> decltype(call())
+    {
+        return _retry ? (*_retry)(what, std::forward<F>(call)) : call();
+    }
+    const study::StorageRetry* _retry = nullptr;
+    study::FailureKind _stopKind = study::FailureKind::Stopped;
     const StudySpec& _spec;
     study::Study& _study;
     DataSource& _data;
@@ -100,14 +117,19 @@ private:
     std::unique_ptr<study::HeartbeatThread> _heartbeats; // for the trial running here
 };
 
+/// The spec's budget as the study's (study::Budget): trials, and the time
+/// limit when it has one; what every worker of the study stops at.
+study::Budget budgetFor(const StudySpec& spec);
+
 /// The configuration of a new study for a spec: its name, search space,
-/// direction and sampler, and the spec itself as a user attribute ("spec"),
-/// so that the study file alone can be reopened and resumed.
+/// direction, sampler and budget (budgetFor), and the spec itself as a user
+/// attribute ("spec"), so that the study alone can be reopened and resumed.
 study::StudyConfig studyConfigFor(const StudySpec& spec);
 
 /// Records `spec` as the study's spec (a "study_updated" event setting the
-/// user attribute "spec") when it differs from the one the study holds, so
-/// that a changed budget or fixed setting survives reopening the study.
+/// user attribute "spec") when it differs from the one the study holds, and
+/// its budget (a "study_budget" event) when that differs, so that a changed
+/// budget or fixed setting survives reopening the study.
 /// Returns whether it wrote an event. Throws what the storage throws.
 bool recordSpec(study::Study& study, const StudySpec& spec);
 

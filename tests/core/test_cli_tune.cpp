@@ -28,6 +28,22 @@ QByteArray spec(int epochs)
 })").arg(epochs).toUtf8();
 }
 
+/// spec(epochs) with a budget of `trials` trials.
+QByteArray specWithBudget(int epochs, int trials)
+{
+    QByteArray s = spec(epochs);
+    s.replace("\"objective\":", "\"budget\": {\"trials\": " + QByteArray::number(trials) + "},\n  \"objective\":");
+    return s;
+}
+
+/// The trials of `tw export --json`, every field (host, kind, user_attrs ...).
+QJsonArray exportedTrials(const QString& study, const QString& out)
+{
+    const Result r = tw({"export", "--study", study, "--json", out});
+    if (r.code != 0) return {};
+    return QJsonDocument::fromJson(readFile(out)).array();
+}
+
 QList<QJsonObject> trialsOf(const QString& study)
 {
     return jsonLines(tw({"trials", "--study", study}).out);
@@ -79,6 +95,9 @@ private Q_SLOTS:
     void badInput();
     void idxDirLoadsThatFolder();
     void integerTargetNamesTheTask();
+    void specWorkersShareTheStudyBudget();
+    void specWorkerTerminatedRecordsInterrupted();
+    void specWorkerBadFlags();
 
 private:
     QScopedPointer<QTemporaryDir> _dir;
@@ -409,6 +428,103 @@ void TestCliTune::integerTargetNamesTheTask()
     QVERIFY2(m.err.contains("classification target with 30 classes") && m.err.contains("metric 'mse'") &&
                  m.err.contains(R"("task": "regression")"),
              m.err.constData());
+}
+
+void TestCliTune::specWorkersShareTheStudyBudget()
+{
+    writeFile(path("spec.json"), specWithBudget(3, 4));
+    const QString study = path("w.jsonl");
+    // Two workers started together on a study that does not exist yet: one
+    // creates it from the spec, the other joins; both stop at its budget.
+    QProcess a, b;
+    const QStringList args{"worker", "--study", study, "--spec", path("spec.json"), "--device", "cpu"};
+    a.start(QStringLiteral(TW_BINARY), args);
+    b.start(QStringLiteral(TW_BINARY), args);
+    QVERIFY(a.waitForFinished(300000) && b.waitForFinished(300000));
+    QVERIFY2(a.exitCode() == 0, a.readAllStandardError().constData());
+    QVERIFY2(b.exitCode() == 0, b.readAllStandardError().constData());
+    int ran = 0;
+    for (QProcess* p : {&a, &b}) {
+        const auto lines = jsonLines(p->readAllStandardOutput());
+        QVERIFY(lines.size() >= 2);
+        QCOMPARE(lines.first()["budget"].toObject()["trials"].toInt(), 4);
+        QVERIFY(!lines.first()["host"].toString().isEmpty());
+        ran += lines.last()["ran"].toInt();
+        QVERIFY2(lines.last()["budget"].toString().contains("of 4 trials counted"),
+                 QJsonDocument(lines.last()).toJson().constData());
+    }
+    const QJsonArray trials = exportedTrials(study, path("w.json"));
+    // Trials in flight when the budget is met still finish: 4, or 5.
+    QVERIFY2(trials.size() >= 4 && trials.size() <= 5, QByteArray::number(trials.size()).constData());
+    QCOMPARE(ran, trials.size());
+    QSet<int> numbers;
+    QSet<QString> points;
+    for (const auto& v : trials) {
+        const QJsonObject t = v.toObject();
+        QCOMPARE(t["state"].toString(), QString("complete"));
+        numbers.insert(t["number"].toInt());
+        points.insert(QString::fromUtf8(QJsonDocument(t["params"].toObject()).toJson(QJsonDocument::Compact)));
+        // Where it ran, recorded when it started: what a window on another machine shows.
+        QCOMPARE(t["user_attrs"].toObject()["device"].toString(), QString("cpu"));
+    }
+    QCOMPARE(numbers.size(), trials.size());
+    QCOMPARE(points.size(), trials.size());
+    QCOMPARE(tw({"budget", "--study", study}).code, 0);
+    // Met: a worker started now runs nothing.
+    const Result late = tw({"worker", "--study", study, "--spec", path("spec.json")});
+    QVERIFY2(late.code == 0, late.err.constData());
+    QCOMPARE(jsonLines(late.out).last()["ran"].toInt(), 0);
+    // Another search space on the same study is refused, naming both.
+    QByteArray other = specWithBudget(3, 4);
+    other.replace("\"units\", \"type\": \"int\", \"low\": 8", "\"units\", \"type\": \"int\", \"low\": 9");
+    writeFile(path("other.json"), other);
+    const Result refused = tw({"worker", "--study", study, "--spec", path("other.json")});
+    QCOMPARE(refused.code, 1);
+    QVERIFY2(refused.err.contains("another search space or direction than") && refused.err.contains("other.json"),
+             refused.err.constData());
+}
+
+void TestCliTune::specWorkerTerminatedRecordsInterrupted()
+{
+    writeFile(path("spec.json"), specWithBudget(100000, 3));
+    const QString study = path("t.jsonl");
+    QProcess p;
+    p.start(QStringLiteral(TW_BINARY), {"worker", "--study", study, "--spec", path("spec.json")});
+    QVERIFY(p.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(countState(trialsOf(study), "running") == 1, 60000);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(20000)); // 100000 epochs: only the stop request ends it
+    QCOMPARE(p.exitCode(), 130);
+    const QJsonArray trials = exportedTrials(study, path("t.json"));
+    QCOMPARE(trials.size(), 1);
+    const QJsonObject t = trials[0].toObject();
+    QCOMPARE(t["state"].toString(), QString("failed"));
+    QCOMPARE(t["kind"].toString(), QString("interrupted"));
+    QCOMPARE(tw({"budget", "--study", study}).out.contains("\"counted\":0"), true); // cut short: not counted
+}
+
+void TestCliTune::specWorkerBadFlags()
+{
+    writeFile(path("spec.json"), specWithBudget(3, 2));
+    const QString study = path("b.jsonl");
+    const auto run = [&](const QStringList& extra) {
+        return tw(QStringList{"worker", "--study", study, "--spec", path("spec.json")} + extra);
+    };
+    Result r = run({"--objective-cmd", "echo 1"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--spec and --objective-cmd"), r.err.constData());
+    r = run({"--device", "cuda:x"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--device: expected auto|cpu|cuda|cuda:K (got 'cuda:x')"), r.err.constData());
+    r = run({"--device", "cuda:999"});
+    QCOMPARE(r.code, 1); // no such device here (none at all, or fewer)
+    QVERIFY2(r.err.contains("--device cuda:999") && r.err.contains("CUDA device"), r.err.constData());
+    r = run({"--workers", "2"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--workers goes with --objective-cmd"), r.err.constData());
+    r = run({"--max-trials", "0"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(!QFile::exists(study)); // nothing was created by a refused command
 }
 
 QTEST_MAIN(TestCliTune)
