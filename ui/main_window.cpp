@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "pg/pg_storage.h"
+
 #include "plots/contour_view.h"
 #include "plots/importance_view.h"
 #include "plots/learning_curve_chart.h"
@@ -29,6 +31,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -54,6 +57,8 @@ QString objectiveName(const train::StudySpec& spec)
 /// What the objective can possibly be: chart axes stay within it.
 ValueBounds objectiveBounds(const train::StudySpec& spec)
 {
+    // A study without a spec (tw create) has a value, not a metric: unbounded.
+    if (spec.budget.trials <= 0) return ValueBounds{};
     const auto [lowest, highest] = train::Metrics::range(spec.objective.metric);
     return ValueBounds{lowest, highest};
 }
@@ -63,6 +68,7 @@ ValueBounds objectiveBounds(const train::StudySpec& spec)
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), _controller(new StudyController(this)), _fitter(new SurrogateFitter(this))
 {
+    pg::registerBackend(); // database studies (File > Open database study)
     setObjectName("mainWindow");
     setAcceptDrops(true);
     buildPanels();
@@ -73,17 +79,9 @@ MainWindow::MainWindow(QWidget* parent)
     updateTitle();
     _refresh = new QTimer(this);
     _refresh->setInterval(100);
-    connect(_refresh, &QTimer::timeout, this, [this, ticks = 0, seen = QDateTime()]() mutable {
-        // An idle study file may be written by another process (`tw tune`).
-        if (++ticks % 10 == 0 && !_controller->running() && !_controller->studyPath().isEmpty()) {
-            const QFileInfo f(_controller->studyPath());
-            if (f.exists() && f.lastModified() != seen) {
-                if (seen.isValid()) _controller->refresh();
-                seen = f.lastModified();
-            }
-        }
-        refreshViews();
-    });
+    // Other processes' trials (tw worker, tw tune on the same file, workers
+    // on other machines) come through the controller's watcher.
+    connect(_refresh, &QTimer::timeout, this, &MainWindow::refreshViews);
     _refresh->start();
 }
 
@@ -144,6 +142,9 @@ void MainWindow::connectController()
     connect(_controller, &StudyController::epochFinished, this, [this] { _curvesDirty = true; });
     connect(_controller, &StudyController::trialStarted, this, [this] { _curvesDirty = true; });
     connect(_controller, &StudyController::stateChanged, this, [this] { updateActions(); });
+    connect(_controller, &StudyController::watchProblem, this, [this](const QString& message) {
+        if (!message.isEmpty()) statusBar()->showMessage(message, 20000);
+    });
     connect(_controller, &StudyController::runStarted, this, [this](const QString& data, const QString& device) {
         statusBar()->showMessage(tr("Running on %1 — %2").arg(device, data), 8000);
     });
@@ -189,7 +190,10 @@ void MainWindow::onTrialsChanged()
     const auto& space = _controller->space();
     const auto direction = _controller->direction();
     const QString objective = objectiveName(_controller->spec());
-    _table->model()->setObjective(_controller->spec().objective.metric, _controller->spec().objective.positiveClass);
+    if (_controller->spec().budget.trials > 0)
+        _table->model()->setObjective(_controller->spec().objective.metric, _controller->spec().objective.positiveClass);
+    else
+        _table->model()->setObjective({}, {}); // a tw create study: its value, no metric
     _table->model()->setTrials(space, *trials);
     _trace->setValueBounds(objectiveBounds(_controller->spec()));
     _trace->setTrials(*trials, space, direction, objective);
@@ -301,6 +305,7 @@ void MainWindow::updateActions()
     _pauseAction->setEnabled(_controller->state() == StudyController::State::Running);
     _stopAction->setEnabled(running && _controller->state() != StudyController::State::Stopping);
     _retrainAction->setEnabled(!running && _controller->canTrain() && _controller->bestTrial().has_value());
+    _stopAllAction->setEnabled(_controller->hasStudy() && _controller->watching());
     _setup->setReadOnly(running);
 }
 
@@ -308,6 +313,7 @@ void MainWindow::updateTitle()
 {
     QString name = _controller->hasStudy() ? _controller->studyName() : tr("New study");
     if (!_controller->studyPath().isEmpty()) name += QStringLiteral(" — ") + QFileInfo(_controller->studyPath()).fileName();
+    else if (!_controller->storageUrl().isEmpty()) name += QStringLiteral(" — ") + _controller->storageUrl();
     setWindowTitle(tr("%1 — Tuning Workbench").arg(name));
 }
 
@@ -375,17 +381,64 @@ bool MainWindow::openStudy(const QString& path)
         }
         return false;
     }
+    showOpenedStudy();
+    addRecent(path);
+    setLastFolder("study", path);
+    return true;
+}
+
+bool MainWindow::openDatabaseStudy(const QString& url, const QString& name)
+{
+    if (_controller->running()) {
+        showError(tr("Cannot open"), tr("A study is running; stop it first."));
+        return false;
+    }
+    QString error;
+    if (!_controller->openDatabaseStudy(url, name, &error)) {
+        showError(tr("Cannot open the database study"), error);
+        return false;
+    }
+    QSettings().setValue("database/url", url);
+    showOpenedStudy();
+    return true;
+}
+
+void MainWindow::showOpenedStudy()
+{
     if (_controller->canTrain()) _setup->setSpec(_controller->spec());
     _selected.clear();
     _fittedOn.clear();
     onModel(nullptr);
     _trialsDirty = true;
     refreshViews();
-    addRecent(path);
-    setLastFolder("study", path);
+    updateTitle();
+    updateActions();
     _tabs->setCurrentIndex(MonitorTab);
     if (!_controller->warnings().isEmpty())
         statusBar()->showMessage(_controller->warnings().join(' '), 20000);
+}
+
+bool MainWindow::stopForEveryone(bool confirm)
+{
+    if (!_controller->hasStudy()) return false;
+    if (confirm && isVisible()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Stop the study for everyone"),
+            tr("Every worker of %1 finishes its running trial and asks no more: the study's budget becomes the "
+               "%n trial(s) counted now. Raise the budget (Setup, or tw budget) to continue.",
+               nullptr, std::max(1, _controller->countedTrials()))
+                .arg(_controller->studyLabel()),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) return false;
+    }
+    QString error;
+    if (!_controller->stopForEveryone(&error)) {
+        showError(tr("Cannot stop the study"), error);
+        return false;
+    }
+    if (_controller->canTrain()) _setup->setSpec(_controller->spec());
+    statusBar()->showMessage(tr("Stopped for everyone: every worker ends after its running trial."), 15000);
+    updateActions();
     return true;
 }
 

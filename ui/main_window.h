@@ -48,6 +48,13 @@ public:
     /// Opens a study file (journal) or a study spec (JSON setup); by content.
     bool openFile(const QString& path);
     bool openStudy(const QString& path);
+    /// Opens study `name` of the database at `url` (File > Open database
+    /// study): watched live; Run joins its workers with this window.
+    bool openDatabaseStudy(const QString& url, const QString& name);
+    /// Study > Stop for everyone: every worker of the open study finishes its
+    /// trial and asks no more (StudyController::stopForEveryone). With
+    /// `confirm`, asks first when the window is visible.
+    bool stopForEveryone(bool confirm = true);
     /// Writes the intact events of the damaged study `path` to a new file
     /// (`path` with ".repaired" before the extension, never an existing file)
     /// and opens it: the "Repair…" button of the error opening a damaged study.
@@ -92,6 +99,7 @@ public:
     QAction* runAction() const { return _runAction; }
     QAction* pauseAction() const { return _pauseAction; }
     QAction* stopAction() const { return _stopAction; }
+    QAction* stopForEveryoneAction() const { return _stopAllAction; }
     /// Brings every view up to date now (the timer does it every ~100 ms).
     void refreshViews();
     /// The latest surrogate the fitter produced (null before 2 complete trials).
@@ -143,6 +151,9 @@ private:
     void saveSettings() const;
     void setLastFolder(const QString& kind, const QString& fileOrFolder);
     void openDialog();
+    void openDatabaseDialog();
+    /// After a study was opened: the setup, views and tab follow it.
+    void showOpenedStudy();
     void saveSpecDialog(bool saveAs);
     void exportPlotDialog();
     void exportAllPairsDialog();
@@ -176,6 +187,7 @@ private:
     QAction* _darkAction = nullptr;
     QAction* _logAction = nullptr;
     QAction* _retrainAction = nullptr;
+    QAction* _stopAllAction = nullptr;
     QMenu* _recentMenu = nullptr;
     QString _specPath;
     QString _lastError;

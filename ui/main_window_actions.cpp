@@ -4,6 +4,7 @@
 #include "result/result_view.h"
 
 #include "app_style.h"
+#include "database_dialog.h"
 #include "plots/contour_view.h"
 #include "plots/importance_view.h"
 #include "plots/learning_curve_chart.h"
@@ -100,6 +101,12 @@ void MainWindow::buildActions()
     auto* open = makeAction(this, tr("&Open…"), tr("Open a study file, or a study spec (JSON setup)"),
                             QKeySequence::Open);
     connect(open, &QAction::triggered, this, &MainWindow::openDialog);
+    auto* openDatabase = makeAction(this, tr("Open &database study…"),
+                                    tr("A study on PostgreSQL that workers on many machines share: watch it live, "
+                                       "run one more worker, stop it for everyone"),
+                                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openDatabase->setObjectName("openDatabaseAction");
+    connect(openDatabase, &QAction::triggered, this, &MainWindow::openDatabaseDialog);
     _recentMenu = new QMenu(tr("Open &recent"), this);
     auto* save = makeAction(this, tr("&Save spec"), tr("Save the setup as a study spec (JSON)"), QKeySequence::Save);
     connect(save, &QAction::triggered, this, [this] { saveSpecDialog(false); });
@@ -107,6 +114,7 @@ void MainWindow::buildActions()
     connect(saveAs, &QAction::triggered, this, [this] { saveSpecDialog(true); });
     file->addAction(newAction);
     file->addAction(open);
+    file->addAction(openDatabase);
     file->addMenu(_recentMenu);
     file->addSeparator();
     file->addAction(save);
@@ -168,7 +176,12 @@ void MainWindow::buildActions()
                                QKeySequence(Qt::CTRL | Qt::Key_I));
     _whatIfAction->setObjectName("whatIfAction");
     connect(_whatIfAction, &QAction::triggered, this, [this] { showWhatIf(); });
-    studyMenu->addActions({_runAction, _pauseAction, _stopAction});
+    _stopAllAction = makeAction(this, tr("Stop for &everyone…"),
+                                tr("Every worker of this shared study finishes its running trial and asks no more "
+                                   "(the budget becomes the trials counted now)"));
+    _stopAllAction->setObjectName("stopForEveryoneAction");
+    connect(_stopAllAction, &QAction::triggered, this, [this] { stopForEveryone(); });
+    studyMenu->addActions({_runAction, _pauseAction, _stopAction, _stopAllAction});
     studyMenu->addSeparator();
     studyMenu->addAction(_whatIfAction);
     studyMenu->addAction(_retrainAction);
@@ -328,6 +341,16 @@ void MainWindow::newSetup()
     refreshViews();
     _tabs->setCurrentIndex(SetupTab);
     statusBar()->showMessage(tr("Edit the setup, then Run: it records a new study."), 8000);
+}
+
+void MainWindow::openDatabaseDialog()
+{
+    auto* dialog = new DatabaseStudyDialog(QSettings().value("database/url").toString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        openDatabaseStudy(dialog->url(), dialog->studyName());
+    });
+    dialog->open();
 }
 
 void MainWindow::openDialog()

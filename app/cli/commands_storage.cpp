@@ -52,25 +52,15 @@ int cmdStudies(Context& ctx)
         o["created"] = isoTime(s.createdAt);
         o["last_activity"] = isoTime(s.updatedAt);
         // Trials and best come from replaying the study, as every command sees it.
-        try {
-            auto st = study::Study::open(backend->study(s.name, study::StorageBackend::Mode::Open));
-            const auto trials = st->trials();
-            int complete = 0, running = 0;
-            for (const auto& t : trials) {
-                complete += t.state == study::TrialState::Complete;
-                running += t.state == study::TrialState::Running;
-            }
-            o["trials"] = trials.size();
-            o["complete"] = complete;
-            o["running"] = running;
-            o["direction"] = study::toString(st->direction());
-            // The best-trial rule on the snapshot already read (no second read).
-            const auto best = study::bestTrialNumbers(trials, st->direction(), 1);
-            o["best"] = best.empty() ? ordered_json() : ordered_json(*trials[size_t(best.front())].value);
-        } catch (const study::StorageUnavailableError&) {
-            throw;
-        } catch (const std::exception& e) {
-            o["error"] = printable(e.what());
+        const study::StudySummary sum = study::summarize(*backend, s);
+        if (sum.error.empty()) {
+            o["trials"] = sum.trials;
+            o["complete"] = sum.complete;
+            o["running"] = sum.running;
+            o["direction"] = sum.direction;
+            o["best"] = sum.best ? ordered_json(*sum.best) : ordered_json();
+        } else {
+            o["error"] = sum.error;
         }
         printLine(ctx.out, o);
     }

@@ -9,10 +9,14 @@
 #include <libpq-fe.h>
 #include <nlohmann/json.hpp>
 
+#include <poll.h>
+
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace tw::pg {
@@ -79,6 +83,33 @@ public:
     Connection& operator=(const Connection&) = delete;
 
     const std::string& shown() const { return _shown; }
+    /// The URL it connects with (for a second connection to the same server).
+    const std::string& url() const { return _url; }
+
+    /// Waits up to `seconds` for notifications on a channel this connection
+    /// LISTENs to and returns their payloads (none when the time passed).
+    /// Throws StorageUnavailableError when the connection is gone.
+    std::vector<std::string> notifications(double seconds)
+    {
+        std::vector<std::string> out;
+        const auto take = [&] {
+            for (PGnotify* n; (n = PQnotifies(_conn)) != nullptr; PQfreemem(n)) out.push_back(n->extra ? n->extra : "");
+        };
+        take();
+        if (!out.empty()) return out;
+        const int fd = PQsocket(_conn);
+        if (fd < 0) fail("LISTEN");
+        pollfd p{fd, POLLIN, 0};
+        const int ready = ::poll(&p, 1, int(seconds * 1000));
+        if (ready > 0) {
+            if (PQconsumeInput(_conn) != 1) {
+                _broken = true;
+                throw StorageUnavailableError(_shown + ": connection lost: " + trimmed(PQerrorMessage(_conn)));
+            }
+            take();
+        }
+        return out;
+    }
 
     /// Reconnects a connection that was lost (the server restarted, ...).
     /// Throws StorageUnavailableError while it cannot.
@@ -259,6 +290,40 @@ std::string copyField(const std::string& s)
     return out;
 }
 
+/// Every append to a study notifies channel tw_events with the study's id
+/// (in the appending transaction: delivered at commit). The feed LISTENs on
+/// its own connection, so a window waiting on it never holds the study's.
+class PgChangeFeed : public study::ChangeFeed {
+public:
+    PgChangeFeed(std::string url, std::string shown, std::string id)
+        : _url(std::move(url)), _shown(std::move(shown)), _id(std::move(id))
+    {
+    }
+
+    bool wait(double seconds) override
+    {
+        try {
+            if (!_c) {
+                _c = std::make_unique<Connection>(_url, _shown);
+                _c->exec("LISTEN tw_events");
+                return true; // whatever was appended while not listening
+            }
+            for (const std::string& id : _c->notifications(seconds))
+                if (_id.empty() || id == _id) return true;
+            return false;
+        } catch (const std::exception&) {
+            // The server is away (or restarting): wait, and connect again next time.
+            _c.reset();
+            std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+            return true;
+        }
+    }
+
+private:
+    std::string _url, _shown, _id;
+    std::unique_ptr<Connection> _c;
+};
+
 class PgStorage : public Storage {
 public:
     /// `conn` names the study in its messages; `url` is the backend's URL as shown.
@@ -279,6 +344,11 @@ public:
     }
 
     std::string describe() const override { return _shown; }
+
+    std::unique_ptr<study::ChangeFeed> changeFeed() const override
+    {
+        return std::make_unique<PgChangeFeed>(_c->url(), _shown, _id);
+    }
 
     bool empty() override
     {

@@ -16,12 +16,17 @@
 #include "util/errors.h"
 #include "util/json_read.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 #include <stdexcept>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -341,6 +346,94 @@ bool isStudyFile(const std::string& path)
 void refuseToOverwriteStudy(const std::string& path)
 {
     if (isStudyFile(path)) throw IoError(path + " is a study file; refusing to overwrite it");
+}
+
+namespace {
+
+/// A study file's changes: inotify (modified, replaced, removed), and its
+/// size and modification time compared at least every 0.5 s.
+class FileChangeFeed : public ChangeFeed {
+public:
+    explicit FileChangeFeed(std::string path) : _path(std::move(path))
+    {
+        _fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (_fd >= 0) watch();
+        _seen = stamp();
+    }
+    ~FileChangeFeed() override
+    {
+        if (_fd >= 0) ::close(_fd);
+    }
+
+    bool wait(double seconds) override
+    {
+        using Clock = std::chrono::steady_clock;
+        const auto end = Clock::now() + std::chrono::duration<double>(std::max(0.0, seconds));
+        for (;;) {
+            const double left = std::chrono::duration<double>(end - Clock::now()).count();
+            const int ms = int(std::clamp(left, 0.0, 0.5) * 1000);
+            bool event = false;
+            if (_fd >= 0) {
+                pollfd p{_fd, POLLIN, 0};
+                if (::poll(&p, 1, ms) > 0) event = drain();
+            } else if (ms > 0) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+            }
+            const Stamp now = stamp();
+            if (event || !(now == _seen)) {
+                _seen = now;
+                return true;
+            }
+            if (left <= 0.5) return false;
+        }
+    }
+
+private:
+    struct Stamp {
+        long long size = -1, mtimeNs = 0, inode = 0;
+        bool operator==(const Stamp& o) const { return size == o.size && mtimeNs == o.mtimeNs && inode == o.inode; }
+    };
+    Stamp stamp() const
+    {
+        struct stat st {};
+        if (::stat(_path.c_str(), &st) != 0) return {};
+        return {static_cast<long long>(st.st_size), static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec,
+                static_cast<long long>(st.st_ino)};
+    }
+    void watch()
+    {
+        _wd = ::inotify_add_watch(_fd, _path.c_str(), IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF);
+    }
+    /// Reads the queued events; re-watches a file that was replaced.
+    bool drain()
+    {
+        alignas(inotify_event) char buf[4096];
+        bool any = false, gone = false;
+        for (ssize_t n; (n = ::read(_fd, buf, sizeof buf)) > 0;) {
+            for (char* p = buf; p < buf + n;) {
+                const auto* e = reinterpret_cast<const inotify_event*>(p);
+                any = true;
+                gone = gone || (e->mask & (IN_MOVE_SELF | IN_DELETE_SELF | IN_IGNORED)) != 0;
+                p += sizeof(inotify_event) + e->len;
+            }
+        }
+        if (gone) {
+            if (_wd >= 0) ::inotify_rm_watch(_fd, _wd);
+            watch();
+        }
+        return any;
+    }
+
+    std::string _path;
+    int _fd = -1, _wd = -1;
+    Stamp _seen;
+};
+
+} // namespace
+
+std::unique_ptr<ChangeFeed> JournalStorage::changeFeed() const
+{
+    return std::make_unique<FileChangeFeed>(_path);
 }
 
 } // namespace tw::study

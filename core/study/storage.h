@@ -20,6 +20,19 @@ public:
     using IoError::IoError;
 };
 
+/// Wakes whoever watches a study (the window) when it may have changed, so
+/// that it replays the new events at once instead of polling the storage.
+class ChangeFeed {
+public:
+    virtual ~ChangeFeed() = default;
+    /// Blocks until the study may have changed (anyone appended; a wake-up
+    /// may be spurious) or `seconds` passed; true when woken by a change.
+    /// Never throws: a feed that lost its source (a server restarting) waits
+    /// out `seconds`, returns true (changes may have been missed) and tries
+    /// to reconnect at the next call.
+    virtual bool wait(double seconds) = 0;
+};
+
 class Storage {
 public:
     /// Called for each event not yet seen, in file order; `line` is 1-based
@@ -41,6 +54,10 @@ public:
     virtual bool empty() = 0;
     /// Non-fatal problems met while reading (a torn last line, ...).
     const std::vector<std::string>& warnings() const { return _warnings; }
+    /// A feed of changes by any process, for another thread to wait on; it
+    /// has its own connection or file watch. nullptr when the storage has
+    /// none (memory: only this process writes). Throws what connecting throws.
+    virtual std::unique_ptr<ChangeFeed> changeFeed() const { return nullptr; }
 
 protected:
     std::vector<std::string> _warnings;
@@ -84,6 +101,9 @@ public:
     std::string describe() const override { return _path; }
     bool empty() override;
     const std::string& path() const { return _path; }
+    /// inotify on the file, and its size checked at least every 0.5 s (a
+    /// network file system may not deliver inotify events).
+    std::unique_ptr<ChangeFeed> changeFeed() const override;
 
 private:
     struct Line {

@@ -1,5 +1,6 @@
 #include "study/storage_backend.h"
 
+#include "study/study.h"
 #include "util/printable.h"
 
 #include <algorithm>
@@ -163,6 +164,30 @@ long long copyEvents(Storage& from, Storage& to)
             return events;
         });
     return (long long)events.size();
+}
+
+StudySummary summarize(StorageBackend& backend, const StoredStudy& s)
+{
+    StudySummary out;
+    out.stored = s;
+    try {
+        auto st = Study::open(backend.study(s.name, StorageBackend::Mode::Open));
+        const auto trials = st->trials();
+        out.trials = int(trials.size());
+        for (const auto& t : trials) {
+            out.complete += t.state == TrialState::Complete;
+            out.running += t.state == TrialState::Running;
+        }
+        out.direction = toString(st->direction());
+        // The best-trial rule on the snapshot already read (no second read).
+        const auto best = bestTrialNumbers(trials, st->direction(), 1);
+        if (!best.empty()) out.best = *trials[size_t(best.front())].value;
+    } catch (const StorageUnavailableError&) {
+        throw;
+    } catch (const std::exception& e) {
+        out.error = printable(e.what());
+    }
+    return out;
 }
 
 } // namespace tw::study

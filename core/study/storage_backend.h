@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,19 @@ bool urlHasPassword(const std::string& url);
 /// Checks a study name for a backend: 1 to 200 bytes of printable UTF-8
 /// without control characters. Throws std::invalid_argument naming the rule.
 void checkStudyName(const std::string& name);
+
+/// A study of a backend with what replaying it shows: `tw studies` and the
+/// window's list of a database's studies.
+struct StudySummary {
+    StoredStudy stored;
+    int trials = 0, complete = 0, running = 0;
+    std::string direction;      // "minimize" / "maximize"
+    std::optional<double> best; // the best complete trial's value
+    std::string error;          // the study could not be replayed ("": it could)
+};
+/// Replays `s` from `backend` (the best-trial rule of bestTrialNumbers). A
+/// study that does not replay gets `error`; StorageUnavailableError is thrown.
+StudySummary summarize(StorageBackend& backend, const StoredStudy& s);
 
 /// Copies every event of `from` into `to` (which must be empty; IoError
 /// otherwise) in one exclusive transaction, as read: the copy replays to the

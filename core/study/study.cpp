@@ -357,6 +357,18 @@ int Study::revision() const
     return _revision;
 }
 
+long Study::eventsSeen() const
+{
+    std::lock_guard lock(_mutex);
+    return _eventsSeen;
+}
+
+std::vector<Trial> Study::trialsSeen() const
+{
+    std::lock_guard lock(_mutex);
+    return _trials;
+}
+
 void Study::refresh()
 {
     std::lock_guard lock(_mutex);

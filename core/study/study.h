@@ -127,6 +127,11 @@ public:
     void refresh();
     /// Snapshot of every trial, in number order (refreshes first).
     std::vector<Trial> trials();
+    /// The trials as last read, without touching the storage: what a window
+    /// shows after a watcher thread refreshed the study.
+    std::vector<Trial> trialsSeen() const;
+    /// Events read so far (grows with every refresh that found new ones).
+    long eventsSeen() const;
     std::optional<Trial> trial(int number);
     /// Best Complete trial, or nullopt.
     std::optional<Trial> bestTrial();

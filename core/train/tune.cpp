@@ -337,8 +337,10 @@ TrialSummary Tuner::runTrial(const study::Trial& trial, const std::atomic<bool>*
 study::Budget budgetFor(const StudySpec& spec)
 {
     study::Budget b;
+    // Trials only: a spec's time limit bounds one run (tw tune, the window's
+    // Run), while a study's counts from its first trial, so a resumed study
+    // would be over it at once. A study time limit is set with tw budget.
     if (spec.budget.trials > 0) b.trials = spec.budget.trials;
-    if (spec.budget.timeLimitSeconds > 0) b.timeLimitSeconds = spec.budget.timeLimitSeconds;
     return b;
 }
 

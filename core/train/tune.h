@@ -117,8 +117,8 @@ private:
     std::unique_ptr<study::HeartbeatThread> _heartbeats; // for the trial running here
 };
 
-/// The spec's budget as the study's (study::Budget): trials, and the time
-/// limit when it has one; what every worker of the study stops at.
+/// The spec's budget as the study's (study::Budget): its trials, what every
+/// worker of the study stops at. (The spec's time limit bounds one run.)
 study::Budget budgetFor(const StudySpec& spec);
 
 /// The configuration of a new study for a spec: its name, search space,

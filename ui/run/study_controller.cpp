@@ -1,11 +1,13 @@
 #include "run/study_controller.h"
 
 #include "study/model_store.h"
+#include "study/storage_backend.h"
 
 #include "train/tune.h"
 #include "util/printable.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QThread>
 
@@ -119,14 +121,43 @@ bool StudyController::openStudy(const QString& path, QString* error, bool* damag
         if (error) *error = QString::fromStdString(tw::printable(e.what()));
         return false;
     }
+    adoptOpened(std::move(st), path, path, {});
+    return true;
+}
+
+bool StudyController::openDatabaseStudy(const QString& url, const QString& name, QString* error)
+{
+    if (running()) {
+        if (error) *error = tr("A study is running; stop it first.");
+        return false;
+    }
+    std::shared_ptr<study::Study> st;
+    try {
+        auto backend = study::connectBackend(url.toStdString());
+        st = study::Study::open(backend->study(name.toStdString(), study::StorageBackend::Mode::Open));
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(tw::printable(e.what()));
+        return false;
+    }
+    const QString shown = QString::fromStdString(study::redactUrl(url.toStdString()));
+    adoptOpened(std::move(st), tr("%1 study '%2'").arg(shown, name), {}, shown);
+    return true;
+}
+
+void StudyController::adoptOpened(std::shared_ptr<study::Study> st, const QString& label, const QString& path,
+                                  const QString& storageUrl)
+{
     QStringList warnings;
     train::StudySpec spec;
     const auto& attrs = st->config().userAttrs;
     bool readOnly = true;
+    // A file's spec names its data relative to the file; a database study's
+    // relative to where the window runs (as tw worker reads it).
+    const std::string base = path.isEmpty() ? QDir::currentPath().toStdString()
+                                            : QFileInfo(path).absolutePath().toStdString();
     if (attrs.is_object() && attrs.contains("spec")) {
         try {
-            spec = train::StudySpec::fromJson(attrs["spec"], path.toStdString() + ": spec",
-                                              QFileInfo(path).absolutePath().toStdString());
+            spec = train::StudySpec::fromJson(attrs["spec"], label.toStdString() + ": spec", base);
             readOnly = false;
         } catch (const std::exception& e) {
             warnings << tr("%1 The study is shown; describe its data and model in Setup to run it.").arg(QString::fromStdString(tw::printable(e.what())));
@@ -134,7 +165,7 @@ bool StudyController::openStudy(const QString& path, QString* error, bool* damag
     } else {
         warnings << tr("%1: this study has no study spec (it was created with `tw create`); the workbench shows "
                        "it, and runs it once Setup describes its data and model with the same search space.")
-                        .arg(path);
+                        .arg(label);
     }
     if (readOnly) {
         spec = train::StudySpec{};
@@ -143,7 +174,47 @@ bool StudyController::openStudy(const QString& path, QString* error, bool* damag
         spec.objective.direction = st->direction();
         spec.budget.trials = 0;
     }
-    adopt(std::move(st), std::move(spec), path, warnings);
+    adopt(std::move(st), std::move(spec), path, warnings, storageUrl);
+}
+
+QString StudyController::studyLabel() const
+{
+    if (!_study) return {};
+    if (!_storageUrl.isEmpty()) return tr("%1 study '%2'").arg(_storageUrl, studyName());
+    return _path.isEmpty() ? tr("(in memory)") : _path;
+}
+
+TrialList StudyController::seen() const
+{
+    return std::make_shared<const std::vector<study::Trial>>(_study->trialsSeen());
+}
+
+bool StudyController::stopForEveryone(QString* error)
+{
+    if (!_study) {
+        if (error) *error = tr("No study is open.");
+        return false;
+    }
+    try {
+        _study->refresh();
+        const int counted = std::max(1, study::countedTrials(_study->trialsSeen()));
+        if (_spec.budget.trials > 0) {
+            // The spec's budget is the study's: both say it (train::recordSpec).
+            train::StudySpec spec = _spec;
+            spec.budget.trials = counted;
+            train::recordSpec(*_study, spec);
+            _spec = spec;
+        } else {
+            study::Budget b = _study->config().budget;
+            b.trials = counted;
+            _study->setBudget(b);
+        }
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(tw::printable(e.what()));
+        return false;
+    }
+    pause();
+    setTrials(seen());
     return true;
 }
 
@@ -151,16 +222,30 @@ QString StudyController::modelsFolder() const
 {
     if (!_study) return {};
     if (!_path.isEmpty()) return QString::fromStdString(study::modelFolderFor(_path.toStdString()));
+    // Where tw worker keeps a database study's models: ./NAME.models.
+    if (!_storageUrl.isEmpty())
+        return QDir::current().filePath(QString::fromStdString(tw::safeFileName(studyName().toStdString())) +
+                                        QStringLiteral(".models"));
     if (!_memoryModels) _memoryModels = std::make_unique<QTemporaryDir>();
     return _memoryModels->isValid() ? _memoryModels->filePath("models") : QString();
 }
 
 void StudyController::adopt(std::shared_ptr<study::Study> study, train::StudySpec spec, const QString& path,
-                            QStringList warnings)
+                            QStringList warnings, const QString& storageUrl)
 {
+    _watcher.reset();
     _study = std::move(study);
     _spec = std::move(spec);
     _path = path;
+    _storageUrl = storageUrl;
+    if (!_path.isEmpty() || !_storageUrl.isEmpty()) {
+        // Shared with other processes: their trials appear as they come.
+        _watcher = std::make_unique<StudyWatcher>(_study, _watchPoll);
+        connect(_watcher.get(), &StudyWatcher::changed, this, [this] {
+            if (_study) setTrials(seen());
+        });
+        connect(_watcher.get(), &StudyWatcher::problem, this, &StudyController::watchProblem);
+    }
     _memoryModels.reset();
     for (const auto& w : _study->warnings()) warnings << QString::fromStdString(w);
     _warnings = warnings;
@@ -170,9 +255,11 @@ void StudyController::adopt(std::shared_ptr<study::Study> study, train::StudySpe
 void StudyController::close()
 {
     if (running()) return;
+    _watcher.reset();
     _study.reset();
     _spec = train::StudySpec{};
     _path.clear();
+    _storageUrl.clear();
     _memoryModels.reset();
     _warnings.clear();
     _dataDescription.clear();
@@ -264,12 +351,14 @@ bool StudyController::start(const QString& device, QString* error)
         _device = dev;
         Q_EMIT runStarted(data, dev);
     });
-    connect(_worker, &StudyWorker::trialStarted, this, [this](int number, int epochs, TrialList trials) {
+    connect(_worker, &StudyWorker::trialStarted, this, [this](int number, int epochs, TrialList) {
         _runningTrial = number;
         _plannedEpochs = epochs;
         _epochs.clear();
         _trialClock.start();
-        setTrials(std::move(trials));
+        // The study as last read: the worker's snapshot, or newer (a watcher
+        // may have read other workers' trials since).
+        setTrials(seen());
         Q_EMIT trialStarted(number);
     });
     connect(_worker, &StudyWorker::epochFinished, this, [this](const EpochEvent& e) {
@@ -277,13 +366,13 @@ bool StudyController::start(const QString& device, QString* error)
         _epochs.push_back(e);
         Q_EMIT epochFinished(e);
     });
-    connect(_worker, &StudyWorker::trialFinished, this, [this](const TrialEvent& e, TrialList trials) {
+    connect(_worker, &StudyWorker::trialFinished, this, [this](const TrialEvent& e, TrialList) {
         _runningTrial = -1;
-        setTrials(std::move(trials));
+        setTrials(seen());
         Q_EMIT trialFinished(e);
     });
-    connect(_worker, &StudyWorker::trialQueued, this, [this](int number, const QString& why, TrialList trials) {
-        if (number >= 0) setTrials(std::move(trials));
+    connect(_worker, &StudyWorker::trialQueued, this, [this](int number, const QString& why, TrialList) {
+        if (number >= 0) setTrials(seen());
         Q_EMIT trialQueued(number, why);
     });
     connect(_worker, &StudyWorker::finished, this, &StudyController::onWorkerFinished);

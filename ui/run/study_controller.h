@@ -1,9 +1,11 @@
 #pragma once
-// The study the window shows and runs. Owns the study (memory or a journal
-// file) between runs, starts a StudyWorker on its own QThread for each run,
+// The study the window shows and runs. Owns the study (memory, a journal
+// file or a database study) between runs, watches a shared one live
+// (StudyWatcher: other workers' trials appear as they are recorded), starts a StudyWorker on its own QThread for each run,
 // forwards the worker's events, and keeps what the window reads between
 // events: the trials, the running trial's epochs, the progress and the ETA.
 // Its destructor stops a run and waits for the thread.
+#include "run/study_watcher.h"
 #include "run/study_worker.h"
 
 #include <QElapsedTimer>
@@ -38,6 +40,16 @@ public:
     /// `damaged` (when given) tells whether the file had a bad line after its
     /// study_created event (study::repairJournal can recover the rest).
     bool openStudy(const QString& path, QString* error, bool* damaged = nullptr);
+    /// Opens study `name` of the storage at `url` (postgresql://...; the
+    /// backend must be registered, tw::pg::registerBackend). As openStudy
+    /// otherwise; Run adds this window as one more worker of the study.
+    bool openDatabaseStudy(const QString& url, const QString& name, QString* error);
+    /// Every worker finishes its running trial and asks no more: the study's
+    /// budget becomes the trials counted now (at least 1), recorded in the
+    /// study (and its spec) so that every worker and window sees it; a run of
+    /// this window ends after its trial. Raising the budget resumes. False +
+    /// error without a study or when the storage refuses.
+    bool stopForEveryone(QString* error);
     /// Takes a changed setup for the open study (a larger budget, other fixed
     /// settings) when its search space and direction are the study's, and
     /// records it in the study (a study_updated event) so that reopening the
@@ -76,6 +88,17 @@ public:
     bool hasStudy() const { return bool(_study); }
     const train::StudySpec& spec() const { return _spec; }
     QString studyPath() const { return _path; }
+    /// The database URL of a database study (password removed), else "".
+    QString storageUrl() const { return _storageUrl; }
+    /// The file, or "URL study 'NAME'": for titles and messages.
+    QString studyLabel() const;
+    /// Whether the open study is watched for other processes' trials, and
+    /// whether its storage wakes the watcher (LISTEN/NOTIFY, inotify).
+    bool watching() const { return bool(_watcher); }
+    bool watchHasFeed() const { return _watcher && _watcher->hasFeed(); }
+    /// Seconds between refreshes of a watched study when nothing woke the
+    /// watcher (default 5); for studies opened from now on.
+    void setWatchPollSeconds(double seconds) { _watchPoll = seconds; }
     QString studyName() const;
     const space::SearchSpace& space() const;
     study::Direction direction() const;
@@ -119,10 +142,18 @@ Q_SIGNALS:
     /// A queued configuration is recorded as waiting trial `number` (-1 and
     /// the reason when the study refused it).
     void trialQueued(int number, const QString& error);
+    /// Watching the study failed ("" once it works again).
+    void watchProblem(const QString& message);
 
 private:
     void adopt(std::shared_ptr<study::Study> study, train::StudySpec spec, const QString& path,
-               QStringList warnings);
+               QStringList warnings, const QString& storageUrl = {});
+    /// openStudy / openDatabaseStudy once the study is read: its spec, or a
+    /// read-only view of a study without one.
+    void adoptOpened(std::shared_ptr<study::Study> st, const QString& label, const QString& path,
+                     const QString& storageUrl);
+    /// The trials as the study last read them (no storage access).
+    TrialList seen() const;
     void setState(State s);
     void setTrials(TrialList trials);
     void onWorkerFinished(const QString& why, const QString& message);
@@ -130,6 +161,9 @@ private:
     train::StudySpec _spec;
     std::shared_ptr<study::Study> _study;
     QString _path;
+    QString _storageUrl;
+    std::unique_ptr<StudyWatcher> _watcher;
+    double _watchPoll = 5.0;
     TrialList _trials;
     QStringList _warnings;
     State _state = State::Idle;

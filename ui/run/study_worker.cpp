@@ -94,6 +94,13 @@ void StudyWorker::run()
             if (_stop) { why = QStringLiteral("stopped"); break; }
             if (_pause) { why = QStringLiteral("paused"); break; }
             if (tuner.countedTrials() >= _spec.budget.trials) { why = QStringLiteral("budget"); break; }
+            // The study's own budget, which any worker or window may change
+            // (Stop for everyone, tw budget): every worker stops at it.
+            if (const std::string met = _study->budgetMet(); !met.empty()) {
+                why = QStringLiteral("budget");
+                message = QString::fromStdString(tw::printable(met));
+                break;
+            }
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (_spec.budget.timeLimitSeconds > 0 && elapsed >= _spec.budget.timeLimitSeconds) {
                 why = QStringLiteral("time limit");

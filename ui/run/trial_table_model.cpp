@@ -96,7 +96,7 @@ int TrialTableModel::columnCount(const QModelIndex& parent) const
 }
 
 namespace {
-enum class Column { Trial, State, Objective, Parameter, Duration, Device, Metric };
+enum class Column { Trial, State, Objective, Parameter, Duration, Host, Device, Metric };
 }
 
 /// What column `c` shows, and the index within its kind (parameter or metric).
@@ -105,8 +105,9 @@ static std::pair<Column, int> columnKind(int c, int params)
     if (c < 3) return {Column(c), 0};
     if (c < 3 + params) return {Column::Parameter, c - 3};
     if (c == 3 + params) return {Column::Duration, 0};
-    if (c == 4 + params) return {Column::Device, 0};
-    return {Column::Metric, c - 5 - params};
+    if (c == 4 + params) return {Column::Host, 0};
+    if (c == 5 + params) return {Column::Device, 0};
+    return {Column::Metric, c - 6 - params};
 }
 
 QVariant TrialTableModel::headerData(int section, Qt::Orientation o, int role) const
@@ -120,6 +121,7 @@ QVariant TrialTableModel::headerData(int section, Qt::Orientation o, int role) c
         case Column::Objective: return _objective.empty() ? tr("Objective") : tr("Objective: %1").arg(metricLabel(_objective));
         case Column::Parameter: return QString::fromStdString(space::nameOf(_space[size_t(i)]));
         case Column::Duration: return tr("Duration (s)");
+        case Column::Host: return tr("Host");
         case Column::Device: return tr("Device");
         case Column::Metric: return metricLabel(_metrics[size_t(i)]);
         }
@@ -133,7 +135,8 @@ QVariant TrialTableModel::headerData(int section, Qt::Orientation o, int role) c
         case Column::Objective: return tr("The objective's value on the validation data (complete trials)");
         case Column::Parameter: return tr("Search parameter");
         case Column::Duration: return tr("Wall-clock seconds from proposal to result");
-        case Column::Device: return tr("Where the trial trained");
+        case Column::Host: return tr("The machine whose worker ran the trial");
+        case Column::Device: return tr("Where the trial trained (recorded when it started)");
         case Column::Metric:
             return tr("%1 on the validation data at the trial's best epoch (%2)")
                 .arg(metricLabel(_metrics[size_t(i)]), QString::fromStdString(_metrics[size_t(i)]));
@@ -159,7 +162,7 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const
         }
     }
     if (role == Qt::TextAlignmentRole) {
-        bool text = kind == Column::State || kind == Column::Device;
+        bool text = kind == Column::State || kind == Column::Host || kind == Column::Device;
         if (kind == Column::Parameter) text = std::holds_alternative<space::CategoricalParam>(_space[size_t(i)]);
         return int((text ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter);
     }
@@ -169,6 +172,7 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const
     case Column::State: return train::waitingToRun(t) ? tr("queued") : QString::fromStdString(study::toString(t.state));
     case Column::Objective: return t.value ? QVariant(*t.value) : QVariant();
     case Column::Duration: return t.duration() ? QVariant(std::round(*t.duration() * 100.0) / 100.0) : QVariant();
+    case Column::Host: return t.host.empty() ? QVariant() : QVariant(QString::fromStdString(t.host));
     case Column::Device: {
         const auto it = t.userAttrs.find("device");
         return it != t.userAttrs.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QVariant();

@@ -1,5 +1,5 @@
 #pragma once
-// The study's trials as a table: number, state, objective, duration, device,
+// The study's trials as a table: number, state, objective, duration, host, device,
 // the recorded metrics and one column per parameter. Updates in place (rows
 // appended, changed rows refreshed), so a view keeps its selection and scroll
 // position while a study runs; numbers sort as numbers.
@@ -30,11 +30,12 @@ public:
     /// Row of trial `number`, or -1.
     int rowOf(int number) const;
     const study::Trial& trialAt(int row) const { return _trials[size_t(row)]; }
-    /// Columns: Trial, State, Objective, the parameters, Duration, Device, the metrics.
+    /// Columns: Trial, State, Objective, the parameters, Duration, Host, Device, the metrics.
     int parameterColumn(int i) const { return 3 + i; }
     static constexpr int objectiveColumn() { return 2; }
     int durationColumn() const { return 3 + int(_space.size()); }
-    int deviceColumn() const { return durationColumn() + 1; }
+    int hostColumn() const { return durationColumn() + 1; }
+    int deviceColumn() const { return durationColumn() + 2; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -42,7 +43,7 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
 private:
-    static constexpr int kFixedColumns = 5;
+    static constexpr int kFixedColumns = 6;
     static std::vector<std::string> metricNames(const std::vector<study::Trial>& trials);
     QString metricLabel(const std::string& name) const;
     space::SearchSpace _space;

@@ -76,8 +76,14 @@ TrialTableView::TrialTableView(QWidget* parent)
     });
     // New header texts (the objective's name) and the first rows: fit again, so no name is cut.
     connect(_model, &QAbstractItemModel::headerDataChanged, this, [this] { _table->resizeColumnsToContents(); });
+    // The first rows set the widths: fit again while they come and change
+    // (a trial seen running, then complete), so no state or value is cut.
+    constexpr int kFittedRows = 20;
     connect(_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first) {
-        if (first == 0) _table->resizeColumnsToContents();
+        if (first < kFittedRows) _table->resizeColumnsToContents();
+    });
+    connect(_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& topLeft) {
+        if (topLeft.row() < kFittedRows) _table->resizeColumnsToContents();
     });
     connect(_table, &QWidget::customContextMenuRequested, this, &TrialTableView::showMenu);
     connect(_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
