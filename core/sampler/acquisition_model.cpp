@@ -37,13 +37,57 @@ void observations(const History& h, Eigen::MatrixXd& X, Eigen::VectorXd& y)
             if (best) rows.emplace_back(&t, *best);
         }
     }
-    X.resize(Eigen::Index(rows.size()), h.space.encodedDim());
-    y.resize(Eigen::Index(rows.size()));
-    for (size_t i = 0; i < rows.size(); ++i) {
-        X.row(Eigen::Index(i)) = h.space.toUnit(rows[i].first->params).transpose();
-        y[Eigen::Index(i)] = rows[i].second;
+    std::vector<double> values(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) values[i] = rows[i].second;
+    const std::vector<size_t> kept = selectObservations(values, h.direction == study::Direction::Maximize);
+    X.resize(Eigen::Index(kept.size()), h.space.encodedDim());
+    y.resize(Eigen::Index(kept.size()));
+    for (size_t i = 0; i < kept.size(); ++i) {
+        X.row(Eigen::Index(i)) = h.space.toUnit(rows[kept[i]].first->params).transpose();
+        y[Eigen::Index(i)] = rows[kept[i]].second;
     }
 }
+
+/// Every `count`-th of `n` items, evenly spread (all when count >= n).
+std::vector<size_t> evenlySpaced(size_t n, size_t count)
+{
+    std::vector<size_t> out;
+    if (count >= n) {
+        out.resize(n);
+        std::iota(out.begin(), out.end(), size_t(0));
+        return out;
+    }
+    for (size_t k = 0; k < count; ++k) out.push_back(k * n / count);
+    return out;
+}
+
+} // namespace
+
+std::vector<size_t> selectObservations(const std::vector<double>& values, bool maximize, size_t cap)
+{
+    const size_t n = values.size();
+    if (n <= cap) return evenlySpaced(n, n);
+    std::vector<size_t> order(n);
+    std::iota(order.begin(), order.end(), size_t(0));
+    const size_t best = cap / 2;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return maximize ? values[a] > values[b] : values[a] < values[b];
+    });
+    std::vector<char> taken(n, 0);
+    for (size_t i = 0; i < best; ++i) taken[order[i]] = 1;
+    std::vector<size_t> rest;
+    rest.reserve(n - best);
+    for (size_t i = 0; i < n; ++i)
+        if (!taken[i]) rest.push_back(i);
+    for (size_t k : evenlySpaced(rest.size(), cap - best)) taken[rest[k]] = 1;
+    std::vector<size_t> out;
+    out.reserve(cap);
+    for (size_t i = 0; i < n; ++i)
+        if (taken[i]) out.push_back(i);
+    return out;
+}
+
+namespace {
 
 // Draws of min_i f(x_i) over the observations from the joint posterior of
 // the latent f, at the observations whose posterior mean could be the
@@ -135,11 +179,13 @@ std::optional<AcquisitionModel> AcquisitionModel::build(const History& h, const 
             ++m._pending;
         }
     }
+    std::vector<const study::Trial*> failed;
     for (const auto& t : h.trials)
-        if (t.state == TrialState::Failed && !interruptedNotFailed(t)) {
-            lies.push_back(space.toUnit(t.params));
-            ++m._failed;
-        }
+        if (t.state == TrialState::Failed && !interruptedNotFailed(t)) failed.push_back(&t);
+    for (size_t k : evenlySpaced(failed.size(), kMaxGpObservations)) {
+        lies.push_back(space.toUnit(failed[k]->params));
+        ++m._failed;
+    }
     m._failedX.resize(m._failed, dim);
     for (int i = 0; i < m._failed; ++i) m._failedX.row(i) = lies[size_t(m._pending + i)].transpose();
     m._chooser = m._fit;

@@ -86,6 +86,19 @@ private:
     Eigen::MatrixXd _failedX;           // the failed trials' points
 };
 
+/// At most this many observations go into the GP (and as many failed
+/// trials into its lies): an exact GP costs O(n^3) per likelihood
+/// evaluation and n^2 doubles per kernel matrix.
+constexpr size_t kMaxGpObservations = 1000;
+
+/// Which of `values` (observations in trial order) the GP is fitted on when
+/// there are more than `cap`: the best half of the cap by value (in the
+/// study's direction: `maximize`), then the rest evenly spaced over the other
+/// trials in trial order, so the fit knows the optimum's region and the whole
+/// space. All of them (0, 1, ...) up to the cap. Indices in trial order.
+std::vector<size_t> selectObservations(const std::vector<double>& values, bool maximize,
+                                       size_t cap = kMaxGpObservations);
+
 /// The posterior every view of a study shows: the model the GP sampler
 /// will choose the next trial with (its observations, warp and seeded fit),
 /// for any study (a study of another sampler gets the GP defaults with its

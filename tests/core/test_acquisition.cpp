@@ -17,6 +17,7 @@ namespace acq = tw::sampler::acq;
 class TestAcquisition : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void largeStudiesFitOnTheBestAndASpreadOfTheRest();
     void erfcxAgreesWithDefinition();
     void logEiMatchesClosedForm();
     void logEiFiniteWhereEiUnderflows();
@@ -255,6 +256,28 @@ void TestAcquisition::feasibilityLearnsAFailingCorner()
     Eigen::MatrixXd far(1, 2);
     far << 0.05, 0.05; // far from every failure
     QVERIFY(model->feasibility(far)[0] > 0.8);
+}
+
+void TestAcquisition::largeStudiesFitOnTheBestAndASpreadOfTheRest()
+{
+    // Up to the cap: every observation, in order.
+    std::vector<double> few{3, 1, 2};
+    QCOMPARE(tw::sampler::selectObservations(few, false, 5), (std::vector<size_t>{0, 1, 2}));
+    // 10,000 observations (value = its index, scrambled): 1,000 kept, in
+    // trial order, the 500 best among them, the rest spread over the others.
+    std::vector<double> v(10000);
+    for (size_t i = 0; i < v.size(); ++i) v[i] = double((i * 7919) % v.size());
+    for (bool maximize : {false, true}) {
+        const auto kept = tw::sampler::selectObservations(v, maximize);
+        QCOMPARE(kept.size(), tw::sampler::kMaxGpObservations);
+        QVERIFY(std::is_sorted(kept.begin(), kept.end()));
+        QVERIFY(std::adjacent_find(kept.begin(), kept.end()) == kept.end());
+        int best = 0;
+        for (size_t i : kept) best += maximize ? v[i] >= 9500 : v[i] < 500;
+        QCOMPARE(best, 500);
+        // The others cover the whole history: the first and the last tenth both have some.
+        QVERIFY(kept.front() < 1000 && kept.back() >= 9000);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestAcquisition)

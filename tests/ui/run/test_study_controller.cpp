@@ -337,12 +337,13 @@ void TestStudyController::tableUpdatesInPlaceAndFilters()
     trials[0].state = study::TrialState::Complete;
     trials[0].value = 0.9;
     trials[0].userAttrs = {{"metrics", {{"accuracy", 0.9}, {"loss", 0.3}}}, {"device", "cpu"}};
+    trials[0].host = "gpu-node-7";
     trials[1].state = study::TrialState::Failed;
     trials[1].reason = "stopped";
     ui::TrialTableModel m;
     m.setTrials(spec.space, {trials[0], trials[1]});
     QCOMPARE(m.rowCount(), 2);
-    QCOMPARE(m.columnCount(), 5 + 2 + 2);
+    QCOMPARE(m.columnCount(), 6 + 2 + 2); // trial, state, objective, duration, host, device; 2 parameters, 2 metrics
     QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
     QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
     m.setTrials(spec.space, trials);
@@ -351,6 +352,8 @@ void TestStudyController::tableUpdatesInPlaceAndFilters()
     QCOMPARE(m.rowCount(), 3);
     QCOMPARE(m.data(m.index(0, ui::TrialTableModel::objectiveColumn())).toDouble(), 0.9);
     QCOMPARE(m.data(m.index(0, m.deviceColumn())).toString(), QString("cpu"));
+    QCOMPARE(m.data(m.index(0, m.hostColumn())).toString(), QString("gpu-node-7"));
+    QCOMPARE(m.headerData(m.hostColumn(), Qt::Horizontal).toString(), QString("Host"));
     QCOMPARE(m.headerData(m.parameterColumn(0), Qt::Horizontal).toString(), QString("learning_rate"));
     QCOMPARE(m.data(m.index(1, 1), Qt::ToolTipRole).toString(), QString("stopped"));
     QCOMPARE(m.data(m.index(1, m.parameterColumn(1))).toString(), QString("tanh"));
