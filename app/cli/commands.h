@@ -45,6 +45,7 @@ int cmdModels(Context& ctx);
 int cmdStudies(Context& ctx);
 int cmdWorker(Context& ctx);
 int cmdBudget(Context& ctx);
+int cmdSlurm(Context& ctx);  // commands_slurm.cpp
 int cmdCopy(Context& ctx);
 int cmdDelete(Context& ctx);
 int cmdTune(Context& ctx);   // in tw-train (commands_tune.cpp)
