@@ -13,6 +13,9 @@ TW_PACKAGES=(
   libeigen3-dev libnlopt-cxx-dev zlib1g-dev nlohmann-json3-dev
   libxgboost-dev
   libpq-dev postgresql
+  # tw slurm submits with sbatch (slurm-client); its test starts a one-node
+  # cluster: slurm-wlm brings slurmctld, slurmd and slurm-client, munge munged.
+  slurm-wlm munge
   fortunes
   dataset-fashion-mnist
 )

@@ -47,6 +47,7 @@ int cmdWorker(Context& ctx);
 /// tw worker --spec SPEC.json (in tw-train: it trains); without --spec, cmdWorker.
 int cmdWorkerSpec(Context& ctx);
 int cmdBudget(Context& ctx);
+int cmdSlurm(Context& ctx);  // commands_slurm.cpp
 int cmdCopy(Context& ctx);
 int cmdDelete(Context& ctx);
 int cmdTune(Context& ctx);   // in tw-train (commands_tune.cpp)

@@ -21,6 +21,7 @@ commands:
   optimize    run an objective command for N trials (several workers at once)
   worker      run an objective command until the study's budget is met (one of many workers)
   budget      show or change the study's budget (trials, time limit)
+  slurm       submit K workers on a database study as a Slurm array job (sbatch)
   best        print the best completed trial
   trials      print every trial, one JSON line each
   export      write the trials to CSV (and/or JSON)
@@ -336,6 +337,50 @@ prints what tw optimize prints (with --spec, what tw tune prints); the
 summary has "budget": why it was met.
 )";
 
+const char* const kSlurm = R"(usage: tw slurm --storage URL --study NAME --workers K (--spec SPEC.json | --objective-cmd CMD)
+                [--device D] [--max-trials N] [--timeout S] [--grace S]
+                [--gpus-per-task G] [--partition P] [--time T] [--cpus-per-task C] [--mem M]
+                [--output DIR] [--script FILE] [--tw PATH] [--dry-run]
+
+Writes an sbatch script, an array job of K tasks that each run one
+`tw worker` on the study (this tw, by its absolute path, with every argument
+shell-quoted), and submits it with `sbatch --parsable`. The workers stop when
+the study's budget is met. The script's worker part is
+scripts/slurm/tw-worker.sbatch's, which also runs by hand (sbatch --array).
+
+The study must exist, in PostgreSQL: a study file is refused (flock is
+unreliable on network file systems; tw copy moves it onto a database). A URL
+never holds a password: libpq on each node reads ~/.pgpass, PGPASSFILE or
+PGPASSWORD (sbatch passes the submitting environment to the job).
+
+  --workers K         array tasks, one worker each (1 to 1000)
+  --spec SPEC.json    each worker trains the spec's trials (tw worker --spec);
+                      the file must be at that path on every node
+  --objective-cmd CMD or runs CMD per trial (as tw optimize runs it), in this folder
+  --device D          auto, cpu, cuda or cuda:K, passed to tw worker (with --spec)
+  --max-trials N      at most N trials per worker (required when the study has no budget)
+  --timeout S         seconds per trial (tw worker --timeout)
+  --grace S           heartbeat grace (tw worker --grace)
+  --gpus-per-task G   #SBATCH --gres=gpu:G: G GPUs per task, numbered from 0
+                      inside it (default 1 with --device cuda*, else none)
+  --partition P       #SBATCH --partition
+  --time T            #SBATCH --time: MINUTES, HH:MM:SS or DAYS-HH[:MM[:SS]];
+                      at the limit Slurm sends SIGTERM and the running trial
+                      is recorded as interrupted
+  --cpus-per-task C   #SBATCH --cpus-per-task (default 1)
+  --mem M             #SBATCH --mem, such as 16G
+  --output DIR        the tasks' logs, DIR/tw-worker-JOB_TASK.out, and the
+                      script (default ./tw-slurm)
+  --script FILE       where to write the script (default
+                      DIR/tw-worker-NAME.sbatch); "-" with --dry-run: stdout
+  --tw PATH           the tw the tasks run (default: this one); an absolute path
+  --dry-run           write the script, do not submit it
+
+prints {"study","storage","workers","script","output","job","cluster"?,"logs"}
+("job": null and "submit": the command, with --dry-run). A storage that only
+this machine reaches (a Unix socket, localhost) is warned about.
+)";
+
 const char* const kBudget = R"(usage: tw budget --study FILE|NAME [--storage URL] [--trials N|none] [--time-limit S|none]
 
 Shows the study's budget and how much of it is used; with --trials or
@@ -390,6 +435,7 @@ const char* helpText(const std::string& command)
         {"slice", kSlice},   {"importance", kImportance}, {"bench", kBench},     {"tune", kTune},       {"train", kTrain},
         {"models", kModels}, {"evaluate", kEvaluate}, {"help", kHelp},
         {"studies", kStudies}, {"copy", kCopy}, {"delete", kDelete}, {"worker", kWorker}, {"budget", kBudget},
+        {"slurm", kSlurm},
     };
     for (const auto& [name, text] : kTexts)
         if (command == name)

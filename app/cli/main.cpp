@@ -46,6 +46,7 @@ CommandFn findCommand(const std::string& name)
         {"slice", cmdSlice},     {"importance", cmdImportance}, {"bench", cmdBench},
         {"models", cmdModels},   {"studies", cmdStudies}, {"copy", cmdCopy},
         {"delete", cmdDelete},   {"worker", cmdWorker},   {"budget", cmdBudget},
+        {"slurm", cmdSlurm},
     };
     for (const auto& [n, fn] : kCommands)
         if (name == n)

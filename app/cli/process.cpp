@@ -181,9 +181,10 @@ CommandResult runCommand(const CommandSpec& spec)
     // Every process the command starts inherits TW_RUN, so that what it
     // leaves behind can be found and ended with the trial, even outside its
     // process group.
-    const std::string tag = "TW_RUN=" + runTag();
+    const std::string tag = spec.endLeftovers ? "TW_RUN=" + runTag() : std::string();
     std::vector<std::string> envStrings = childEnvironment(spec);
-    envStrings.push_back(tag);
+    if (!tag.empty())
+        envStrings.push_back(tag);
     std::vector<char*> envp;
     for (std::string& s : envStrings)
         envp.push_back(s.data());
@@ -299,7 +300,8 @@ CommandResult runCommand(const CommandSpec& spec)
     }
     if (terminating)
         ::killpg(pid, SIGKILL); // whatever of the group survived SIGTERM
-    killTagged(tag);           // and whatever escaped the group (setsid, double fork)
+    if (!tag.empty())
+        killTagged(tag);       // and whatever escaped the group (setsid, double fork)
     drain(outFd, r.out, spec.keepStdout);
     drain(errFd, r.err, spec.keepStderr);
     if (WIFEXITED(status)) {

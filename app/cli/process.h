@@ -19,6 +19,11 @@ struct CommandSpec {
     std::function<bool()> stopRequested;                  // polled about every 50 ms
     size_t keepStdout = 64 * 1024;                        // bytes of the tail kept
     size_t keepStderr = 8 * 1024;
+    /// Ends whatever the command left running outside its process group once
+    /// it exits (found by a TW_RUN entry in their environment). False for a
+    /// command whose purpose is to start processes that outlive it, such as
+    /// sbatch, whose jobs carry its environment.
+    bool endLeftovers = true;
 };
 
 struct CommandResult {

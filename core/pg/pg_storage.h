@@ -13,6 +13,8 @@
 // transaction; readers take no lock (one statement, one MVCC snapshot) and
 // fetch only the events after the last they saw.
 
+#include <string>
+
 namespace tw::pg {
 
 /// The schema version this build reads and writes.
@@ -22,5 +24,12 @@ constexpr int kSchemaVersion = 1;
 /// "postgres://" URLs (libpq's connection URIs: host, port, database, user,
 /// and query parameters such as host=/path/to/socket/dir). Idempotent.
 void registerBackend();
+
+/// Where `url` reaches its server when only this machine can reach it that
+/// way: "a Unix socket (/run/postgresql)", "localhost", "127.0.0.1", ...
+/// (no host at all means libpq's default socket, unless PGHOST names one);
+/// "" for a server other machines may reach too, or a URL libpq does not
+/// parse. For warnings, such as for workers started on other machines.
+std::string localOnlyServer(const std::string& url);
 
 } // namespace tw::pg
