@@ -240,14 +240,17 @@ int cmdSlurm(Context& ctx)
                          printable(ref.study) + " --to postgresql://USER@HOST:PORT/DB --name NAME, then tw slurm "
                          "--storage postgresql://USER@HOST:PORT/DB --study NAME ...");
     // connectBackend refuses a URL that holds a password: none reaches the script.
-    if (!studyExists(ref))
+    // With --spec the first worker creates the study from the spec (with the
+    // spec's budget) when it does not exist yet; an objective command needs it made first.
+    const bool exists = studyExists(ref);
+    if (!exists && spec.empty())
         throw failure("no study named '" + printable(ref.study) + "' in " + printable(study::redactUrl(ref.storage)) +
                       ": create it first, with its budget: tw create --storage " +
                       printable(shellQuote(study::redactUrl(ref.storage))) + " --study " + printable(shellQuote(ref.study)) +
                       " --space SPACE.json --trials N");
-    {
+    if (exists) {
         auto st = openStudy(ref);
-        if (st->config().budget.empty() && !maxTrials)
+        if (st->config().budget.empty() && !maxTrials && spec.empty())
             throw usageError(ref.label() + " has no budget, so the workers would never stop: give it one "
                              "(tw budget --storage URL --study NAME --trials N) or give --max-trials N (per worker)");
         printWarnings(ctx, *st);

@@ -187,6 +187,12 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("no study named 'nothing here'") && r.err.contains("create it first") &&
                      r.err.contains("tw create --storage"),
                  r.err.constData());
+        // With --spec the workers create it from the spec: nothing to make first.
+        writeFile(path("ready-spec.json"), R"({"dataset": {"builtin": "spirals"}, "objective": {"metric": "accuracy"},
+          "search_space": {"parameters": [{"name": "learning_rate", "type": "float", "low": 1e-3, "high": 0.1}]}})");
+        r = tw({"slurm", "--storage", url(), "--study", "made by the workers", "--workers", "2", "--spec",
+                path("ready-spec.json"), "--dry-run", "--output", path("none")});
+        QVERIFY2(r.code == 0, r.err.constData());
         // Without a budget the workers would never stop.
         const QString study = createStudy("no budget", 0);
         r = tw({"slurm", "--storage", url(), "--study", study, "--workers", "2", "--objective-cmd", "echo 1",
@@ -394,6 +400,30 @@ private Q_SLOTS:
         QCOMPARE(_running, 0);
         r = tw({"budget", "--storage", url(), "--study", study});
         QVERIFY2(object(r.out)["met"].toString().contains("of 12 trials counted"), r.out.constData());
+
+        // Spec workers: the first task creates the study from the spec (its
+        // budget of 4 trials), the other joins; both train until it is met.
+        writeFile(path("cluster-spec.json"), R"({
+          "name": "spirals-slurm",
+          "dataset": {"builtin": "spirals"},
+          "model": {"hidden_layers": 1, "units": 16},
+          "training": {"optimizer": "adam", "batch_size": 64, "epochs": 2, "seed": 0},
+          "objective": {"metric": "accuracy"},
+          "budget": {"trials": 4},
+          "search_space": {"parameters": [
+            {"name": "learning_rate", "type": "float", "low": 1e-3, "high": 3e-2, "log": true}]}
+        })");
+        const QString specStudy = freshOddName();
+        r = runIn(TW_BINARY,
+                  {"slurm", "--storage", url(), "--study", specStudy, "--workers", "2", "--spec", path("cluster-spec.json"),
+                   "--device", "cpu", "--output", out, "--time", "10:00"},
+                  _dir.path(), _cluster->environment());
+        QVERIFY2(r.code == 0, qPrintable(r.err + QString::fromStdString(_cluster->logTail())));
+        const int specJob = object(r.out)["job"].toInt();
+        QCOMPARE(_cluster->waitForJob(QString::number(specJob), 600), QStringList({"0 COMPLETED 0:0", "1 COMPLETED 0:0"}));
+        r = tw({"budget", "--storage", url(), "--study", specStudy});
+        QVERIFY2(object(r.out)["met"].toString().contains("of 4 trials counted"),
+                 qPrintable(r.out + readFile(out + QString("/tw-worker-%1_0.out").arg(specJob))));
 
         // What sbatch of a real cluster refuses comes back in its words: this node has no GPUs.
         r = runIn(TW_BINARY, args + QStringList{"--gpus-per-task", "1"}, _dir.path(), _cluster->environment());
