@@ -1,32 +1,16 @@
 #pragma once
 // Helpers shared by the samplers.
 #include "sampler/sampler.h"
+#include "sampler/seen_configs.h"
 
 #include <random>
-#include <set>
 #include <vector>
 
 namespace tw::sampler {
 
-/// Lexicographic order of configurations in which NaN (an inactive
-/// parameter) equals NaN and sorts before every number: a strict weak order
-/// even for conditional spaces.
-struct ConfigLess {
-    bool operator()(const std::vector<double>& a, const std::vector<double>& b) const;
-};
-
-/// Every configuration already asked (any state): never proposed again.
-/// Inactive parameters are NaN on both sides, so two configurations that
-/// differ only in parameters inactive in both count as the same.
-class SeenConfigs {
-public:
-    explicit SeenConfigs(const History& h);
-    bool contains(const std::vector<double>& params) const { return _seen.count(params) > 0; }
-    size_t size() const { return _seen.size(); }
-
-private:
-    std::set<std::vector<double>, ConfigLess> _seen;
-};
+/// The configurations of the history: h.seen when the caller keeps them (a
+/// snapshot, O(log n) to copy), else built from h.trials.
+SeenConfigs seenConfigs(const History& h);
 
 /// Throws when a finite space has no configuration left.
 void checkNotExhausted(const History& h, const SeenConfigs& seen);

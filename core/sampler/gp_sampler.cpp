@@ -96,9 +96,14 @@ Eigen::VectorXd refine(const AcquisitionModel& model, const space::SearchSpace& 
 
 } // namespace
 
+bool GpSampler::readsTrials(const space::SearchSpace& space, int number) const
+{
+    return number >= _config.initialFor(space.size());
+}
+
 Suggestion GpSampler::suggest(const History& h, int number) const
 {
-    SeenConfigs seen(h);
+    const SeenConfigs seen = seenConfigs(h);
     checkNotExhausted(h, seen);
 
     const auto& space = h.space;

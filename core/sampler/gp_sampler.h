@@ -12,6 +12,8 @@ class GpSampler : public Sampler {
 public:
     explicit GpSampler(SamplerConfig config) : _config(std::move(config)) {}
     Suggestion suggest(const History& history, int trialNumber) const override;
+    /// The quasi-random initial design reads only the seen configurations.
+    bool readsTrials(const space::SearchSpace& space, int trialNumber) const override;
 
     /// Effort knobs, scaled down as the history grows to bound latency.
     struct Effort {

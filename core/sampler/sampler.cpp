@@ -25,29 +25,9 @@ uint64_t deriveSeed(uint64_t seed, uint64_t number, uint64_t stream)
     return mix(mix(mix(seed) ^ number) ^ (stream * 0xd6e8feb86659fd93ULL));
 }
 
-bool ConfigLess::operator()(const std::vector<double>& a, const std::vector<double>& b) const
+SeenConfigs seenConfigs(const History& h)
 {
-    const size_t n = std::min(a.size(), b.size());
-    for (size_t i = 0; i < n; ++i) {
-        const bool na = std::isnan(a[i]), nb = std::isnan(b[i]);
-        if (na || nb) {
-            if (na != nb) return na;
-            continue;
-        }
-        if (a[i] != b[i]) return a[i] < b[i];
-    }
-    return a.size() < b.size();
-}
-
-SeenConfigs::SeenConfigs(const History& h)
-{
-    // Masked again here: a trial enqueued with a value for an inactive
-    // parameter is the same configuration as one without it.
-    for (const auto& t : h.trials) {
-        std::vector<double> p = t.params;
-        if (p.size() == h.space.size()) h.space.deactivate(p);
-        _seen.insert(std::move(p));
-    }
+    return h.seen ? *h.seen : SeenConfigs(h.space, h.trials);
 }
 
 void checkNotExhausted(const History& h, const SeenConfigs& seen)
@@ -98,11 +78,12 @@ public:
     explicit RandomSampler(SamplerConfig c) : _config(std::move(c)) {}
     Suggestion suggest(const History& h, int number) const override
     {
-        SeenConfigs seen(h);
+        const SeenConfigs seen = seenConfigs(h);
         checkNotExhausted(h, seen);
         std::mt19937_64 rng(deriveSeed(_config.seed, uint64_t(number)));
         return {randomUnseen(h, seen, rng), {{"kind", "random"}}};
     }
+    bool readsTrials(const space::SearchSpace&, int) const override { return false; }
 
 private:
     SamplerConfig _config;
@@ -115,6 +96,7 @@ public:
     {
         return suggestQuasiRandom(h, number, _config.seed);
     }
+    bool readsTrials(const space::SearchSpace&, int) const override { return false; }
 
 private:
     SamplerConfig _config;
@@ -124,7 +106,7 @@ private:
 
 Suggestion suggestQuasiRandom(const History& h, int number, uint64_t seed)
 {
-    SeenConfigs seen(h);
+    const SeenConfigs seen = seenConfigs(h);
     checkNotExhausted(h, seen);
     ScrambledHalton halton(int(h.space.size()), deriveSeed(seed, 0, 1));
     // The trial number indexes the sequence, so parallel workers take

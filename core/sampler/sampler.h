@@ -14,10 +14,18 @@
 
 namespace tw::sampler {
 
+class SeenConfigs;
+
 struct History {
     const space::SearchSpace& space;
     study::Direction direction;
-    const std::vector<study::Trial>& trials; // every trial so far, any state
+    /// Every trial so far, any state; empty when the sampler said it does
+    /// not read them for this trial (Sampler::readsTrials).
+    const std::vector<study::Trial>& trials;
+    /// Every configuration asked so far (those of every trial), when the
+    /// caller keeps them (a study does); null: samplers build it from
+    /// `trials` (seenConfigs, sampler/common.h).
+    const SeenConfigs* seen = nullptr;
 };
 
 struct Suggestion {
@@ -32,6 +40,11 @@ public:
     virtual ~Sampler() = default;
     /// Throws std::runtime_error when a finite space is exhausted.
     virtual Suggestion suggest(const History& history, int trialNumber) const = 0;
+    /// Whether suggest() reads History::trials for this trial number. False:
+    /// it reads only the space and History::seen, and a study hands it an
+    /// empty trial list with its seen configurations instead of a copy of
+    /// every trial (an ask then costs the same at 100 and 10,000 trials).
+    virtual bool readsTrials(const space::SearchSpace& /*space*/, int /*trialNumber*/) const { return true; }
 };
 
 /// By name from the registry: "gp", "random", "qmc" (scrambled Halton) and

@@ -68,12 +68,15 @@ double studyElapsed(const std::vector<Trial>& trials, double now)
 
 std::string budgetMet(const Budget& budget, const std::vector<Trial>& trials, double now)
 {
-    if (budget.trials) {
-        const int n = countedTrials(trials);
-        if (n >= *budget.trials)
-            return std::to_string(n) + " of " + std::to_string(*budget.trials) + " trials counted";
-    }
-    if (budget.timeLimitSeconds && studyElapsed(trials, now) >= *budget.timeLimitSeconds)
+    return budgetMet(budget, budget.trials ? countedTrials(trials) : 0,
+                     budget.timeLimitSeconds ? studyElapsed(trials, now) : 0.0);
+}
+
+std::string budgetMet(const Budget& budget, int counted, double elapsed)
+{
+    if (budget.trials && counted >= *budget.trials)
+        return std::to_string(counted) + " of " + std::to_string(*budget.trials) + " trials counted";
+    if (budget.timeLimitSeconds && elapsed >= *budget.timeLimitSeconds)
         return "time limit of " + secondsText(*budget.timeLimitSeconds) + " s reached";
     return {};
 }

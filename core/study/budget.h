@@ -36,5 +36,8 @@ double studyElapsed(const std::vector<Trial>& trials, double now);
 /// Why the budget is met, "" while it is not: "40 of 40 trials counted",
 /// "time limit of 3600 s reached".
 std::string budgetMet(const Budget& budget, const std::vector<Trial>& trials, double now);
+/// The same rule from the counts: `counted` trials (countedTrials) and
+/// `elapsed` seconds (studyElapsed).
+std::string budgetMet(const Budget& budget, int counted, double elapsed);
 
 } // namespace tw::study

@@ -157,23 +157,31 @@ Trial Study::ask()
     // very point of a trial asked meanwhile (two workers on one snapshot
     // propose the same point: samplers are deterministic): then, and only
     // then, it samples under the lock, as the only way left to be sure.
+    // The snapshot copies the trials only for a sampler that reads them (the
+    // GP); the seen configurations are a persistent set whose copy costs
+    // O(log n), so a random or quasi-random ask costs the same at any size.
     constexpr int kAskAttempts = 3;
     for (int attempt = 1;; ++attempt) {
         std::shared_ptr<const sampler::Sampler> sampler;
         std::vector<Trial> snapshot;
+        sampler::SeenConfigs seen;
         std::optional<space::SearchSpace> space;
         Direction direction = Direction::Minimize;
+        int expected = 0;
         {
             std::lock_guard lock(_mutex);
             sync(false, {});
             if (!_sampler) _sampler = sampler::makeSampler(_config.sampler);
             sampler = _sampler;
-            snapshot = _trials;
+            keepSeenConfigs();
+            expected = int(_trials.size());
+            if (sampler->readsTrials(_config.space, expected)) snapshot = _trials;
+            seen = _seen;
             space = _config.space;
             direction = _config.direction;
         }
-        const int expected = int(snapshot.size());
-        sampler::Suggestion s = sampler->suggest(sampler::History{*space, direction, snapshot}, expected);
+        sampler::Suggestion s =
+            sampler->suggest(sampler::History{*space, direction, snapshot, &seen}, expected);
 
         std::lock_guard lock(_mutex);
         int number = -1;
@@ -184,7 +192,9 @@ Trial Study::ask()
             int sampledFrom = expected;
             for (int i = expected; i < current; ++i)
                 if (_trials[size_t(i)].params == s.params) {
-                    s = _sampler->suggest(sampler::History{_config.space, _config.direction, _trials}, number);
+                    keepSeenConfigs();
+                    s = _sampler->suggest(sampler::History{_config.space, _config.direction, _trials, &_seen},
+                                          number);
                     sampledFrom = current;
                     break;
                 }
@@ -344,11 +354,29 @@ void Study::setBudget(const Budget& budget)
     });
 }
 
+void Study::keepSeenConfigs()
+{
+    // Built once, at the first ask (a study only opened to be read never
+    // pays for it); apply() adds every trial asked after that.
+    if (_seenKept) return;
+    _seen = sampler::SeenConfigs(_config.space, _trials);
+    _seenKept = true;
+}
+
 std::string Study::budgetMet()
 {
     std::lock_guard lock(_mutex);
     sync(false, {});
-    return study::budgetMet(_config.budget, _trials, now());
+    const double t = now();
+    const double elapsed = _firstStartedAt > 0 && t > _firstStartedAt ? t - _firstStartedAt : 0.0;
+    return study::budgetMet(_config.budget, _counted, elapsed);
+}
+
+int Study::countedTrials()
+{
+    std::lock_guard lock(_mutex);
+    sync(false, {});
+    return _counted;
 }
 
 int Study::revision() const
@@ -380,6 +408,16 @@ std::vector<Trial> Study::trials()
     std::lock_guard lock(_mutex);
     sync(false, {});
     return _trials;
+}
+
+std::vector<Trial> Study::runningTrials()
+{
+    std::lock_guard lock(_mutex);
+    sync(false, {});
+    std::vector<Trial> out;
+    out.reserve(_running.size());
+    for (int n : _running) out.push_back(_trials[size_t(n)]);
+    return out;
 }
 
 std::optional<Trial> Study::trial(int number)
@@ -435,7 +473,7 @@ int failStale(Study& study, bool retry, int maxRetries)
 {
     int n = 0;
     const double when = now();
-    for (const auto& t : study.trials()) {
+    for (const auto& t : study.runningTrials()) {
         if (!isStale(t, when)) continue;
         try {
             study.tell(t.number, Outcome::failed(staleReason(t), FailureKind::Stale));
@@ -464,7 +502,7 @@ int failOrphans(Study& study)
 {
     int n = 0;
     const double when = now();
-    for (const auto& t : study.trials()) {
+    for (const auto& t : study.runningTrials()) {
         Outcome o;
         if (isOrphaned(t))
             o = Outcome::failed(abandonedReason(t), FailureKind::Abandoned);

@@ -2,6 +2,7 @@
 // A study: a search space, a direction, a sampler and the trials so far.
 // Ask/tell is the primitive every run loop is built on.
 #include "sampler/sampler_config.h"
+#include "sampler/seen_configs.h"
 #include "space/search_space.h"
 #include "study/budget.h"
 #include "study/storage.h"
@@ -11,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -117,8 +119,12 @@ public:
     /// removes it): every worker sees it at its next call.
     void setBudget(const Budget& budget);
     /// The budget's verdict on the latest state (refreshes first): why it is
-    /// met, "" while it is not (budgetMet).
+    /// met, "" while it is not (budgetMet). Counts kept as events are
+    /// applied: the same cost at 100 and 10,000 trials.
     std::string budgetMet();
+    /// Trials that count toward a budget (countsTowardBudget), as of the
+    /// latest state (refreshes first); kept as events are applied.
+    int countedTrials();
 
     /// How many study_updated events the study has (0: as created).
     int revision() const;
@@ -132,6 +138,10 @@ public:
     std::vector<Trial> trialsSeen() const;
     /// Events read so far (grows with every refresh that found new ones).
     long eventsSeen() const;
+    /// Snapshot of the Running trials only, in number order (refreshes
+    /// first): what a watcher of stale or orphaned trials reads, at a cost
+    /// that does not grow with the finished ones.
+    std::vector<Trial> runningTrials();
     std::optional<Trial> trial(int number);
     /// Best Complete trial, or nullopt.
     std::optional<Trial> bestTrial();
@@ -147,11 +157,21 @@ private:
     void sync(bool exclusive, const Storage::BodyFn& body);
     Trial& trialRef(int number, const char* what);
     nlohmann::json askedEvent(const Trial& t) const;
+    void keepSeenConfigs();
 
     std::unique_ptr<Storage> _storage;
     StudyConfig _config;
     bool _created = false;
     std::vector<Trial> _trials;
+    // Kept by apply() so that an ask or a budget check does not scan every
+    // trial: the configurations asked (from the first ask on; a snapshot
+    // of it is O(log n) to copy), the trials that count toward the budget,
+    // the earliest start, the numbers of the Running trials.
+    sampler::SeenConfigs _seen;
+    bool _seenKept = false;
+    int _counted = 0;
+    double _firstStartedAt = 0.0;
+    std::set<int> _running;
     std::shared_ptr<const sampler::Sampler> _sampler; // used outside the mutex by ask()
     std::vector<std::string> _warnings; // from replaying events (a trial told twice, ...)
     long _eventsSeen = 0;               // events passed to apply()

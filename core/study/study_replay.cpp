@@ -131,6 +131,8 @@ void Study::apply(const json& ev, long line)
             _config = StudyConfig::fromJson(required(ev, "config"));
             _created = true;
             _sampler.reset();
+            _seen = {};
+            _seenKept = false;
         } else if (type == "trial_asked") {
             const long long number = integerField(ev, "number");
             if (number != (long long)_trials.size())
@@ -154,6 +156,10 @@ void Study::apply(const json& ev, long line)
                 if (!(t.heartbeatInterval > 0) || !(t.heartbeatGrace > t.heartbeatInterval))
                     throw std::invalid_argument("'heartbeat': expected 0 < interval < grace");
             }
+            if (_seenKept) _seen.insert(_config.space, t.params);
+            if (plausibleTime(t.startedAt) && (_firstStartedAt == 0 || t.startedAt < _firstStartedAt))
+                _firstStartedAt = t.startedAt;
+            _running.insert(t.number);
             _trials.push_back(std::move(t));
         } else if (type == "trial_told") {
             Trial& t = trialRef(int(integerField(ev, "number")), "trial_told");
@@ -183,11 +189,14 @@ void Study::apply(const json& ev, long line)
                                     "); keeping the first outcome (" + toString(t.state) + ")");
                 return;
             }
+            const bool counted = countsTowardBudget(t);
             t.state = state;
             t.value = value;
             t.reason = reason;
             t.kind = kind;
             t.finishedAt = time;
+            _counted += int(countsTowardBudget(t)) - int(counted);
+            _running.erase(t.number);
         } else if (type == "trial_reported") {
             Trial& t = trialRef(int(integerField(ev, "number")), "trial_reported");
             const int step = int(integerField(ev, "step"));

@@ -218,7 +218,7 @@ bool waitingToRun(const study::Trial& t)
 
 std::optional<study::Trial> Tuner::waitingTrial()
 {
-    for (const auto& t : _study.trials())
+    for (const auto& t : _study.runningTrials())
         if (waitingToRun(t) && t.pid == long(::getpid()) && t.host == study::hostName()) return t;
     return std::nullopt;
 }
@@ -375,7 +375,7 @@ bool recordSpec(study::Study& study, const StudySpec& spec)
 
 int Tuner::countedTrials()
 {
-    return study::countedTrials(_study.trials());
+    return _study.countedTrials();
 }
 
 // ---- one configuration ------------------------------------------------------------

@@ -390,13 +390,18 @@ void TestConditionalSpace::seenConfigsWithNan()
     trials[1].params = {1, kNan, kNan, 100, 8, 4};
     trials[2].params = {0, 2.0, 1, 50, 4, 2}; // enqueued with values for inactive parameters
     const sampler::History h{s, study::Direction::Minimize, trials};
-    const sampler::SeenConfigs seen(h);
-    QCOMPARE(int(seen.size()), 3);
-    QVERIFY(seen.contains({0, 1.0, 0, kNan, kNan, kNan}));
-    QVERIFY(seen.contains({1, kNan, kNan, 100, 8, 4}));
-    QVERIFY(seen.contains({0, 2.0, 1, kNan, kNan, kNan}));
-    QVERIFY(!seen.contains({1, kNan, kNan, 100, 8, 5}));
-    QVERIFY(!seen.contains({0, 1.0, 1, kNan, kNan, kNan}));
+    // Built from the trials at once, and kept trial by trial as a study does.
+    sampler::SeenConfigs kept;
+    for (const auto& t : trials) QVERIFY(kept.insert(s, t.params));
+    QVERIFY(!kept.insert(s, {0, 2.0, 1, 7, 7, 7})); // the same configuration as trial 2
+    for (const sampler::SeenConfigs& seen : {sampler::seenConfigs(h), kept}) {
+        QCOMPARE(int(seen.size()), 3);
+        QVERIFY(seen.contains({0, 1.0, 0, kNan, kNan, kNan}));
+        QVERIFY(seen.contains({1, kNan, kNan, 100, 8, 4}));
+        QVERIFY(seen.contains({0, 2.0, 1, kNan, kNan, kNan}));
+        QVERIFY(!seen.contains({1, kNan, kNan, 100, 8, 5}));
+        QVERIFY(!seen.contains({0, 1.0, 1, kNan, kNan, kNan}));
+    }
     // A strict weak order: NaN equals NaN and sorts first.
     const sampler::ConfigLess less;
     QVERIFY(!less({kNan, 1}, {kNan, 1}));

@@ -2,9 +2,11 @@
 // and pending trials, and the GP sampler's quality on a standard function.
 #include "bench/benchmark.h"
 #include "bench/functions.h"
+#include "sampler/common.h"
 #include "sampler/gp_sampler.h"
 #include "sampler/halton.h"
 #include "sampler/sampler.h"
+#include "sampler/seen_configs.h"
 #include "study/study.h"
 
 #include <QtTest>
@@ -65,6 +67,8 @@ private Q_SLOTS:
     void suggestionsAreLegal_data();
     void suggestionsAreLegal();
     void neverRepeatsAndReportsExhaustion();
+    void seenConfigsSnapshotsStayAsTheyWere();
+    void samplersThatReadNoTrialsSuggestTheSame();
     void failedTrialsDoNotBreakTheGp();
     void failedAndPrunedRegionsAreNotProposedAgainAndAgain_data();
     void failedAndPrunedRegionsAreNotProposedAgainAndAgain();
@@ -156,6 +160,68 @@ void TestSampler::neverRepeatsAndReportsExhaustion()
             QVERIFY(QString(e.what()).contains("exhausted"));
         }
         QVERIFY2(threw, name);
+    }
+}
+
+void TestSampler::seenConfigsSnapshotsStayAsTheyWere()
+{
+    // 5 x 4 x 3 = 60 configurations drawn 300 times: many repeats.
+    const space::SearchSpace s({space::IntParam{"a", 1, 5, false}, space::IntParam{"b", 0, 3, false},
+                                space::CategoricalParam{"c", {std::string("x"), std::string("y"), std::string("z")}}});
+    std::mt19937_64 rng(5);
+    std::vector<std::vector<double>> drawn;
+    for (int i = 0; i < 300; ++i) drawn.push_back(sampler::randomValues(s, rng));
+    sampler::SeenConfigs kept;
+    std::set<std::vector<double>, sampler::ConfigLess> reference;
+    std::vector<std::pair<sampler::SeenConfigs, size_t>> snapshots; // (copy, configurations in it)
+    for (size_t i = 0; i < drawn.size(); ++i) {
+        QCOMPARE(kept.insert(s, drawn[i]), reference.insert(drawn[i]).second);
+        QCOMPARE(kept.size(), reference.size());
+        if (i % 37 == 0) snapshots.emplace_back(kept, i + 1);
+    }
+    // Each copy holds exactly the configurations inserted before it was
+    // taken, however many were inserted into the original since.
+    for (const auto& [snapshot, count] : snapshots) {
+        const std::set<std::vector<double>, sampler::ConfigLess> then(drawn.begin(), drawn.begin() + long(count));
+        QCOMPARE(snapshot.size(), then.size());
+        for (const auto& v : drawn) QCOMPARE(snapshot.contains(v), then.count(v) > 0);
+    }
+    // The same set as one built from trials at once.
+    std::vector<study::Trial> trials(drawn.size());
+    for (size_t i = 0; i < drawn.size(); ++i) trials[i].params = drawn[i];
+    const sampler::SeenConfigs built(s, trials);
+    QCOMPARE(built.size(), kept.size());
+    for (int a = 1; a <= 5; ++a)
+        for (int b = 0; b <= 3; ++b)
+            for (int c = 0; c < 3; ++c) {
+                const std::vector<double> v{double(a), double(b), double(c)};
+                QCOMPARE(built.contains(v), kept.contains(v));
+                QCOMPARE(kept.contains(v), reference.count(v) > 0);
+            }
+}
+
+void TestSampler::samplersThatReadNoTrialsSuggestTheSame()
+{
+    // A study hands a sampler that reads no trials (random, qmc, the GP's
+    // initial design) only the seen configurations: it must suggest what it
+    // suggests from the whole history, and the GP past its initial design
+    // still gets every trial.
+    for (const char* name : {"random", "qmc", "gp"}) {
+        auto st = makeStudy(name, 11);
+        runTrials(*st, 6);
+        const auto trials = st->trials();
+        const std::vector<study::Trial> none;
+        const sampler::History full{st->space(), st->direction(), trials};
+        const sampler::SeenConfigs seen = sampler::seenConfigs(full);
+        const sampler::History seenOnly{st->space(), st->direction(), none, &seen};
+        auto s = sampler::makeSampler(st->config().sampler);
+        const int initial = st->config().sampler.initialFor(st->space().size());
+        for (int number : {2, 6}) {
+            const bool reads = s->readsTrials(st->space(), number);
+            QCOMPARE(reads, std::string(name) == "gp" && number >= initial);
+            if (reads) continue;
+            QVERIFY2(s->suggest(seenOnly, number).params == s->suggest(full, number).params, name);
+        }
     }
 }
 

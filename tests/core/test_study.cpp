@@ -11,12 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <unistd.h>
 
@@ -102,6 +104,7 @@ private Q_SLOTS:
     void reportAndAttrs();
     void trialsSnapshot();
     void memoryAndFileAgree();
+    void countsKeptAsEventsApply();
     void configRoundTrip();
     void createChecksConfig();
     void samplerConfig();
@@ -309,6 +312,62 @@ void TestStudy::memoryAndFileAgree()
     }
     // created + 7 asked + 5 told + 2 reported + 2 attrs + 2 updated + 1 more asked
     QCOMPARE(lines, 1 + 7 + 5 + 2 + 2 + 2 + 1);
+}
+
+void TestStudy::countsKeptAsEventsApply()
+{
+    // What a run loop reads before each ask (the counted trials, the
+    // budget's verdict, the running trials) is kept as events are applied:
+    // it must say what the rules say over the whole trial list, on the
+    // handle that wrote, on one that only read the events, and on reopening.
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("counts.jsonl").toStdString();
+    auto s = Study::createFile(path, makeConfig());
+    auto other = Study::openFile(path);
+    Budget budget;
+    budget.trials = 4;
+    s->setBudget(budget);
+    auto check = [](Study& st, int counted, const std::vector<int>& running) {
+        const auto all = st.trials();
+        QCOMPARE(st.countedTrials(), countedTrials(all));
+        QCOMPARE(st.countedTrials(), counted);
+        QCOMPARE(st.budgetMet(), study::budgetMet(st.config().budget, all, 0.0));
+        std::vector<int> numbers;
+        for (const auto& t : st.runningTrials()) {
+            QCOMPARE(toString(t.state), toString(TrialState::Running));
+            QCOMPARE(stateOf(t).dump(), stateOf(all[size_t(t.number)]).dump());
+            numbers.push_back(t.number);
+        }
+        QCOMPARE(numbers, running);
+    };
+    check(*s, 0, {});
+    for (int i = 0; i < 5; ++i) s->ask();
+    check(*other, 0, {0, 1, 2, 3, 4});
+    s->tell(0, Outcome::complete(1.0));
+    s->tell(1, Outcome::pruned("plateau"));
+    other->tell(2, Outcome::failed("diverged"));
+    s->tell(3, Outcome::failed("interrupted", FailureKind::Interrupted)); // cut short: counts toward nothing
+    other->tell(4, Outcome::failed("stale: no heartbeat", FailureKind::Stale));
+    check(*s, 3, {});
+    QCOMPARE(s->budgetMet(), std::string());
+    s->enqueue({0.0, 5, 1e-3, 2});
+    s->tell(4, Outcome::complete(0.5)); // a late result replaces the stale failure
+    check(*s, 4, {5});
+    check(*other, 4, {5});
+    QCOMPARE(other->budgetMet(), std::string("4 of 4 trials counted"));
+    s.reset();
+    other.reset();
+    auto reopened = Study::openFile(path);
+    check(*reopened, 4, {5});
+    // The time limit runs from the first trial's start (at least 20 ms ago).
+    budget = Budget{};
+    budget.timeLimitSeconds = 1e-3;
+    reopened->setBudget(budget);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    QCOMPARE(QString::fromStdString(reopened->budgetMet()), QString("time limit of 0.001 s reached"));
+    auto fresh = Study::createInMemory(makeConfig());
+    fresh->setBudget(budget);
+    QCOMPARE(fresh->budgetMet(), std::string()); // no trial yet: nothing elapsed
 }
 
 void TestStudy::configRoundTrip()
