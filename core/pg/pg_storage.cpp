@@ -12,6 +12,7 @@
 #include <poll.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -118,6 +119,7 @@ public:
         // libpq may still report CONNECTION_OK on a socket the server closed.
         if (!_broken && PQstatus(_conn) == CONNECTION_OK) return;
         PQreset(_conn);
+        _prepared.clear(); // a new session: its prepared statements are gone
         if (PQstatus(_conn) != CONNECTION_OK)
             throw StorageUnavailableError(_shown + ": cannot reconnect: " + trimmed(PQerrorMessage(_conn)));
         _broken = false;
@@ -132,7 +134,24 @@ public:
         std::vector<const char*> values;
         values.reserve(params.size());
         for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-        Result r(PQexecParams(_conn, sql, int(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+        if (params.empty()) {
+            Result r(PQexecParams(_conn, sql, 0, nullptr, nullptr, nullptr, nullptr, 0));
+            check(r, sql);
+            return r;
+        }
+        // A statement with parameters is prepared once per connection, then
+        // only executed: sent with PQexecParams, each was parsed and planned
+        // again on every call, and planning took more of the server's time
+        // than executing (pg_stat_statements: 0.29 s against 0.23 s for
+        // 1,000 trials; README Performance).
+        auto it = _prepared.find(sql);
+        if (it == _prepared.end()) {
+            const std::string name = "tw_" + std::to_string(_prepared.size());
+            Result p(PQprepare(_conn, name.c_str(), sql, int(values.size()), nullptr));
+            check(p, sql);
+            it = _prepared.emplace(sql, name).first;
+        }
+        Result r(PQexecPrepared(_conn, it->second.c_str(), int(values.size()), values.data(), nullptr, nullptr, 0));
         check(r, sql);
         return r;
     }
@@ -214,6 +233,7 @@ private:
     std::string _url, _shown;
     PGconn* _conn = nullptr;
     std::string _state;
+    std::map<std::string, std::string> _prepared; // SQL text -> its prepared statement's name
     bool _broken = false; // a statement found the connection gone: reset before the next
 };
 

@@ -81,7 +81,9 @@ void TestTrainConfig::invalidValuesNameTheField_data()
     QTest::newRow("class_weights<=0") << "class_weights" << R"("1,0")" << "'class_weights'";
     QTest::newRow("patience") << "patience" << "-1" << "'patience' must be >= 0";
     QTest::newRow("clip_norm") << "clip_norm" << "-0.5" << "'clip_norm'";
-    QTest::newRow("device") << "device" << R"("tpu")" << "'device' must be one of auto, cpu, cuda";
+    QTest::newRow("device") << "device" << R"("tpu")" << "'device' must be auto, cpu, cuda or cuda:K";
+    QTest::newRow("device index") << "device" << R"("cuda:x")" << "(device = 'cuda:x')";
+    QTest::newRow("device index sign") << "device" << R"("cuda:-1")" << "(device = 'cuda:-1')";
 }
 
 void TestTrainConfig::invalidValuesNameTheField()
