@@ -61,6 +61,21 @@ std::string deviceFlag(const Args& a)
     return *d;
 }
 
+/// The line tw tune and tw worker --spec print per trial.
+ordered_json trialLine(const space::SearchSpace& space, const train::TrialSummary& s)
+{
+    ordered_json line;
+    line["number"] = s.number;
+    line["state"] = study::toString(s.state);
+    if (s.value) line["value"] = *s.value;
+    if (!s.reason.empty()) line["reason"] = s.reason;
+    line["params"] = paramsJson(space, s.params);
+    line["duration"] = s.result.seconds;
+    line["epochs"] = s.result.epochs.size();
+    if (!s.result.device.empty()) line["device"] = s.result.device;
+    return line;
+}
+
 /// The study --study (and --storage) name for a spec: opened when it exists
 /// (it must have the spec's space and direction; the spec, a changed budget
 /// included, is recorded), created from the spec otherwise.
@@ -139,16 +154,7 @@ int cmdTune(Context& ctx)
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (spec.budget.timeLimitSeconds > 0 && elapsed >= spec.budget.timeLimitSeconds) break;
         const train::TrialSummary s = tuner.runTrial(&stopFlag(), device);
-        ordered_json line;
-        line["number"] = s.number;
-        line["state"] = study::toString(s.state);
-        if (s.value) line["value"] = *s.value;
-        if (!s.reason.empty()) line["reason"] = s.reason;
-        line["params"] = paramsJson(st->space(), s.params);
-        line["duration"] = s.result.seconds;
-        line["epochs"] = s.result.epochs.size();
-        if (!s.result.device.empty()) line["device"] = s.result.device;
-        printLine(ctx.out, line);
+        printLine(ctx.out, trialLine(st->space(), s));
     }
     ordered_json tail;
     tail["trials"] = tuner.countedTrials();
@@ -215,16 +221,7 @@ int cmdWorkerSpec(Context& ctx)
         if (!why.empty()) break;
         const train::TrialSummary s = tuner.runTrial(&stopFlag(), device);
         ++ran;
-        ordered_json line;
-        line["number"] = s.number;
-        line["state"] = study::toString(s.state);
-        if (s.value) line["value"] = *s.value;
-        if (!s.reason.empty()) line["reason"] = s.reason;
-        line["params"] = paramsJson(st->space(), s.params);
-        line["duration"] = s.result.seconds;
-        line["epochs"] = s.result.epochs.size();
-        if (!s.result.device.empty()) line["device"] = s.result.device;
-        printLine(ctx.out, line);
+        printLine(ctx.out, trialLine(st->space(), s));
     }
     ordered_json tail;
     tail["ran"] = ran;

@@ -3,6 +3,7 @@
 // the PostgreSQL schema, concurrency, a study deleted or a server restarted
 // under a running study; and the command line with --storage.
 #include "core/pg_server.h"
+#include "core/tw_process.h"
 #include "core/test_support.h"
 
 #include "pg/pg_storage.h"
@@ -35,35 +36,6 @@ using namespace tw;
 using nlohmann::json;
 
 namespace {
-
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-};
-
-/// The real `tw` binary with these arguments.
-Run twRun(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(TW_BINARY), args);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(120000)) p.kill(), p.waitForFinished();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QJsonObject object(const QByteArray& line)
-{
-    return QJsonDocument::fromJson(line).object();
-}
-
-QList<QJsonObject> jsonLines(const QByteArray& text)
-{
-    QList<QJsonObject> list;
-    for (const QByteArray& line : text.split('\n'))
-        if (!line.trimmed().isEmpty()) list << object(line);
-    return list;
-}
 
 study::StudyConfig configFor(const std::string& sampler = "random")
 {
@@ -672,9 +644,9 @@ void TestStorage::commandLine()
     const QString url = QString::fromStdString(_pg->url());
     const QString space = _dir.filePath("space.json");
     std::ofstream(space.toStdString()) << R"({"parameters": [{"name": "x", "type": "float", "low": -1, "high": 1}]})";
-    Run r = twRun({"create", "--storage", url, "--study", "cli", "--space", space, "--sampler", "random"});
+    TwRun r = twRun({"create", "--storage", url, "--study", "cli", "--space", space, "--sampler", "random"});
     QVERIFY2(r.code == 0, r.err.constData());
-    const QJsonObject created = object(r.out);
+    const QJsonObject created = jsonObject(r.out);
     QCOMPARE(created["study"].toString(), QString("cli"));
     QCOMPARE(created["storage"].toString(), url);
     QCOMPARE(created["name"].toString(), QString("cli"));
@@ -696,7 +668,7 @@ void TestStorage::commandLine()
     }
     r = twRun({"trials", "--storage", url, "--study", "cli"});
     QCOMPARE(r.code, 0);
-    const auto trials = jsonLines(r.out);
+    const auto trials = jsonObjects(r.out);
     QCOMPARE(trials.size(), 20);
     for (const auto& t : trials) QCOMPARE(t["state"].toString(), QString("complete"));
     std::set<int> numbers;
@@ -705,19 +677,19 @@ void TestStorage::commandLine()
 
     // A failure's kind, as a worker script says it.
     r = twRun({"ask", "--storage", url, "--study", "cli"});
-    const int extra = object(r.out)["number"].toInt();
+    const int extra = jsonObject(r.out)["number"].toInt();
     r = twRun({"tell", "--storage", url, "--study", "cli", "--trial", QString::number(extra), "--failed", "--kind", "none"});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains("--kind: 'none' is not a kind of failure"), r.err.constData());
     r = twRun({"tell", "--storage", url, "--study", "cli", "--trial", QString::number(extra), "--failed", "--kind", "stale",
                "--reason", "lost"});
     QVERIFY2(r.code == 0, r.err.constData());
-    QCOMPARE(object(r.out)["kind"].toString(), QString("stale"));
+    QCOMPARE(jsonObject(r.out)["kind"].toString(), QString("stale"));
 
     r = twRun({"studies", "--storage", url});
     QCOMPARE(r.code, 0);
     bool listed = false;
-    for (const auto& s : jsonLines(r.out))
+    for (const auto& s : jsonObjects(r.out))
         if (s["name"].toString() == "cli") {
             listed = true;
             QCOMPARE(s["trials"].toInt(), 21);
@@ -730,10 +702,10 @@ void TestStorage::commandLine()
     const QString copy = _dir.filePath("cli-copy.jsonl");
     r = twRun({"copy", "--from", url, "--name", "cli", "--to", copy});
     QVERIFY2(r.code == 0, r.err.constData());
-    QCOMPARE(object(r.out)["trials"].toInt(), 21);
+    QCOMPARE(jsonObject(r.out)["trials"].toInt(), 21);
     r = twRun({"best", "--study", copy});
     QCOMPARE(r.code, 0);
-    QCOMPARE(object(r.out)["value"].toDouble(), 1.0);
+    QCOMPARE(jsonObject(r.out)["value"].toDouble(), 1.0);
     r = twRun({"copy", "--from", copy, "--to", url, "--name", "cli"});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("a study named 'cli' already exists"), r.err.constData());
@@ -768,10 +740,10 @@ void TestStorage::workersShareTheBudget()
     const QString url = QString::fromStdString(_pg->url());
     const QString space = _dir.filePath("space-w.json");
     std::ofstream(space.toStdString()) << R"({"parameters": [{"name": "x", "type": "float", "low": -1, "high": 1}]})";
-    Run r = twRun({"create", "--storage", url, "--study", "budget", "--space", space, "--sampler", "random", "--trials",
+    TwRun r = twRun({"create", "--storage", url, "--study", "budget", "--space", space, "--sampler", "random", "--trials",
                    "24"});
     QVERIFY2(r.code == 0, r.err.constData());
-    QCOMPARE(object(r.out)["budget"].toObject()["trials"].toInt(), 24);
+    QCOMPARE(jsonObject(r.out)["budget"].toObject()["trials"].toInt(), 24);
 
     // The objective takes a moment, so that the workers overlap and one of
     // them can be killed in the middle of a trial.
@@ -801,7 +773,7 @@ void TestStorage::workersShareTheBudget()
         const QByteArray err = p->readAllStandardError();
         waited += err.contains("retrying");
         QVERIFY2(p->exitCode() == 0, err.constData());
-        const auto lines = jsonLines(p->readAllStandardOutput());
+        const auto lines = jsonObjects(p->readAllStandardOutput());
         QVERIFY(!lines.isEmpty());
         QVERIFY2(lines.back()["budget"].toString().contains("trials counted"), err.constData());
     }
@@ -811,7 +783,7 @@ void TestStorage::workersShareTheBudget()
     int complete = 0, lost = 0, running = 0;
     std::set<int> numbers;
     std::set<double> values;
-    for (const auto& t : jsonLines(r.out)) {
+    for (const auto& t : jsonObjects(r.out)) {
         numbers.insert(t["number"].toInt());
         if (t["state"] == "complete") {
             ++complete;
@@ -823,13 +795,13 @@ void TestStorage::workersShareTheBudget()
         lost += t["kind"] == "stale" || t["kind"] == "abandoned";
         running += t["state"] == "running";
     }
-    QCOMPARE(int(numbers.size()), jsonLines(r.out).size());
+    QCOMPARE(int(numbers.size()), jsonObjects(r.out).size());
     QVERIFY2(complete >= 24 && complete <= 24 + 3, qPrintable(QString::number(complete)));
     QCOMPARE(lost, 1);    // the killed worker's trial
     QCOMPARE(running, 0); // nothing left waiting for a result
     r = twRun({"budget", "--storage", url, "--study", "budget"});
     QCOMPARE(r.code, 0);
-    QVERIFY(object(r.out)["met"].toString().contains("of 24 trials counted"));
+    QVERIFY(jsonObject(r.out)["met"].toString().contains("of 24 trials counted"));
 }
 
 QTEST_APPLESS_MAIN(TestStorage)

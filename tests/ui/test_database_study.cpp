@@ -17,6 +17,7 @@
 #include "study/study.h"
 
 #include "core/pg_server.h"
+#include "core/tw_process.h"
 
 #include <QAction>
 #include <QDir>
@@ -33,36 +34,6 @@
 #include <memory>
 
 namespace {
-
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-};
-
-/// Runs the real tw with `args` (and waits for it).
-Result twRun(const QStringList& args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.start(QStringLiteral(TW_BINARY), args);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(timeoutMs)) p.kill();
-    p.waitForFinished();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QJsonObject object(const QByteArray& line)
-{
-    return QJsonDocument::fromJson(line).object();
-}
-
-QList<QJsonObject> jsonLines(const QByteArray& text)
-{
-    QList<QJsonObject> list;
-    for (const QByteArray& line : text.split('\n'))
-        if (!line.trimmed().isEmpty()) list << object(line);
-    return list;
-}
 
 QByteArray readFile(const QString& path)
 {
@@ -98,7 +69,7 @@ private:
     /// tw create --storage URL --study NAME with one float parameter x.
     void createStudy(const QString& name, int trials)
     {
-        const Result r = twRun({"create", "--storage", url(), "--study", name, "--space", _dir.filePath("space.json"),
+        const TwRun r = twRun({"create", "--storage", url(), "--study", name, "--space", _dir.filePath("space.json"),
                              "--sampler", "random", "--trials", QString::number(trials)});
         QVERIFY2(r.code == 0, r.err.constData());
     }
@@ -209,13 +180,13 @@ void TestDatabaseStudy::stopForEveryoneEndsOtherWorkers()
     // It finishes its trial and stops: the study's budget is met.
     QVERIFY(worker.waitForFinished(60000));
     QCOMPARE(worker.exitCode(), 0);
-    const auto lines = jsonLines(worker.readAllStandardOutput());
+    const auto lines = jsonObjects(worker.readAllStandardOutput());
     QVERIFY(!lines.isEmpty());
     QVERIFY2(lines.last()["budget"].toString().contains("trials counted"),
              QJsonDocument(lines.last()).toJson().constData());
-    const Result b = twRun({"budget", "--storage", url(), "--study", "stopall"});
+    const TwRun b = twRun({"budget", "--storage", url(), "--study", "stopall"});
     QCOMPARE(b.code, 0);
-    const QJsonObject budget = object(b.out);
+    const QJsonObject budget = jsonObject(b.out);
     const int limit = budget["budget"].toObject()["trials"].toInt();
     QVERIFY(limit >= 2 && limit < 1000);
     // The trial in flight when it stopped still counts: at most one over.
@@ -239,7 +210,7 @@ void TestDatabaseStudy::runJoinsTheWorkers()
         {"name": "learning_rate", "type": "float", "low": 1e-3, "high": 3e-2, "log": true}
       ]}
     })");
-    const Result first = twRun({"worker", "--storage", url(), "--study", "joined", "--spec", _dir.filePath("spec.json"),
+    const TwRun first = twRun({"worker", "--storage", url(), "--study", "joined", "--spec", _dir.filePath("spec.json"),
                              "--max-trials", "1"}, 300000);
     QVERIFY2(first.code == 0, first.err.constData());
     tw::ui::MainWindow w;
@@ -252,7 +223,7 @@ void TestDatabaseStudy::runJoinsTheWorkers()
     w.controller()->waitForIdle();
     QTRY_COMPARE_WITH_TIMEOUT(w.controller()->countedTrials(), 3, 20000);
     // Its trials are in the database, recorded with their host and device.
-    const Result r = twRun({"export", "--storage", url(), "--study", "joined", "--json", _dir.filePath("joined.json")});
+    const TwRun r = twRun({"export", "--storage", url(), "--study", "joined", "--json", _dir.filePath("joined.json")});
     QVERIFY2(r.code == 0, r.err.constData());
     const QJsonArray trials = QJsonDocument::fromJson(readFile(_dir.filePath("joined.json"))).array();
     QCOMPARE(trials.size(), 3);
