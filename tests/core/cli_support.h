@@ -6,28 +6,13 @@
 #include <QProcess>
 #include <QtTest>
 
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-};
+#include "core/tw_process.h"
+
+using Result = ProgramRun;
 
 inline Result tw(const QStringList& args, int timeoutMs = 60000)
 {
-    QProcess p;
-    p.start(QStringLiteral(TW_BINARY), args);
-    if (!p.waitForStarted(10000))
-        qFatal("cannot start %s", TW_BINARY);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        qWarning("tw %s: timed out", qPrintable(args.join(' ')));
-    }
-    Result r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return twRun(args, timeoutMs);
 }
 
 inline QJsonObject object(const QByteArray& line)
