@@ -195,6 +195,9 @@ int cmdSlurm(Context& ctx)
                          " (Slurm sets CUDA_VISIBLE_DEVICES); use --device cuda, or more --gpus-per-task");
     const int maxTrials = a.integer("max-trials", 0, 1);
     a.positiveNumber("timeout", 0);
+    if (a.has("timeout") && a.has("spec"))
+        throw usageError("--timeout goes with --objective-cmd (a spec's trials end by their epochs, patience and "
+                         "the pruner)");
     if (a.positiveNumber("grace", 60) < 1)
         throw usageError(expected("grace", "at least 1 (seconds)", *a.get("grace")));
     const int cpus = a.integer("cpus-per-task", 1, 1);

@@ -173,7 +173,7 @@ int cmdWorkerSpec(Context& ctx)
     if (a.help()) return 0;
     if (!a.has("spec")) return cmdWorker(ctx); // an objective command
     if (a.has("objective-cmd")) throw usageError("--spec and --objective-cmd: a worker runs one or the other");
-    for (const char* flag : {"workers", "timeout", "grace"})
+    for (const char* flag : {"workers", "timeout"})
         if (a.has(flag))
             throw usageError("--" + std::string(flag) + " goes with --objective-cmd; a --spec worker trains one "
                              "trial at a time (start one worker per device)");
@@ -183,6 +183,8 @@ int cmdWorkerSpec(Context& ctx)
     for (const auto& w : spec.warnings()) ctx.err << "tw: warning: " << printable(specPath + ": " + w.message) << "\n";
     const StudyRef ref = studyRef(a);
     const int maxTrials = a.has("max-trials") ? a.integer("max-trials", 0, 1) : 0; // 0: no limit here
+    const double grace = a.positiveNumber("grace", study::kHeartbeatGrace);
+    if (grace < 1) throw usageError(expected("grace", "at least 1 (seconds)", *a.get("grace")));
 
     SignalGuard guard;
     std::mutex errMutex;
@@ -196,7 +198,7 @@ int cmdWorkerSpec(Context& ctx)
     printWarnings(ctx, *st);
 
     train::DataSource data(spec);
-    train::Tuner tuner(spec, *st, data);
+    train::Tuner tuner(spec, *st, data, grace);
     tuner.keepModelsIn(ref.modelFolder());
     tuner.retryStorage(&retry);
     tuner.recordStopAs(study::FailureKind::Interrupted);

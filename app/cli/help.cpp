@@ -300,7 +300,7 @@ const char* const kHelp = R"(usage: tw help [COMMAND]
 )";
 
 const char* const kWorker = R"(usage: tw worker --storage URL --study NAME --objective-cmd CMD [--max-trials N] [--workers K] [--timeout S] [--grace S]
-       tw worker --storage URL --study NAME --spec SPEC.json [--device auto|cpu|cuda|cuda:K] [--max-trials N]
+       tw worker --storage URL --study NAME --spec SPEC.json [--device auto|cpu|cuda|cuda:K] [--max-trials N] [--grace S]
        tw worker --study FILE (--objective-cmd CMD | --spec SPEC.json) ...
 
 One of many workers on one study: ask, run CMD (as tw optimize runs it) or
@@ -328,7 +328,8 @@ own outcome already recorded counts as done.
   --device D        with --spec: auto (the spec's), cpu, cuda or cuda:K
   --workers K       with --objective-cmd: trials in flight at once in this
                     process (default 1)
-  --timeout S       seconds per trial; then SIGTERM, and SIGKILL 2 s later
+  --timeout S       with --objective-cmd: seconds per trial; then SIGTERM,
+                    and SIGKILL 2 s later
   --grace S         seconds without a heartbeat after which others fail this
                     worker's trials as stale (default 60, at least 1;
                     heartbeats every min(10, S/6) s)

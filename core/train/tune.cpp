@@ -184,8 +184,9 @@ std::string DataSource::describe(const data::PreprocessOptions& p)
 
 // ---- one trial ----------------------------------------------------------------
 
-Tuner::Tuner(const StudySpec& spec, study::Study& study, DataSource& data)
-    : _spec(spec), _study(study), _data(data), _heartbeats(std::make_unique<study::HeartbeatThread>(study))
+Tuner::Tuner(const StudySpec& spec, study::Study& study, DataSource& data, double grace)
+    : _spec(spec), _study(study), _data(data),
+      _heartbeats(std::make_unique<study::HeartbeatThread>(study, std::min(study::kHeartbeatInterval, grace / 6), grace))
 {
 }
 

@@ -59,8 +59,9 @@ struct TrialSummary {
 class Tuner {
 public:
     /// Promises heartbeats on `study` (study::HeartbeatThread) for the
-    /// trials it runs.
-    Tuner(const StudySpec& spec, study::Study& study, DataSource& data);
+    /// trials it runs: every min(10, grace / 6) s, stale after `grace` s
+    /// without one (at least 1).
+    Tuner(const StudySpec& spec, study::Study& study, DataSource& data, double grace = study::kHeartbeatGrace);
     ~Tuner();
 
     /// Called when a trial starts and after each of its epochs (from the

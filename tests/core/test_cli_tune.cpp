@@ -437,7 +437,7 @@ void TestCliTune::specWorkersShareTheStudyBudget()
     // Two workers started together on a study that does not exist yet: one
     // creates it from the spec, the other joins; both stop at its budget.
     QProcess a, b;
-    const QStringList args{"worker", "--study", study, "--spec", path("spec.json"), "--device", "cpu"};
+    const QStringList args{"worker", "--study", study, "--spec", path("spec.json"), "--device", "cpu", "--grace", "6"};
     a.start(QStringLiteral(TW_BINARY), args);
     b.start(QStringLiteral(TW_BINARY), args);
     QVERIFY(a.waitForFinished(300000) && b.waitForFinished(300000));
@@ -469,6 +469,8 @@ void TestCliTune::specWorkersShareTheStudyBudget()
     }
     QCOMPARE(numbers.size(), trials.size());
     QCOMPARE(points.size(), trials.size());
+    // Each trial promised heartbeats every grace / 6 s, stale after --grace.
+    QVERIFY(readFile(study).contains("\"heartbeat\":{\"grace\":6.0,\"interval\":1.0}"));
     QCOMPARE(tw({"budget", "--study", study}).code, 0);
     // Met: a worker started now runs nothing.
     const Result late = tw({"worker", "--study", study, "--spec", path("spec.json")});
@@ -522,6 +524,9 @@ void TestCliTune::specWorkerBadFlags()
     r = run({"--workers", "2"});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains("--workers goes with --objective-cmd"), r.err.constData());
+    r = run({"--grace", "0.5"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--grace: expected at least 1 (seconds)"), r.err.constData());
     r = run({"--max-trials", "0"});
     QCOMPARE(r.code, 2);
     QVERIFY(!QFile::exists(study)); // nothing was created by a refused command

@@ -167,6 +167,9 @@ private Q_SLOTS:
         Result r = tw(base + QStringList{"--workers", "2", "--spec", path("spec.json"), "--device", "cuda:1"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("a task sees only the GPUs Slurm gave it, as cuda:0 to cuda:0"), r.err.constData());
+        r = tw(base + QStringList{"--workers", "2", "--spec", path("spec.json"), "--timeout", "60"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--timeout goes with --objective-cmd"), r.err.constData());
         r = tw(base + QStringList{"--workers", "2", "--spec", path("spec.json"), "--device", "gpu"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("--device: expected auto, cpu, cuda or cuda:K (got 'gpu')"), r.err.constData());
@@ -264,11 +267,10 @@ private Q_SLOTS:
         // A spec with a GPU device: one GPU per task unless told otherwise.
         writeFile(path("spec.json"), "{}");
         r = tw({"slurm", "--storage", url(), "--study", study, "--workers", "2", "--spec", path("spec.json"),
-                "--device", "cuda", "--max-trials", "5", "--timeout", "30", "--grace", "90", "--dry-run", "--script",
-                "-"});
+                "--device", "cuda", "--max-trials", "5", "--grace", "90", "--dry-run", "--script", "-"});
         QVERIFY2(r.code == 0, r.err.constData());
         for (const char* line : {"#SBATCH --gres=gpu:1\n", "\nTW_DEVICE='cuda'\n", "\nTW_OBJECTIVE_CMD=''\n",
-                                 "\nTW_MAX_TRIALS='5'\n", "\nTW_TIMEOUT='30'\n", "\nTW_GRACE='90'\n"})
+                                 "\nTW_MAX_TRIALS='5'\n", "\nTW_TIMEOUT=''\n", "\nTW_GRACE='90'\n"})
             QVERIFY2(r.out.contains(line), line);
         QVERIFY(r.out.contains("\nTW_SPEC='" + path("spec.json").toUtf8() + "'\n"));
         r = tw({"slurm", "--storage", url(), "--study", study, "--workers", "2", "--spec", path("spec.json"),
