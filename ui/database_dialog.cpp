@@ -146,7 +146,8 @@ void DatabaseStudyDialog::onListed()
     }
     _table->resizeColumnsToContents();
     _status->setText(l.rows.empty() ? tr("No study in this database yet: tw worker --spec or tw create makes one.")
-                                    : tr("%n study(ies); pick one to open.", nullptr, int(l.rows.size())));
+                    : l.rows.size() == 1 ? tr("1 study; pick it to open.")
+                                         : tr("%1 studies; pick one to open.").arg(l.rows.size()));
     if (!l.rows.empty()) _table->selectRow(0);
     updateButtons();
     Q_EMIT listed(int(l.rows.size()));

@@ -4,8 +4,8 @@
 // The window is told to poll only every 10 minutes, so a trial that shows up
 // was brought by LISTEN/NOTIFY. Also: File > Open database study lists the
 // database's studies; Stop for everyone ends a worker in another process;
-// Run adds the window as one more worker. Screenshot:
-// <build>/screenshots/window_database_study.png.
+// Run adds the window as one more worker. Screenshots:
+// <build>/screenshots/window_database_study.png, dialog_database_studies.png.
 #include "main_window.h"
 
 #include "database_dialog.h"
@@ -149,6 +149,9 @@ void TestDatabaseStudy::dialogListsTheStudies()
     d.table()->selectRow(row);
     QCOMPARE(d.studyName(), QString("listed"));
     QCOMPARE(d.table()->item(row, 1)->data(Qt::DisplayRole).toInt(), 0); // no trial yet
+    d.resize(720, 360);
+    QDir().mkpath(QStringLiteral(TW_BUILD_DIR) + "/screenshots");
+    QVERIFY(d.grab().save(QStringLiteral(TW_BUILD_DIR) + "/screenshots/dialog_database_studies.png"));
 
     // Bad URLs are named with the rule they break; nothing is listed.
     tw::ui::DatabaseStudyDialog bad(QStringLiteral("not a url"));
