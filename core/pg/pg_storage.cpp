@@ -66,7 +66,14 @@ class Connection {
 public:
     Connection(std::string url, std::string shown) : _url(std::move(url)), _shown(std::move(shown))
     {
-        _conn = PQconnectdb(_url.c_str());
+        // A server that does not answer (a host down, a firewall dropping
+        // packets) would hold a connect for the system's TCP timeout, about
+        // two minutes, and with it whoever waits on this call (a worker, the
+        // window's watcher, closing the window). 10 s unless the URL says
+        // otherwise: its own connect_timeout comes later and wins.
+        const char* keys[] = {"connect_timeout", "dbname", nullptr};
+        const char* values[] = {"10", _url.c_str(), nullptr};
+        _conn = PQconnectdbParams(keys, values, 1);
         if (!_conn) throw StorageUnavailableError(_shown + ": cannot connect: out of memory");
         if (PQstatus(_conn) != CONNECTION_OK) {
             const std::string why = trimmed(PQerrorMessage(_conn));
