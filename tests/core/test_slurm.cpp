@@ -8,6 +8,7 @@
 #include "core/cli_support.h"
 #include "core/pg_server.h"
 #include "core/slurm_cluster.h"
+#include "core/spirals_spec.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -405,16 +406,9 @@ private Q_SLOTS:
 
         // Spec workers: the first task creates the study from the spec (its
         // budget of 4 trials), the other joins; both train until it is met.
-        writeFile(path("cluster-spec.json"), R"({
-          "name": "spirals-slurm",
-          "dataset": {"builtin": "spirals"},
-          "model": {"hidden_layers": 1, "units": 16},
-          "training": {"optimizer": "adam", "batch_size": 64, "epochs": 2, "seed": 0},
-          "objective": {"metric": "accuracy"},
-          "budget": {"trials": 4},
-          "search_space": {"parameters": [
-            {"name": "learning_rate", "type": "float", "low": 1e-3, "high": 3e-2, "log": true}]}
-        })");
+        nlohmann::json spec = spiralsSpecJson("spirals-slurm", 2);
+        spec["budget"] = {{"trials", 4}};
+        writeFile(path("cluster-spec.json"), QByteArray::fromStdString(spec.dump()));
         const QString specStudy = freshOddName();
         r = runIn(TW_BINARY,
                   {"slurm", "--storage", url(), "--study", specStudy, "--workers", "2", "--spec", path("cluster-spec.json"),

@@ -17,6 +17,7 @@
 #include "study/study.h"
 
 #include "core/pg_server.h"
+#include "core/spirals_spec.h"
 #include "core/tw_process.h"
 
 #include <QAction>
@@ -202,17 +203,9 @@ void TestDatabaseStudy::runJoinsTheWorkers()
     needServer();
     // A spec study created by a tw worker (one trial), then the window runs
     // the rest of its budget as one more worker.
-    writeFile(_dir.filePath("spec.json"), R"({
-      "name": "spirals-db",
-      "dataset": {"builtin": "spirals"},
-      "model": {"hidden_layers": 1, "units": 16},
-      "training": {"optimizer": "adam", "batch_size": 64, "epochs": 2, "seed": 0},
-      "objective": {"metric": "accuracy"},
-      "budget": {"trials": 3},
-      "search_space": {"parameters": [
-        {"name": "learning_rate", "type": "float", "low": 1e-3, "high": 3e-2, "log": true}
-      ]}
-    })");
+    nlohmann::json spec = spiralsSpecJson("spirals-db", 2);
+    spec["budget"] = {{"trials", 3}};
+    writeFile(_dir.filePath("spec.json"), QByteArray::fromStdString(spec.dump()));
     const TwRun first = twRun({"worker", "--storage", url(), "--study", "joined", "--spec", _dir.filePath("spec.json"),
                              "--max-trials", "1"}, 300000);
     QVERIFY2(first.code == 0, first.err.constData());

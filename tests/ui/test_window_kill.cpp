@@ -8,6 +8,8 @@
 #include "run/study_controller.h"
 #include "study/study.h"
 
+#include "core/spirals_spec.h"
+
 #include <QFile>
 #include <QMap>
 #include <QProcess>
@@ -19,18 +21,13 @@
 
 namespace {
 
-const char* const kSpec = R"({
-  "name": "spirals-kill",
-  "dataset": {"builtin": "spirals"},
-  "model": {"hidden_layers": 2, "units": 32},
-  "training": {"optimizer": "adam", "batch_size": 64, "epochs": 20, "seed": 0},
-  "objective": {"metric": "accuracy"},
-  "budget": {"trials": 200},
-  "search_space": {"parameters": [
-    {"name": "learning_rate", "type": "float", "low": 1e-3, "high": 3e-2, "log": true},
-    {"name": "units", "type": "int", "low": 8, "high": 64, "log": true}
-  ]}
-})";
+/// A spirals study of 200 trials of 20 epochs: never done before a kill.
+QByteArray killSpec()
+{
+    nlohmann::json j = spiralsSpecJson("spirals-kill", 20);
+    j["budget"] = {{"trials", 200}};
+    return QByteArray::fromStdString(j.dump());
+}
 
 std::vector<tw::study::Trial> trialsOf(const QString& path)
 {
@@ -53,7 +50,7 @@ void TestWindowKill::windowKilledAtRandomPoints()
     {
         QFile f(spec);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(kSpec);
+        f.write(killSpec());
     }
     QRandomGenerator rng(1202);
     QMap<int, tw::study::Trial> completed;
