@@ -275,13 +275,17 @@ bool studyExists(const StudyRef& ref)
 std::unique_ptr<study::Study> openOrCreateStudy(const StudyRef& ref, const study::StudyConfig& config, bool* created)
 {
     if (created) *created = false;
-    if (studyExists(ref)) return openStudy(ref);
+    // A file is looked at first (an existing one may be read-only). In a
+    // database, creating refuses an existing study without writing anything
+    // (StudyExistsError), so one attempt answers whether it exists, without
+    // listing every study. Of processes racing to create it, one succeeds.
+    if (ref.inFile() && studyExists(ref)) return openStudy(ref);
     try {
         auto st = createStudy(ref, config);
         if (created) *created = true;
         return st;
     } catch (const study::StudyExistsError&) {
-        return openStudy(ref); // created by another process meanwhile
+        return openStudy(ref);
     }
 }
 

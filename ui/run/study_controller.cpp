@@ -196,8 +196,7 @@ bool StudyController::stopForEveryone(QString* error)
         return false;
     }
     try {
-        _study->refresh();
-        const int counted = std::max(1, study::countedTrials(_study->trialsSeen()));
+        const int counted = std::max(1, _study->countedTrials()); // kept as events apply: no copy
         if (_spec.budget.trials > 0) {
             // The spec's budget is the study's: both say it (train::recordSpec).
             train::StudySpec spec = _spec;
